@@ -1,0 +1,44 @@
+from django.conf import settings
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import get_language_from_path
+
+from accounts.mfa import session_passed_mfa, user_has_mfa
+from accounts.roles import requires_mfa
+
+
+def _path_without_language(path: str) -> str:
+    language = get_language_from_path(path)
+    if language and path.startswith(f"/{language}/"):
+        return path[len(language) + 1 :]
+    return path
+
+
+class MFARequiredMiddleware:
+    """Staff and reviewers reach staff or review pages only with a second factor.
+
+    Without an authenticator they are sent to set up TOTP; with one, the session must
+    have passed it (a login through any other door, e.g. Wagtail's own login form,
+    has not, so it is sent to allauth's MFA re-authentication).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and self._is_protected(request.path) and requires_mfa(user):
+            query = urlencode({"next": request.get_full_path()})
+            if not user_has_mfa(user):
+                return redirect(f"{reverse('mfa_activate_totp')}?{query}")
+            if not session_passed_mfa(request):
+                return redirect(f"{reverse('mfa_reauthenticate')}?{query}")
+        return self.get_response(request)
+
+    @staticmethod
+    def _is_protected(path: str) -> bool:
+        bare = _path_without_language(path)
+        if bare.startswith(("/admin/login/", "/admin/logout/")):
+            return False
+        return any(bare.startswith(prefix) for prefix in settings.MFA_PROTECTED_PREFIXES)

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class IncubatorConfig(AppConfig):
+    name = "incubator"
+    verbose_name = "Incubator"

@@ -1,0 +1,159 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from core.models import BilingualNameMixin
+from incubator.uscc import validate_uscc
+
+
+class Area(BilingualNameMixin):
+    """Service-area reference data: district → town/street → village/community."""
+
+    class Level(models.TextChoices):
+        DISTRICT = "district", _("District")
+        TOWN = "town", _("Town or street")
+        VILLAGE = "village", _("Village or community")
+
+    level = models.CharField(_("level"), max_length=10, choices=Level.choices)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    code = models.CharField(_("administrative code"), max_length=20, unique=True)
+    population = models.PositiveIntegerField(_("residents"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("area")
+        verbose_name_plural = _("areas")
+
+
+class Organisation(BilingualNameMixin):
+    """A legal-aid NGO. Only `verified` organisations are public or may apply."""
+
+    class LegalForm(models.TextChoices):
+        SOCIAL_GROUP = "social_group", _("Social group")
+        PRIVATE_NON_ENTERPRISE = "private_non_enterprise", _("Private non-enterprise unit")
+        FOUNDATION = "foundation", _("Foundation")
+        COMMUNITY_GROUP = "community_group", _("Community group (filed with the street office)")
+
+    class FieldType(models.TextChoices):
+        HUB = "hub", _("Hub")
+        GRASSROOTS = "grassroots", _("Grassroots")
+        INDUSTRY = "industry", _("Industry association")
+        PROFESSIONAL = "professional", _("Professional")
+        NETWORK = "network", _("Network")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
+        VERIFIED = "verified", _("Verified")
+        RETURNED = "returned", _("Returned")
+
+    class Grade(models.TextChoices):
+        NONE = "", _("Not graded")
+        A3 = "3A", "3A"
+        A4 = "4A", "4A"
+        A5 = "5A", "5A"
+
+    uscc = models.CharField(
+        _("unified social credit code"), max_length=18, blank=True, validators=[validate_uscc]
+    )
+    legal_form = models.CharField(_("legal form"), max_length=30, choices=LegalForm.choices)
+    field_type = models.CharField(_("field type"), max_length=20, choices=FieldType.choices)
+    registration_date = models.DateField(_("registration date"), null=True, blank=True)
+    registration_authority = models.CharField(_("registration authority"), max_length=200, blank=True)
+    district = models.ForeignKey(
+        Area, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("district")
+    )
+    town = models.ForeignKey(
+        Area, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("town or street")
+    )
+    community = models.ForeignKey(
+        Area,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("village or community"),
+    )
+    service_areas = models.ManyToManyField(
+        Area, blank=True, related_name="served_by", verbose_name=_("areas served")
+    )
+    legal_representative = models.CharField(_("legal representative"), max_length=100, blank=True)
+    contact_name = models.CharField(_("contact person"), max_length=100, blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=40, blank=True)
+    contact_email = models.EmailField(_("contact email"), blank=True)
+    contacts_public = models.BooleanField(_("show contact details publicly"), default=False)
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    website = models.URLField(_("website"), blank=True)
+    mission = models.TextField(_("mission"), blank=True)
+    services = models.ManyToManyField(
+        "grants.ServiceItem", blank=True, related_name="organisations", verbose_name=_("services offered")
+    )
+    staff_full_time = models.PositiveIntegerField(_("full-time staff"), default=0)
+    staff_volunteers = models.PositiveIntegerField(_("volunteers"), default=0)
+    staff_lawyers = models.PositiveIntegerField(_("lawyers"), default=0)
+    logo = models.ImageField(_("logo"), upload_to="org-logos/", blank=True)
+    bank_name = models.CharField(_("bank"), max_length=200, blank=True)
+    bank_account_name = models.CharField(_("account name"), max_length=200, blank=True)
+    bank_account_number = models.CharField(_("account number"), max_length=40, blank=True)
+    stripe_account_id = models.CharField(_("Stripe connected account"), max_length=64, blank=True)
+    grade = models.CharField(_("assessed grade"), max_length=2, choices=Grade.choices, blank=True)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.DRAFT)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, through="Membership", related_name="organisations"
+    )
+
+    class Meta:
+        ordering = ["name_zh"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        constraints = [
+            # One organisation per USCC; community groups have none.
+            models.UniqueConstraint(
+                fields=["uscc"], condition=~models.Q(uscc=""), name="unique_organisation_uscc"
+            ),
+        ]
+
+    @property
+    def masked_bank_account(self) -> str:
+        number = self.bank_account_number
+        if not number:
+            return ""
+        return "•••• " + number[-4:]
+
+    @property
+    def is_verified(self) -> bool:
+        return self.status == self.Status.VERIFIED
+
+
+class Membership(models.Model):
+    class Role(models.TextChoices):
+        OWNER = "owner", _("Owner")
+        ADMIN = "admin", _("Admin")
+        MEMBER = "member", _("Member")
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.MEMBER)
+    joined_at = models.DateTimeField(auto_now_add=True)
+    # Kept (not deleted) when someone leaves: "is or was a member" matters for conflicts.
+    left_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "user"], condition=models.Q(left_at__isnull=True), name="one_active_membership"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} @ {self.organisation} ({self.role})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.left_at is None
