@@ -12,4 +12,5 @@ def user_has_mfa(user) -> bool:
 
 def session_passed_mfa(request) -> bool:
     """True once this session has answered a TOTP or recovery-code challenge."""
-    return any(record.get("method") == "mfa" for record in get_authentication_records(request))
+    records = get_authentication_records(request, request.user)
+    return any(record.get("method") == "mfa" for record in records)

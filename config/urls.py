@@ -29,6 +29,10 @@ if settings.DEBUG:
 urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
     path("dashboard/", include("accounts.urls")),
+    path("ngo/", include("incubator.urls")),
+    path("grants/", include("grants.urls")),
+    path("review/", include("grants.review_urls")),
+    path("", include("cms.urls")),
     # Wagtail serves every other path; it must stay last.
     path("", include(wagtail_urls)),
     prefix_default_language=True,

@@ -1,0 +1,28 @@
+from tests.authz.matrix import ALLOW, LOGIN, Case, public, signed_in
+
+STAFF_ADMIN = {
+    "anonymous": LOGIN,
+    # Wagtail sends signed-in users without admin access back to the login page.
+    "ngo_member": LOGIN,
+    "other_ngo_member": LOGIN,
+    "reviewer": LOGIN,
+    "programme_officer": ALLOW,
+    "finance_officer": ALLOW,
+}
+
+
+def cases(world):
+    return [
+        Case("healthz", public()),
+        Case("robots_txt", public()),
+        Case("set_language", public(), method="post", data={"language": "zh-hans", "next": "/zh-hans/"}),
+        Case("accounts:dashboard", signed_in()),
+        Case("account_login", public()),
+        Case("account_signup", public()),
+        Case("account_change_password", signed_in()),
+        Case("account_email", signed_in()),
+        Case("mfa_index", signed_in()),
+        Case("wagtailadmin_home", STAFF_ADMIN),
+        Case("home_en", public(), path="/en/"),
+        Case("home_zh", public(), path="/zh-hans/"),
+    ]
