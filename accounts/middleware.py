@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -28,6 +29,11 @@ class MFARequiredMiddleware:
 
     def __call__(self, request):
         user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and self._is_wagtail_admin(request.path):
+            # Wagtail would bounce a signed-in user without admin access to the login
+            # page, which sends them straight back: a redirect loop. Refuse plainly.
+            if not user.has_perm("wagtailadmin.access_admin"):
+                raise PermissionDenied
         if user is not None and user.is_authenticated and self._is_protected(request.path) and requires_mfa(user):
             query = urlencode({"next": request.get_full_path()})
             if not user_has_mfa(user):
@@ -35,6 +41,10 @@ class MFARequiredMiddleware:
             if not session_passed_mfa(request):
                 return redirect(f"{reverse('mfa_reauthenticate')}?{query}")
         return self.get_response(request)
+
+    @staticmethod
+    def _is_wagtail_admin(path: str) -> bool:
+        return path.startswith("/admin/") and not path.startswith(("/admin/login/", "/admin/logout/"))
 
     @staticmethod
     def _is_protected(path: str) -> bool:

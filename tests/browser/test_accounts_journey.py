@@ -1,13 +1,9 @@
 import re
 
-import pytest
 from django.core import mail
 
 from tests.browser.helpers import browser_login, screenshot
 from tests.factories.accounts import UserFactory
-
-pytestmark = pytest.mark.django_db(transaction=True)
-
 
 def test_visitor_signs_up_verifies_email_logs_in_and_switches_language(page, live_server):
     page.goto(f"{live_server.url}/en/")

@@ -1,11 +1,10 @@
-from tests.authz.matrix import ALLOW, LOGIN, Case, public, signed_in
+from tests.authz.matrix import ALLOW, FORBIDDEN, LOGIN, Case, public, signed_in
 
 STAFF_ADMIN = {
     "anonymous": LOGIN,
-    # Wagtail sends signed-in users without admin access back to the login page.
-    "ngo_member": LOGIN,
-    "other_ngo_member": LOGIN,
-    "reviewer": LOGIN,
+    "ngo_member": FORBIDDEN,
+    "other_ngo_member": FORBIDDEN,
+    "reviewer": FORBIDDEN,
     "programme_officer": ALLOW,
     "finance_officer": ALLOW,
 }
