@@ -1,0 +1,1 @@
+"""Test doubles for outside services (a local fake Stripe API, signed webhooks)."""
