@@ -1,6 +1,6 @@
 import pytest
 
-pytest_plugins = []
+pytest_plugins = ["tests.fakes.fixtures"]
 
 
 @pytest.fixture(autouse=True)
