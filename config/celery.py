@@ -15,7 +15,14 @@ app = Celery("config")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
-SCHEDULE_MODULES = ["incubator.schedules", "grants.schedules", "cms.schedules"]
+SCHEDULE_MODULES = [
+    "incubator.schedules",
+    "grants.schedules",
+    "grants.review.schedules",
+    "grants.awards.schedules",
+    "grants.payments.schedules",
+    "cms.schedules",
+]
 
 
 def collect_beat_schedule() -> dict:

@@ -17,6 +17,7 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("healthz", core_views.healthz, name="healthz"),
     path("robots.txt", core_views.robots_txt, name="robots_txt"),
+    path("webhooks/", include("grants.payments.webhook_urls")),
 ]
 
 if settings.DEBUG:
@@ -30,8 +31,10 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
     path("dashboard/", include("accounts.urls")),
     path("ngo/", include("incubator.urls")),
+    path("grants/awards/", include("grants.awards.urls")),
     path("grants/", include("grants.urls")),
     path("review/", include("grants.review_urls")),
+    path("payments/", include("grants.payments.urls")),
     path("", include("cms.urls")),
     # Wagtail serves every other path; it must stay last.
     path("", include(wagtail_urls)),

@@ -30,6 +30,9 @@ INSTALLED_APPS = [
     "cms",
     "incubator",
     "grants",
+    "grants.review",
+    "grants.awards",
+    "grants.payments",
     # Wagtail
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
