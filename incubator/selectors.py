@@ -1,11 +1,30 @@
-"""Reads of organisations, scoped so views cannot forget the rules."""
+"""Reads, scoped so views cannot forget the rules, with their joins declared once."""
 
-from incubator.models import Membership, Organisation
+from django.db.models import Count, OuterRef, Prefetch, Q, Subquery, Sum
+from django.http import Http404
+
+from incubator.models import (
+    Area,
+    Cohort,
+    Incubatee,
+    Invitation,
+    Membership,
+    Organisation,
+    OrganisationDocument,
+    ServiceLogEntry,
+    Subsidy,
+    SubsidyPolicy,
+    Target,
+)
 
 
 def public_organisations():
     """Only verified organisations are ever shown to the public."""
-    return Organisation.objects.filter(status=Organisation.Status.VERIFIED)
+    return (
+        Organisation.objects.filter(status=Organisation.Status.VERIFIED)
+        .select_related("district", "town", "community")
+        .prefetch_related("services", "service_areas")
+    )
 
 
 def organisations_of(user):
@@ -17,3 +36,246 @@ def organisations_of(user):
 
 def active_membership(*, user, organisation):
     return Membership.objects.filter(user=user, organisation=organisation, left_at__isnull=True).first()
+
+
+def my_organisations(*, user):
+    """The member portal's list: each organisation with the user's role."""
+    if not user.is_authenticated:
+        return Organisation.objects.none()
+    role = Membership.objects.filter(organisation=OuterRef("pk"), user=user, left_at__isnull=True).values("role")[:1]
+    return (
+        Organisation.objects.filter(memberships__user=user, memberships__left_at__isnull=True)
+        .annotate(my_role=Subquery(role))
+        .select_related("district", "town")
+        .order_by("name_zh", "id")
+    )
+
+
+def organisation_for_member(*, user, pk) -> Organisation:
+    """The organisation if `user` is an active member; 404 otherwise (never 403, so
+    outsiders cannot even learn that it exists)."""
+    organisation = (
+        my_organisations(user=user).select_related("district", "town", "community", "verified_by").filter(pk=pk).first()
+    )
+    if organisation is None:
+        raise Http404
+    organisation._my_role_user = user.pk
+    return organisation
+
+
+def organisation_for_staff(*, pk) -> Organisation:
+    organisation = (
+        Organisation.objects.select_related("district", "town", "community", "verified_by")
+        .prefetch_related("services", "service_areas")
+        .filter(pk=pk)
+        .first()
+    )
+    if organisation is None:
+        raise Http404
+    return organisation
+
+
+def verification_queue(*, status: str = Organisation.Status.SUBMITTED):
+    return (
+        Organisation.objects.filter(status=status)
+        .select_related("district", "town")
+        .annotate(document_count=Count("documents"))
+        .order_by("submitted_at", "id")
+    )
+
+
+def members_of(*, organisation):
+    return (
+        Membership.objects.filter(organisation=organisation, left_at__isnull=True)
+        .select_related("user")
+        .order_by("role", "joined_at", "id")
+    )
+
+
+def open_invitations(*, organisation, now):
+    return (
+        Invitation.objects.filter(
+            organisation=organisation, accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=now
+        )
+        .select_related("invited_by")
+        .order_by("-created_at")
+    )
+
+
+def documents_of(*, organisation):
+    return OrganisationDocument.objects.filter(organisation=organisation).select_related("uploaded_by")
+
+
+def document_of(*, organisation, pk) -> OrganisationDocument:
+    document = documents_of(organisation=organisation).filter(pk=pk).first()
+    if document is None:
+        raise Http404
+    document.organisation = organisation
+    return document
+
+
+def open_cohorts(*, today):
+    return Cohort.objects.filter(applications_open_on__lte=today, applications_close_on__gte=today).select_related(
+        "programme"
+    )
+
+
+def incubations_of(*, organisation):
+    return (
+        Incubatee.objects.filter(organisation=organisation)
+        .select_related("cohort", "cohort__programme")
+        .prefetch_related(
+            Prefetch("service_log", queryset=ServiceLogEntry.objects.order_by("-provided_on", "-id")),
+            "checkpoints__goal",
+        )
+        .order_by("-applied_at")
+    )
+
+
+def subsidies_of(*, organisation):
+    return Subsidy.objects.filter(organisation=organisation).select_related("policy").order_by("-requested_at", "-id")
+
+
+def subsidy_of(*, organisation, pk) -> Subsidy:
+    subsidy = subsidies_of(organisation=organisation).filter(pk=pk).first()
+    if subsidy is None:
+        raise Http404
+    subsidy.organisation = organisation
+    return subsidy
+
+
+def active_policies():
+    return SubsidyPolicy.objects.filter(is_active=True).order_by("kind", "grade")
+
+
+def payable_subsidies():
+    """Approved subsidies not yet paid: what the disbursement ledger must pay out."""
+    return (
+        Subsidy.objects.filter(status=Subsidy.Status.APPROVED, paid_at__isnull=True)
+        .select_related("organisation", "policy")
+        .order_by("approved_at", "id")
+    )
+
+
+def approved_total(*, organisation, policy_kind: str, year: int | None = None, grade: str | None = None):
+    """What already counts against a cap: approved or paid amounts."""
+    filters = Q(
+        organisation=organisation,
+        policy__kind=policy_kind,
+        status__in=[Subsidy.Status.APPROVED, Subsidy.Status.PAID],
+    )
+    if year is not None:
+        filters &= Q(year=year)
+    if grade is not None:
+        filters &= Q(policy__grade=grade)
+    return Subsidy.objects.filter(filters).aggregate(total=Sum("amount_approved"))["total"] or 0
+
+
+# --- The officer dashboard ----------------------------------------------------------
+
+
+def cohort_funnel():
+    """Per cohort: how many applied, were admitted, are resident, hatched, exited."""
+    S = Incubatee.Status
+    admitted_or_later = [S.ADMITTED, S.INCUBATING, S.HATCHED, S.EXITED]
+    return (
+        Cohort.objects.select_related("programme")
+        .annotate(
+            applied=Count("incubatees"),
+            admitted=Count("incubatees", filter=Q(incubatees__status__in=admitted_or_later)),
+            resident=Count("incubatees", filter=Q(incubatees__status=S.INCUBATING)),
+            hatched=Count("incubatees", filter=Q(incubatees__status=S.HATCHED)),
+            exited=Count("incubatees", filter=Q(incubatees__status=S.EXITED)),
+        )
+        .order_by("-starts_on", "id")
+    )
+
+
+def organisations_by_field_type():
+    counts = dict(
+        Organisation.objects.filter(status=Organisation.Status.VERIFIED)
+        .values_list("field_type")
+        .annotate(n=Count("id"))
+        .values_list("field_type", "n")
+    )
+    return [(label, counts.get(value, 0)) for value, label in Organisation.FieldType.choices]
+
+
+def district_figures():
+    """Per district: residents, verified NGOs, villages/communities and how many are served."""
+    verified = Q(status=Organisation.Status.VERIFIED)
+    districts = list(Area.objects.filter(level=Area.Level.DISTRICT).order_by("code"))
+    ngo_counts = dict(
+        Organisation.objects.filter(verified, district__isnull=False)
+        .values_list("district")
+        .annotate(n=Count("id"))
+        .values_list("district", "n")
+    )
+    village_counts = dict(
+        Area.objects.filter(level=Area.Level.VILLAGE)
+        .values_list("parent__parent")
+        .annotate(n=Count("id"))
+        .values_list("parent__parent", "n")
+    )
+    served = Area.objects.filter(level=Area.Level.VILLAGE).filter(
+        Q(served_by__status=Organisation.Status.VERIFIED)
+        | Q(pk__in=Organisation.objects.filter(verified).values("community"))
+    )
+    served_counts = dict(
+        Area.objects.filter(pk__in=served.values("pk"))
+        .values_list("parent__parent")
+        .annotate(n=Count("id"))
+        .values_list("parent__parent", "n")
+    )
+    rows = []
+    for district in districts:
+        rows.append(
+            {
+                "district": district,
+                "population": district.population or 0,
+                "ngos": ngo_counts.get(district.pk, 0),
+                "villages": village_counts.get(district.pk, 0),
+                "villages_served": served_counts.get(district.pk, 0),
+            }
+        )
+    return rows
+
+
+def target_progress():
+    """Each target with the current figure and whether it is met."""
+    from decimal import Decimal
+
+    districts = {row["district"].pk: row for row in district_figures()}
+    totals = {
+        "population": sum(row["population"] for row in districts.values()),
+        "ngos": Organisation.objects.filter(status=Organisation.Status.VERIFIED).count(),
+        "villages": sum(row["villages"] for row in districts.values()),
+        "villages_served": sum(row["villages_served"] for row in districts.values()),
+    }
+    hatched = Incubatee.objects.filter(status=Incubatee.Status.HATCHED).count()
+    results = []
+    for target in Target.objects.select_related("area"):
+        figures = districts.get(target.area_id, totals) if target.area_id else totals
+        if target.metric == Target.Metric.NGOS_PER_10K:
+            actual = Decimal(figures["ngos"]) * 10_000 / figures["population"] if figures["population"] else Decimal(0)
+            needed = (target.value * figures["population"] / 10_000).quantize(Decimal(1))
+            detail = {"count": figures["ngos"], "needed": needed}
+        elif target.metric == Target.Metric.COVERAGE:
+            actual = (
+                Decimal(figures["villages_served"]) * 100 / figures["villages"] if figures["villages"] else Decimal(0)
+            )
+            detail = {"count": figures["villages_served"], "of": figures["villages"]}
+        else:
+            actual = Decimal(hatched)
+            detail = {"count": hatched}
+        actual = actual.quantize(Decimal("0.01"))
+        results.append(
+            {
+                "target": target,
+                "actual": actual,
+                "met": actual >= target.value,
+                "percent": min(100, int(actual * 100 / target.value)) if target.value else 0,
+                **detail,
+            }
+        )
+    return results

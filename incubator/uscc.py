@@ -53,7 +53,9 @@ def validate_uscc_for_legal_form(code: str, legal_form: str) -> None:
             )
         return
     if not code:
-        raise ValidationError(_("A registered organisation needs its unified social credit code."), code="uscc_required")
+        raise ValidationError(
+            _("A registered organisation needs its unified social credit code."), code="uscc_required"
+        )
     expected = PREFIX_BY_LEGAL_FORM.get(legal_form)
     if expected and not code.startswith(expected):
         raise ValidationError(

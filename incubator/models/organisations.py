@@ -1,3 +1,6 @@
+import uuid
+from pathlib import PurePath
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -15,9 +18,7 @@ class Area(BilingualNameMixin):
         VILLAGE = "village", _("Village or community")
 
     level = models.CharField(_("level"), max_length=10, choices=Level.choices)
-    parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
-    )
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
     code = models.CharField(_("administrative code"), max_length=20, unique=True)
     population = models.PositiveIntegerField(_("residents"), null=True, blank=True)
 
@@ -25,6 +26,7 @@ class Area(BilingualNameMixin):
         ordering = ["code"]
         verbose_name = _("area")
         verbose_name_plural = _("areas")
+        indexes = [models.Index(fields=["level", "parent"])]
 
 
 class Organisation(BilingualNameMixin):
@@ -55,9 +57,7 @@ class Organisation(BilingualNameMixin):
         A4 = "4A", "4A"
         A5 = "5A", "5A"
 
-    uscc = models.CharField(
-        _("unified social credit code"), max_length=18, blank=True, validators=[validate_uscc]
-    )
+    uscc = models.CharField(_("unified social credit code"), max_length=18, blank=True, validators=[validate_uscc])
     legal_form = models.CharField(_("legal form"), max_length=30, choices=LegalForm.choices)
     field_type = models.CharField(_("field type"), max_length=20, choices=FieldType.choices)
     registration_date = models.DateField(_("registration date"), null=True, blank=True)
@@ -76,9 +76,7 @@ class Organisation(BilingualNameMixin):
         related_name="+",
         verbose_name=_("village or community"),
     )
-    service_areas = models.ManyToManyField(
-        Area, blank=True, related_name="served_by", verbose_name=_("areas served")
-    )
+    service_areas = models.ManyToManyField(Area, blank=True, related_name="served_by", verbose_name=_("areas served"))
     legal_representative = models.CharField(_("legal representative"), max_length=100, blank=True)
     contact_name = models.CharField(_("contact person"), max_length=100, blank=True)
     contact_phone = models.CharField(_("contact phone"), max_length=40, blank=True)
@@ -100,11 +98,21 @@ class Organisation(BilingualNameMixin):
     stripe_account_id = models.CharField(_("Stripe connected account"), max_length=64, blank=True)
     grade = models.CharField(_("assessed grade"), max_length=2, choices=Grade.choices, blank=True)
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.DRAFT)
+    # The officer's latest reason for returning it; every reason stays in the audit history.
+    returned_reason = models.TextField(_("reason for return"), blank=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("verified by"),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    members = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, through="Membership", related_name="organisations"
-    )
+    members = models.ManyToManyField(settings.AUTH_USER_MODEL, through="Membership", related_name="organisations")
 
     class Meta:
         ordering = ["name_zh"]
@@ -112,9 +120,7 @@ class Organisation(BilingualNameMixin):
         verbose_name_plural = _("organisations")
         constraints = [
             # One organisation per USCC; community groups have none.
-            models.UniqueConstraint(
-                fields=["uscc"], condition=~models.Q(uscc=""), name="unique_organisation_uscc"
-            ),
+            models.UniqueConstraint(fields=["uscc"], condition=~models.Q(uscc=""), name="unique_organisation_uscc"),
         ]
 
     @property
@@ -127,6 +133,11 @@ class Organisation(BilingualNameMixin):
     @property
     def is_verified(self) -> bool:
         return self.status == self.Status.VERIFIED
+
+    @property
+    def is_registered(self) -> bool:
+        """Registered with the civil-affairs bureau (has a USCC), not only filed."""
+        return self.legal_form != self.LegalForm.COMMUNITY_GROUP
 
 
 class Membership(models.Model):
@@ -157,3 +168,84 @@ class Membership(models.Model):
     @property
     def is_active(self) -> bool:
         return self.left_at is None
+
+
+def new_nonce() -> str:
+    return uuid.uuid4().hex
+
+
+class Invitation(models.Model):
+    """An emailed invitation to join an organisation. The link carries a signed token
+    (id + nonce); it expires and works once."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField(_("email"))
+    role = models.CharField(_("role"), max_length=10, choices=Membership.Role.choices, default=Membership.Role.MEMBER)
+    nonce = models.CharField(max_length=32, unique=True, default=new_nonce, editable=False)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("invited by")
+    )
+    created_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires at"))
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "email"],
+                condition=models.Q(accepted_at__isnull=True, revoked_at__isnull=True),
+                name="one_open_invitation_per_email",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.email} → {self.organisation}"
+
+    def is_open(self, now) -> bool:
+        return self.accepted_at is None and self.revoked_at is None and self.expires_at > now
+
+
+def document_upload_to(instance, filename: str) -> str:
+    # The stored name never contains what the uploader typed.
+    suffix = PurePath(filename).suffix.lower()
+    return f"org-documents/{instance.organisation_id}/{uuid.uuid4().hex}{suffix}"
+
+
+class OrganisationDocument(models.Model):
+    class Kind(models.TextChoices):
+        REGISTRATION_CERTIFICATE = "registration_certificate", _("Registration certificate")
+        CHARTER = "charter", _("Charter")
+        ANNUAL_REPORT = "annual_report", _("Annual report")
+        OTHER = "other", _("Other")
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="documents")
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    title = models.CharField(_("title"), max_length=200, blank=True)
+    year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True)
+    file = models.FileField(_("file"), upload_to=document_upload_to, max_length=200)
+    original_name = models.CharField(_("original file name"), max_length=200, blank=True)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField(_("size in bytes"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("uploaded by")
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["kind", "-uploaded_at", "-id"]
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+
+    def __str__(self):
+        return self.title or self.get_kind_display()
+
+    @property
+    def is_image(self) -> bool:
+        return self.content_type.startswith("image/")

@@ -1,14 +1,56 @@
-import factory
+import datetime
+import io
+from decimal import Decimal
 
-from incubator.models import Membership, Organisation
+import factory
+from django.core.files.base import ContentFile
+from django.utils import timezone
+from PIL import Image
+
+from incubator.models import (
+    Area,
+    Checkpoint,
+    Cohort,
+    CohortGoal,
+    Incubatee,
+    Invitation,
+    Membership,
+    Organisation,
+    OrganisationDocument,
+    Programme,
+    ServiceLogEntry,
+    Subsidy,
+    SubsidyPolicy,
+)
 from incubator.uscc import check_character
 
 _PREFIX = {"social_group": "51", "private_non_enterprise": "52", "foundation": "53"}
+
+PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 def make_uscc(legal_form: str, n: int) -> str:
     body = f"{_PREFIX.get(legal_form, '52')}3205{n:011d}"[:17]
     return body + check_character(body)
+
+
+def image_bytes(format: str = "JPEG", size=(40, 30), exif: bytes | None = None) -> bytes:
+    buffer = io.BytesIO()
+    image = Image.new("RGB", size, (200, 30, 30))
+    options = {"exif": exif} if exif else {}
+    image.save(buffer, format=format, **options)
+    return buffer.getvalue()
+
+
+class AreaFactory(factory.django.DjangoModelFactory):
+    name_zh = factory.Sequence(lambda n: f"测试区{n}")
+    name_en = factory.Sequence(lambda n: f"Test area {n}")
+    level = Area.Level.DISTRICT
+    code = factory.Sequence(lambda n: f"9{n:011d}")
+    population = 100_000
+
+    class Meta:
+        model = Area
 
 
 class OrganisationFactory(factory.django.DjangoModelFactory):
@@ -25,6 +67,17 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
     class Params:
         verified = factory.Trait(status=Organisation.Status.VERIFIED)
         submitted = factory.Trait(status=Organisation.Status.SUBMITTED)
+        returned = factory.Trait(status=Organisation.Status.RETURNED, returned_reason="The certificate is unreadable.")
+        # Everything submission needs except the services and the certificate document.
+        complete = factory.Trait(
+            registration_date=factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=90)),
+            registration_authority="苏州市吴中区民政局",
+            legal_representative="张明",
+            district=factory.SubFactory(AreaFactory),
+            contact_name="李华",
+            contact_phone="0512-65550000",
+            mission="为社区居民提供法律咨询与调解服务。",
+        )
 
 
 class MembershipFactory(factory.django.DjangoModelFactory):
@@ -34,3 +87,125 @@ class MembershipFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = Membership
+
+
+class InvitationFactory(factory.django.DjangoModelFactory):
+    organisation = factory.SubFactory(OrganisationFactory, verified=True)
+    email = factory.Sequence(lambda n: f"invitee{n}@example.org")
+    role = Membership.Role.MEMBER
+    expires_at = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(days=14))
+
+    class Meta:
+        model = Invitation
+
+
+class DocumentFactory(factory.django.DjangoModelFactory):
+    organisation = factory.SubFactory(OrganisationFactory)
+    kind = OrganisationDocument.Kind.REGISTRATION_CERTIFICATE
+    title = "登记证书"
+    file = factory.LazyFunction(lambda: ContentFile(PDF_BYTES, name="certificate.pdf"))
+    original_name = "certificate.pdf"
+    content_type = "application/pdf"
+    size = len(PDF_BYTES)
+
+    class Meta:
+        model = OrganisationDocument
+
+
+class ProgrammeFactory(factory.django.DjangoModelFactory):
+    name_zh = factory.Sequence(lambda n: f"司法行政社会组织创客基地{n}")
+    name_en = factory.Sequence(lambda n: f"Legal NGO maker base {n}")
+    base = "吴中区社会组织服务中心"
+
+    class Meta:
+        model = Programme
+
+
+class CohortFactory(factory.django.DjangoModelFactory):
+    programme = factory.SubFactory(ProgrammeFactory)
+    name_zh = factory.Sequence(lambda n: f"第{n}期")
+    name_en = factory.Sequence(lambda n: f"Cohort {n}")
+    applications_open_on = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=10))
+    applications_close_on = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=20))
+    starts_on = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=30))
+    ends_on = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=210))
+    target_admitted = 10
+    target_hatched = 5
+
+    class Meta:
+        model = Cohort
+
+
+class CohortGoalFactory(factory.django.DjangoModelFactory):
+    cohort = factory.SubFactory(CohortFactory)
+    title = "完成民非登记"
+    target = Decimal("1")
+    unit = "项"
+
+    class Meta:
+        model = CohortGoal
+
+
+class IncubateeFactory(factory.django.DjangoModelFactory):
+    cohort = factory.SubFactory(CohortFactory)
+    organisation = factory.SubFactory(OrganisationFactory, verified=True)
+    statement = "我们希望提升项目设计与公益创投申报能力。"
+    status = Incubatee.Status.APPLIED
+
+    class Meta:
+        model = Incubatee
+
+    class Params:
+        admitted = factory.Trait(
+            status=Incubatee.Status.ADMITTED,
+            admitted_on=factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=60)),
+        )
+        incubating = factory.Trait(
+            status=Incubatee.Status.INCUBATING,
+            admitted_on=factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=60)),
+            resident_from=factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=30)),
+        )
+
+
+class ServiceLogEntryFactory(factory.django.DjangoModelFactory):
+    incubatee = factory.SubFactory(IncubateeFactory, incubating=True)
+    kind = ServiceLogEntry.Kind.TRAINING
+    provided_on = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=3))
+    provider = "王律师"
+    hours = Decimal("2.0")
+
+    class Meta:
+        model = ServiceLogEntry
+
+
+class CheckpointFactory(factory.django.DjangoModelFactory):
+    incubatee = factory.SubFactory(IncubateeFactory, incubating=True)
+    goal = factory.LazyAttribute(lambda o: CohortGoalFactory(cohort=o.incubatee.cohort))
+    held_on = factory.LazyFunction(timezone.localdate)
+    progress = Checkpoint.Progress.ON_TRACK
+
+    class Meta:
+        model = Checkpoint
+
+
+def policy(kind: str, grade: str = "") -> SubsidyPolicy:
+    """The policy shipped by the data migration."""
+    return SubsidyPolicy.objects.get(kind=kind, grade=grade)
+
+
+class SubsidyFactory(factory.django.DjangoModelFactory):
+    organisation = factory.SubFactory(OrganisationFactory, verified=True)
+    policy = factory.LazyFunction(lambda: policy(SubsidyPolicy.Kind.INCUBATION))
+    year = factory.LazyFunction(lambda: timezone.localdate().year)
+    amount_requested = Decimal("10000.00")
+    status = Subsidy.Status.REQUESTED
+
+    class Meta:
+        model = Subsidy
+
+    class Params:
+        approved = factory.Trait(
+            status=Subsidy.Status.APPROVED,
+            amount_approved=factory.SelfAttribute("amount_requested"),
+            approved_at=factory.LazyFunction(timezone.now),
+        )

@@ -1,0 +1,33 @@
+"""The incubator's cards on the signed-in dashboard."""
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from accounts import roles
+from incubator.selectors import my_organisations
+
+
+def organisation_links(user) -> list[dict]:
+    if not user.is_authenticated:
+        return []
+    organisations = list(my_organisations(user=user)[:5])
+    if not organisations and not roles.has_role(user, roles.NGO_MEMBER):
+        return []
+    links = [
+        {
+            "url": reverse("incubator:organisation_detail", kwargs={"pk": organisation.pk}),
+            "title": organisation.name,
+            "description": organisation.get_status_display(),
+        }
+        for organisation in organisations
+    ]
+    links.append(
+        {
+            "url": reverse("incubator:home") if organisations else reverse("incubator:organisation_create"),
+            "title": _("My organisations") if organisations else _("Register your organisation"),
+            "description": _("Profile, members, documents, incubation and subsidies.")
+            if organisations
+            else _("Register your NGO to apply for incubation, subsidies and grants."),
+        }
+    )
+    return links

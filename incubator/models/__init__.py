@@ -1,0 +1,23 @@
+"""The incubator's models, one module per family."""
+
+from incubator.models.incubation import Checkpoint, Cohort, CohortGoal, Incubatee, Programme, ServiceLogEntry
+from incubator.models.organisations import Area, Invitation, Membership, Organisation, OrganisationDocument
+from incubator.models.subsidies import Subsidy, SubsidyPolicy
+from incubator.models.targets import Target
+
+__all__ = [
+    "Area",
+    "Checkpoint",
+    "Cohort",
+    "CohortGoal",
+    "Incubatee",
+    "Invitation",
+    "Membership",
+    "Organisation",
+    "OrganisationDocument",
+    "Programme",
+    "ServiceLogEntry",
+    "Subsidy",
+    "SubsidyPolicy",
+    "Target",
+]

@@ -1,0 +1,1 @@
+"""Every change to the incubator's data goes through a function in these modules."""

@@ -1,0 +1,40 @@
+"""Helpers the incubator's services share: recipients, portal links, dates."""
+
+import calendar
+import datetime
+
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from incubator.models import Membership, Organisation
+
+
+def managers_of(organisation: Organisation) -> list:
+    """The people who hear about an organisation's status: its owners and admins."""
+    memberships = Membership.objects.filter(
+        organisation=organisation, left_at__isnull=True, role__in=[Membership.Role.OWNER, Membership.Role.ADMIN]
+    ).select_related("user")
+    return [membership.user for membership in memberships if membership.user.is_active]
+
+
+def portal_path(name: str, **kwargs) -> str:
+    """A link without the language prefix: the site redirects to the reader's language."""
+    with translation.override("en"):
+        path = reverse(f"incubator:{name}", kwargs=kwargs or None)
+    return path.removeprefix("/en")
+
+
+def local_today():
+    return timezone.localdate()
+
+
+def lock_organisation(organisation: Organisation) -> Organisation:
+    """Serialises every rule that counts rows of one organisation (owners, caps)."""
+    return Organisation.objects.select_for_update().get(pk=organisation.pk)
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    """The same day `months` later, or the month's last day if it has no such day."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))

@@ -1,0 +1,99 @@
+"""The NGO member portal (/ngo/) and the incubator's back office.
+
+An organisation's pages answer 404 to everyone who is not its member (officers use
+the back office), so outsiders cannot even learn which ids exist.
+"""
+
+from tests.authz.matrix import ALLOW, FORBIDDEN, LOGIN, NOT_FOUND, Case, public, signed_in
+from tests.factories.incubator import (
+    DocumentFactory,
+    IncubateeFactory,
+    InvitationFactory,
+    SubsidyFactory,
+)
+
+
+def members_only(**overrides) -> dict:
+    """The organisation's own member gets in; every other signed-in user gets 404."""
+    expect = {
+        "anonymous": LOGIN,
+        "ngo_member": ALLOW,
+        "other_ngo_member": NOT_FOUND,
+        "reviewer": NOT_FOUND,
+        "programme_officer": NOT_FOUND,
+        "finance_officer": NOT_FOUND,
+    }
+    expect.update(overrides)
+    return expect
+
+
+def cases(world):
+    from incubator.models import Membership
+    from incubator.services.membership import invitation_token
+
+    org = world.ngo_org
+    owner_membership = Membership.objects.get(organisation=org, user=world.users["ngo_member"])
+    invitation = InvitationFactory(organisation=org, email="invitee@example.org")
+    document = DocumentFactory(organisation=org)
+    incubatee = IncubateeFactory(organisation=org)
+    subsidy = SubsidyFactory(organisation=org)
+    pk = {"pk": org.pk}
+    return [
+        Case("incubator:home", signed_in()),
+        Case("incubator:organisation_create", signed_in()),
+        Case("incubator:invitation_accept", public(), kwargs={"token": invitation_token(invitation)}),
+        Case("incubator:organisation_detail", members_only(), kwargs=pk),
+        Case("incubator:organisation_edit", members_only(), kwargs=pk),
+        Case(
+            "incubator:organisation_submit",
+            members_only(),
+            kwargs=pk,
+            method="post",
+            note="a verified organisation cannot be submitted again: the member is sent back with a message",
+        ),
+        Case("incubator:members", members_only(), kwargs=pk),
+        Case(
+            "incubator:membership_role",
+            members_only(),
+            kwargs={**pk, "membership_pk": owner_membership.pk},
+            method="post",
+            data={"role": "member"},
+            note="refused (last owner), answered with a redirect and a message",
+        ),
+        Case(
+            "incubator:membership_remove",
+            members_only(),
+            kwargs={**pk, "membership_pk": owner_membership.pk},
+            method="post",
+            note="refused (last owner), answered with a redirect and a message",
+        ),
+        Case(
+            "incubator:invitation_revoke",
+            members_only(),
+            kwargs={**pk, "invitation_pk": invitation.pk},
+            method="post",
+        ),
+        Case("incubator:documents", members_only(), kwargs=pk),
+        Case("incubator:document_download", members_only(), kwargs={**pk, "document_pk": document.pk}),
+        Case(
+            "incubator:document_delete",
+            members_only(ngo_member=FORBIDDEN),
+            kwargs={**pk, "document_pk": document.pk},
+            method="post",
+            note="a verified organisation's documents are kept",
+        ),
+        Case("incubator:incubation", members_only(), kwargs=pk),
+        Case(
+            "incubator:incubation_withdraw",
+            members_only(),
+            kwargs={**pk, "incubatee_pk": incubatee.pk},
+            method="post",
+        ),
+        Case("incubator:subsidies", members_only(), kwargs=pk),
+        Case(
+            "incubator:subsidy_withdraw",
+            members_only(),
+            kwargs={**pk, "subsidy_pk": subsidy.pk},
+            method="post",
+        ),
+    ]
