@@ -1,6 +1,12 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class CmsConfig(AppConfig):
     name = "cms"
-    verbose_name = "Public site"
+    verbose_name = _("Public site")
+
+    def ready(self):
+        from cms import signals
+
+        signals.connect()

@@ -1,5 +1,17 @@
-from django.urls import path  # noqa: F401
+from django.urls import path, re_path
+
+from cms import views
 
 app_name = "cms"
 
-urlpatterns = []
+urlpatterns = [
+    path("directory/", views.directory, name="directory"),
+    path("directory/<int:pk>/", views.organisation_profile, name="organisation"),
+    path("search/", views.search, name="search"),
+    path("open-data/", views.open_data, name="open_data"),
+    path("open-data/360giving.json", views.open_data_json, name="open_data_json"),
+    path("open-data/360giving.csv", views.open_data_csv, name="open_data_csv"),
+    path("open-data/calls.json", views.calls_feed, name="calls_feed"),
+    # Wagtail's pages, through the public page cache; Wagtail's own _util/ views pass by.
+    re_path(r"^(?!_util/)(?P<path>(?:[\w\-]+/)*)$", views.serve_page, name="page"),
+]

@@ -1,22 +1,63 @@
-"""The public main menu. Apps add their entries here; a name that does not resolve
-(its app not yet routed) is left out rather than breaking every page."""
+"""The public main menu.
 
+Editors run it as a snippet (`cms.MainMenu`, one per language, under Snippets in the
+Wagtail admin). Until a menu exists for the active language, `DEFAULT_MENU` is shown;
+a name that does not resolve (its app not yet routed) is left out rather than
+breaking every page. The built menu is cached per language and purged with the
+public pages (`cms.caching`).
+"""
+
+from django.core.cache import cache
 from django.urls import NoReverseMatch, reverse
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-MAIN_MENU = [
+DEFAULT_MENU = [
     ("cms:calls", _("Grant calls")),
     ("cms:directory", _("NGO directory")),
     ("cms:showcases", _("Projects")),
     ("cms:open_data", _("Open data")),
 ]
+# Kept for code that still reads the old name.
+MAIN_MENU = DEFAULT_MENU
+CACHE_SECONDS = 60 * 60
 
 
-def main_menu():
+def default_menu() -> list[dict]:
     items = []
-    for url_name, label in MAIN_MENU:
+    for url_name, label in DEFAULT_MENU:
         try:
-            items.append({"url": reverse(url_name), "label": label})
+            items.append({"url": reverse(url_name), "label": str(label)})
         except NoReverseMatch:
             continue
+    return items
+
+
+def editor_menu(language_code: str) -> list[dict] | None:
+    """The items of the editors' menu for `language_code`, or None when there is none."""
+    from cms.models import MainMenu
+
+    menu = (
+        MainMenu.objects.filter(locale__language_code=language_code)
+        .prefetch_related("items__link_page")
+        .order_by("pk")
+        .first()
+    )
+    if menu is None:
+        return None
+    links = [item.as_link() for item in menu.items.all()]
+    return [link for link in links if link]
+
+
+def main_menu() -> list[dict]:
+    from cms.caching import generation
+
+    language = translation.get_language() or "en"
+    key = f"core:main-menu:{generation()}:{language}"
+    items = cache.get(key)
+    if items is None:
+        items = editor_menu(language)
+        if items is None:
+            items = default_menu()
+        cache.set(key, items, CACHE_SECONDS)
     return items

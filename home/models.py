@@ -1,4 +1,6 @@
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
@@ -13,21 +15,67 @@ class HomePage(Page):
     hero_intro = RichTextField(_("hero introduction"), blank=True, features=["bold", "italic", "link"])
     hero_cta_label = models.CharField(_("call-to-action label"), max_length=60, blank=True)
     hero_cta_link = models.CharField(_("call-to-action link"), max_length=200, blank=True)
+    hero_image = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("hero image"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    hero_image_alt = models.CharField(_("hero image alt text"), max_length=250, blank=True)
+    show_impact = models.BooleanField(_("show impact figures"), default=True)
+    impact_heading = models.CharField(_("impact heading"), max_length=200, blank=True)
+    news_heading = models.CharField(_("news heading"), max_length=200, blank=True)
+    showcases_heading = models.CharField(_("showcases heading"), max_length=200, blank=True)
 
     content_panels = [
         *Page.content_panels,
         MultiFieldPanel(
-            [FieldPanel("hero_heading"), FieldPanel("hero_intro"), FieldPanel("hero_cta_label"), FieldPanel("hero_cta_link")],
+            [
+                FieldPanel("hero_heading"),
+                FieldPanel("hero_intro"),
+                FieldPanel("hero_cta_label"),
+                FieldPanel("hero_cta_link"),
+                FieldPanel("hero_image"),
+                FieldPanel("hero_image_alt"),
+            ],
             heading=_("Hero"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("show_impact"),
+                FieldPanel("impact_heading"),
+                FieldPanel("showcases_heading"),
+                FieldPanel("news_heading"),
+            ],
+            heading=_("Sections"),
         ),
     ]
 
     template = "home/home_page.html"
     parent_page_types = ["wagtailcore.Page"]
+    subpage_types = ["cms.StandardPage", "cms.NewsIndexPage", "cms.EventIndexPage", "cms.ShowcaseIndexPage"]
     max_count_per_parent = 1
 
     class Meta:
         verbose_name = _("home page")
+
+    def clean(self):
+        super().clean()
+        if self.hero_image_id and not self.hero_image_alt.strip():
+            raise ValidationError({"hero_image_alt": _("Alt text is required when an image is chosen.")})
+
+    def get_context(self, request, *args, **kwargs):
+        from cms.impact import impact_figures
+        from cms.selectors import featured_articles, featured_showcases, upcoming_events
+
+        context = super().get_context(request, *args, **kwargs)
+        context["impact"] = impact_figures() if self.show_impact else None
+        context["featured_showcases"] = featured_showcases(locale=self.locale)
+        context["featured_articles"] = featured_articles(locale=self.locale)
+        context["upcoming_events"] = upcoming_events(locale=self.locale)
+        return context
 
 
 @register_setting(icon="site")
@@ -39,18 +87,59 @@ class SiteSettings(BaseGenericSetting):
     contact_phone = models.CharField(_("contact phone"), max_length=50, blank=True)
     address = models.CharField(_("address"), max_length=300, blank=True)
     footer_text = models.TextField(_("footer text"), blank=True)
+    address_zh = models.CharField(_("address (Chinese)"), max_length=300, blank=True)
+    footer_text_zh = models.TextField(_("footer text (Chinese)"), blank=True)
+    opening_hours = models.CharField(_("opening hours"), max_length=200, blank=True)
+    opening_hours_zh = models.CharField(_("opening hours (Chinese)"), max_length=200, blank=True)
     weibo_url = models.URLField(_("Weibo"), blank=True)
     wechat_id = models.CharField(_("WeChat official account"), max_length=100, blank=True)
+    douyin_url = models.URLField(_("Douyin"), blank=True)
+    share_image = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("default sharing image"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Shown when a page without its own image is shared on social media."),
+    )
 
     panels = [
-        FieldPanel("organisation_name"),
-        FieldPanel("contact_email"),
-        FieldPanel("contact_phone"),
-        FieldPanel("address"),
-        FieldPanel("footer_text"),
-        FieldPanel("weibo_url"),
-        FieldPanel("wechat_id"),
+        MultiFieldPanel(
+            [
+                FieldPanel("organisation_name"),
+                FieldPanel("contact_email"),
+                FieldPanel("contact_phone"),
+                FieldPanel("address"),
+                FieldPanel("address_zh"),
+                FieldPanel("opening_hours"),
+                FieldPanel("opening_hours_zh"),
+            ],
+            heading=_("Contact details"),
+        ),
+        MultiFieldPanel([FieldPanel("footer_text"), FieldPanel("footer_text_zh")], heading=_("Footer")),
+        MultiFieldPanel(
+            [FieldPanel("weibo_url"), FieldPanel("wechat_id"), FieldPanel("douyin_url"), FieldPanel("share_image")],
+            heading=_("Social media"),
+        ),
     ]
 
     class Meta:
         verbose_name = _("site settings")
+
+    def _localised(self, field: str) -> str:
+        if (translation.get_language() or "").startswith("zh"):
+            return getattr(self, f"{field}_zh") or getattr(self, field)
+        return getattr(self, field) or getattr(self, f"{field}_zh")
+
+    @property
+    def localised_address(self) -> str:
+        return self._localised("address")
+
+    @property
+    def localised_footer_text(self) -> str:
+        return self._localised("footer_text")
+
+    @property
+    def localised_opening_hours(self) -> str:
+        return self._localised("opening_hours")

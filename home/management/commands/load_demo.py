@@ -19,7 +19,7 @@ class Command(BaseCommand):
             return
         self.stdout.write(self.style.SUCCESS("Demo data loaded."))
         self.stdout.write("")
-        self.stdout.write("Demo logins (password for all: %s)" % ctx.objects.get("password", "?"))
+        self.stdout.write("Demo logins (password for all: {})".format(ctx.objects.get("password", "?")))
         for login in ctx.logins:
             self.stdout.write(f"  {login['role']:<20} {login['email']:<28} {login.get('note', '')}")
         mfa = ctx.objects.get("mfa_help")

@@ -1,0 +1,17 @@
+from cms.models.navigation import MainMenu, MainMenuItem
+from cms.models.pages import ArticlePage, EventIndexPage, EventPage, NewsIndexPage, StandardPage
+from cms.models.showcases import ShowcaseIndexPage, ShowcaseKpi, ShowcasePage, ShowcasePhoto
+
+__all__ = [
+    "ArticlePage",
+    "EventIndexPage",
+    "EventPage",
+    "MainMenu",
+    "MainMenuItem",
+    "NewsIndexPage",
+    "ShowcaseIndexPage",
+    "ShowcaseKpi",
+    "ShowcasePage",
+    "ShowcasePhoto",
+    "StandardPage",
+]

@@ -1,0 +1,91 @@
+"""Template tags for the public site: language links, sharing images, page metadata."""
+
+from django import template
+from django.conf import settings
+from django.utils import translation
+from django.utils.translation import get_language_info
+from wagtail.models import Locale, Page
+
+register = template.Library()
+
+
+def _swap_language_prefix(full_path: str, language: str) -> str:
+    """/en/directory/?q=x → /zh-hans/directory/?q=x (paths without a prefix get one)."""
+    codes = [code for code, _ in settings.LANGUAGES]
+    parts = full_path.split("/", 2)
+    if len(parts) > 1 and parts[1] in codes:
+        rest = parts[2] if len(parts) > 2 else ""
+        return f"/{language}/{rest}"
+    return f"/{language}{full_path}"
+
+
+def _page_translation_urls(page: Page, request) -> dict[str, str]:
+    urls = {}
+    for translated in page.get_translations(inclusive=True).live().select_related("locale"):
+        url = translated.get_url(request)
+        if url:
+            urls[translated.locale.language_code] = url
+    return urls
+
+
+def _nearest_translated_ancestor_url(page: Page, language: str, request) -> str:
+    """Where to send a reader when `page` has no translation: its closest translated
+    ancestor (usually the section index, else the home page)."""
+    try:
+        locale = Locale.objects.get(language_code=language)
+    except Locale.DoesNotExist:
+        return f"/{language}/"
+    ancestors = page.get_ancestors().filter(depth__gt=1).order_by("-depth")
+    keys = list(ancestors.values_list("translation_key", flat=True))
+    translations = {p.translation_key: p for p in Page.objects.filter(translation_key__in=keys, locale=locale).live()}
+    for key in keys:
+        if key in translations:
+            return translations[key].get_url(request) or f"/{language}/"
+    return f"/{language}/"
+
+
+@register.simple_tag(takes_context=True)
+def language_links(context):
+    """One link per site language to this same page in that language.
+
+    Wagtail pages link to their translation (or, without one, to the nearest translated
+    section); Django views keep their path with the other language prefix.
+    """
+    request = context.get("request")
+    page = context.get("page")
+    current = translation.get_language()
+    page_urls = _page_translation_urls(page, request) if isinstance(page, Page) and page.pk else None
+    links = []
+    for code, _name in settings.LANGUAGES:
+        if page_urls is not None:
+            url = page_urls.get(code) or _nearest_translated_ancestor_url(page, code, request)
+            exists = code in page_urls
+        else:
+            url = _swap_language_prefix(request.get_full_path() if request else "/", code)
+            exists = True
+        info = get_language_info(code)
+        links.append(
+            {"code": code, "name": info["name_local"], "url": url, "current": code == current, "exists": exists}
+        )
+    return links
+
+
+@register.simple_tag(takes_context=True)
+def share_image(context):
+    """The image shown when the page is shared: its own, else the site's default."""
+    page = context.get("page")
+    for attribute in ("listing_image", "hero_image"):
+        image = getattr(page, attribute, None) if page is not None else None
+        if image is not None:
+            return image
+    from home.models import SiteSettings
+
+    return SiteSettings.load(request_or_site=context.get("request")).share_image
+
+
+@register.filter
+def percent_of(value, total):
+    try:
+        return int(min(100, float(value) * 100 / float(total)))
+    except (TypeError, ValueError, ZeroDivisionError):
+        return 0
