@@ -19,7 +19,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
-from grants.payments.tranches import Trigger, parse_template, split_award, template_to_data, DEFAULT_TEMPLATE
+from grants.payments.tranches import DEFAULT_TEMPLATE, Trigger, parse_template, split_award, template_to_data
 
 SCORE = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))]
 STARS = [MinValueValidator(1), MaxValueValidator(5)]
