@@ -1,0 +1,60 @@
+# Legal Aid Hub. `make help` lists the targets.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PYTEST_ARGS ?=
+
+.DEFAULT_GOAL := help
+.PHONY: help install run demo test test-postgres lint format messages bench ci clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-14s %s\n", $$1, $$2}'
+
+$(STAMP): requirements.txt requirements-dev.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	rm -f $(VENV)/.installed-*
+	touch $(STAMP)
+
+install: $(STAMP) ## Create .venv and install the pinned packages
+
+run: install ## Migrate, load demo data and serve on http://127.0.0.1:8000 (SQLite, eager Celery, console email)
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py load_demo
+	@echo "Serving on http://$(HOST):$(PORT)/ — stop with Ctrl-C"
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+demo: install ## Load the demo data only (idempotent)
+	$(BIN)/python manage.py load_demo
+
+test: install ## Install and run the whole test suite (browser tests need Debian's chromium)
+	@scripts/install-system-deps.sh --if-possible
+	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
+
+test-postgres: install ## Run the suite against the local PostgreSQL
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/legalaid} $(BIN)/python -m pytest -q $(PYTEST_ARGS)
+
+lint: install ## ruff lint + format check, migrations check
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+format: install ## Format and autofix with ruff
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+messages: install ## Extract and compile the Chinese catalogues of every app
+	scripts/messages.sh
+
+bench: install ## Serve with gunicorn (production-like) and measure throughput and latency
+	$(BIN)/python bench/bench.py
+
+ci: ## What CI runs (.ci/run)
+	bash .ci/run
+
+clean: ## Remove the virtualenv, the SQLite database and test artifacts
+	rm -rf $(VENV) db.sqlite3 artifacts staticfiles
