@@ -29,12 +29,13 @@ class MFARequiredMiddleware:
 
     def __call__(self, request):
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and self._is_wagtail_admin(request.path):
-            # Wagtail would bounce a signed-in user without admin access to the login
-            # page, which sends them straight back: a redirect loop. Refuse plainly.
-            if not user.has_perm("wagtailadmin.access_admin"):
-                raise PermissionDenied
-        if user is not None and user.is_authenticated and self._is_protected(request.path) and requires_mfa(user):
+        if user is None or not user.is_authenticated:
+            return self.get_response(request)
+        # Wagtail would bounce a signed-in user without admin access to the login page,
+        # which sends them straight back: a redirect loop. Refuse plainly instead.
+        if self._is_wagtail_admin(request.path) and not user.has_perm("wagtailadmin.access_admin"):
+            raise PermissionDenied
+        if self._is_protected(request.path) and requires_mfa(user):
             query = urlencode({"next": request.get_full_path()})
             if not user_has_mfa(user):
                 return redirect(f"{reverse('mfa_activate_totp')}?{query}")

@@ -13,7 +13,9 @@ def dashboard(request):
         "is_ngo_member": roles.has_role(user, roles.NGO_MEMBER),
         "is_reviewer": roles.is_reviewer(user),
         "is_staff_user": user.is_staff,
-        "role_labels": [roles.ROLE_LABELS[name] for name in sorted(roles.role_names(user)) if name in roles.ROLE_LABELS],
+        "role_labels": [
+            roles.ROLE_LABELS[name] for name in sorted(roles.role_names(user)) if name in roles.ROLE_LABELS
+        ],
         "needs_mfa": roles.requires_mfa(user),
         "dashboard_links": links_for(user),
     }

@@ -10,7 +10,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.harness import bench_env, gunicorn, load, prepare, print_table, workdir  # noqa: E402
+from bench.harness import bench_env, gunicorn, load, prepare, print_table, workdir
 
 SECONDS = float(os.environ.get("BENCH_SECONDS", "5"))
 CONCURRENCY = int(os.environ.get("BENCH_CONCURRENCY", "10"))

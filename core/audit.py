@@ -20,9 +20,7 @@ def record_event(
 
 def events_for(target):
     return (
-        AuditEvent.objects.filter(
-            content_type=ContentType.objects.get_for_model(target), object_id=str(target.pk)
-        )
+        AuditEvent.objects.filter(content_type=ContentType.objects.get_for_model(target), object_id=str(target.pk))
         .select_related("actor")
         .order_by("created_at", "id")
     )

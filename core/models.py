@@ -49,12 +49,12 @@ class BilingualNameMixin(models.Model):
     class Meta:
         abstract = True
 
+    def __str__(self):
+        return self.name
+
     @property
     def name(self) -> str:
         """The name in the active language, falling back to the other one."""
         if (translation.get_language() or "").startswith("zh"):
             return self.name_zh or self.name_en
         return self.name_en or self.name_zh
-
-    def __str__(self):
-        return self.name

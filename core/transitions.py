@@ -12,8 +12,7 @@ def check_transition(*, allowed: dict, current: str, target: str) -> None:
     """Raise unless `current -> target` is in the lifecycle's table."""
     if target not in allowed.get(current, ()):
         raise TransitionNotAllowed(
-            _("Cannot change the status from “%(current)s” to “%(target)s”.")
-            % {"current": current, "target": target}
+            _("Cannot change the status from “%(current)s” to “%(target)s”.") % {"current": current, "target": target}
         )
 
 

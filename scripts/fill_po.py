@@ -12,7 +12,8 @@ import polib
 
 def main(po_path: str, json_path: str) -> None:
     catalogue = polib.pofile(po_path)
-    translations = json.load(open(json_path, encoding="utf-8"))
+    with open(json_path, encoding="utf-8") as source:
+        translations = json.load(source)
     missing = []
     for entry in catalogue:
         if entry.obsolete:

@@ -9,7 +9,6 @@ DEBUG is off unless a settings module turns it on.
 from pathlib import Path
 
 import environ
-from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 

@@ -14,9 +14,7 @@ pytestmark = pytest.mark.django_db
 
 
 def sign_up(client, email="new@ngo.org", password="an-unusual-passphrase-77"):
-    return client.post(
-        "/en/accounts/signup/", {"email": email, "password1": password, "password2": password}
-    )
+    return client.post("/en/accounts/signup/", {"email": email, "password1": password, "password2": password})
 
 
 def test_sign_up_requires_email_verification_before_login(client):
@@ -95,9 +93,7 @@ def test_roles_exist_as_groups_with_admin_access_for_staff_roles():
         group = Group.objects.get(name=name)
         assert group.permissions.filter(codename="access_admin").exists(), name
     assert not Group.objects.get(name=roles.REVIEWER).permissions.filter(codename="access_admin").exists()
-    assert GroupPagePermission.objects.filter(
-        group__name=roles.EDITOR, permission__codename="publish_page"
-    ).exists()
+    assert GroupPagePermission.objects.filter(group__name=roles.EDITOR, permission__codename="publish_page").exists()
 
 
 @pytest.mark.parametrize("trait", ["reviewer", "officer", "finance", "editor"])

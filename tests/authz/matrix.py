@@ -65,13 +65,13 @@ def staff_only(**overrides) -> dict:
 
 
 def signed_in(**overrides) -> dict:
-    expect = {role: ALLOW for role in ROLES}
+    expect = dict.fromkeys(ROLES, ALLOW)
     expect["anonymous"] = LOGIN
     expect.update(overrides)
     return expect
 
 
 def public(**overrides) -> dict:
-    expect = {role: ALLOW for role in ROLES}
+    expect = dict.fromkeys(ROLES, ALLOW)
     expect.update(overrides)
     return expect

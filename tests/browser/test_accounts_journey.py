@@ -5,6 +5,7 @@ from django.core import mail
 from tests.browser.helpers import browser_login, screenshot
 from tests.factories.accounts import UserFactory
 
+
 def test_visitor_signs_up_verifies_email_logs_in_and_switches_language(page, live_server):
     page.goto(f"{live_server.url}/en/")
     screenshot(page, "home-en")

@@ -43,7 +43,11 @@ def test_production_refuses_to_start_without_a_secret_key():
 def test_debug_is_off_unless_development(settings_module):
     env = {**PRODUCTION_ENV, "DJANGO_SETTINGS_MODULE": settings_module}
     result = subprocess.run(
-        [sys.executable, "-c", "import django; django.setup(); from django.conf import settings; print(settings.DEBUG)"],
+        [
+            sys.executable,
+            "-c",
+            "import django; django.setup(); from django.conf import settings; print(settings.DEBUG)",
+        ],
         cwd=ROOT,
         env={**os.environ, **env},
         capture_output=True,

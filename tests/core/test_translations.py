@@ -14,7 +14,22 @@ ROOT = Path(__file__).resolve().parents[2]
 CJK = re.compile(r"[\u4e00-\u9fff]")
 LATIN_WORD = re.compile(r"[A-Za-z]{3,}")
 # Strings that are the same in both languages.
-SAME_IN_BOTH = {"English", "简体中文", "3A", "4A", "5A", "CNY", "USD", "EUR", "GBP", "Stripe", "KPI", "KPIs", "USCC", "ID"}
+SAME_IN_BOTH = {
+    "English",
+    "简体中文",
+    "3A",
+    "4A",
+    "5A",
+    "CNY",
+    "USD",
+    "EUR",
+    "GBP",
+    "Stripe",
+    "KPI",
+    "KPIs",
+    "USCC",
+    "ID",
+}
 
 
 def catalogues():
@@ -50,7 +65,9 @@ def test_catalogue_is_fully_translated_into_chinese_and_compiled(po_path):
     mo_path = po_path.with_suffix(".mo")
     assert mo_path.exists(), f"{mo_path} is not compiled (make messages)"
     compiled = {entry.msgid: entry.msgstr for entry in polib.mofile(str(mo_path))}
-    stale = [e.msgid for e in catalogue.translated_entries() if not e.msgid_plural and compiled.get(e.msgid) != e.msgstr]
+    stale = [
+        e.msgid for e in catalogue.translated_entries() if not e.msgid_plural and compiled.get(e.msgid) != e.msgstr
+    ]
     assert not stale, f"{mo_path} is older than its .po (make messages): {stale[:5]}"
 
 
@@ -68,15 +85,23 @@ def test_no_ui_string_is_missing_from_the_catalogues(tmp_path):
     shutil.copytree(
         ROOT,
         copy,
-        ignore=shutil.ignore_patterns(".venv", ".git", "artifacts", "media", "staticfiles", "node_modules", "*.sqlite3"),
+        ignore=shutil.ignore_patterns(
+            ".venv", ".git", "artifacts", "media", "staticfiles", "node_modules", "*.sqlite3"
+        ),
         symlinks=True,
     )
     env = {**os.environ, "PY": sys.executable, "DJANGO_SETTINGS_MODULE": "config.settings.dev"}
-    result = subprocess.run(["bash", "scripts/messages.sh"], cwd=copy, env=env, capture_output=True, text=True, timeout=300)
+    result = subprocess.run(
+        ["bash", "scripts/messages.sh"], cwd=copy, env=env, capture_output=True, text=True, timeout=300
+    )
     assert result.returncode == 0, result.stderr
     missing = []
     for fresh in copy.glob("**/locale/zh_Hans/LC_MESSAGES/django.po"):
         committed = ROOT / fresh.relative_to(copy)
         known = {e.msgid for e in polib.pofile(str(committed))} if committed.exists() else set()
-        missing += [f"{committed.relative_to(ROOT)}: {e.msgid!r}" for e in polib.pofile(str(fresh)) if e.msgid not in known and not e.obsolete]
+        missing += [
+            f"{committed.relative_to(ROOT)}: {e.msgid!r}"
+            for e in polib.pofile(str(fresh))
+            if e.msgid not in known and not e.obsolete
+        ]
     assert not missing, "Strings not in the catalogues (run make messages and translate):\n" + "\n".join(missing)
