@@ -1,0 +1,606 @@
+"""Writes to the disbursement ledger. Every state change of a payment is one function here.
+
+``scheduled → requested → approved → sent → paid``; ``approved | sent → failed``;
+``failed → approved`` (retry); ``scheduled | requested | approved | failed → cancelled``.
+
+Rules held here (the database holds the rest, see ``models``):
+
+- a programme officer requests, and only when the tranche's condition holds or the
+  subsidy is approved and unpaid; a finance officer approves, never the requester;
+- paid ≤ awarded: every request, approval and payment locks the award row, then
+  counts the award's live payments, so two approvals at the same moment queue;
+- subsidy caps: a subsidy payment locks the organisation row (the incubator's
+  approvals lock the same row) and the ledger never pays more under a policy than
+  its cap (per calendar year for incubation subsidies);
+- nothing is paid twice: one live payment per tranche and per subsidy (database),
+  and each transition re-reads the payment under a row lock before changing it.
+
+Lock order, everywhere: organisation (subsidies) or award (tranches), then the subsidy
+or tranche, then the payment. Network calls to Stripe never happen under a lock.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+from decimal import Decimal
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Q, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts import roles
+from core.audit import record_event
+from core.money import format_money
+from core.notify import notify
+from core.transitions import check_transition, require
+from grants.payments import permissions
+from grants.payments.models import ConnectedAccount, Payment, new_idempotency_key
+from grants.payments.rails import TransferInstruction
+from grants.payments.stripe_gateway import PaymentGatewayError
+
+logger = logging.getLogger(__name__)
+
+Status = Payment.Status
+Rail = Payment.Rail
+
+TRANSITIONS = {
+    Status.SCHEDULED: {Status.REQUESTED, Status.CANCELLED},
+    Status.REQUESTED: {Status.APPROVED, Status.CANCELLED},
+    Status.APPROVED: {Status.SENT, Status.FAILED, Status.CANCELLED},
+    Status.SENT: {Status.PAID, Status.FAILED},
+    Status.FAILED: {Status.APPROVED, Status.CANCELLED},
+    Status.PAID: set(),
+    Status.CANCELLED: set(),
+}
+# What counts against the award or the subsidy cap at each step: a request must fit beside the
+# other requests and releases; an approval (and a payment) beside what finance already released.
+REQUESTED_OR_LATER = (Status.REQUESTED, Status.APPROVED, Status.SENT, Status.PAID)
+RELEASED = (Status.APPROVED, Status.SENT, Status.PAID)
+
+
+# --- Locks and checks ---------------------------------------------------------------------
+
+
+def _lock(payment: Payment) -> Payment:
+    """Lock the payment's award or organisation, then the payment; return the fresh row."""
+    ids = Payment.objects.filter(pk=payment.pk).values("tranche__award_id", "payee_id", "subsidy_id").get()
+    if ids["tranche__award_id"] is not None:
+        _lock_award(ids["tranche__award_id"])
+    else:
+        _lock_organisation(ids["payee_id"])
+    return (
+        Payment.objects.select_for_update(of=("self",))
+        .select_related("tranche", "tranche__award", "subsidy", "subsidy__policy", "payee", "funder")
+        .get(pk=payment.pk)
+    )
+
+
+def _lock_award(award_id):
+    from grants.awards.models import Award
+
+    return Award.objects.select_for_update().get(pk=award_id)
+
+
+def _lock_organisation(organisation_id):
+    from incubator.models import Organisation
+
+    return Organisation.objects.select_for_update().get(pk=organisation_id)
+
+
+def _check_award_cap(payment: Payment, *, statuses) -> None:
+    """paid ≤ awarded: this payment plus the award's other live payments fit in the award."""
+    award = payment.tranche.award
+    others = Payment.objects.filter(tranche__award_id=award.pk, status__in=statuses).exclude(pk=payment.pk).aggregate(
+        total=Sum("amount")
+    )["total"] or Decimal(0)
+    if others + payment.amount > award.amount:
+        raise ValidationError(
+            _(
+                "Paying %(amount)s would take award %(award)s over its amount of %(awarded)s "
+                "(%(others)s is already committed)."
+            )
+            % {
+                "amount": format_money(payment.amount, payment.currency),
+                "award": award.reference,
+                "awarded": format_money(award.amount, award.currency),
+                "others": format_money(others, award.currency),
+            }
+        )
+
+
+def _subsidy_cap_scope(subsidy) -> tuple[Q, Decimal | None]:
+    """The payments that share a cap with this subsidy, and the cap (None: the approval is the cap)."""
+    from incubator.models import SubsidyPolicy
+
+    policy = subsidy.policy
+    same = Q(subsidy__organisation_id=subsidy.organisation_id, subsidy__policy__kind=policy.kind)
+    if policy.kind == SubsidyPolicy.Kind.INCUBATION:
+        return same & Q(subsidy__year=subsidy.year), policy.amount
+    if policy.kind == SubsidyPolicy.Kind.STARTUP:
+        return same, policy.amount
+    if policy.kind == SubsidyPolicy.Kind.GRADING:
+        return same & Q(subsidy__policy__grade=policy.grade), policy.amount
+    return Q(pk__in=[]), None
+
+
+def _check_subsidy(payment: Payment, *, statuses) -> None:
+    """The subsidy is approved and unpaid, the amount is what was approved, and the policy's cap holds."""
+    from incubator.models import Subsidy
+
+    subsidy = Subsidy.objects.select_for_update().select_related("policy").get(pk=payment.subsidy_id)
+    if subsidy.status != Subsidy.Status.APPROVED:
+        raise ValidationError(
+            _("Subsidy “%(subsidy)s” is %(status)s; only approved, unpaid subsidies are paid.")
+            % {"subsidy": subsidy, "status": subsidy.get_status_display()}
+        )
+    if payment.amount != subsidy.amount_approved:
+        raise ValidationError(
+            _("The payment is for %(amount)s but %(approved)s was approved.")
+            % {"amount": format_money(payment.amount), "approved": format_money(subsidy.amount_approved)}
+        )
+    scope, cap = _subsidy_cap_scope(subsidy)
+    if cap is None:
+        return
+    others = Payment.objects.filter(scope, status__in=statuses).exclude(pk=payment.pk).aggregate(total=Sum("amount"))[
+        "total"
+    ] or Decimal(0)
+    if others + payment.amount > cap:
+        raise ValidationError(
+            _("Paying %(amount)s would exceed the cap of %(cap)s for “%(policy)s” (%(others)s is already committed).")
+            % {
+                "amount": format_money(payment.amount),
+                "cap": format_money(cap),
+                "policy": subsidy.policy,
+                "others": format_money(others),
+            }
+        )
+
+
+def _check_source_payable(payment: Payment, *, statuses) -> None:
+    if payment.tranche_id:
+        if not payment.tranche.is_payable():
+            raise ValidationError(
+                _("This tranche is not payable yet: %(condition)s.") % {"condition": payment.tranche.trigger_label}
+            )
+        _check_award_cap(payment, statuses=statuses)
+    else:
+        _check_subsidy(payment, statuses=statuses)
+
+
+def _move(payment: Payment, *, target: str, by, verb: str, message: str = "", data=None, **fields) -> Payment:
+    current = payment.status
+    check_transition(allowed=TRANSITIONS, current=current, target=target)
+    payment.status = target
+    for name, value in fields.items():
+        setattr(payment, name, value)
+    payment.full_clean(exclude=["tranche", "subsidy", "payee", "funder", "batch"])
+    payment.save()
+    record_event(
+        target=payment, verb=verb, actor=by, from_state=current, to_state=target, message=message, data=data or {}
+    )
+    return payment
+
+
+# --- Creating payments ----------------------------------------------------------------------
+
+
+def choose_rail(organisation) -> str:
+    """Stripe when the platform runs Stripe and the payee can receive transfers; the bank otherwise."""
+    if getattr(settings, "PAYMENTS_MODE", "manual") != "stripe":
+        return Rail.BANK
+    account = ConnectedAccount.objects.filter(organisation=organisation, transfers_active=True).first()
+    return Rail.STRIPE if account else Rail.BANK
+
+
+def _create(*, by, rail: str | None, **fields) -> Payment:
+    payment = Payment(created_by=by, **fields)
+    payment.rail = rail or choose_rail(payment.payee)
+    payment.full_clean(exclude=["tranche", "subsidy", "payee", "funder"], validate_constraints=False)
+    try:
+        with transaction.atomic():
+            payment.save()
+    except IntegrityError:
+        raise ValidationError(_("A payment for this already exists in the ledger.")) from None
+    record_event(target=payment, verb="payment.scheduled", actor=by, to_state=Status.SCHEDULED)
+    return payment
+
+
+@transaction.atomic
+def payment_schedule_tranche(*, tranche, by, rail: str | None = None) -> Payment:
+    """Put a tranche in the ledger as scheduled (its condition may not hold yet).
+
+    Returns the tranche's live payment if there already is one.
+    """
+    require(permissions.can_request_payment(by), _("Only programme officers put tranches in the ledger."))
+    award = _lock_award(tranche.award_id)
+    existing = Payment.objects.filter(tranche=tranche).exclude(status=Status.CANCELLED).first()
+    if existing:
+        return existing
+    application = award.application
+    payment = Payment(tranche=tranche, funder_id=application.call.funder_id)
+    require(permissions.can_request_payment(by, payment), _("You can only schedule payments of your funders' awards."))
+    return _create(
+        by=by,
+        rail=rail,
+        tranche=tranche,
+        funder_id=application.call.funder_id,
+        payee_id=application.organisation_id,
+        amount=tranche.amount,
+        currency=award.currency,
+        description=f"{award.reference} · {tranche.label}"[:200],
+    )
+
+
+@transaction.atomic
+def payments_schedule_award(*, award, by) -> list[Payment]:
+    """Every tranche of an award in the ledger, as scheduled payments (idempotent)."""
+    return [payment_schedule_tranche(tranche=tranche, by=by) for tranche in award.tranches.order_by("position")]
+
+
+@transaction.atomic
+def payment_schedule_subsidy(*, subsidy, by, rail: str | None = None) -> Payment:
+    """Put an approved subsidy in the ledger (returns its live payment if it already has one)."""
+    require(permissions.can_request_payment(by), _("Only programme officers put subsidies in the ledger."))
+    _lock_organisation(subsidy.organisation_id)
+    existing = Payment.objects.filter(subsidy=subsidy).exclude(status=Status.CANCELLED).first()
+    if existing:
+        return existing
+    from incubator.models import Subsidy
+
+    subsidy = Subsidy.objects.select_related("policy", "organisation").get(pk=subsidy.pk)
+    if subsidy.status != Subsidy.Status.APPROVED:
+        raise ValidationError(_("Only approved subsidies can be paid."))
+    return _create(
+        by=by,
+        rail=rail,
+        subsidy=subsidy,
+        funder=None,
+        payee=subsidy.organisation,
+        amount=subsidy.amount_approved,
+        currency="CNY",
+        description=f"{subsidy.policy.name_zh} · {subsidy.year}"[:200],
+    )
+
+
+# --- Transitions ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def payment_request(*, payment: Payment, by) -> Payment:
+    """Ask finance to pay: the tranche's condition must hold (or the subsidy be approved)."""
+    payment = _lock(payment)
+    require(
+        permissions.can_request_payment(by, payment),
+        _("Only programme officers of this payment's funder can request it."),
+    )
+    check_transition(allowed=TRANSITIONS, current=payment.status, target=Status.REQUESTED)
+    _check_source_payable(payment, statuses=REQUESTED_OR_LATER)
+    _move(
+        payment,
+        target=Status.REQUESTED,
+        by=by,
+        verb="payment.requested",
+        requested_by=by,
+        requested_at=timezone.now(),
+    )
+    _notify_finance(payment)
+    return payment
+
+
+@transaction.atomic
+def payment_request_tranche(*, tranche, by, rail: str | None = None) -> Payment:
+    payment = payment_schedule_tranche(tranche=tranche, by=by, rail=rail)
+    return payment_request(payment=payment, by=by)
+
+
+@transaction.atomic
+def payment_request_subsidy(*, subsidy, by, rail: str | None = None) -> Payment:
+    payment = payment_schedule_subsidy(subsidy=subsidy, by=by, rail=rail)
+    return payment_request(payment=payment, by=by)
+
+
+@transaction.atomic
+def payment_approve(*, payment: Payment, by) -> Payment:
+    """A finance officer approves a requested payment. Never the person who requested it.
+
+    Re-checks, under the award's (or organisation's) lock, that the tranche is still
+    payable and the award not exceeded, or that the subsidy is still approved and
+    within its cap. A Stripe payment is then sent by a Celery task after commit.
+    """
+    payment = _lock(payment)
+    require(
+        permissions.can_release_payment(by, payment),
+        _("Only finance officers of this payment's funder can approve it."),
+    )
+    require(
+        payment.requested_by_id != by.pk,
+        _("You requested this payment, so someone else in finance must approve it (four-eyes rule)."),
+    )
+    check_transition(allowed=TRANSITIONS, current=payment.status, target=Status.APPROVED)
+    _check_source_payable(payment, statuses=RELEASED)
+    _move(payment, target=Status.APPROVED, by=by, verb="payment.approved", approved_by=by, approved_at=timezone.now())
+    _enqueue_send(payment)
+    return payment
+
+
+def payments_approve_bulk(*, payments, by) -> tuple[list[Payment], list[tuple[Payment, str]]]:
+    """Approve each payment on its own (each four-eyes checked); returns (approved, [(payment, why not)])."""
+    from django.core.exceptions import PermissionDenied
+
+    approved, refused = [], []
+    for payment in payments:
+        try:
+            approved.append(payment_approve(payment=payment, by=by))
+        except (ValidationError, PermissionDenied) as error:
+            messages = getattr(error, "messages", None) or [str(error)]
+            refused.append((payment, " ".join(str(m) for m in messages)))
+    return approved, refused
+
+
+@transaction.atomic
+def payment_mark_sent(*, payment: Payment, by=None, external_id: str, batch=None) -> Payment:
+    """The rail took the payment: a Stripe transfer id, or the bank batch it was exported in."""
+    payment = _lock(payment)
+    if payment.status in (Status.SENT, Status.PAID) and payment.external_id == external_id:
+        return payment  # a repeat (task retry, webhook first): nothing to do
+    _move(
+        payment,
+        target=Status.SENT,
+        by=by,
+        verb="payment.sent",
+        data={"external_id": external_id, "batch": batch.reference if batch else ""},
+        external_id=external_id,
+        batch=batch,
+        sent_at=timezone.now(),
+    )
+    return payment
+
+
+@transaction.atomic
+def payment_mark_paid(
+    *, payment: Payment, by=None, paid_on: datetime.date | None = None, note: str = "", via: str = "manual"
+) -> Payment:
+    """The money arrived (bank confirmation, Stripe webhook, or a finance officer by hand)."""
+    payment = _lock(payment)
+    if by is not None:
+        require(permissions.can_release_payment(by, payment), _("Only finance officers confirm payments."))
+    check_transition(allowed=TRANSITIONS, current=payment.status, target=Status.PAID)
+    if payment.tranche_id:
+        _check_award_cap(payment, statuses=RELEASED)
+    now = timezone.now()
+    _move(
+        payment,
+        target=Status.PAID,
+        by=by,
+        verb="payment.paid",
+        message=note,
+        data={"via": via},
+        paid_at=now,
+        paid_on=paid_on or timezone.localdate(),
+    )
+    if payment.subsidy_id:
+        from incubator.services.subsidies import subsidy_mark_paid
+
+        subsidy_mark_paid(subsidy=payment.subsidy, by=by, paid_at=now)
+    _notify_payee(payment, "payments_paid")
+    return payment
+
+
+@transaction.atomic
+def payment_fail(*, payment: Payment, reason: str, by=None) -> Payment:
+    """The rail refused or returned the money; finance may retry or cancel."""
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the payment failed.")})
+    payment = _lock(payment)
+    if by is not None:
+        require(permissions.can_release_payment(by, payment), _("Only finance officers record failed payments."))
+    _move(
+        payment,
+        target=Status.FAILED,
+        by=by,
+        verb="payment.failed",
+        message=reason.strip(),
+        failure_reason=reason.strip(),
+    )
+    _notify_staff(payment, "payments_failed", [payment.requested_by, payment.approved_by])
+    return payment
+
+
+@transaction.atomic
+def payment_retry(*, payment: Payment, by) -> Payment:
+    """Send a failed payment again, under a new idempotency key.
+
+    Safe because ``failed`` only ever records a known outcome: Stripe refused (nothing
+    was created) or the transfer was reversed. An unknown outcome (a timeout) never
+    fails a payment; the task retries it under the same key instead.
+    """
+    payment = _lock(payment)
+    require(
+        permissions.can_release_payment(by, payment), _("Only finance officers of this payment's funder can retry it.")
+    )
+    require(
+        payment.requested_by_id != by.pk,
+        _("You requested this payment, so someone else in finance must release it (four-eyes rule)."),
+    )
+    check_transition(allowed=TRANSITIONS, current=payment.status, target=Status.APPROVED)
+    _check_source_payable(payment, statuses=RELEASED)
+    _move(
+        payment,
+        target=Status.APPROVED,
+        by=by,
+        verb="payment.retried",
+        message=payment.failure_reason,
+        idempotency_key=None,
+        external_id="",
+        batch=None,
+        failure_reason="",
+        approved_by=by,
+        approved_at=timezone.now(),
+    )
+    _enqueue_send(payment)
+    return payment
+
+
+@transaction.atomic
+def payment_cancel(*, payment: Payment, by, reason: str) -> Payment:
+    """Take a payment out of the ledger before any money moved. The tranche or subsidy can be paid again."""
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the payment is cancelled.")})
+    payment = _lock(payment)
+    require(permissions.can_cancel_payment(by, payment), _("You cannot cancel this payment."))
+    _move(
+        payment,
+        target=Status.CANCELLED,
+        by=by,
+        verb="payment.cancelled",
+        message=reason.strip(),
+        cancel_reason=reason.strip(),
+    )
+    return payment
+
+
+# --- Sending (called by the Celery task) -----------------------------------------------------
+
+
+def _enqueue_send(payment: Payment) -> None:
+    if payment.rail != Rail.STRIPE:
+        return  # bank payments wait for finance's next batch export
+    from grants.payments.tasks import send_payment
+
+    payment_id = payment.pk
+    transaction.on_commit(lambda: send_payment.delay(payment_id))
+
+
+def get_rail(name: str):
+    from grants.payments.rails import BankTransferRail
+    from grants.payments.stripe_gateway import StripeTransferRail
+
+    return StripeTransferRail() if name == Rail.STRIPE else BankTransferRail()
+
+
+def _instruction(payment: Payment) -> TransferInstruction:
+    account = ConnectedAccount.objects.filter(organisation_id=payment.payee_id).first()
+    destination = account.account_id if account else payment.payee.stripe_account_id
+    if not destination:
+        raise ValidationError(_("The payee has no Stripe account."))
+    return TransferInstruction(
+        payment_reference=payment.reference,
+        amount_cents=payment.amount_cents,
+        currency=payment.currency,
+        destination=destination,
+        idempotency_key=payment.idempotency_key,
+        description=payment.description or payment.reference,
+        metadata={"payment_id": str(payment.pk)},
+    )
+
+
+@transaction.atomic
+def _claim_for_sending(payment_id: int) -> Payment | None:
+    """Store the idempotency key (committed before any network call); None if there is nothing to send."""
+    payment = Payment.objects.select_for_update().select_related("payee").filter(pk=payment_id).first()
+    if payment is None or payment.status != Status.APPROVED or payment.rail != Rail.STRIPE:
+        return None
+    if not payment.idempotency_key:
+        payment.idempotency_key = new_idempotency_key()
+    payment.send_attempts += 1
+    payment.save(update_fields=["idempotency_key", "send_attempts", "updated_at"])
+    return payment
+
+
+def payment_send(*, payment_id: int) -> Payment | None:
+    """Send an approved Stripe payment. Idempotent: safe to run again at any point.
+
+    1. Under a row lock, store the payment's idempotency key (first attempt) and commit.
+    2. Call Stripe with that key, holding no lock. A repeat after a crash or timeout
+       sends the same key and gets the original transfer back; a repeat late enough for
+       Stripe to have forgotten the key first looks the transfer up by reference.
+    3. Record the transfer (``sent``). A definite refusal fails the payment; an unknown
+       outcome (timeout, 5xx) is raised for the task to retry with the same key.
+    """
+    payment = _claim_for_sending(payment_id)
+    if payment is None:
+        return None
+    rail = get_rail(payment.rail)
+    try:
+        instruction = _instruction(payment)
+        existing = []
+        if payment.send_attempts > 1:
+            from grants.payments.stripe_gateway import find_transfers
+
+            existing = find_transfers(payment_reference=payment.reference)
+        external_id = existing[0].id if existing else rail.send(instruction).external_id
+    except ValidationError as error:
+        return payment_fail(payment=payment, reason=" ".join(error.messages))
+    except PaymentGatewayError as error:
+        if error.retryable or error.outcome_unknown:
+            raise
+        return payment_fail(payment=payment, reason=str(error))
+    try:
+        return payment_mark_sent(payment=payment, external_id=external_id)
+    except ValidationError:
+        # Moved on meanwhile (the webhook marked it paid, or finance cancelled): record, change nothing.
+        current = Payment.objects.get(pk=payment.pk)
+        if current.external_id != external_id:
+            record_event(
+                target=current,
+                verb="payment.transfer_unexpected",
+                message=f"Stripe transfer {external_id} made while the payment was {current.status}.",
+                data={"external_id": external_id},
+            )
+        return current
+
+
+# --- Notifications ---------------------------------------------------------------------------
+
+
+def _context(payment: Payment) -> dict:
+    return {
+        "reference": payment.reference,
+        "amount": format_money(payment.amount, payment.currency),
+        "payee": payment.payee.name_zh,
+        "description": payment.description,
+        "reason": payment.failure_reason,
+    }
+
+
+def finance_officers_for(payment: Payment) -> list:
+    User = get_user_model()
+    users = User.objects.filter(groups__name=roles.FINANCE_OFFICER, is_active=True)
+    if payment.funder_id is not None:
+        users = users.filter(funders=payment.funder_id)
+    return list(users.distinct())
+
+
+def _notify_finance(payment: Payment) -> None:
+    recipients = [user for user in finance_officers_for(payment) if user.pk != payment.requested_by_id]
+    if recipients:
+        notify(
+            template="payments_requested",
+            recipients=recipients,
+            context=_context(payment),
+            key=f"payment-requested:{payment.pk}:{int(payment.requested_at.timestamp())}",
+        )
+
+
+def _notify_payee(payment: Payment, template: str) -> None:
+    from incubator.services.common import managers_of
+
+    recipients = managers_of(payment.payee)
+    if recipients:
+        notify(template=template, recipients=recipients, context=_context(payment), key=f"{template}:{payment.pk}")
+
+
+def _notify_staff(payment: Payment, template: str, users) -> None:
+    recipients = list({u for u in users if u is not None and u.is_active})
+    if recipients:
+        notify(
+            template=template,
+            recipients=recipients,
+            context=_context(payment),
+            key=f"{template}:{payment.pk}:{int(payment.updated_at.timestamp())}",
+        )

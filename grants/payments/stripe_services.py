@@ -1,0 +1,244 @@
+"""Stripe Connect onboarding, and what the ledger does with each Stripe webhook event.
+
+Webhook path: the view verifies the signature, ``webhook_store`` saves the event under
+its id (a replay hits the unique id and is acknowledged, nothing runs twice), and the
+``process_webhook_event`` task routes the stored event through ``webhooks.dispatch``
+with ``HANDLERS``. Every handler is idempotent per object, because Stripe delivers at
+least once and in any order.
+"""
+
+from __future__ import annotations
+
+import datetime
+import importlib
+import logging
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.audit import record_event
+from core.transitions import require
+from grants.payments import permissions, stripe_gateway, webhooks
+from grants.payments.models import ConnectedAccount, Payment, WebhookEvent
+
+logger = logging.getLogger(__name__)
+Status = Payment.Status
+
+
+# --- Connect onboarding -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def connected_account_ensure(
+    *, organisation, by, country: str = stripe_gateway.DEFAULT_ACCOUNT_COUNTRY
+) -> ConnectedAccount:
+    """The organisation's connected account, created at Stripe on first use.
+
+    The account id is saved on the organisation (``stripe_account_id``) and here. The
+    organisation row is locked so two owners clicking at once create one account.
+    """
+    from incubator.models import Organisation
+
+    require(
+        permissions.can_manage_stripe_account(by, organisation),
+        _("Only owners and admins can connect the organisation's Stripe account."),
+    )
+    organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    existing = ConnectedAccount.objects.filter(organisation=organisation).first()
+    if existing:
+        return existing
+    if organisation.stripe_account_id:
+        account_id = organisation.stripe_account_id
+    else:
+        account_id = stripe_gateway.create_connected_account(
+            email=organisation.contact_email or by.email,
+            country=country,
+            metadata={"organisation_id": str(organisation.pk)},
+        )
+        organisation.stripe_account_id = account_id
+        organisation.save(update_fields=["stripe_account_id", "updated_at"])
+    account = ConnectedAccount.objects.create(organisation=organisation, account_id=account_id, created_by=by)
+    record_event(target=organisation, verb="stripe.account_created", actor=by, data={"account": account_id})
+    return account
+
+
+def onboarding_link(*, organisation, by, refresh_url: str, return_url: str) -> str:
+    """A fresh single-use Stripe onboarding URL for the organisation's account."""
+    account = connected_account_ensure(organisation=organisation, by=by)
+    return stripe_gateway.create_account_link(
+        account_id=account.account_id, refresh_url=refresh_url, return_url=return_url
+    )
+
+
+@transaction.atomic
+def connected_account_refresh(*, account: ConnectedAccount) -> ConnectedAccount:
+    """Ask Stripe for the account's state (on the NGO's return from onboarding)."""
+    remote = stripe_gateway.retrieve_account(account.account_id)
+    return _apply_account_state(
+        account.account_id,
+        details_submitted=bool(remote.details_submitted),
+        transfers_active=stripe_gateway.account_can_receive_transfers(remote),
+    )
+
+
+def _apply_account_state(
+    account_id: str, *, details_submitted: bool, transfers_active: bool
+) -> ConnectedAccount | None:
+    account = ConnectedAccount.objects.select_for_update().filter(account_id=account_id).first()
+    if account is None:
+        return None
+    if (account.details_submitted, account.transfers_active) != (details_submitted, transfers_active):
+        account.details_submitted = details_submitted
+        account.transfers_active = transfers_active
+        account.save(update_fields=["details_submitted", "transfers_active", "updated_at"])
+        record_event(
+            target=account.organisation,
+            verb="stripe.account_updated",
+            data={"account": account_id, "transfers_active": transfers_active},
+        )
+    return account
+
+
+# --- Webhooks: storing -----------------------------------------------------------------------------
+
+
+def webhook_store(event) -> tuple[WebhookEvent, bool]:
+    """Save a verified event once; returns (row, created). A repeat only counts the delivery."""
+    identity = webhooks.event_identity(event)
+    payload = event.to_dict() if hasattr(event, "to_dict") else dict(event)
+    try:
+        with transaction.atomic():
+            row = WebhookEvent.objects.create(
+                event_id=identity.id,
+                type=identity.type,
+                created=datetime.datetime.fromtimestamp(identity.created, tz=datetime.UTC),
+                livemode=identity.livemode,
+                object_id=identity.object_id or "",
+                account=identity.account or "",
+                payload=payload,
+            )
+    except IntegrityError:
+        WebhookEvent.objects.filter(event_id=identity.id).update(deliveries=F("deliveries") + 1)
+        return WebhookEvent.objects.get(event_id=identity.id), False
+    return row, True
+
+
+@transaction.atomic
+def webhook_process(*, event_pk: int) -> str:
+    """Run the handler for a stored event once (the row lock serialises concurrent runs)."""
+    row = WebhookEvent.objects.select_for_update().get(pk=event_pk)
+    if row.processed_at is not None:
+        return row.result
+    result = webhooks.dispatch(row.payload, HANDLERS)
+    row.processed_at = timezone.now()
+    row.result = str(result)[:200]
+    row.error = ""
+    row.save(update_fields=["processed_at", "result", "error"])
+    return row.result
+
+
+# --- Webhooks: handlers ---------------------------------------------------------------------------
+
+
+def _payment_for_transfer(transfer: dict) -> Payment | None:
+    metadata = transfer.get("metadata") or {}
+    reference = metadata.get("payment_reference") or transfer.get("transfer_group") or ""
+    return (
+        Payment.objects.filter(external_id=transfer["id"]).first()
+        or Payment.objects.filter(reference=reference, rail=Payment.Rail.STRIPE).first()
+    )
+
+
+def handle_transfer_created(event) -> str:
+    """Stripe made the transfer: the money is in the payee's account, so the payment is paid.
+
+    Also covers the case where our request timed out after Stripe accepted it: the
+    payment is still ``approved``, so it is marked sent with this transfer first.
+    """
+    from grants.payments.services import payment_mark_paid, payment_mark_sent
+
+    transfer = event["data"]["object"]
+    payment = _payment_for_transfer(transfer)
+    if payment is None:
+        return "unknown transfer"
+    if payment.status == Status.PAID:
+        return "already paid"
+    if transfer["amount"] != payment.amount_cents or transfer["currency"].lower() != payment.currency.lower():
+        record_event(
+            target=payment,
+            verb="payment.mismatch",
+            message=f"Stripe transfer {transfer['id']} is for {transfer['amount']} {transfer['currency']}.",
+            data={"transfer": transfer["id"]},
+        )
+        return "amount mismatch"
+    if payment.status not in (Status.APPROVED, Status.SENT):
+        record_event(
+            target=payment,
+            verb="payment.transfer_unexpected",
+            message=f"Stripe transfer {transfer['id']} made while the payment was {payment.status}.",
+            data={"transfer": transfer["id"]},
+        )
+        return f"unexpected for {payment.status}"
+    if payment.status == Status.APPROVED:
+        payment = payment_mark_sent(payment=payment, external_id=transfer["id"])
+    payment_mark_paid(payment=payment, via="stripe webhook")
+    return "paid"
+
+
+def handle_transfer_reversed(event) -> str:
+    """Money taken back. Before confirmation the payment fails (finance may retry); a paid one is
+    flagged for finance rather than un-paid, since the tranche or subsidy was recorded as settled."""
+    from grants.payments.services import payment_fail
+
+    transfer = event["data"]["object"]
+    payment = _payment_for_transfer(transfer)
+    if payment is None or payment.external_id != transfer["id"]:
+        return "unknown transfer"
+    if payment.status == Status.SENT:
+        payment_fail(payment=payment, reason=_("Stripe transfer %(id)s was reversed.") % {"id": transfer["id"]})
+        return "failed"
+    if payment.status == Status.PAID and payment.reversed_at is None:
+        Payment.objects.filter(pk=payment.pk).update(reversed_at=timezone.now())
+        record_event(target=payment, verb="payment.reversed", message=f"Stripe transfer {transfer['id']} reversed.")
+        return "flagged"
+    return "nothing to do"
+
+
+def handle_account_updated(event) -> str:
+    account = event["data"]["object"]
+    capabilities = account.get("capabilities") or {}
+    updated = _apply_account_state(
+        account["id"],
+        details_submitted=bool(account.get("details_submitted")),
+        transfers_active=bool(account.get("details_submitted")) and capabilities.get("transfers") == "active",
+    )
+    return "updated" if updated else "unknown account"
+
+
+# Public donations are the CMS's: it provides `cms.donations.handle_checkout_session_completed(event)`.
+DONATION_HANDLER = ("cms.donations", "handle_checkout_session_completed")
+
+
+def handle_checkout_session_completed(event) -> str:
+    module_name, function_name = DONATION_HANDLER
+    try:
+        module = importlib.import_module(module_name)
+    except ModuleNotFoundError as error:
+        if error.name != module_name:
+            raise
+        return webhooks.IGNORED
+    handler = getattr(module, function_name, None)
+    if handler is None:
+        return webhooks.IGNORED
+    result = handler(event)
+    return "donation recorded" if result is None else str(result)
+
+
+HANDLERS = {
+    webhooks.TRANSFER_CREATED: handle_transfer_created,
+    webhooks.TRANSFER_REVERSED: handle_transfer_reversed,
+    webhooks.ACCOUNT_UPDATED: handle_account_updated,
+    webhooks.CHECKOUT_SESSION_COMPLETED: handle_checkout_session_completed,
+}
