@@ -36,6 +36,7 @@ urlpatterns += i18n_patterns(
     path("grants/awards/", include("grants.awards.urls")),
     path("grants/", include("grants.urls")),
     path("review/", include("grants.review_urls")),
+    path("announcements/", include("grants.review.public_urls")),
     path("payments/", include("grants.payments.urls")),
     path("", include("cms.urls")),
     # Wagtail serves every other path; it must stay last.

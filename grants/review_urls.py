@@ -1,7 +1,22 @@
-"""Reviewer pages, under /review/ (MFA required by accounts.middleware)."""
+"""Reviewer pages, under /review/ (MFA required by accounts.middleware), and the
+applicant's feedback page once results are announced."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from grants.review import views
 
 app_name = "review"
 
-urlpatterns = []
+urlpatterns = [
+    path("", views.assignment_list, name="assignment_list"),
+    path("applications/<int:pk>/", views.application_detail, name="application_detail"),
+    path("applications/<int:pk>/declare/", views.declare, name="declare"),
+    path("applications/<int:pk>/score/", views.review_edit, name="review_edit"),
+    path("applications/<int:pk>/attachments/<int:number>/", views.attachment_download, name="attachment_download"),
+    path("reviews/<int:pk>/", views.review_detail, name="review_detail"),
+    path("my-reviews.csv", views.export, name="export"),
+    path("profile/", views.profile, name="profile"),
+    path("profile/relationships/<int:pk>/withdraw/", views.relationship_withdraw, name="relationship_withdraw"),
+    path("invitations/<str:token>/", views.invitation_accept, name="invitation_accept"),
+    path("results/<int:pk>/", views.feedback, name="feedback"),
+]

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ReviewConfig(AppConfig):
@@ -6,4 +7,11 @@ class ReviewConfig(AppConfig):
 
     name = "grants.review"
     label = "review"
-    verbose_name = "Review"
+    verbose_name = _("Review")
+
+    def ready(self):
+        from accounts import dashboard
+        from grants.review import signals  # noqa: F401
+        from grants.review.dashboard import review_links
+
+        dashboard.register(review_links)

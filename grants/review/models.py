@@ -1,1 +1,411 @@
+"""Expert-panel review of a call: panel, reviewers, conflicts, assignments, reviews,
+scores, the award proposal and the public announcement with its objections.
 
+The algorithms (assignment, aggregation, award proposal) live in
+`grants.review_engine`; these models hold their inputs and results.
+"""
+
+import uuid
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+def new_nonce() -> str:
+    return uuid.uuid4().hex
+
+
+class RankingBasis(models.TextChoices):
+    NORMALISED = "normalised", _("Reviewer-normalised score")
+    RAW = "raw", _("Raw weighted mean")
+
+
+class Panel(models.Model):
+    """The reviewers of one call and the rules of its review round."""
+
+    call = models.OneToOneField("grants.Call", on_delete=models.CASCADE, related_name="panel", verbose_name=_("call"))
+    review_deadline = models.DateTimeField(
+        _("review deadline"), null=True, blank=True, help_text=_("Reviews are due by this time (Asia/Shanghai).")
+    )
+    disagreement_threshold = models.DecimalField(
+        _("disagreement threshold"),
+        max_digits=5,
+        decimal_places=1,
+        default=Decimal("20.0"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
+        help_text=_(
+            "Flag an application for discussion when its reviewers' totals differ by more points (0–100 scale)."
+        ),
+    )
+    ranking_basis = models.CharField(
+        _("rank by"), max_length=12, choices=RankingBasis.choices, default=RankingBasis.NORMALISED
+    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("review panel")
+        verbose_name_plural = _("review panels")
+
+    def __str__(self):
+        return str(self.call)
+
+
+class PanelMember(models.Model):
+    panel = models.ForeignKey(Panel, on_delete=models.CASCADE, related_name="members")
+    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="panel_memberships")
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["added_at", "id"]
+        verbose_name = _("panel member")
+        verbose_name_plural = _("panel members")
+        constraints = [models.UniqueConstraint(fields=["panel", "reviewer"], name="one_membership_per_panel")]
+
+    def __str__(self):
+        return f"{self.reviewer} @ {self.panel}"
+
+
+class ReviewerInvitation(models.Model):
+    """An emailed invitation to join a panel: signed link (id + nonce), expires, works once."""
+
+    panel = models.ForeignKey(Panel, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField(_("email"))
+    nonce = models.CharField(max_length=32, unique=True, default=new_nonce, editable=False)
+    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires at"))
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("reviewer invitation")
+        verbose_name_plural = _("reviewer invitations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["panel", "email"],
+                condition=models.Q(accepted_at__isnull=True, revoked_at__isnull=True),
+                name="one_open_reviewer_invitation",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.email} → {self.panel}"
+
+    def is_open(self, now) -> bool:
+        return self.accepted_at is None and self.revoked_at is None and self.expires_at > now
+
+
+class ReviewerProfile(models.Model):
+    """What a reviewer knows: the assignment prefers reviewers whose expertise covers the category."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reviewer_profile")
+    expertise = models.ManyToManyField(
+        "grants.ServiceCategory", blank=True, related_name="+", verbose_name=_("service categories")
+    )
+    areas = models.ManyToManyField("incubator.Area", blank=True, related_name="+", verbose_name=_("areas"))
+    affiliation = models.CharField(_("employer or affiliation"), max_length=200, blank=True)
+    max_load = models.PositiveSmallIntegerField(
+        _("most reviews per call"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text=_("Leave empty for no limit."),
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("reviewer profile")
+        verbose_name_plural = _("reviewer profiles")
+
+    def __str__(self):
+        return str(self.user)
+
+
+class DeclaredRelationship(models.Model):
+    """A reviewer's standing declaration of a tie to an organisation: always a conflict."""
+
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="declared_relationships"
+    )
+    organisation = models.ForeignKey(
+        "incubator.Organisation", on_delete=models.CASCADE, related_name="+", verbose_name=_("organisation")
+    )
+    nature = models.CharField(
+        _("relationship"), max_length=200, help_text=_("E.g. board member, adviser, relative works there.")
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("declared relationship")
+        verbose_name_plural = _("declared relationships")
+        constraints = [
+            models.UniqueConstraint(fields=["reviewer", "organisation"], name="one_relationship_per_organisation")
+        ]
+
+    def __str__(self):
+        return f"{self.reviewer} – {self.organisation}: {self.nature}"
+
+
+class ConflictOfInterest(models.Model):
+    """A recorded reason why a reviewer must not review an application."""
+
+    class Source(models.TextChoices):
+        MEMBERSHIP = "membership", _("Is or was a member of the organisation")
+        EMAIL_DOMAIN = "email_domain", _("Shares the organisation's email domain")
+        RELATIONSHIP = "relationship", _("Declared a relationship with the organisation")
+        DECLARED = "declared", _("Declared by the reviewer on opening the assignment")
+
+    call = models.ForeignKey("grants.Call", on_delete=models.CASCADE, related_name="conflicts")
+    application = models.ForeignKey("grants.Application", on_delete=models.CASCADE, related_name="conflicts")
+    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="review_conflicts")
+    source = models.CharField(_("source"), max_length=16, choices=Source.choices)
+    detail = models.TextField(_("detail"), blank=True)
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["recorded_at", "id"]
+        verbose_name = _("conflict of interest")
+        verbose_name_plural = _("conflicts of interest")
+        constraints = [
+            models.UniqueConstraint(fields=["application", "reviewer", "source"], name="one_conflict_per_source")
+        ]
+        indexes = [models.Index(fields=["call", "reviewer"])]
+
+    def __str__(self):
+        return f"{self.reviewer} × {self.application}: {self.get_source_display()}"
+
+
+class Assignment(models.Model):
+    """A reviewer is to review an application. Nothing but the title (and the organisation,
+    unless the review is blind) is shown until the reviewer has declared no conflict."""
+
+    call = models.ForeignKey("grants.Call", on_delete=models.CASCADE, related_name="review_assignments")
+    application = models.ForeignKey("grants.Application", on_delete=models.CASCADE, related_name="review_assignments")
+    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="review_assignments")
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    by_optimiser = models.BooleanField(default=True)
+    assigned_at = models.DateTimeField(auto_now_add=True)
+    declared_no_conflict_at = models.DateTimeField(_("declared no conflict at"), null=True, blank=True)
+    last_reminded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["assigned_at", "id"]
+        verbose_name = _("assignment")
+        verbose_name_plural = _("assignments")
+        constraints = [models.UniqueConstraint(fields=["application", "reviewer"], name="one_assignment_per_pair")]
+        indexes = [models.Index(fields=["call", "reviewer"])]
+
+    def __str__(self):
+        return f"{self.reviewer} → {self.application}"
+
+    @property
+    def declared(self) -> bool:
+        return self.declared_no_conflict_at is not None
+
+
+class Recommendation(models.TextChoices):
+    FUND = "fund", _("Fund")
+    FUND_WITH_CHANGES = "fund_with_changes", _("Fund with changes")
+    DO_NOT_FUND = "do_not_fund", _("Do not fund")
+
+
+class Review(models.Model):
+    """One reviewer's scores of one application. Submitted, it is locked until an officer reopens it."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
+
+    assignment = models.OneToOneField(Assignment, on_delete=models.CASCADE, related_name="review")
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True)
+    # {criterion code: score}; the criteria and their ranges come from the call's rubric.
+    scores = models.JSONField(_("scores"), default=dict, blank=True)
+    criterion_comments = models.JSONField(_("comments per criterion"), default=dict, blank=True)
+    comment = models.TextField(_("overall comment"), blank=True)
+    recommendation = models.CharField(
+        _("overall recommendation"), max_length=20, choices=Recommendation.choices, blank=True
+    )
+    version = models.PositiveIntegerField(default=1)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    reopened_count = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("review")
+        verbose_name_plural = _("reviews")
+
+    def __str__(self):
+        return f"{self.assignment} ({self.get_status_display()})"
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.status == self.Status.SUBMITTED
+
+
+class ScoreSummary(models.Model):
+    """An application's aggregated scores (0–100 scale), written by the aggregation service."""
+
+    application = models.OneToOneField("grants.Application", on_delete=models.CASCADE, related_name="score_summary")
+    call = models.ForeignKey("grants.Call", on_delete=models.CASCADE, related_name="score_summaries")
+    review_count = models.PositiveSmallIntegerField()
+    raw_score = models.FloatField(_("raw score"))
+    normalised_score = models.FloatField(_("normalised score"))
+    spread = models.FloatField(_("spread"))
+    disagreement = models.BooleanField(_("reviewers disagree"), default=False)
+    raw_rank = models.PositiveIntegerField()
+    normalised_rank = models.PositiveIntegerField()
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["normalised_rank"]
+        verbose_name = _("score summary")
+        verbose_name_plural = _("score summaries")
+
+    def __str__(self):
+        return f"{self.application}: {self.normalised_score:.1f}"
+
+    def score(self, basis: str) -> float:
+        return self.raw_score if basis == RankingBasis.RAW else self.normalised_score
+
+
+class AwardProposal(models.Model):
+    """The budget-optimal set of awards for a call, and the officers' decision on each line."""
+
+    call = models.OneToOneField("grants.Call", on_delete=models.CASCADE, related_name="award_proposal")
+    basis = models.CharField(_("merit measured by"), max_length=12, choices=RankingBasis.choices)
+    # {category code: {"min": int, "max": int | None}}
+    category_quotas = models.JSONField(_("category quotas"), default=dict, blank=True)
+    budget = models.DecimalField(max_digits=14, decimal_places=2)
+    total_amount = models.DecimalField(max_digits=14, decimal_places=2)
+    total_merit = models.FloatField()
+    optimal = models.BooleanField(default=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField()
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("award proposal")
+        verbose_name_plural = _("award proposals")
+
+    def __str__(self):
+        return f"{self.call}: {self.total_amount}"
+
+    @property
+    def is_decided(self) -> bool:
+        return self.decided_at is not None
+
+
+class ProposalLine(models.Model):
+    """One ranked application: what the optimiser proposed and what the officers decided."""
+
+    proposal = models.ForeignKey(AwardProposal, on_delete=models.CASCADE, related_name="lines")
+    application = models.ForeignKey("grants.Application", on_delete=models.CASCADE, related_name="proposal_lines")
+    rank = models.PositiveIntegerField()
+    merit = models.FloatField()
+    requested_amount = models.DecimalField(max_digits=12, decimal_places=2)
+    proposed = models.BooleanField(_("proposed by the optimiser"))
+    funded = models.BooleanField(_("fund"))
+    amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2)
+    override_reason = models.TextField(_("reason for the change"), blank=True)
+    overridden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    overridden_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["rank", "id"]
+        verbose_name = _("proposal line")
+        verbose_name_plural = _("proposal lines")
+        constraints = [
+            models.UniqueConstraint(fields=["proposal", "application"], name="one_line_per_application"),
+            models.CheckConstraint(condition=models.Q(amount__gte=0), name="proposal_line_amount_not_negative"),
+        ]
+
+    def __str__(self):
+        return f"{self.rank}. {self.application}"
+
+    @property
+    def is_overridden(self) -> bool:
+        return self.funded != self.proposed or self.amount != (self.requested_amount if self.proposed else 0)
+
+
+class Announcement(models.Model):
+    """The published results ("公示") and the objection period they open."""
+
+    call = models.OneToOneField("grants.Call", on_delete=models.CASCADE, related_name="announcement")
+    published_at = models.DateTimeField()
+    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    objections_close_at = models.DateTimeField(_("objections close at"))
+    finalised_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-published_at"]
+        verbose_name = _("results announcement")
+        verbose_name_plural = _("results announcements")
+
+    def __str__(self):
+        return str(self.call)
+
+    def is_open_for_objections(self, now) -> bool:
+        return self.finalised_at is None and now < self.objections_close_at
+
+
+class Objection(models.Model):
+    """Anyone's objection to a published result; an officer answers each one in writing."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        RESOLVED = "resolved", _("Resolved")
+
+    call = models.ForeignKey("grants.Call", on_delete=models.CASCADE, related_name="objections")
+    application = models.ForeignKey(
+        "grants.Application",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="objections",
+        verbose_name=_("about the award to"),
+    )
+    name = models.CharField(_("your name"), max_length=100)
+    email = models.EmailField(_("email"))
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    text = models.TextField(_("objection"))
+    # A keyed hash of the sender's address: enough to spot abuse, useless to anyone else.
+    client_hash = models.CharField(max_length=64, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN, db_index=True)
+    answer = models.TextField(_("answer"), blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("objection")
+        verbose_name_plural = _("objections")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status="open") | ~models.Q(answer=""), name="resolved_objection_has_answer"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.call}: {self.name}"

@@ -1,0 +1,519 @@
+"""Officers' review pages in the Wagtail admin: the panel, assignments, progress and
+reminders, reviews, ranking, the award proposal, publishing and objections.
+
+Each page finds its call through `selectors.review_call_for_officer` (another funder's
+call is a 404) and changes state only through services; a refused change comes back
+as a message and nothing typed is lost on the page that shows a form.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from grants.models import Call
+from grants.review import permissions, selectors
+from grants.review.forms import (
+    AnswerForm,
+    AssignmentAddForm,
+    AssignmentReplaceForm,
+    InvitationForm,
+    LineOverrideForm,
+    PanelSettingsForm,
+    ProposalForm,
+    ReasonForm,
+)
+from grants.review.models import RankingBasis
+from grants.review.services import announcements as announcement_services
+from grants.review.services import assignments as assignment_services
+from grants.review.services import decisions as decision_services
+from grants.review.services import panels as panel_services
+from grants.review.services import ranking as ranking_services
+from grants.review.services import reviews as review_services
+
+
+def _flash(request, error: ValidationError) -> None:
+    for message in error.messages:
+        messages.error(request, message)
+
+
+def _call(request, pk) -> Call:
+    call = selectors.review_call_for_officer(request.user, pk)
+    if not permissions.can_view_review_progress(request.user, call):
+        raise PermissionDenied
+    return call
+
+
+def _managed_call(request, pk) -> Call:
+    call = _call(request, pk)
+    if not permissions.can_manage_panel(request.user, call):
+        raise PermissionDenied(_("Only programme officers of this call's funder can do this."))
+    return call
+
+
+def _run(request, action, success: str) -> bool:
+    try:
+        result = action()
+    except ValidationError as error:
+        _flash(request, error)
+        return False
+    if success:
+        messages.success(request, success)
+    return result if result is not None else True
+
+
+# --- Overview and panel -----------------------------------------------------------------------
+
+
+@require_GET
+def index(request):
+    return TemplateResponse(
+        request, "review/admin/index.html", {"calls": selectors.review_calls_for_officer(request.user)}
+    )
+
+
+def _panel_context(request, call, **extra) -> dict:
+    panel = call.panel
+    return {
+        "call": call,
+        "panel": panel,
+        "can_manage": permissions.can_manage_panel(request.user, call),
+        "progress": selectors.progress_by_reviewer(call),
+        "totals": selectors.progress_totals(call),
+        "invitations": selectors.open_invitations(call),
+        "invite_form": InvitationForm(),
+        "settings_form": PanelSettingsForm(
+            initial={
+                "review_deadline": timezone.localtime(panel.review_deadline) if panel.review_deadline else None,
+                "disagreement_threshold": panel.disagreement_threshold,
+                "ranking_basis": panel.ranking_basis,
+            }
+        ),
+        **extra,
+    }
+
+
+@require_GET
+def call_panel(request, pk):
+    call = _call(request, pk)
+    return TemplateResponse(request, "review/admin/panel.html", _panel_context(request, call))
+
+
+@require_POST
+def panel_settings(request, pk):
+    call = _managed_call(request, pk)
+    form = PanelSettingsForm(request.POST)
+    if form.is_valid():
+        ok = _run(
+            request,
+            lambda: panel_services.panel_update(panel=call.panel, by=request.user, **form.cleaned_data),
+            _("Panel settings saved."),
+        )
+        if ok:
+            return redirect("review_admin_call", pk=call.pk)
+    return TemplateResponse(
+        request, "review/admin/panel.html", _panel_context(request, call, settings_form=form), status=400
+    )
+
+
+@require_POST
+def invite(request, pk):
+    call = _managed_call(request, pk)
+    form = InvitationForm(request.POST)
+    if form.is_valid():
+        email = form.cleaned_data["email"]
+        ok = _run(
+            request,
+            lambda: panel_services.invitation_create(panel=call.panel, email=email, by=request.user),
+            _("Invitation sent to %(email)s.") % {"email": email},
+        )
+        if ok:
+            return redirect("review_admin_call", pk=call.pk)
+    return TemplateResponse(
+        request, "review/admin/panel.html", _panel_context(request, call, invite_form=form), status=400
+    )
+
+
+@require_POST
+def invitation_revoke(request, pk, invitation_pk):
+    call = _managed_call(request, pk)
+    invitation = selectors.invitation_of_panel(call, invitation_pk)
+    _run(
+        request,
+        lambda: panel_services.invitation_revoke(invitation=invitation, by=request.user),
+        _("Invitation withdrawn."),
+    )
+    return redirect("review_admin_call", pk=call.pk)
+
+
+@require_POST
+def member_remove(request, pk, member_pk):
+    call = _managed_call(request, pk)
+    member = selectors.member_of_panel(call, member_pk)
+    _run(
+        request,
+        lambda: panel_services.member_remove(member=member, by=request.user),
+        _("Reviewer removed from the panel."),
+    )
+    return redirect("review_admin_call", pk=call.pk)
+
+
+@require_POST
+def start_review(request, pk):
+    call = _managed_call(request, pk)
+    _run(request, lambda: assignment_services.review_start(call=call, by=request.user), _("The review has started."))
+    return redirect("review_admin_call", pk=call.pk)
+
+
+@require_POST
+def assign(request, pk):
+    call = _managed_call(request, pk)
+    outcome = _run(request, lambda: assignment_services.assign_reviewers(call=call, by=request.user), "")
+    if outcome:
+        low, high = outcome.target_load
+        messages.success(
+            request,
+            _(
+                "%(created)s new assignments (%(kept)s kept). Loads %(low)s–%(high)s per reviewer; "
+                "%(matches)s pairs match the reviewer's expertise."
+            )
+            % {
+                "created": outcome.created,
+                "kept": outcome.kept,
+                "low": low,
+                "high": high,
+                "matches": outcome.expertise_matches,
+            },
+        )
+        if not outcome.balanced:
+            messages.warning(request, _("Conflicts or load limits made a perfectly even spread impossible."))
+    return redirect("review_admin_assignments", pk=call.pk)
+
+
+@require_POST
+def remind(request, pk):
+    call = _managed_call(request, pk)
+    sent = _run(request, lambda: assignment_services.send_reminders(call=call, by=request.user), "")
+    if sent is not False:
+        messages.success(
+            request, _("Reminders sent to %(count)s reviewer(s).") % {"count": 0 if sent is True else sent}
+        )
+    return redirect("review_admin_call", pk=call.pk)
+
+
+# --- Assignments --------------------------------------------------------------------------------
+
+
+@require_GET
+def assignments(request, pk):
+    call = _call(request, pk)
+    reviewers = selectors.reviewer_choices(call)
+    return TemplateResponse(
+        request,
+        "review/admin/assignments.html",
+        {
+            "call": call,
+            "applications": selectors.assignments_by_application(call),
+            "totals": selectors.progress_totals(call),
+            "can_manage": permissions.can_manage_panel(request.user, call) and call.status == Call.Status.IN_REVIEW,
+            "reviewers": list(reviewers),
+        },
+    )
+
+
+def _warn(request, warnings) -> None:
+    for warning in warnings:
+        messages.warning(request, warning)
+
+
+@require_POST
+def assignment_add(request, pk):
+    call = _managed_call(request, pk)
+    form = AssignmentAddForm(request.POST, reviewers=selectors.reviewer_choices(call))
+    if not form.is_valid():
+        messages.error(request, _("Choose a reviewer."))
+        return redirect("review_admin_assignments", pk=call.pk)
+    application = selectors.application_of_call(call, form.cleaned_data["application"])
+    result = _run(
+        request,
+        lambda: assignment_services.assignment_add(
+            application=application, reviewer=form.cleaned_data["reviewer"], by=request.user
+        ),
+        _("Reviewer added."),
+    )
+    if result and result is not True:
+        _warn(request, result[1])
+    return redirect("review_admin_assignments", pk=call.pk)
+
+
+@require_POST
+def assignment_replace(request, pk, assignment_pk):
+    call = _managed_call(request, pk)
+    assignment = selectors.assignment_of_call(call, assignment_pk)
+    form = AssignmentReplaceForm(request.POST, reviewers=selectors.reviewer_choices(call))
+    if not form.is_valid():
+        messages.error(request, _("Choose a reviewer."))
+        return redirect("review_admin_assignments", pk=call.pk)
+    result = _run(
+        request,
+        lambda: assignment_services.assignment_replace(
+            assignment=assignment, reviewer=form.cleaned_data["reviewer"], by=request.user
+        ),
+        _("Reviewer replaced."),
+    )
+    if result and result is not True:
+        _warn(request, result[1])
+    return redirect("review_admin_assignments", pk=call.pk)
+
+
+# --- Reviews ------------------------------------------------------------------------------------
+
+
+@require_GET
+def reviews(request, pk):
+    call = _call(request, pk)
+    return TemplateResponse(
+        request, "review/admin/reviews.html", {"call": call, "reviews": selectors.reviews_of_call(call)}
+    )
+
+
+@require_GET
+def review_detail(request, pk, review_pk):
+    call = _call(request, pk)
+    review = selectors.review_of_call(call, review_pk)
+    rows = [
+        {"criterion": c, "score": review.scores.get(c.code), "comment": review.criterion_comments.get(c.code, "")}
+        for c in call.criteria
+    ]
+    from core.audit import events_for
+
+    return TemplateResponse(
+        request,
+        "review/admin/review_detail.html",
+        {
+            "call": call,
+            "review": review,
+            "rows": rows,
+            "events": events_for(review),
+            "form": ReasonForm(),
+            "can_reopen": permissions.can_reopen_review(request.user, review),
+        },
+    )
+
+
+@require_POST
+def review_reopen(request, pk, review_pk):
+    call = _managed_call(request, pk)
+    review = selectors.review_of_call(call, review_pk)
+    form = ReasonForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give the reason; the reviewer will see it."))
+    else:
+        _run(
+            request,
+            lambda: review_services.review_reopen(review=review, by=request.user, reason=form.cleaned_data["reason"]),
+            _("The review is open again; the reviewer has been told."),
+        )
+    return redirect("review_admin_review", pk=call.pk, review_pk=review.pk)
+
+
+# --- Ranking and proposal -----------------------------------------------------------------------
+
+
+@require_GET
+def ranking(request, pk):
+    call = _call(request, pk)
+    basis = request.GET.get("by") or call.panel.ranking_basis
+    if basis not in RankingBasis.values:
+        basis = RankingBasis.NORMALISED
+    rows = selectors.ranking(call, basis)
+    return TemplateResponse(
+        request,
+        "review/admin/ranking.html",
+        {
+            "call": call,
+            "rows": rows,
+            "basis": basis,
+            "bases": RankingBasis.choices,
+            "can_manage": permissions.can_manage_panel(request.user, call),
+        },
+    )
+
+
+@require_POST
+def aggregate(request, pk):
+    call = _managed_call(request, pk)
+    count = ranking_services.aggregate_call(call=call)
+    messages.success(request, _("Scores recalculated for %(count)s application(s).") % {"count": count})
+    return redirect("review_admin_ranking", pk=call.pk)
+
+
+def _proposal_form(call, data=None):
+    categories = call.eligible_categories.all()
+    if not categories.exists():
+        from grants.models import ServiceCategory
+
+        categories = ServiceCategory.objects.all()
+    return ProposalForm(data, categories=categories, initial={"basis": call.panel.ranking_basis})
+
+
+@require_GET
+def proposal(request, pk):
+    call = _call(request, pk)
+    current = selectors.proposal_of(call)
+    lines = list(selectors.proposal_lines(current)) if current else []
+    return TemplateResponse(
+        request,
+        "review/admin/proposal.html",
+        {
+            "call": call,
+            "proposal": current,
+            "lines": lines,
+            "funded_total": sum(line.amount for line in lines if line.funded),
+            "problems": decision_services.decision_problems(current) if current and not current.is_decided else [],
+            "form": _proposal_form(call),
+            "override_form": LineOverrideForm(),
+            "can_decide": permissions.can_decide_awards(request.user, call),
+            "can_publish": permissions.can_publish_results(request.user, call),
+        },
+    )
+
+
+@require_POST
+def propose(request, pk):
+    call = _managed_call(request, pk)
+    form = _proposal_form(call, request.POST)
+    if form.is_valid():
+        ok = _run(
+            request,
+            lambda: decision_services.proposal_create(
+                call=call, by=request.user, basis=form.cleaned_data["basis"], quotas=form.quotas()
+            ),
+            _("Award proposal computed."),
+        )
+        if ok:
+            return redirect("review_admin_proposal", pk=call.pk)
+    current = selectors.proposal_of(call)
+    lines = list(selectors.proposal_lines(current)) if current else []
+    return TemplateResponse(
+        request,
+        "review/admin/proposal.html",
+        {
+            "call": call,
+            "proposal": current,
+            "lines": lines,
+            "funded_total": sum(line.amount for line in lines if line.funded),
+            "problems": [],
+            "form": form,
+            "override_form": LineOverrideForm(),
+            "can_decide": permissions.can_decide_awards(request.user, call),
+            "can_publish": permissions.can_publish_results(request.user, call),
+        },
+        status=400,
+    )
+
+
+@require_POST
+def line_override(request, pk, line_pk):
+    call = _managed_call(request, pk)
+    line = selectors.line_of_call(call, line_pk)
+    form = LineOverrideForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for message in errors:
+                messages.error(request, message)
+    else:
+        _run(
+            request,
+            lambda: decision_services.line_override(
+                line=line,
+                by=request.user,
+                funded=form.cleaned_data["funded"],
+                amount=form.cleaned_data["amount"],
+                reason=form.cleaned_data["reason"],
+            ),
+            _("Line changed."),
+        )
+    return redirect("review_admin_proposal", pk=call.pk)
+
+
+@require_POST
+def decide(request, pk):
+    call = _managed_call(request, pk)
+    current = selectors.proposal_of(call)
+    if current is None:
+        messages.error(request, _("Compute the award proposal first."))
+    else:
+        _run(
+            request,
+            lambda: decision_services.proposal_decide(proposal=current, by=request.user),
+            _("Awards decided; the applications are recommended or not recommended."),
+        )
+    return redirect("review_admin_proposal", pk=call.pk)
+
+
+@require_POST
+def publish(request, pk):
+    call = _managed_call(request, pk)
+    _run(
+        request,
+        lambda: announcement_services.results_publish(call=call, by=request.user),
+        _("Results published; the objection period is open."),
+    )
+    return redirect("review_admin_objections", pk=call.pk)
+
+
+# --- Objections ---------------------------------------------------------------------------------
+
+
+@require_GET
+def objections(request, pk):
+    call = _call(request, pk)
+    from grants.review.models import Announcement
+
+    return TemplateResponse(
+        request,
+        "review/admin/objections.html",
+        {
+            "call": call,
+            "announcement": Announcement.objects.filter(call=call).first(),
+            "objections": selectors.objections_of_call(call),
+            "form": AnswerForm(),
+            "can_manage": permissions.can_manage_panel(request.user, call),
+            "problems": announcement_services.finalisation_problems(call, timezone.now())
+            if call.status == Call.Status.ANNOUNCED
+            else [],
+        },
+    )
+
+
+@require_POST
+def objection_resolve(request, pk, objection_pk):
+    call = _managed_call(request, pk)
+    objection = selectors.objection_of_call(call, objection_pk)
+    form = AnswerForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Write the answer; the objector will receive it."))
+    else:
+        _run(
+            request,
+            lambda: announcement_services.objection_resolve(
+                objection=objection, by=request.user, answer=form.cleaned_data["answer"]
+            ),
+            _("Answer sent; the objection is resolved."),
+        )
+    return redirect("review_admin_objections", pk=call.pk)
+
+
+@require_POST
+def finalise(request, pk):
+    call = _managed_call(request, pk)
+    _run(
+        request,
+        lambda: announcement_services.call_make_final(call=call, by=request.user),
+        _("The results are final; awards are being created and the applicants told."),
+    )
+    return redirect("review_admin_objections", pk=call.pk)

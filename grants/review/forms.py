@@ -1,0 +1,230 @@
+"""Forms of the review stage. They only shape input; the rules live in the services."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from grants.models import ServiceCategory
+from grants.review.models import Objection, RankingBasis, Recommendation, ReviewerProfile
+from incubator.models import Area, Organisation
+
+
+class DeclarationForm(forms.Form):
+    CHOICES = [
+        ("no", _("I have no conflict of interest with this application")),
+        ("yes", _("I have a conflict of interest")),
+    ]
+    conflict = forms.ChoiceField(label=_("Your declaration"), choices=CHOICES, widget=forms.RadioSelect)
+    detail = forms.CharField(
+        label=_("What is the conflict?"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Only programme officers see this."),
+    )
+
+
+class ReviewForm(forms.Form):
+    """One score and one comment per rubric criterion, then the overall verdict."""
+
+    comment = forms.CharField(label=_("Overall comment"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    recommendation = forms.ChoiceField(
+        label=_("Overall recommendation"),
+        required=False,
+        choices=[("", _("Choose…")), *Recommendation.choices],
+    )
+
+    def __init__(self, *args, criteria, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.criteria = criteria
+        for criterion in criteria:
+            self.fields[f"score_{criterion.code}"] = forms.IntegerField(
+                label=_("%(label)s: score (0–%(max)s)") % {"label": criterion.label, "max": criterion.max_score},
+                required=False,
+                min_value=0,
+                max_value=criterion.max_score,
+                help_text=criterion.guidance,
+                widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+            )
+            self.fields[f"comment_{criterion.code}"] = forms.CharField(
+                label=_("%(label)s: comment") % {"label": criterion.label},
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 3}),
+            )
+        # Move the overall fields after the criteria.
+        for name in ("comment", "recommendation"):
+            self.fields[name] = self.fields.pop(name)
+
+    @classmethod
+    def initial_from(cls, review) -> dict:
+        if review is None:
+            return {}
+        initial = {"comment": review.comment, "recommendation": review.recommendation}
+        for code, score in (review.scores or {}).items():
+            initial[f"score_{code}"] = score
+        for code, text in (review.criterion_comments or {}).items():
+            initial[f"comment_{code}"] = text
+        return initial
+
+    def criterion_rows(self):
+        return [
+            {"criterion": c, "score": self[f"score_{c.code}"], "comment": self[f"comment_{c.code}"]}
+            for c in self.criteria
+        ]
+
+    def review_data(self):
+        from grants.review.services.reviews import ReviewData
+
+        data = self.cleaned_data
+        return ReviewData(
+            scores={
+                c.code: data.get(f"score_{c.code}") for c in self.criteria if data.get(f"score_{c.code}") is not None
+            },
+            criterion_comments={c.code: data.get(f"comment_{c.code}") or "" for c in self.criteria},
+            comment=data.get("comment") or "",
+            recommendation=data.get("recommendation") or "",
+        )
+
+    def add_service_errors(self, error) -> None:
+        """Put a service's ValidationError next to the field it concerns."""
+        if hasattr(error, "error_dict"):
+            for key, errors in error.error_dict.items():
+                if key == "__all__":
+                    field = None
+                elif key in ("comment", "recommendation") or key.startswith("comment_"):
+                    field = key
+                else:
+                    field = f"score_{key}"
+                if field is not None and field not in self.fields:
+                    field = None
+                for message in errors:
+                    self.add_error(field, message)
+        else:
+            for message in error.messages:
+                self.add_error(None, message)
+
+
+class ProfileForm(forms.ModelForm):
+    expertise = forms.ModelMultipleChoiceField(
+        label=_("Service categories you can judge"),
+        queryset=ServiceCategory.objects.all(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    areas = forms.ModelMultipleChoiceField(
+        label=_("Areas you know well"),
+        queryset=Area.objects.filter(level=Area.Level.DISTRICT).order_by("name_zh"),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+    class Meta:
+        model = ReviewerProfile
+        fields = ["expertise", "areas", "affiliation", "max_load"]
+
+
+class RelationshipForm(forms.Form):
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation"),
+        queryset=Organisation.objects.filter(status=Organisation.Status.VERIFIED).order_by("name_zh"),
+        empty_label=_("Choose…"),
+    )
+    nature = forms.CharField(label=_("Your relationship with it"), max_length=200)
+
+
+class InvitationForm(forms.Form):
+    email = forms.EmailField(label=_("Reviewer's email address"))
+
+
+class PanelSettingsForm(forms.Form):
+    review_deadline = forms.DateTimeField(
+        label=_("Review deadline (Asia/Shanghai)"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+    )
+    disagreement_threshold = forms.DecimalField(
+        label=_("Disagreement threshold (points on the 0–100 scale)"), min_value=0, max_value=100, decimal_places=1
+    )
+    ranking_basis = forms.ChoiceField(label=_("Rank by"), choices=RankingBasis.choices)
+
+
+class AssignmentAddForm(forms.Form):
+    application = forms.IntegerField(widget=forms.HiddenInput)
+    reviewer = forms.ModelChoiceField(label=_("Reviewer"), queryset=None, empty_label=_("Choose…"))
+
+    def __init__(self, *args, reviewers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reviewer"].queryset = reviewers
+
+
+class AssignmentReplaceForm(forms.Form):
+    reviewer = forms.ModelChoiceField(label=_("Replace with"), queryset=None, empty_label=_("Choose…"))
+
+    def __init__(self, *args, reviewers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reviewer"].queryset = reviewers
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ProposalForm(forms.Form):
+    basis = forms.ChoiceField(label=_("Merit measured by"), choices=RankingBasis.choices)
+
+    def __init__(self, *args, categories, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.categories = list(categories)
+        for category in self.categories:
+            self.fields[f"min_{category.code}"] = forms.IntegerField(
+                label=_("%(category)s: at least") % {"category": category.name}, required=False, min_value=0
+            )
+            self.fields[f"max_{category.code}"] = forms.IntegerField(
+                label=_("%(category)s: at most") % {"category": category.name}, required=False, min_value=0
+            )
+
+    def quota_rows(self):
+        return [{"category": c, "min": self[f"min_{c.code}"], "max": self[f"max_{c.code}"]} for c in self.categories]
+
+    def quotas(self) -> dict:
+        data = self.cleaned_data
+        return {c.code: (data.get(f"min_{c.code}"), data.get(f"max_{c.code}")) for c in self.categories}
+
+
+class LineOverrideForm(forms.Form):
+    funded = forms.TypedChoiceField(
+        label=_("Decision"),
+        choices=[("1", _("Fund")), ("0", _("Do not fund"))],
+        coerce=lambda value: value == "1",
+    )
+    amount = forms.DecimalField(label=_("Amount"), required=False, min_value=0, decimal_places=2, max_digits=12)
+    reason = forms.CharField(label=_("Reason for the change"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class AnswerForm(forms.Form):
+    answer = forms.CharField(label=_("Answer"), widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class ObjectionForm(forms.ModelForm):
+    # A field people never see; bots fill it in.
+    website = forms.CharField(required=False, label=_("Leave this empty"))
+
+    class Meta:
+        model = Objection
+        fields = ["application", "name", "email", "phone", "text"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 6})}
+
+    def __init__(self, *args, awards, **kwargs):
+        super().__init__(*args, **kwargs)
+        from grants.models import Application
+
+        self.fields["application"].queryset = Application.objects.filter(
+            pk__in=[line.application_id for line in awards]
+        )
+        self.fields["application"].required = False
+        self.fields["application"].empty_label = _("The results as a whole")
+        self.fields["application"].label_from_instance = lambda application: application.display_title
+        self.fields["phone"].required = False
+
+    @property
+    def is_spam(self) -> bool:
+        return bool(self.data.get("website"))

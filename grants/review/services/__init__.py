@@ -1,0 +1,2 @@
+"""Writes of the review stage, one module per part: panels, assignments, reviews,
+ranking, decisions, announcements."""

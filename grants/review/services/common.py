@@ -1,0 +1,22 @@
+"""Helpers the review services share."""
+
+from django.urls import reverse
+from django.utils import translation
+
+from grants.models import Call
+
+
+def site_path(name: str, **kwargs) -> str:
+    """A link without the language prefix: the site redirects to the reader's language."""
+    with translation.override("en"):
+        path = reverse(name, kwargs=kwargs or None)
+    return path.removeprefix("/en")
+
+
+def lock_call(call: Call) -> Call:
+    """Serialises every change to one call's review round."""
+    return Call.objects.select_for_update().select_related("funder").get(pk=call.pk)
+
+
+def officers_of(call: Call) -> list:
+    return [user for user in call.funder.officers.all() if user.is_active]

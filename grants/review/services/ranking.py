@@ -1,0 +1,55 @@
+"""Aggregation of submitted reviews into per-application scores and both rankings.
+
+The arithmetic is `grants.review_engine.aggregation`: weighted raw mean, reviewer
+z-score normalisation mapped back to the 0–100 scale, spread and disagreement.
+"""
+
+from django.db import transaction
+from django.utils import timezone
+
+from grants.models import Call
+from grants.review.models import Panel, Review, ScoreSummary
+from grants.review_engine import aggregation as engine
+
+
+def engine_rubric(call: Call) -> list[engine.Criterion]:
+    return [engine.Criterion(code=c.code, weight=c.weight, max_score=c.max_score) for c in call.criteria]
+
+
+def submitted_scores(call: Call) -> list[engine.ReviewScores]:
+    rows = Review.objects.filter(assignment__call=call, status=Review.Status.SUBMITTED).values_list(
+        "assignment__application_id", "assignment__reviewer_id", "scores"
+    )
+    return [engine.ReviewScores(application_id=a, reviewer_id=r, scores=scores) for a, r, scores in rows]
+
+
+@transaction.atomic
+def aggregate_call(*, call: Call, now=None) -> int:
+    """Recompute every application's scores from the submitted reviews; returns how
+    many applications have scores. Safe to run at any time, any number of times."""
+    now = now or timezone.now()
+    panel = Panel.objects.filter(call=call).first()
+    threshold = float(panel.disagreement_threshold) if panel else engine.DEFAULT_DISAGREEMENT_THRESHOLD
+    scores = engine.aggregate_scores(submitted_scores(call), engine_rubric(call), disagreement_threshold=threshold)
+    raw_rank = {s.application_id: i for i, s in enumerate(engine.rank(scores.values(), by="raw"), start=1)}
+    norm_rank = {s.application_id: i for i, s in enumerate(engine.rank(scores.values(), by="normalised"), start=1)}
+    ScoreSummary.objects.filter(call=call).delete()
+    ScoreSummary.objects.bulk_create(
+        [
+            ScoreSummary(
+                application_id=s.application_id,
+                call=call,
+                review_count=s.review_count,
+                raw_score=s.raw_score,
+                normalised_score=s.normalised_score,
+                spread=s.spread,
+                disagreement=s.disagreement,
+                raw_rank=raw_rank[s.application_id],
+                normalised_rank=norm_rank[s.application_id],
+                computed_at=now,
+            )
+            for s in scores.values()
+        ],
+        batch_size=1000,
+    )
+    return len(scores)

@@ -1,0 +1,32 @@
+"""Joins a review panel by invitation as soon as the invitee is signed in.
+
+The invitation view keeps the token in the session; whether the visitor then signs in
+or signs up, Django's `user_logged_in` fires in that same session.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.signals import user_logged_in
+from django.core.exceptions import ValidationError
+from django.dispatch import receiver
+from django.utils.translation import gettext as _
+
+
+@receiver(user_logged_in, dispatch_uid="review_accept_pending_invitation")
+def accept_pending_invitation(sender, request, user, **kwargs):
+    from grants.review.services import panels
+    from grants.review.views import INVITATION_SESSION_KEY
+
+    if request is None or not hasattr(request, "session"):
+        return
+    token = request.session.pop(INVITATION_SESSION_KEY, None)
+    if not token:
+        return
+    try:
+        invitation = panels.invitation_from_token(token)
+        panels.invitation_accept(invitation=invitation, user=user)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+        return
+    messages.success(
+        request, _("You have joined the review panel of %(call)s.") % {"call": invitation.panel.call.title}
+    )

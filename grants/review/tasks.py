@@ -1,0 +1,30 @@
+"""Background work of the review stage. Tasks take ids and call services; every one is
+safe to run again (emails carry idempotency keys; finalising checks the state)."""
+
+from celery import shared_task
+
+
+@shared_task
+def remind_before_deadlines() -> int:
+    """Remind reviewers with outstanding reviews shortly before their panel's deadline."""
+    from grants.review.services.assignments import remind_before_deadlines as remind
+
+    return remind()
+
+
+@shared_task
+def finalise_due_calls() -> list[int]:
+    """Make results final once the objection period has passed and every objection is answered."""
+    from grants.review.services.announcements import finalise_due_calls as finalise
+
+    return finalise()
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=3)
+def aggregate_call_scores(call_id: int) -> int:
+    """Recompute a call's scores (large calls: run off the request)."""
+    from grants.models import Call
+    from grants.review.services.ranking import aggregate_call
+
+    call = Call.objects.filter(pk=call_id).first()
+    return aggregate_call(call=call) if call else 0

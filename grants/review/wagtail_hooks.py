@@ -1,0 +1,64 @@
+"""The officers' review pages in the Wagtail admin, and their menu entry."""
+
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+
+from accounts.roles import is_finance_officer, is_programme_officer
+from grants.review import admin_views as views
+
+
+@hooks.register("register_admin_urls")
+def register_review_admin_urls():
+    call = "review/calls/<int:pk>/"
+    return [
+        path("review/", views.index, name="review_admin_index"),
+        path(call, views.call_panel, name="review_admin_call"),
+        path(call + "settings/", views.panel_settings, name="review_admin_settings"),
+        path(call + "invite/", views.invite, name="review_admin_invite"),
+        path(
+            call + "invitations/<int:invitation_pk>/revoke/",
+            views.invitation_revoke,
+            name="review_admin_invitation_revoke",
+        ),
+        path(call + "members/<int:member_pk>/remove/", views.member_remove, name="review_admin_member_remove"),
+        path(call + "start/", views.start_review, name="review_admin_start"),
+        path(call + "assign/", views.assign, name="review_admin_assign"),
+        path(call + "remind/", views.remind, name="review_admin_remind"),
+        path(call + "assignments/", views.assignments, name="review_admin_assignments"),
+        path(call + "assignments/add/", views.assignment_add, name="review_admin_assignment_add"),
+        path(
+            call + "assignments/<int:assignment_pk>/replace/",
+            views.assignment_replace,
+            name="review_admin_assignment_replace",
+        ),
+        path(call + "reviews/", views.reviews, name="review_admin_reviews"),
+        path(call + "reviews/<int:review_pk>/", views.review_detail, name="review_admin_review"),
+        path(call + "reviews/<int:review_pk>/reopen/", views.review_reopen, name="review_admin_review_reopen"),
+        path(call + "ranking/", views.ranking, name="review_admin_ranking"),
+        path(call + "ranking/recalculate/", views.aggregate, name="review_admin_aggregate"),
+        path(call + "proposal/", views.proposal, name="review_admin_proposal"),
+        path(call + "proposal/compute/", views.propose, name="review_admin_propose"),
+        path(call + "proposal/lines/<int:line_pk>/", views.line_override, name="review_admin_line_override"),
+        path(call + "proposal/decide/", views.decide, name="review_admin_decide"),
+        path(call + "publish/", views.publish, name="review_admin_publish"),
+        path(call + "objections/", views.objections, name="review_admin_objections"),
+        path(
+            call + "objections/<int:objection_pk>/resolve/",
+            views.objection_resolve,
+            name="review_admin_objection_resolve",
+        ),
+        path(call + "finalise/", views.finalise, name="review_admin_finalise"),
+    ]
+
+
+class ReviewMenuItem(MenuItem):
+    def is_shown(self, request):
+        user = request.user
+        return is_programme_officer(user) or is_finance_officer(user)
+
+
+@hooks.register("register_admin_menu_item")
+def register_review_menu_item():
+    return ReviewMenuItem(_("Expert review"), reverse("review_admin_index"), icon_name="group", order=260)
