@@ -387,7 +387,9 @@ class Amendment(models.Model):
     reason = models.TextField(_("reason"))
     before = models.JSONField(default=dict)
     after = models.JSONField(default=dict)
-    made_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    made_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     made_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -412,7 +414,9 @@ class MilestoneReport(models.Model):
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True)
     narrative = models.TextField(_("what was done"), blank=True)
     version = models.PositiveIntegerField(default=1)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -445,7 +449,9 @@ class ReportComment(models.Model):
     """The officer's comments on a report (kept for each return or acceptance)."""
 
     report = models.ForeignKey(MilestoneReport, on_delete=models.CASCADE, related_name="comments")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     decision = models.CharField(_("decision"), max_length=10, blank=True)
     body = models.TextField(_("comment"))
     created_at = models.DateTimeField(auto_now_add=True)
@@ -540,7 +546,9 @@ class ReportEvidence(models.Model):
     size = models.PositiveIntegerField(default=0)
     width = models.PositiveIntegerField(null=True, blank=True)
     height = models.PositiveIntegerField(null=True, blank=True)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -586,7 +594,9 @@ class Evaluation(models.Model):
     score = models.DecimalField(_("score"), max_digits=5, decimal_places=2)
     grade = models.CharField(_("grade"), max_length=10, choices=Grade.choices)
     comment = models.TextField(_("comment"), blank=True)
-    evaluated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    evaluated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     evaluated_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -619,7 +629,9 @@ class FunderRating(models.Model):
     service = models.PositiveSmallIntegerField(_("service"), validators=STARS)
     intervention = models.PositiveSmallIntegerField(_("appropriate intervention"), validators=STARS)
     payment_timeliness = models.PositiveSmallIntegerField(_("payment timeliness"), validators=STARS)
-    rated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    rated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     rated_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -1,9 +1,21 @@
 """Reads of awards, reports and evaluations, scoped to who is asking."""
 
-from django.db.models import Q
+from decimal import Decimal
+
+from django.db.models import Avg, Case, Count, Prefetch, Q, Value, When
+from django.http import Http404
 from django.utils import timezone
 
-from grants.awards.models import Award, AwardMilestone, MilestoneReport, Tranche
+from grants.awards.models import (
+    Amendment,
+    Award,
+    AwardMilestone,
+    Evaluation,
+    FunderRating,
+    MilestoneReport,
+    ReportEvidence,
+    Tranche,
+)
 
 
 def tranches_payable():
@@ -24,12 +36,13 @@ def overdue_milestones(*, today=None):
     """Milestones past their due date whose report has not been submitted or accepted.
 
     A submitted report is with the officer, so it is not the NGO's delay; a returned one is.
+    Only running grants count: before the agreement is accepted no report can be written.
     """
     today = today or timezone.localdate()
     return (
         AwardMilestone.objects.filter(due_date__lt=today)
         .exclude(report__status__in=[MilestoneReport.Status.SUBMITTED, MilestoneReport.Status.ACCEPTED])
-        .exclude(award__status=Award.Status.COMPLETED)
+        .filter(award__status=Award.Status.ACTIVE)
     )
 
 
@@ -41,3 +54,264 @@ def organisation_has_overdue_reports(organisation, *, today=None) -> bool:
 def organisation_active_grant_count(organisation) -> int:
     """Awards not yet completed: for the calls' "at most K active grants" rule."""
     return Award.objects.filter(Q(application__organisation=organisation), ~Q(status=Award.Status.COMPLETED)).count()
+
+
+# --- NGO members -----------------------------------------------------------------------------
+
+MIN_RATINGS_SHOWN = 3
+
+
+def _award_base():
+    return Award.objects.select_related(
+        "application", "application__organisation", "application__call", "application__call__funder"
+    )
+
+
+def awards_for_member(user):
+    """Awards of the organisations `user` belongs to, newest first."""
+    from grants.permissions import member_organisation_ids
+
+    if not user.is_authenticated:
+        return Award.objects.none()
+    return _award_base().filter(application__organisation_id__in=member_organisation_ids(user))
+
+
+def award_for_member(user, pk) -> Award:
+    """The award with its schedule, milestones and evaluation, if `user` is a member; 404 otherwise."""
+    award = (
+        awards_for_member(user)
+        .select_related("accepted_by", "evaluation", "funder_rating", "evaluation_scheme")
+        .prefetch_related(
+            "tranches",
+            "kpis",
+            "budget_lines",
+            Prefetch(
+                "milestones", queryset=AwardMilestone.objects.select_related("report").order_by("due_date", "position")
+            ),
+            Prefetch("amendments", queryset=Amendment.objects.select_related("made_by")),
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if award is None:
+        raise Http404
+    return award
+
+
+def milestone_for_member(user, *, award_pk, pk) -> AwardMilestone:
+    award = awards_for_member(user).filter(pk=award_pk).first()
+    if award is None:
+        raise Http404
+    milestone = AwardMilestone.objects.filter(award=award, pk=pk).select_related("report").first()
+    if milestone is None:
+        raise Http404
+    milestone.award = award
+    return milestone
+
+
+def report_detail(report: MilestoneReport | None, award: Award) -> dict:
+    """KPI targets with actuals and budget lines with spending, for the form and the officer's page."""
+    actuals = {}
+    spending = {}
+    evidence = []
+    comments = []
+    if report is not None:
+        actuals = {row.kpi_id: row for row in report.kpi_actuals.all()}
+        spending = {row.budget_line_id: row for row in report.spending.all()}
+        evidence = list(report.evidence.all())
+        comments = list(report.comments.select_related("author"))
+    kpis = []
+    for kpi in award.kpis.all():
+        actual = actuals.get(kpi.pk)
+        value = actual.actual if actual else None
+        percent = int(min(Decimal(100), value * 100 / kpi.target)) if value is not None and kpi.target else 0
+        kpis.append({"kpi": kpi, "actual": value, "note": actual.note if actual else "", "percent": percent})
+    lines = []
+    for line in award.budget_lines.all():
+        row = spending.get(line.pk)
+        spent = row.spent if row else None
+        percent = int(min(Decimal(100), spent * 100 / line.amount)) if spent is not None and line.amount else 0
+        lines.append(
+            {
+                "line": line,
+                "spent": spent,
+                "note": row.note if row else "",
+                "percent": percent,
+                "over": spent is not None and spent > line.amount,
+            }
+        )
+    return {
+        "kpis": kpis,
+        "lines": lines,
+        "photos": [item for item in evidence if item.kind == ReportEvidence.Kind.PHOTO],
+        "files": [item for item in evidence if item.kind == ReportEvidence.Kind.FILE],
+        "comments": comments,
+        "budget_total": sum((line.amount for line in award.budget_lines.all()), Decimal(0)),
+        "spent_total": sum((row["spent"] or 0 for row in lines), Decimal(0)),
+    }
+
+
+def evidence_for_member(user, pk) -> ReportEvidence:
+    from grants.permissions import member_organisation_ids
+
+    evidence = (
+        ReportEvidence.objects.filter(
+            pk=pk, report__milestone__award__application__organisation_id__in=member_organisation_ids(user)
+        )
+        .select_related("report")
+        .first()
+    )
+    if evidence is None:
+        raise Http404
+    return evidence
+
+
+def payments_for_award(award) -> list | None:
+    """The ledger's payments of this award, or None while the ledger does not offer them."""
+    try:
+        from grants.payments.selectors import payments_for_award as ledger_payments
+    except ImportError:
+        return None
+    return list(ledger_payments(award))
+
+
+# --- Officers -----------------------------------------------------------------------------------
+
+
+def awards_for_officer(user):
+    """Awards of the officer's funders (all for a platform administrator)."""
+    from grants.permissions import officer_funder_ids
+
+    if not user.is_authenticated:
+        return Award.objects.none()
+    queryset = _award_base()
+    if user.is_superuser:
+        return queryset
+    return queryset.filter(application__call__funder_id__in=officer_funder_ids(user))
+
+
+def award_for_officer(user, pk) -> Award:
+    award = (
+        awards_for_officer(user)
+        .select_related("accepted_by", "evaluation", "evaluation__evaluated_by", "evaluation_scheme")
+        .prefetch_related(
+            "tranches",
+            "kpis",
+            "budget_lines",
+            Prefetch(
+                "milestones", queryset=AwardMilestone.objects.select_related("report").order_by("due_date", "position")
+            ),
+            Prefetch("amendments", queryset=Amendment.objects.select_related("made_by")),
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if award is None:
+        raise Http404
+    return award
+
+
+def officer_award_list(user, *, status: str = ""):
+    queryset = awards_for_officer(user).annotate(
+        reports_waiting=Count(
+            "milestones__report", filter=Q(milestones__report__status=MilestoneReport.Status.SUBMITTED)
+        )
+    )
+    if status:
+        queryset = queryset.filter(status=status)
+    return queryset.order_by("-created_at", "-id")
+
+
+def reports_for_officer(user):
+    from grants.permissions import officer_funder_ids
+
+    queryset = MilestoneReport.objects.select_related(
+        "milestone",
+        "milestone__award",
+        "milestone__award__application",
+        "milestone__award__application__organisation",
+        "milestone__award__application__call",
+        "milestone__award__application__call__funder",
+        "submitted_by",
+    )
+    if not user.is_authenticated:
+        return queryset.none()
+    if user.is_superuser:
+        return queryset
+    return queryset.filter(milestone__award__application__call__funder_id__in=officer_funder_ids(user))
+
+
+def report_queue(user, *, status: str = ""):
+    """Reports the officer's funders received: submitted first (oldest first), then the rest, newest first."""
+    queryset = reports_for_officer(user).exclude(status=MilestoneReport.Status.DRAFT)
+    if status:
+        queryset = queryset.filter(status=status)
+    waiting = Case(When(status=MilestoneReport.Status.SUBMITTED, then=Value(0)), default=Value(1))
+    return queryset.annotate(waiting=waiting).order_by("waiting", "submitted_at", "-updated_at", "id")
+
+
+def report_for_officer(user, pk) -> MilestoneReport:
+    report = reports_for_officer(user).exclude(status=MilestoneReport.Status.DRAFT).filter(pk=pk).first()
+    if report is None:
+        raise Http404
+    return report
+
+
+def evidence_for_officer(user, pk) -> ReportEvidence:
+    reports = reports_for_officer(user).exclude(status=MilestoneReport.Status.DRAFT)
+    evidence = ReportEvidence.objects.filter(pk=pk, report__in=reports.values("pk")).first()
+    if evidence is None:
+        raise Http404
+    return evidence
+
+
+def funder_rating_summary(funder) -> dict | None:
+    """Averages of the NGOs' ratings of `funder`, or None below three ratings (so nobody is identifiable)."""
+    summary = FunderRating.objects.filter(funder=funder).aggregate(
+        count=Count("id"),
+        guidance=Avg("guidance"),
+        service=Avg("service"),
+        intervention=Avg("intervention"),
+        payment_timeliness=Avg("payment_timeliness"),
+    )
+    if summary["count"] < MIN_RATINGS_SHOWN:
+        return None
+    return {key: (round(value, 2) if key != "count" else value) for key, value in summary.items()}
+
+
+def funder_rating_summaries(user) -> list[dict]:
+    """One row per funder the officer works for, with aggregates only where at least three ratings exist."""
+    from grants.selectors import funders_for_officer
+
+    funders = funders_for_officer(user).annotate(
+        rating_count=Count("ratings"),
+        avg_guidance=Avg("ratings__guidance"),
+        avg_service=Avg("ratings__service"),
+        avg_intervention=Avg("ratings__intervention"),
+        avg_payment_timeliness=Avg("ratings__payment_timeliness"),
+    )
+    rows = []
+    for funder in funders.order_by("name_zh", "id"):
+        shown = funder.rating_count >= MIN_RATINGS_SHOWN
+        rows.append(
+            {
+                "funder": funder,
+                "count": funder.rating_count,
+                "shown": shown,
+                "guidance": round(funder.avg_guidance, 2) if shown else None,
+                "service": round(funder.avg_service, 2) if shown else None,
+                "intervention": round(funder.avg_intervention, 2) if shown else None,
+                "payment_timeliness": round(funder.avg_payment_timeliness, 2) if shown else None,
+            }
+        )
+    return rows
+
+
+def latest_grade(organisation):
+    """The grade of the organisation's most recent evaluation (for renewal eligibility), or None."""
+    evaluation = (
+        Evaluation.objects.filter(award__application__organisation=organisation)
+        .order_by("-evaluated_at", "-id")
+        .first()
+    )
+    return evaluation.grade if evaluation else None
