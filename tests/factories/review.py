@@ -53,6 +53,8 @@ def officer_call(officer=None, **kwargs) -> Call:
     """An in-review call whose funder has `officer` (a new programme officer if None)."""
     officer = officer or UserFactory(officer=True)
     funder = FunderFactory(officers=[officer])
+    # grants.permissions caches the officer's funders on the user object.
+    officer.__dict__.pop("_grant_funder_ids", None)
     return ReviewCallFactory(funder=funder, **kwargs)
 
 

@@ -55,9 +55,9 @@ def _members_of(application_ids) -> dict[int, list]:
 @transaction.atomic
 def results_publish(*, call: Call, by, now=None) -> Announcement:
     """Decided → announced: the proposed awards go public and the objection period opens."""
-    require(can_publish_results(by, call), _("Only programme officers of this call's funder can publish its results."))
     now = now or timezone.now()
     call = lock_call(call)
+    require(can_publish_results(by, call), _("Only programme officers of this call's funder can publish its results."))
     proposal = AwardProposal.objects.filter(call=call, decided_at__isnull=False).first()
     if proposal is None:
         raise ValidationError(_("Decide the awards before publishing the results."))

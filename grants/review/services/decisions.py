@@ -50,8 +50,8 @@ def _clean_quotas(quotas: dict) -> dict:
 def proposal_create(*, call: Call, by, basis: str, quotas: dict | None = None) -> AwardProposal:
     """Compute the budget-optimal proposal from fresh scores. Every application in review
     needs at least one submitted review. Replaces an earlier, undecided proposal."""
-    require(can_decide_awards(by, call), _("Only programme officers of this call's funder can propose awards."))
     call = lock_call(call)
+    require(can_decide_awards(by, call), _("Only programme officers of this call's funder can propose awards."))
     if basis not in RankingBasis.values:
         raise ValidationError(_("Choose raw or normalised scores."))
     existing = AwardProposal.objects.filter(call=call).first()
