@@ -11,13 +11,13 @@ PERMS = [
     "incubator.view_organisationdocument",
     "incubator.view_programme", "incubator.add_programme", "incubator.change_programme",
     "incubator.view_cohort", "incubator.add_cohort", "incubator.change_cohort",
-    "incubator.view_incubatee", "incubator.change_incubatee",
+    "incubator.view_incubatee",
     "incubator.view_servicelogentry", "incubator.add_servicelogentry", "incubator.change_servicelogentry",
     "incubator.delete_servicelogentry",
     "incubator.view_checkpoint", "incubator.add_checkpoint", "incubator.change_checkpoint",
     "incubator.delete_checkpoint",
     "incubator.view_subsidypolicy", "incubator.add_subsidypolicy", "incubator.change_subsidypolicy",
-    "incubator.view_subsidy", "incubator.change_subsidy",
+    "incubator.view_subsidy",
     "incubator.view_target", "incubator.add_target", "incubator.change_target", "incubator.delete_target",
 ]
 

@@ -27,6 +27,26 @@ def members_only(**overrides) -> dict:
     return expect
 
 
+def back_office(**overrides) -> dict:
+    """Signed-in users without admin access are refused (403) before Wagtail. Staff
+    who lack the role (the finance officer) are sent back to the admin home by Wagtail
+    with an error message: the matrix counts that redirect as ALLOW, but nothing is
+    shown (tests/incubator/test_back_office.py checks the redirect)."""
+    expect = {
+        "anonymous": LOGIN,
+        "ngo_member": FORBIDDEN,
+        "other_ngo_member": FORBIDDEN,
+        "reviewer": FORBIDDEN,
+        "programme_officer": ALLOW,
+        "finance_officer": ALLOW,
+    }
+    expect.update(overrides)
+    return expect
+
+
+VIEWSET = back_office()
+
+
 def cases(world):
     from incubator.models import Membership
     from incubator.services.membership import invitation_token
@@ -38,7 +58,21 @@ def cases(world):
     incubatee = IncubateeFactory(organisation=org)
     subsidy = SubsidyFactory(organisation=org)
     pk = {"pk": org.pk}
+    admin_cases = [
+        Case("incubator_admin_queue", back_office()),
+        Case("incubator_admin_dashboard", back_office()),
+        Case("incubator_admin_review", back_office(), kwargs=pk),
+        Case("incubator_admin_document", back_office(), kwargs={**pk, "document_pk": document.pk}),
+        Case("incubator_admin_incubatee", back_office(), kwargs={"pk": incubatee.pk}),
+        Case("incubator_admin_subsidy", back_office(), kwargs={"pk": subsidy.pk}),
+    ]
+    for viewset in ("organisations", "cohorts", "incubatees", "service_log", "checkpoints", "subsidies"):
+        admin_cases.append(Case(f"incubator_{viewset}:index", VIEWSET, note="list shown to officers only"))
+        admin_cases.append(Case(f"incubator_{viewset}:index_results", VIEWSET))
+    admin_cases.append(Case("incubator_service_log:add", VIEWSET))
+    admin_cases.append(Case("incubator_checkpoints:add", VIEWSET))
     return [
+        *admin_cases,
         Case("incubator:home", signed_in()),
         Case("incubator:organisation_create", signed_in()),
         Case("incubator:invitation_accept", public(), kwargs={"token": invitation_token(invitation)}),

@@ -1,0 +1,207 @@
+"""Back-office workflow pages (Wagtail admin). Each action calls a service."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from incubator import permissions, selectors
+from incubator.forms import IncubateeDecisionForm, ReturnForm, SubsidyDecisionForm, VerifyForm
+from incubator.history import history_of
+from incubator.models import Incubatee, Organisation, Subsidy
+from incubator.services import incubation as incubation_services
+from incubator.services import organisations as organisation_services
+from incubator.services import subsidies as subsidy_services
+from incubator.services.common import local_today
+from incubator.services.subsidies import eligibility_problems, maximum_for
+from incubator.views import _serve_document
+
+
+def _officer_only(request) -> None:
+    if not permissions.can_manage_incubation(request.user):
+        raise PermissionDenied(_("Only programme officers can use this page."))
+
+
+def _admin_render(request, template, title, context, icon="group"):
+    return render(request, template, {"page_title": title, "header_icon": icon, **context})
+
+
+def verification_queue(request):
+    _officer_only(request)
+    status = request.GET.get("status") or Organisation.Status.SUBMITTED
+    if status not in Organisation.Status.values:
+        status = Organisation.Status.SUBMITTED
+    return _admin_render(
+        request,
+        "incubator/admin/verification_queue.html",
+        _("Verification queue"),
+        {
+            "organisations": selectors.verification_queue(status=status),
+            "status": status,
+            "statuses": Organisation.Status.choices,
+        },
+    )
+
+
+def organisation_review(request, pk):
+    _officer_only(request)
+    organisation = selectors.organisation_for_staff(pk=pk)
+    verify_form = VerifyForm(prefix="verify")
+    return_form = ReturnForm(prefix="return")
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "verify":
+                verify_form = VerifyForm(request.POST, prefix="verify")
+                if verify_form.is_valid():
+                    organisation_services.organisation_verify(
+                        organisation=organisation, by=request.user, note=verify_form.cleaned_data["note"]
+                    )
+                    messages.success(request, _("“%(name)s” is verified.") % {"name": organisation.name})
+                    return redirect("incubator_admin_queue")
+            elif action == "return":
+                return_form = ReturnForm(request.POST, prefix="return")
+                if return_form.is_valid():
+                    organisation_services.organisation_return(
+                        organisation=organisation, by=request.user, reason=return_form.cleaned_data["reason"]
+                    )
+                    messages.success(
+                        request, _("“%(name)s” is returned to the organisation.") % {"name": organisation.name}
+                    )
+                    return redirect("incubator_admin_queue")
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+    return _admin_render(
+        request,
+        "incubator/admin/organisation_review.html",
+        _("Review organisation"),
+        {
+            "organisation": organisation,
+            "documents": selectors.documents_of(organisation=organisation),
+            "members": selectors.members_of(organisation=organisation),
+            "history": history_of(organisation, viewer_is_staff=True),
+            "can_verify": permissions.can_verify_organisation(request.user, organisation),
+            "verify_form": verify_form,
+            "return_form": return_form,
+        },
+    )
+
+
+def organisation_document(request, pk, document_pk):
+    _officer_only(request)
+    organisation = selectors.organisation_for_staff(pk=pk)
+    return _serve_document(selectors.document_of(organisation=organisation, pk=document_pk))
+
+
+def incubatee_decide(request, pk):
+    _officer_only(request)
+    incubatee = get_object_or_404(
+        Incubatee.objects.select_related("organisation", "cohort", "cohort__programme"), pk=pk
+    )
+    form = IncubateeDecisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        action, on, note = form.cleaned_data["action"], form.cleaned_data["on"], form.cleaned_data["note"]
+        services = {
+            "admit": lambda: incubation_services.incubatee_admit(
+                incubatee=incubatee, by=request.user, on=on, note=note
+            ),
+            "decline": lambda: incubation_services.incubatee_decline(incubatee=incubatee, by=request.user, reason=note),
+            "resident": lambda: incubation_services.incubatee_make_resident(
+                incubatee=incubatee, by=request.user, on=on, note=note
+            ),
+            "graduate": lambda: incubation_services.incubatee_graduate(
+                incubatee=incubatee, by=request.user, on=on, note=note
+            ),
+            "exit": lambda: incubation_services.incubatee_exit(
+                incubatee=incubatee, by=request.user, reason=note, on=on
+            ),
+        }
+        try:
+            services[action]()
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Decision recorded for “%(name)s”.") % {"name": incubatee.organisation.name})
+            return redirect("incubator_admin_incubatee", pk=incubatee.pk)
+    return _admin_render(
+        request,
+        "incubator/admin/incubatee_decide.html",
+        _("Incubatee"),
+        {
+            "incubatee": incubatee,
+            "form": form,
+            "service_log": incubatee.service_log.select_related("recorded_by"),
+            "checkpoints": incubatee.checkpoints.select_related("goal"),
+            "transitions": incubation_services.TRANSITIONS.get(incubatee.status, ()),
+        },
+        icon="user",
+    )
+
+
+def subsidy_decide(request, pk):
+    _officer_only(request)
+    subsidy = get_object_or_404(Subsidy.objects.select_related("organisation", "policy"), pk=pk)
+    form = SubsidyDecisionForm(request.POST or None, initial={"amount": subsidy.amount_requested})
+    if request.method == "POST" and form.is_valid():
+        action = request.POST.get("action")
+        try:
+            if action == "approve":
+                amount = form.cleaned_data["amount"]
+                if not amount:
+                    raise ValidationError(_("Enter the amount to approve."))
+                subsidy_services.subsidy_approve(
+                    subsidy=subsidy, amount=amount, by=request.user, note=form.cleaned_data["note"]
+                )
+                messages.success(request, _("Subsidy approved."))
+            else:
+                subsidy_services.subsidy_reject(subsidy=subsidy, by=request.user, reason=form.cleaned_data["note"])
+                messages.success(request, _("Subsidy rejected."))
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return redirect("incubator_subsidies:index")
+    problems = []
+    if subsidy.status == Subsidy.Status.REQUESTED:
+        problems = eligibility_problems(
+            organisation=subsidy.organisation,
+            policy=subsidy.policy,
+            year=subsidy.year,
+            amount=subsidy.amount_requested,
+            today=local_today(),
+            posts=subsidy.posts,
+            months=subsidy.months,
+        )
+    return _admin_render(
+        request,
+        "incubator/admin/subsidy_decide.html",
+        _("Subsidy request"),
+        {
+            "subsidy": subsidy,
+            "form": form,
+            "problems": problems,
+            "limit": maximum_for(policy=subsidy.policy, posts=subsidy.posts, months=subsidy.months),
+            "can_decide": permissions.can_decide_subsidy(request.user, subsidy),
+        },
+        icon="doc-full",
+    )
+
+
+def dashboard(request):
+    _officer_only(request)
+    by_field = selectors.organisations_by_field_type()
+    top = max((count for _label, count in by_field), default=0) or 1
+    return _admin_render(
+        request,
+        "incubator/admin/dashboard.html",
+        _("Incubator dashboard"),
+        {
+            "funnel": selectors.cohort_funnel(),
+            "by_field": [(label, count, int(count * 100 / top)) for label, count in by_field],
+            "districts": selectors.district_figures(),
+            "targets": selectors.target_progress(),
+            "queue_count": selectors.verification_queue().count(),
+            "payable": selectors.payable_subsidies(),
+        },
+        icon="view",
+    )

@@ -1,0 +1,261 @@
+"""The incubator's back office: Wagtail viewsets for programme officers."""
+
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.ui.tables import Column, TitleColumn
+from wagtail.admin.views import generic
+from wagtail.admin.viewsets.base import ViewSetGroup
+from wagtail.admin.viewsets.model import ModelViewSet
+
+from incubator.models import (
+    Area,
+    Checkpoint,
+    Cohort,
+    Incubatee,
+    Organisation,
+    Programme,
+    ServiceLogEntry,
+    Subsidy,
+    SubsidyPolicy,
+    Target,
+)
+from incubator.services import incubation as incubation_services
+
+
+def action_column(name: str, label, url_name: str) -> TitleColumn:
+    return TitleColumn(name, label=label, accessor=lambda obj: label, url_name=url_name)
+
+
+class AreaViewSet(ModelViewSet):
+    model = Area
+    icon = "site"
+    menu_label = _("Service areas")
+    list_display = ["name_zh", "name_en", "level", "parent", "population", "code"]
+    list_filter = ["level"]
+    search_fields = ["name_zh", "name_en", "code"]
+    form_fields = ["name_zh", "name_en", "level", "parent", "code", "population"]
+    copy_view_enabled = False
+
+
+class OrganisationIndexView(generic.IndexView):
+    def get_base_queryset(self):
+        return super().get_base_queryset().select_related("district")
+
+
+class OrganisationViewSet(ModelViewSet):
+    model = Organisation
+    icon = "group"
+    menu_label = _("Organisations")
+    index_view_class = OrganisationIndexView
+    list_display = [
+        "name_zh",
+        "name_en",
+        "status",
+        "field_type",
+        "legal_form",
+        "district",
+        action_column("review", _("Review"), "incubator_admin_review"),
+    ]
+    list_filter = ["status", "field_type", "legal_form", "district", "grade"]
+    search_fields = ["name_zh", "name_en", "uscc"]
+    inspect_view_enabled = True
+    copy_view_enabled = False
+    # Status only changes through the verification actions.
+    form_fields = [
+        "name_zh", "name_en", "legal_form", "uscc", "field_type", "registration_date", "registration_authority",
+        "district", "town", "community", "legal_representative", "contact_name", "contact_phone", "contact_email",
+        "contacts_public", "address", "website", "mission", "staff_full_time", "staff_volunteers", "staff_lawyers",
+        "grade", "bank_name", "bank_account_name", "bank_account_number",
+    ]  # fmt: skip
+
+
+class ProgrammeViewSet(ModelViewSet):
+    model = Programme
+    icon = "folder-open-inverse"
+    menu_label = _("Programmes")
+    list_display = ["name_zh", "name_en", "base", "is_active"]
+    list_filter = ["is_active"]
+    search_fields = ["name_zh", "name_en"]
+    form_fields = ["name_zh", "name_en", "base", "description", "is_active"]
+    copy_view_enabled = False
+
+
+class CohortIndexView(generic.IndexView):
+    def get_base_queryset(self):
+        return super().get_base_queryset().select_related("programme")
+
+
+class CohortViewSet(ModelViewSet):
+    model = Cohort
+    icon = "calendar"
+    menu_label = _("Cohorts")
+    index_view_class = CohortIndexView
+    list_display = ["name_zh", "programme", "applications_open_on", "applications_close_on", "starts_on", "ends_on"]
+    list_filter = ["programme"]
+    search_fields = ["name_zh", "name_en"]
+    copy_view_enabled = False
+
+
+class IncubateeIndexView(generic.IndexView):
+    def get_base_queryset(self):
+        return super().get_base_queryset().select_related("organisation", "cohort")
+
+
+class IncubateeViewSet(ModelViewSet):
+    """The cohorts' members; decisions happen on each one's "Decide" page."""
+
+    model = Incubatee
+    icon = "user"
+    menu_label = _("Incubatees")
+    index_view_class = IncubateeIndexView
+    list_display = [
+        "organisation",
+        "cohort",
+        "status",
+        "admitted_on",
+        "resident_from",
+        "hatched_on",
+        "exited_on",
+        action_column("decide", _("Decide"), "incubator_admin_incubatee"),
+    ]
+    list_filter = ["status", "cohort"]
+    search_fields = ["organisation__name_zh", "organisation__name_en"]
+    form_fields = ["decision_note"]
+    inspect_view_enabled = True
+    copy_view_enabled = False
+
+
+class ServiceLogCreateView(generic.CreateView):
+    def save_instance(self):
+        data = self.form.cleaned_data
+        return incubation_services.service_log_record(
+            incubatee=data["incubatee"],
+            kind=data["kind"],
+            provided_on=data["provided_on"],
+            provider=data["provider"],
+            hours=data["hours"],
+            notes=data.get("notes", ""),
+            by=self.request.user,
+        )
+
+
+class ServiceLogIndexView(generic.IndexView):
+    def get_base_queryset(self):
+        return super().get_base_queryset().select_related("incubatee__organisation", "incubatee__cohort")
+
+
+class ServiceLogViewSet(ModelViewSet):
+    model = ServiceLogEntry
+    icon = "list-ul"
+    menu_label = _("Service log")
+    add_view_class = ServiceLogCreateView
+    index_view_class = ServiceLogIndexView
+    list_display = [
+        "__str__",
+        "kind",
+        Column("organisation", accessor="incubatee.organisation"),
+        "provided_on",
+        "provider",
+        "hours",
+    ]
+    list_filter = ["kind", "incubatee__cohort"]
+    search_fields = ["incubatee__organisation__name_zh", "provider", "notes"]
+    form_fields = ["incubatee", "kind", "provided_on", "provider", "hours", "notes"]
+    copy_view_enabled = False
+
+
+class CheckpointCreateView(generic.CreateView):
+    def save_instance(self):
+        data = self.form.cleaned_data
+        return incubation_services.checkpoint_record(
+            incubatee=data["incubatee"],
+            goal=data["goal"],
+            held_on=data["held_on"],
+            progress=data["progress"],
+            value=data.get("value"),
+            notes=data.get("notes", ""),
+            by=self.request.user,
+        )
+
+
+class CheckpointIndexView(generic.IndexView):
+    def get_base_queryset(self):
+        return super().get_base_queryset().select_related("incubatee__organisation", "goal")
+
+
+class CheckpointViewSet(ModelViewSet):
+    model = Checkpoint
+    icon = "tick"
+    menu_label = _("Checkpoints")
+    add_view_class = CheckpointCreateView
+    index_view_class = CheckpointIndexView
+    list_display = [Column("organisation", accessor="incubatee.organisation"), "goal", "held_on", "progress", "value"]
+    list_filter = ["progress", "incubatee__cohort"]
+    search_fields = ["incubatee__organisation__name_zh", "notes"]
+    form_fields = ["incubatee", "goal", "held_on", "progress", "value", "notes"]
+    copy_view_enabled = False
+
+
+class SubsidyPolicyViewSet(ModelViewSet):
+    model = SubsidyPolicy
+    icon = "cogs"
+    menu_label = _("Subsidy policies")
+    list_display = ["name_zh", "kind", "grade", "amount", "window_months", "is_active"]
+    list_filter = ["kind", "is_active"]
+    form_fields = ["name_zh", "name_en", "kind", "grade", "amount", "window_months", "description", "is_active"]
+    copy_view_enabled = False
+
+
+class SubsidyIndexView(generic.IndexView):
+    def get_base_queryset(self):
+        return super().get_base_queryset().select_related("organisation", "policy")
+
+
+class SubsidyViewSet(ModelViewSet):
+    """Requests from NGOs; approve or reject on each one's "Decide" page."""
+
+    model = Subsidy
+    icon = "doc-full"
+    menu_label = _("Subsidies")
+    index_view_class = SubsidyIndexView
+    list_display = [
+        "organisation",
+        "policy",
+        "year",
+        "amount_requested",
+        "amount_approved",
+        "status",
+        action_column("decide", _("Decide"), "incubator_admin_subsidy"),
+    ]
+    list_filter = ["status", "policy__kind", "year"]
+    search_fields = ["organisation__name_zh", "organisation__name_en"]
+    form_fields = ["applicant_note"]
+    inspect_view_enabled = True
+    copy_view_enabled = False
+
+
+class TargetViewSet(ModelViewSet):
+    model = Target
+    icon = "pick"
+    menu_label = _("Targets")
+    list_display = ["__str__", "metric", "area", "value"]
+    list_filter = ["metric"]
+    form_fields = ["metric", "area", "value", "label"]
+    copy_view_enabled = False
+
+
+class IncubatorViewSetGroup(ViewSetGroup):
+    menu_label = _("Incubator")
+    menu_icon = "group"
+    menu_order = 210
+    items = (
+        OrganisationViewSet("incubator_organisations"),
+        ProgrammeViewSet("incubator_programmes"),
+        CohortViewSet("incubator_cohorts"),
+        IncubateeViewSet("incubator_incubatees"),
+        ServiceLogViewSet("incubator_service_log"),
+        CheckpointViewSet("incubator_checkpoints"),
+        SubsidyViewSet("incubator_subsidies"),
+        SubsidyPolicyViewSet("incubator_subsidy_policies"),
+        TargetViewSet("incubator_targets"),
+        AreaViewSet("incubator_areas"),
+    )
