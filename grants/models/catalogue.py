@@ -1,3 +1,5 @@
+"""The service catalogue and the funders who buy those services."""
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _

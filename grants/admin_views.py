@@ -1,0 +1,225 @@
+"""Officers' workflow pages in the Wagtail admin: call state changes, the CSV export,
+and screening an application. Each one finds its object through a scoped selector
+(another funder's call or application is a 404) and changes state only through services."""
+
+import csv
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, StreamingHttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from grants import permissions, selectors
+from grants.forms import ScreeningForm, StaffCommentForm
+from grants.models import Call
+from grants.questions import answer_text
+from grants.services import applications as application_services
+from grants.services.calls import CALL_ACTIONS, CALL_TRANSITIONS
+from grants.snapshot import diff_snapshots
+
+
+@require_GET
+def call_manage(request, pk):
+    call = selectors.call_with_counts(request.user, pk)
+    return TemplateResponse(
+        request,
+        "grants/admin/call_manage.html",
+        {
+            "call": call,
+            "next_states": [(state, Call.Status(state).label) for state in CALL_TRANSITIONS.get(call.status, ())],
+            "can_manage": permissions.can_manage_call(request.user, call),
+            "can_export": permissions.can_export_call(request.user, call),
+            "status_counts": _status_counts(call),
+        },
+    )
+
+
+def _status_counts(call):
+    from django.db.models import Count
+
+    return list(call.applications.values("status").annotate(count=Count("id")).order_by("status"))
+
+
+@require_POST
+def call_transition(request, pk, target):
+    call = selectors.call_with_counts(request.user, pk)
+    action = CALL_ACTIONS.get(target)
+    if action is None:
+        raise Http404
+    if not permissions.can_manage_call(request.user, call):
+        raise PermissionDenied(_("Only programme officers of this call's funder can change its status."))
+    try:
+        action(call=call, by=request.user)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("The call is now “%(status)s”.") % {"status": call.get_status_display()})
+    return redirect("grants_admin_call_manage", pk=call.pk)
+
+
+class Echo:
+    """A file-like object whose write() returns the line, for csv.writer in a stream."""
+
+    def write(self, value):
+        return value
+
+
+EXPORT_HEADER = [
+    "reference",
+    "status",
+    "organisation_zh",
+    "organisation_en",
+    "uscc",
+    "title",
+    "category",
+    "service_item",
+    "area",
+    "target_area_detail",
+    "beneficiaries_count",
+    "requested_amount",
+    "administration_amount",
+    "cofunding_amount",
+    "currency",
+    "submitted_at",
+]
+
+
+def export_rows(call):
+    """The header, then one row per application; reads the rows in chunks, never all at once."""
+    questions = list(call.questions)
+    yield EXPORT_HEADER + [question.value["label"] for question in questions]
+    for application in selectors.export_applications(call).iterator(chunk_size=1000):
+        answers = application.answers or {}
+        yield [
+            application.reference or "",
+            application.status,
+            application.organisation.name_zh,
+            application.organisation.name_en,
+            application.organisation.uscc,
+            application.title,
+            application.category.name if application.category_id else "",
+            application.service_item.name if application.service_item_id else "",
+            application.area.name if application.area_id else "",
+            application.target_area_detail,
+            application.beneficiaries_count if application.beneficiaries_count is not None else "",
+            str(application.requested_amount),
+            str(application.administration_amount),
+            str(application.cofunding_amount),
+            call.currency,
+            timezone.localtime(application.submitted_at).isoformat() if application.submitted_at else "",
+        ] + [_safe_cell(answer_text(question, answers.get(question.id))) for question in questions]
+
+
+def _safe_cell(value: str) -> str:
+    """Spreadsheets run cells starting with = + - @ as formulas; applicants' text must not."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
+
+
+@require_GET
+def call_export(request, pk):
+    call = selectors.call_with_counts(request.user, pk)
+    if not permissions.can_export_call(request.user, call):
+        raise PermissionDenied
+    writer = csv.writer(Echo())
+
+    def stream():
+        yield "\ufeff"  # so Excel reads the Chinese text as UTF-8
+        for row in export_rows(call):
+            yield writer.writerow(row)
+
+    response = StreamingHttpResponse(stream(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="applications-{call.slug}.csv"'
+    return response
+
+
+@require_GET
+def application_detail(request, pk):
+    application = selectors.application_for_officer(request.user, pk)
+    revisions = list(selectors.revisions_of(application))
+    compare = None
+    if len(revisions) > 1:
+        numbers = {revision.number: revision for revision in revisions}
+        old = numbers.get(_int(request.GET.get("from")), revisions[-2])
+        new = numbers.get(_int(request.GET.get("to")), revisions[-1])
+        compare = {"old": old, "new": new, "changes": diff_snapshots(old.snapshot, new.snapshot)}
+    latest = revisions[-1] if revisions else None
+    return TemplateResponse(
+        request,
+        "grants/admin/application_detail.html",
+        {
+            "application": application,
+            "latest": latest,
+            "revisions": revisions,
+            "compare": compare,
+            "comments": selectors.comments_for(request.user, application),
+            "comment_form": StaffCommentForm(),
+            "screening_form": ScreeningForm(),
+            "can_screen": permissions.can_screen_application(request.user, application)
+            and application.status == application.Status.SUBMITTED,
+            "answers": [
+                {"label": question.value["label"], "text": answer_text(question, (application.answers or {}).get(question.id))}
+                for question in application.call.questions
+            ],
+        },
+    )
+
+
+def _int(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+@require_POST
+def application_screen(request, pk):
+    application = selectors.application_for_officer(request.user, pk)
+    if not permissions.can_screen_application(request.user, application):
+        raise PermissionDenied(_("Only programme officers of this call's funder can screen its applications."))
+    form = ScreeningForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for message in errors:
+                messages.error(request, message)
+        return redirect("grants_admin_application", pk=application.pk)
+    decision = form.cleaned_data["decision"]
+    try:
+        if decision == "eligible":
+            application_services.application_mark_eligible(application=application, by=request.user)
+        elif decision == "ineligible":
+            application_services.application_mark_ineligible(
+                application=application, by=request.user, reasons=form.cleaned_data["reasons"]
+            )
+        else:
+            application_services.application_request_info(
+                application=application,
+                by=request.user,
+                message=form.cleaned_data["reasons"],
+                sections=form.cleaned_data["sections"],
+                due_at=form.due_at(),
+            )
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Screening recorded; the applicant has been told."))
+    return redirect("grants_admin_application", pk=application.pk)
+
+
+@require_POST
+def application_comment(request, pk):
+    application = selectors.application_for_officer(request.user, pk)
+    form = StaffCommentForm(request.POST)
+    if form.is_valid():
+        application_services.comment_add(
+            application=application, by=request.user, body=form.cleaned_data["body"], internal=form.cleaned_data["internal"]
+        )
+        messages.success(request, _("Note added.") if form.cleaned_data["internal"] else _("Message sent to the applicant."))
+    else:
+        messages.error(request, _("Write a message first."))
+    return redirect("grants_admin_application", pk=application.pk)

@@ -1,0 +1,337 @@
+"""Forms of the applicant's portal and the officers' screening actions.
+
+The application form is lenient: it checks types and signs (so nothing invalid is
+stored) but not completeness, so a draft always saves what was typed. Completeness
+and the call's rules are checked by `services.applications.submission_problems`
+when the applicant submits.
+"""
+
+from datetime import timedelta
+from decimal import Decimal
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from grants import questions
+from grants.models import Application, BudgetLine, ServiceCategory, ServiceItem
+from grants.services.applications import DraftData, NewFile
+from grants.uploads import ALLOWED_EXTENSIONS, validate_attachment
+
+POSITIVE = Decimal("0.01")
+S = Application.Section
+
+
+class ItemChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.name
+
+
+class ApplicationCoreForm(forms.Form):
+    title = forms.CharField(label=_("Project title"), max_length=200, required=False)
+    summary = forms.CharField(
+        label=_("Summary"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        required=False,
+        help_text=_("What the project does, for whom, and why it matters, in a few sentences."),
+    )
+    category = forms.ModelChoiceField(label=_("Service category"), queryset=ServiceCategory.objects.none(), required=False)
+    service_item = ItemChoiceField(label=_("Service item"), queryset=ServiceItem.objects.none(), required=False)
+    area = forms.ModelChoiceField(label=_("District"), queryset=None, required=False)
+    target_area_detail = forms.CharField(
+        label=_("Towns, streets or communities served"), max_length=300, required=False
+    )
+    beneficiaries = forms.CharField(
+        label=_("Beneficiaries"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text=_("Who benefits, e.g. migrant workers in the district's industrial parks."),
+    )
+    beneficiaries_count = forms.IntegerField(label=_("People expected to be reached"), min_value=1, required=False)
+    activities = forms.CharField(label=_("Activities"), widget=forms.Textarea(attrs={"rows": 6}), required=False)
+    timeline = forms.CharField(
+        label=_("Timeline"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        help_text=_("When each activity happens, month by month."),
+    )
+    cofunding_amount = forms.DecimalField(
+        label=_("Co-funding"), min_value=0, max_digits=12, decimal_places=2, required=False
+    )
+    cofunding_source = forms.CharField(
+        label=_("Where the co-funding comes from"), max_length=300, required=False
+    )
+
+    SECTIONS = {
+        "title": S.PROJECT,
+        "summary": S.PROJECT,
+        "category": S.PROJECT,
+        "service_item": S.PROJECT,
+        "area": S.PROJECT,
+        "target_area_detail": S.PROJECT,
+        "beneficiaries": S.PROJECT,
+        "beneficiaries_count": S.PROJECT,
+        "activities": S.PLAN,
+        "timeline": S.PLAN,
+        "cofunding_amount": S.BUDGET,
+        "cofunding_source": S.BUDGET,
+    }
+
+    def __init__(self, *args, call, categories, items, areas, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = categories
+        self.fields["service_item"].queryset = items
+        self.fields["area"].queryset = areas
+        self.fields["cofunding_amount"].help_text = _("Money from other sources, in %(currency)s.") % {
+            "currency": call.currency
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        category, item = cleaned.get("category"), cleaned.get("service_item")
+        if category and item and item.category_id != category.pk:
+            self.add_error("service_item", _("Choose an item of the “%(category)s” category.") % {"category": category})
+        return cleaned
+
+
+class BudgetLineForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Heading"), choices=BudgetLine.Kind.choices)
+    description = forms.CharField(label=_("Description"), max_length=300, required=False)
+    amount = forms.DecimalField(
+        label=_("Amount"), min_value=POSITIVE, max_digits=12, decimal_places=2, required=False,
+        error_messages={"min_value": _("Amounts must be above zero.")},
+    )
+
+
+class MilestoneForm(forms.Form):
+    title = forms.CharField(label=_("Milestone"), max_length=200, required=False)
+    due_date = forms.DateField(label=_("Due date"), widget=forms.DateInput(attrs={"type": "date"}), required=False)
+    deliverable = forms.CharField(label=_("What will be delivered"), max_length=300, required=False)
+
+
+class KPIForm(forms.Form):
+    indicator = forms.CharField(
+        label=_("Indicator"), max_length=200, required=False, help_text=_("e.g. disputes mediated")
+    )
+    unit = forms.CharField(label=_("Unit"), max_length=40, required=False, help_text=_("e.g. cases"))
+    target = forms.DecimalField(
+        label=_("Target"), min_value=POSITIVE, max_digits=12, decimal_places=2, required=False,
+        error_messages={"min_value": _("Targets must be above zero.")},
+    )
+
+
+class AttachmentForm(forms.Form):
+    attachment_title = forms.CharField(label=_("Attachment title"), max_length=200, required=False)
+    attachment_file = forms.FileField(
+        label=_("Add a file"),
+        required=False,
+        validators=[validate_attachment],
+        help_text=_("PDF, Word, Excel, images or text, up to 10 MB."),
+        widget=forms.ClearableFileInput(attrs={"accept": ",".join(ALLOWED_EXTENSIONS)}),
+    )
+    remove_attachments = forms.TypedMultipleChoiceField(
+        label=_("Remove"), coerce=int, required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, attachments, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["remove_attachments"].choices = [(attachment.pk, attachment.title) for attachment in attachments]
+
+
+BudgetFormSet = forms.formset_factory(BudgetLineForm, extra=2, can_delete=True, max_num=50, absolute_max=60)
+MilestoneFormSet = forms.formset_factory(MilestoneForm, extra=1, can_delete=True, max_num=30, absolute_max=40)
+KPIFormSet = forms.formset_factory(KPIForm, extra=1, can_delete=True, max_num=30, absolute_max=40)
+
+
+def _rows(formset, fields):
+    rows = []
+    for form in formset.forms:
+        if not form.has_changed() or (formset.can_delete and form.cleaned_data.get("DELETE")):
+            continue
+        data = form.cleaned_data
+        if not any(data.get(name) not in (None, "") for name in fields if name != "kind"):
+            continue
+        rows.append({name: data.get(name) for name in fields})
+    return rows
+
+
+class QuestionsForm(forms.Form):
+    def __init__(self, *args, call, application, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.questions = list(call.questions)
+        answers = application.answers or {}
+        files = {attachment.question_id: attachment for attachment in application.attachments.all() if attachment.question_id}
+        for question in self.questions:
+            name = questions.field_name(question)
+            self.fields[name] = questions.build_field(question, strict=False, existing_file=files.get(question.id))
+            self.fields[name].required_on_submit = bool(question.value.get("required"))
+            self.fields[name].existing_file = files.get(question.id)
+            self.initial[name] = questions.to_initial(question, answers.get(question.id))
+
+
+class ApplicationEditForms:
+    """The fixed core of the form, its formsets and the call's own questions, bound and
+    validated together. Parts an officer did not reopen are shown but disabled."""
+
+    def __init__(self, *, application, data=None, files=None, catalogue):
+        self.application = application
+        call = application.call
+        initial = {name: getattr(application, name) for name in ApplicationCoreForm.SECTIONS}
+        initial.update(category=application.category_id, service_item=application.service_item_id, area=application.area_id)
+        self.core = ApplicationCoreForm(
+            data, call=call, initial=initial, categories=catalogue["categories"], items=catalogue["items"], areas=catalogue["areas"]
+        )
+        self.budget = BudgetFormSet(
+            data,
+            prefix="budget",
+            initial=[
+                {"kind": line.kind, "description": line.description, "amount": line.amount}
+                for line in application.budget_lines.all()
+            ],
+        )
+        self.milestones = MilestoneFormSet(
+            data,
+            prefix="milestones",
+            initial=[
+                {"title": milestone.title, "due_date": milestone.due_date, "deliverable": milestone.deliverable}
+                for milestone in application.milestones.all()
+            ],
+        )
+        self.kpis = KPIFormSet(
+            data,
+            prefix="kpis",
+            initial=[{"indicator": kpi.indicator, "unit": kpi.unit, "target": kpi.target} for kpi in application.kpis.all()],
+        )
+        self.questions = QuestionsForm(data, files, call=call, application=application)
+        self.attachments = AttachmentForm(data, files, attachments=[a for a in application.attachments.all() if not a.question_id])
+        self._disable_closed_sections()
+
+    def _disable_closed_sections(self):
+        application = self.application
+        for name, section in ApplicationCoreForm.SECTIONS.items():
+            if not application.section_open(section):
+                self.core.fields[name].disabled = True
+        groups = [
+            (S.PLAN, [self.milestones, self.kpis]),
+            (S.BUDGET, [self.budget]),
+        ]
+        for section, formsets in groups:
+            if application.section_open(section):
+                continue
+            for formset in formsets:
+                for form in formset.forms:
+                    for field in form.fields.values():
+                        field.disabled = True
+        if not application.section_open(S.QUESTIONS):
+            for field in self.questions.fields.values():
+                field.disabled = True
+        if not application.section_open(S.ATTACHMENTS):
+            for field in self.attachments.fields.values():
+                field.disabled = True
+
+    @property
+    def parts(self):
+        return [self.core, self.budget, self.milestones, self.kpis, self.questions, self.attachments]
+
+    def is_valid(self) -> bool:
+        return all([part.is_valid() for part in self.parts])
+
+    def error_count(self) -> int:
+        count = 0
+        for part in self.parts:
+            if isinstance(part, forms.BaseFormSet):
+                count += sum(len(errors) for errors in part.errors) + len(part.non_form_errors())
+            else:
+                count += len(part.errors)
+        return count
+
+    def to_draft_data(self) -> DraftData:
+        core = self.core.cleaned_data
+        fields = {name: core.get(name) for name in ApplicationCoreForm.SECTIONS}
+        for name in ("title", "summary", "target_area_detail", "beneficiaries", "activities", "timeline", "cofunding_source"):
+            fields[name] = fields[name] or ""
+        if fields["cofunding_amount"] is None:
+            fields["cofunding_amount"] = Decimal("0")
+        answers, new_files = {}, []
+        for question in self.questions.questions:
+            name = questions.field_name(question)
+            value = self.questions.cleaned_data.get(name)
+            if question.block_type == "file":
+                if value:
+                    new_files.append(NewFile(title=value.name, file=value, question_id=question.id))
+                continue
+            answers[question.id] = questions.to_answer(question, value)
+        attachment = self.attachments.cleaned_data
+        if attachment.get("attachment_file"):
+            upload = attachment["attachment_file"]
+            new_files.append(NewFile(title=attachment.get("attachment_title") or upload.name, file=upload))
+        return DraftData(
+            fields=fields,
+            budget_lines=_rows(self.budget, ("kind", "description", "amount")),
+            milestones=_rows(self.milestones, ("title", "due_date", "deliverable")),
+            kpis=_rows(self.kpis, ("indicator", "unit", "target")),
+            answers=answers,
+            new_files=new_files,
+            remove_attachments=list(attachment.get("remove_attachments") or []),
+        )
+
+
+class CommentForm(forms.Form):
+    body = forms.CharField(label=_("Message"), widget=forms.Textarea(attrs={"rows": 4}), max_length=5000)
+
+
+class StaffCommentForm(CommentForm):
+    internal = forms.BooleanField(
+        label=_("Internal note (never shown to the applicant)"), required=False, initial=True
+    )
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why are you withdrawing? (optional)"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+
+
+class StartApplicationForm(forms.Form):
+    organisation = forms.ModelChoiceField(label=_("Apply on behalf of"), queryset=None, empty_label=None)
+
+    def __init__(self, *args, organisations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations
+
+
+class ScreeningForm(forms.Form):
+    DECISIONS = [
+        ("eligible", _("Eligible: send on to review")),
+        ("ineligible", _("Ineligible")),
+        ("more_info", _("Request more information")),
+    ]
+    decision = forms.ChoiceField(label=_("Decision"), choices=DECISIONS, widget=forms.RadioSelect)
+    reasons = forms.CharField(
+        label=_("Reasons or request"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        help_text=_("Shown to the applicant. Required for “ineligible” and “more information”."),
+    )
+    sections = forms.MultipleChoiceField(
+        label=_("Parts the applicant may change"),
+        choices=Application.Section.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    due_days = forms.IntegerField(label=_("Days to respond"), min_value=1, max_value=60, initial=7, required=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        decision = cleaned.get("decision")
+        if decision in ("ineligible", "more_info") and not (cleaned.get("reasons") or "").strip():
+            self.add_error("reasons", _("Required for this decision; the applicant will see it."))
+        if decision == "more_info":
+            if not cleaned.get("sections"):
+                self.add_error("sections", _("Choose at least one part the applicant may change."))
+            if not cleaned.get("due_days"):
+                self.add_error("due_days", _("Say how many days the applicant has."))
+        return cleaned
+
+    def due_at(self):
+        return timezone.now() + timedelta(days=self.cleaned_data["due_days"])

@@ -1,0 +1,148 @@
+"""Reads of calls and applications, scoped to who is asking."""
+
+from django.db.models import Count, Prefetch, Q
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from grants.models import Application, ApplicationAttachment, ApplicationComment, Call, Funder
+from grants.permissions import member_organisation_ids, officer_funder_ids
+
+
+# --- Public -----------------------------------------------------------------------------
+
+
+def public_calls():
+    """Calls the public may see (every state except draft), newest first. For the CMS calls page."""
+    return Call.objects.exclude(status=Call.Status.DRAFT).select_related("funder", "funder__logo")
+
+
+def open_calls(now=None):
+    """Calls taking applications right now, soonest deadline first."""
+    now = now or timezone.now()
+    return (
+        public_calls()
+        .filter(status=Call.Status.OPEN, opens_at__lte=now, closes_at__gt=now)
+        .prefetch_related("eligible_categories")
+        .order_by("closes_at", "id")
+    )
+
+
+def public_call(key) -> Call:
+    """A public call by slug or primary key, or 404."""
+    queryset = public_calls().prefetch_related("eligible_categories")
+    if str(key).isdigit():
+        return get_object_or_404(queryset, pk=int(key))
+    return get_object_or_404(queryset, slug=key)
+
+
+# --- Officers ----------------------------------------------------------------------------
+
+
+def funders_for_officer(user):
+    if user.is_superuser:
+        return Funder.objects.all()
+    return Funder.objects.filter(id__in=officer_funder_ids(user))
+
+
+def calls_for_officer(user):
+    """The calls of the officer's funders (all calls for a platform administrator)."""
+    queryset = Call.objects.select_related("funder")
+    if not user.is_authenticated:
+        return queryset.none()
+    if user.is_superuser:
+        return queryset
+    return queryset.filter(funder_id__in=officer_funder_ids(user))
+
+
+def applications_for_officer(user, *, call=None):
+    """Applications to the officer's funders' calls; drafts are the applicant's own business."""
+    queryset = Application.objects.exclude(status=Application.Status.DRAFT).select_related(
+        "call", "call__funder", "organisation", "category", "service_item", "area"
+    )
+    if not user.is_authenticated:
+        return queryset.none()
+    if not user.is_superuser:
+        queryset = queryset.filter(call__funder_id__in=officer_funder_ids(user))
+    if call is not None:
+        queryset = queryset.filter(call=call)
+    return queryset
+
+
+def application_for_officer(user, pk) -> Application:
+    return get_object_or_404(
+        applications_for_officer(user).prefetch_related(
+            "budget_lines", "milestones", "kpis", "attachments", "revisions"
+        ),
+        pk=pk,
+    )
+
+
+def call_with_counts(user, pk) -> Call:
+    return get_object_or_404(
+        calls_for_officer(user).annotate(
+            application_count=Count("applications", filter=~Q(applications__status=Application.Status.DRAFT)),
+        ),
+        pk=pk,
+    )
+
+
+def export_applications(call):
+    """Every non-draft application of a call, for a streaming export (use .iterator())."""
+    return (
+        Application.objects.filter(call=call)
+        .exclude(status=Application.Status.DRAFT)
+        .select_related("organisation", "category", "service_item", "area")
+        .order_by("id")
+    )
+
+
+# --- Applicants ---------------------------------------------------------------------------
+
+
+def applications_for_member(user):
+    """Applications of every organisation the user currently belongs to, drafts included."""
+    return Application.objects.filter(organisation_id__in=member_organisation_ids(user)).select_related(
+        "call", "call__funder", "organisation"
+    )
+
+
+def application_for_member(user, pk, *, for_update=False) -> Application:
+    """Another organisation's application is a 404, never a 403: its existence is not disclosed."""
+    queryset = applications_for_member(user).prefetch_related("budget_lines", "milestones", "kpis", "attachments")
+    return get_object_or_404(queryset, pk=pk)
+
+
+def comments_for(user, application):
+    """The thread as `user` may see it: applicants never see internal notes."""
+    from grants.permissions import can_see_internal_notes
+
+    queryset = ApplicationComment.objects.filter(application=application).select_related("author")
+    if not can_see_internal_notes(user, application):
+        queryset = queryset.filter(internal=False)
+    return queryset
+
+
+def attachment_for(user, application_pk, attachment_pk) -> ApplicationAttachment:
+    from grants.permissions import can_view_application
+
+    attachment = get_object_or_404(
+        ApplicationAttachment.objects.select_related("application", "application__call"),
+        pk=attachment_pk,
+        application_id=application_pk,
+    )
+    application = attachment.application
+    if not can_view_application(user, application) or (
+        application.status == Application.Status.DRAFT and not _is_member(user, application)
+    ):
+        from django.http import Http404
+
+        raise Http404
+    return attachment
+
+
+def _is_member(user, application) -> bool:
+    return application.organisation_id in member_organisation_ids(user)
+
+
+def revisions_of(application):
+    return application.revisions.select_related("submitted_by").order_by("number")

@@ -1,0 +1,1 @@
+"""Writes: every change to calls and applications goes through these functions."""

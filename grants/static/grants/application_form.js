@@ -1,0 +1,76 @@
+/* The application form: "add a row" buttons for the formsets, and autosave.
+
+   Autosave posts the form (without files) a few seconds after the applicant stops
+   typing. The server answers 409 when the draft changed elsewhere (another tab):
+   autosave then stops and the page says so, keeping everything typed on the page.
+   Without JavaScript the "Save draft" button does the same job. */
+(function () {
+  "use strict";
+  var form = document.querySelector("form.application-form");
+  if (!form) { return; }
+
+  document.querySelectorAll("[data-formset]").forEach(function (box) {
+    var button = box.querySelector("[data-add-row]");
+    var template = box.querySelector("template");
+    var total = box.querySelector("input[name$='-TOTAL_FORMS']");
+    var rows = box.querySelector(".formset-rows");
+    if (!button || !template || !total) { return; }
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      var index = parseInt(total.value, 10);
+      var html = template.innerHTML.replace(/__prefix__/g, String(index));
+      var holder = document.createElement("div");
+      holder.innerHTML = html;
+      var row = holder.firstElementChild;
+      var number = row.querySelector("[data-row-number]");
+      if (number) { number.textContent = String(index + 1); }
+      rows.appendChild(row);
+      total.value = String(index + 1);
+      var first = row.querySelector("input, select, textarea");
+      if (first) { first.focus(); }
+    });
+  });
+
+  var url = form.getAttribute("data-autosave-url");
+  var status = document.getElementById("autosave-status");
+  var version = form.querySelector("input[name='version']");
+  if (!url || !version || form.querySelector("input[name='latest_version']")) { return; }
+  var timer = null;
+  var stopped = false;
+  var dirty = false;
+
+  function say(text) { if (status) { status.textContent = text; } }
+
+  function save() {
+    if (stopped || !dirty) { return; }
+    dirty = false;
+    var data = new FormData(form);
+    form.querySelectorAll("input[type='file']").forEach(function (input) { data.delete(input.name); });
+    data.delete("remove_attachments");
+    fetch(url, { method: "POST", body: data, credentials: "same-origin", headers: { "X-Requested-With": "fetch" } })
+      .then(function (response) { return response.json().then(function (body) { return { status: response.status, body: body }; }); })
+      .then(function (result) {
+        if (result.body.ok) {
+          version.value = String(result.body.version);
+          say(result.body.message);
+          return;
+        }
+        if (result.body.stale) {
+          stopped = true;
+          var latest = document.createElement("input");
+          latest.type = "hidden"; latest.name = "latest_version"; latest.value = String(result.body.latest_version);
+          form.appendChild(latest);
+        }
+        say(result.body.message);
+      })
+      .catch(function () { dirty = true; say(status ? status.getAttribute("data-offline") || "" : ""); });
+  }
+
+  form.addEventListener("input", function (event) {
+    if (event.target && event.target.type === "file") { return; }
+    dirty = true;
+    window.clearTimeout(timer);
+    timer = window.setTimeout(save, 3000);
+  });
+  form.addEventListener("submit", function () { stopped = true; window.clearTimeout(timer); });
+})();

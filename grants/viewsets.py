@@ -1,0 +1,266 @@
+"""The officers' back office for the catalogue, funders, calls and applications.
+
+Listings and edit views are scoped by the selectors, so an officer never reaches a
+call or application of another funder (404), and creating or editing a call goes
+through `services.calls.call_save`.
+"""
+
+import django_filters
+from django import forms
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.filters import WagtailFilterSet
+from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList, TabbedInterface
+from wagtail.admin.ui.tables import Column, StatusTagColumn
+from wagtail.admin.views import generic
+from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
+
+from core.money import format_money
+from grants import selectors
+from grants.models import Application, Call, Funder, ServiceCategory, ServiceItem
+from grants.services.calls import EDITABLE_STATES, call_save
+from incubator.models import Area, Organisation
+
+
+class CallForm(WagtailAdminModelForm):
+    eligible_legal_forms = forms.MultipleChoiceField(
+        label=_("Eligible legal forms"),
+        choices=Organisation.LegalForm.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_("Leave all unticked to accept every legal form."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.for_user is not None and "funder" in self.fields:
+            self.fields["funder"].queryset = selectors.funders_for_officer(self.for_user)
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk and self.instance.status not in EDITABLE_STATES:
+            raise forms.ValidationError(_("A call that has closed can no longer be edited."))
+        return cleaned
+
+
+class ScopedCallQueryset:
+    def get_queryset(self):
+        return selectors.calls_for_officer(self.request.user)
+
+
+class CallIndexView(generic.IndexView):
+    def get_base_queryset(self):
+        return selectors.calls_for_officer(self.request.user)
+
+
+class CallCreateView(generic.CreateView):
+    def save_instance(self):
+        instance = self.form.save(commit=False)
+        return call_save(call=instance, by=self.request.user, save_related=self.form.save_m2m)
+
+
+class CallEditView(ScopedCallQueryset, generic.EditView):
+    def get_object(self, queryset=None):
+        self.kwargs[self.pk_url_kwarg] = self.object_pk
+        return super().get_object(self.get_queryset())
+
+    def save_instance(self):
+        instance = self.form.save(commit=False)
+        return call_save(call=instance, by=self.request.user, save_related=self.form.save_m2m)
+
+
+class CallDeleteView(ScopedCallQueryset, generic.DeleteView):
+    pass
+
+
+def _manage_link(call):
+    return format_html(
+        '<a href="{}">{}</a>', reverse("grants_admin_call_manage", args=[call.pk]), _("Manage and export")
+    )
+
+
+class CallViewSet(ModelViewSet):
+    name = "grants_calls"
+    url_prefix = "grants/calls"
+    model = Call
+    icon = "form"
+    menu_label = _("Calls")
+    add_to_admin_menu = False
+    index_view_class = CallIndexView
+    add_view_class = CallCreateView
+    edit_view_class = CallEditView
+    delete_view_class = CallDeleteView
+    copy_view_enabled = False
+    list_filter = ["status", "funder"]
+    search_fields = ["title", "slug"]
+    search_backend_name = None
+    list_display = [
+        "title",
+        "funder",
+        StatusTagColumn("status", label=_("Status"), accessor="get_status_display", primary=False),
+        Column("closes_at", label=_("Closes at")),
+        Column("manage", label=_("Back office"), accessor=_manage_link),
+    ]
+    edit_handler = TabbedInterface(
+        [
+            ObjectList(
+                [
+                    FieldPanel("funder"),
+                    FieldPanel("title"),
+                    FieldPanel("slug"),
+                    FieldPanel("summary"),
+                    FieldPanel("description"),
+                    FieldRowPanel([FieldPanel("opens_at"), FieldPanel("closes_at")], heading=_("Window (Asia/Shanghai)")),
+                    FieldPanel("auto_open"),
+                ],
+                heading=_("Call"),
+            ),
+            ObjectList(
+                [
+                    FieldPanel("currency"),
+                    FieldRowPanel([FieldPanel("total_budget"), FieldPanel("max_per_project")]),
+                    FieldRowPanel([FieldPanel("min_cofunding_percent"), FieldPanel("admin_cost_cap_percent")]),
+                    FieldPanel("eligible_categories", widget=forms.CheckboxSelectMultiple),
+                ],
+                heading=_("Money and scope"),
+            ),
+            ObjectList(
+                [
+                    FieldPanel("require_verified"),
+                    FieldPanel("eligible_legal_forms"),
+                    FieldPanel("min_months_registered"),
+                    FieldPanel("require_no_overdue_reports"),
+                    FieldPanel("max_active_grants"),
+                ],
+                heading=_("Eligibility"),
+            ),
+            ObjectList([FieldPanel("questions")], heading=_("Questions")),
+            ObjectList(
+                [
+                    FieldPanel("rubric"),
+                    MultiFieldPanel(
+                        [
+                            FieldPanel("reviewers_per_application"),
+                            FieldPanel("blind_review"),
+                            FieldPanel("objection_period_days"),
+                        ],
+                        heading=_("Review"),
+                    ),
+                ],
+                heading=_("Review"),
+            ),
+        ],
+        base_form_class=CallForm,
+    )
+
+
+def _officer_calls(request):
+    if request is None:
+        return Call.objects.none()
+    return selectors.calls_for_officer(request.user)
+
+
+class ApplicationFilterSet(WagtailFilterSet):
+    call = django_filters.ModelChoiceFilter(label=_("Call"), queryset=_officer_calls)
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=Application.Status.choices)
+    category = django_filters.ModelChoiceFilter(label=_("Category"), queryset=ServiceCategory.objects.all())
+    area = django_filters.ModelChoiceFilter(label=_("Area"), queryset=Area.objects.filter(level=Area.Level.DISTRICT))
+
+    class Meta:
+        model = Application
+        fields = ["call", "status", "category", "area"]
+
+
+class ApplicationIndexView(generic.IndexView):
+    def get_base_queryset(self):
+        return selectors.applications_for_officer(self.request.user)
+
+
+def _application_link(application):
+    return format_html(
+        '<a href="{}">{}</a>',
+        reverse("grants_admin_application", args=[application.pk]),
+        application.display_title,
+    )
+
+
+class ApplicationViewSet(ModelViewSet):
+    name = "grants_applications"
+    url_prefix = "grants/applications"
+    model = Application
+    icon = "doc-full-inverse"
+    menu_label = _("Applications")
+    add_to_admin_menu = False
+    index_view_class = ApplicationIndexView
+    filterset_class = ApplicationFilterSet
+    search_fields = ["title", "reference", "organisation__name_zh", "organisation__name_en"]
+    search_backend_name = None
+    copy_view_enabled = False
+    list_display = [
+        Column("title", label=_("Project"), accessor=_application_link),
+        "reference",
+        "organisation",
+        "call",
+        StatusTagColumn("status", label=_("Status"), accessor="get_status_display", primary=False),
+        Column("requested_amount", label=_("Requested"), accessor=lambda a: format_money(a.requested_amount, a.call.currency)),
+        Column("submitted_at", label=_("Submitted")),
+    ]
+    form_fields = ["title"]
+
+
+class ServiceCategoryViewSet(ModelViewSet):
+    name = "grants_categories"
+    url_prefix = "grants/categories"
+    model = ServiceCategory
+    icon = "list-ul"
+    menu_label = _("Service categories")
+    add_to_admin_menu = False
+    list_display = ["name_zh", "name_en", "code"]
+    form_fields = ["name_zh", "name_en", "code", "sort_order"]
+    search_fields = ["name_zh", "name_en", "code"]
+    search_backend_name = None
+    copy_view_enabled = False
+
+
+class ServiceItemIndexView(generic.IndexView):
+    def get_base_queryset(self):
+        return ServiceItem.objects.select_related("category")
+
+
+class ServiceItemViewSet(ModelViewSet):
+    name = "grants_items"
+    url_prefix = "grants/items"
+    model = ServiceItem
+    icon = "list-ul"
+    menu_label = _("Service items")
+    add_to_admin_menu = False
+    list_display = ["name_zh", "name_en", "category", "code"]
+    list_filter = ["category"]
+    form_fields = ["category", "name_zh", "name_en", "code", "sort_order"]
+    search_fields = ["name_zh", "name_en", "code"]
+    search_backend_name = None
+    copy_view_enabled = False
+    index_view_class = ServiceItemIndexView
+
+
+class FunderViewSet(ModelViewSet):
+    name = "grants_funders"
+    url_prefix = "grants/funders"
+    model = Funder
+    icon = "group"
+    menu_label = _("Funders")
+    add_to_admin_menu = False
+    list_display = ["name_zh", "name_en", "kind"]
+    form_fields = ["kind", "name_zh", "name_en", "uscc", "logo", "website", "officers"]
+    search_fields = ["name_zh", "name_en", "uscc"]
+    search_backend_name = None
+    copy_view_enabled = False
+
+
+class GrantsViewSetGroup(ModelViewSetGroup):
+    menu_label = _("Grants")
+    menu_icon = "form"
+    menu_order = 250
+    items = (CallViewSet, ApplicationViewSet, FunderViewSet, ServiceCategoryViewSet, ServiceItemViewSet)
