@@ -61,6 +61,8 @@ TRANSITIONS = {
 # other requests and releases; an approval (and a payment) beside what finance already released.
 REQUESTED_OR_LATER = (Status.REQUESTED, Status.APPROVED, Status.SENT, Status.PAID)
 RELEASED = (Status.APPROVED, Status.SENT, Status.PAID)
+# Stripe keeps idempotency keys for 24 hours; after that a retry must look before it sends.
+KEY_LIFETIME = datetime.timedelta(hours=23)
 
 
 # --- Locks and checks ---------------------------------------------------------------------
@@ -529,7 +531,10 @@ def payment_send(*, payment_id: int) -> Payment | None:
     try:
         instruction = _instruction(payment)
         existing = []
-        if payment.send_attempts > 1:
+        if payment.send_attempts > 1 and (
+            payment.approved_at is None or payment.approved_at < timezone.now() - KEY_LIFETIME
+        ):
+            # Stripe may have forgotten the key by now: look for the transfer before sending again.
             from grants.payments.stripe_gateway import find_transfers
 
             existing = find_transfers(payment_reference=payment.reference)

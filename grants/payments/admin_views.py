@@ -1,0 +1,387 @@
+"""The finance back office in the Wagtail admin: payments queue (with bulk approval),
+payment detail with its audit trail, what can be requested, bank batches, bank
+confirmation imports, committed/paid/available figures and the ledger CSV.
+
+Every page finds its objects through scoped selectors and changes state only through
+services; permission checks are the ``permissions`` functions the templates use too.
+"""
+
+import csv
+import functools
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from core.audit import events_for
+from grants.payments import banking, permissions, selectors, services
+from grants.payments.forms import ConfirmationUploadForm, MarkPaidForm, QueueFilterForm, ReasonForm
+from grants.payments.models import Payment
+
+QUEUE_LIMIT = 200
+
+
+def refuse_with_403(view):
+    """Answer a refusal with a real 403 (Wagtail would turn PermissionDenied into a redirect home,
+    which hides from finance that the four-eyes rule stopped them)."""
+
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except PermissionDenied as error:
+            from core.views import permission_denied
+
+            return permission_denied(request, error)
+
+    return wrapped
+
+
+def _require(allowed: bool, message: str) -> None:
+    if not allowed:
+        raise PermissionDenied(message)
+
+
+def _flash(request, error: ValidationError) -> None:
+    for message in error.messages:
+        messages.error(request, message)
+
+
+# --- Queue ------------------------------------------------------------------------------------
+
+
+@refuse_with_403
+@require_http_methods(["GET", "POST"])
+def queue(request):
+    user = request.user
+    _require(permissions.can_view_ledger(user), _("Only programme and finance officers see the payments ledger."))
+    if request.method == "POST":
+        return _bulk_approve(request)
+    from grants.selectors import funders_for_officer
+
+    funders = list(funders_for_officer(user))
+    form = QueueFilterForm(request.GET or None, funders=funders)
+    filters = form.cleaned_data if form.is_valid() else {}
+    payments = list(
+        selectors.payments_queue(
+            user=user,
+            status=filters.get("status", ""),
+            rail=filters.get("rail", ""),
+            kind=filters.get("kind", ""),
+            funder=filters.get("funder", ""),
+            search=filters.get("q", ""),
+        )[:QUEUE_LIMIT]
+    )
+    for payment in payments:
+        payment.approvable = payment.status == Payment.Status.REQUESTED and permissions.can_approve_payment(
+            user, payment
+        )
+    return TemplateResponse(
+        request,
+        "payments/admin/queue.html",
+        {
+            "form": form,
+            "payments": payments,
+            "limit": QUEUE_LIMIT,
+            "can_approve": permissions.can_approve_payment(user),
+            "query": request.GET.urlencode(),
+        },
+    )
+
+
+def _bulk_approve(request):
+    user = request.user
+    _require(permissions.can_approve_payment(user), _("Only finance officers approve payments."))
+    ids = [int(value) for value in request.POST.getlist("payment") if value.isdigit()]
+    payments = list(selectors.payments_for_user(user=user).filter(pk__in=ids))
+    if not payments:
+        messages.warning(request, _("Select the payments to approve."))
+    approved, refused = services.payments_approve_bulk(payments=payments, by=user)
+    if approved:
+        messages.success(request, _("%(count)s payment(s) approved.") % {"count": len(approved)})
+    for payment, reason in refused:
+        messages.error(request, f"{payment.reference}: {reason}")
+    return redirect(
+        reverse("payments_admin_queue") + ("?" + request.POST["query"] if request.POST.get("query") else "")
+    )
+
+
+# --- One payment -----------------------------------------------------------------------------------
+
+
+@refuse_with_403
+@require_GET
+def payment_detail(request, pk):
+    user = request.user
+    _require(permissions.can_view_ledger(user), _("Only programme and finance officers see the payments ledger."))
+    payment = selectors.payment_for_user(user=user, pk=pk)
+    status = payment.status
+    S = Payment.Status
+    return TemplateResponse(
+        request,
+        "payments/admin/payment_detail.html",
+        {
+            "payment": payment,
+            "events": events_for(payment),
+            "can_request": status == S.SCHEDULED and permissions.can_request_payment(user, payment),
+            "can_approve": status == S.REQUESTED and permissions.can_approve_payment(user, payment),
+            "own_request": status == S.REQUESTED and payment.requested_by_id == user.pk,
+            "can_mark_paid": status == S.SENT and permissions.can_release_payment(user, payment),
+            "can_fail": status in (S.APPROVED, S.SENT) and permissions.can_release_payment(user, payment),
+            "can_retry": status == S.FAILED and permissions.can_retry_payment(user, payment),
+            "can_cancel": status in services.TRANSITIONS
+            and S.CANCELLED in services.TRANSITIONS[status]
+            and permissions.can_cancel_payment(user, payment),
+            "reason_form": ReasonForm(),
+            "paid_form": MarkPaidForm(initial={"paid_on": timezone.localdate()}),
+        },
+    )
+
+
+@refuse_with_403
+@require_POST
+def payment_action(request, pk, action):
+    user = request.user
+    _require(permissions.can_view_ledger(user), _("Only programme and finance officers see the payments ledger."))
+    payment = selectors.payment_for_user(user=user, pk=pk)
+    try:
+        if action == "request":
+            services.payment_request(payment=payment, by=user)
+            done = _("Payment requested; finance has been told.")
+        elif action == "approve":
+            services.payment_approve(payment=payment, by=user)
+            done = _("Payment approved.")
+        elif action == "retry":
+            services.payment_retry(payment=payment, by=user)
+            done = _("Payment released again.")
+        elif action in ("cancel", "fail"):
+            form = ReasonForm(request.POST)
+            if not form.is_valid():
+                raise ValidationError(_("Give a reason."))
+            if action == "cancel":
+                services.payment_cancel(payment=payment, by=user, reason=form.cleaned_data["reason"])
+                done = _("Payment cancelled.")
+            else:
+                services.payment_fail(payment=payment, by=user, reason=form.cleaned_data["reason"])
+                done = _("Payment marked failed.")
+        elif action == "mark-paid":
+            form = MarkPaidForm(request.POST)
+            if not form.is_valid():
+                raise ValidationError(_("Give the value date."))
+            services.payment_mark_paid(
+                payment=payment, by=user, paid_on=form.cleaned_data["paid_on"], note=form.cleaned_data["note"]
+            )
+            done = _("Payment marked paid.")
+        else:
+            raise Http404
+    except ValidationError as error:
+        _flash(request, error)
+    else:
+        messages.success(request, done)
+    return redirect("payments_admin_payment", pk=payment.pk)
+
+
+# --- What can be requested ---------------------------------------------------------------------------
+
+
+@refuse_with_403
+@require_GET
+def payable(request):
+    user = request.user
+    _require(permissions.can_request_payment(user), _("Only programme officers request payments."))
+    tranches, subsidies = selectors.payable_without_payment(user=user)
+    return TemplateResponse(request, "payments/admin/payable.html", {"tranches": tranches, "subsidies": subsidies})
+
+
+@refuse_with_403
+@require_POST
+def request_source(request, kind, pk):
+    user = request.user
+    _require(permissions.can_request_payment(user), _("Only programme officers request payments."))
+    tranches, subsidies = selectors.payable_without_payment(user=user)
+    pool = {"tranche": tranches, "subsidy": subsidies}.get(kind)
+    source = next((item for item in pool or () if item.pk == pk), None)
+    if source is None:
+        raise Http404
+    try:
+        if kind == "tranche":
+            payment = services.payment_request_tranche(tranche=source, by=user)
+        else:
+            payment = services.payment_request_subsidy(subsidy=source, by=user)
+    except ValidationError as error:
+        _flash(request, error)
+        return redirect("payments_admin_payable")
+    messages.success(request, _("Payment %(reference)s requested.") % {"reference": payment.reference})
+    return redirect("payments_admin_payment", pk=payment.pk)
+
+
+# --- Bank batches and confirmations ---------------------------------------------------------------------
+
+
+@refuse_with_403
+@require_http_methods(["GET", "POST"])
+def batches(request):
+    user = request.user
+    _require(permissions.can_release_payment(user), _("Only finance officers export bank batches."))
+    if request.method == "POST":
+        ids = [int(value) for value in request.POST.getlist("payment") if value.isdigit()]
+        batch, skipped = banking.bank_batch_create(by=user, payment_ids=ids or None)
+        for payment, problem in skipped:
+            messages.warning(request, f"{payment.reference}: {problem}")
+        if batch is None:
+            messages.error(request, _("No payment could go into a batch."))
+            return redirect("payments_admin_batches")
+        messages.success(
+            request,
+            _("Batch %(reference)s created with %(count)s payment(s); download it and key it into online banking.")
+            % {"reference": batch.reference, "count": batch.payment_count},
+        )
+        return redirect("payments_admin_batches")
+    return TemplateResponse(
+        request,
+        "payments/admin/batches.html",
+        {
+            "ready": list(selectors.bank_payments_ready(user=user).order_by("approved_at", "id")),
+            "batches": list(selectors.batches_for_user(user=user)[:50]),
+        },
+    )
+
+
+@refuse_with_403
+@require_GET
+def batch_download(request, pk):
+    _require(permissions.can_release_payment(request.user), _("Only finance officers download bank batches."))
+    batch = selectors.batch_for_user(user=request.user, pk=pk)
+    response = HttpResponse(batch.csv, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{batch.reference}.csv"'
+    return response
+
+
+@refuse_with_403
+@require_http_methods(["GET", "POST"])
+def reconciliation(request):
+    user = request.user
+    _require(permissions.can_release_payment(user), _("Only finance officers import bank confirmations."))
+    form = ConfirmationUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            result = banking.bank_confirmation_import(file=upload.read(), by=user, file_name=upload.name)
+        except ValidationError as error:
+            for message in error.messages:
+                form.add_error("file", message)
+        else:
+            return redirect("payments_admin_reconciliation_report", pk=result.pk)
+    return TemplateResponse(
+        request,
+        "payments/admin/reconciliation.html",
+        {"form": form, "imports": list(selectors.imports_for_user(user=user)[:50])},
+    )
+
+
+@refuse_with_403
+@require_GET
+def reconciliation_report(request, pk):
+    _require(permissions.can_release_payment(request.user), _("Only finance officers see reconciliation reports."))
+    result = selectors.import_for_user(user=request.user, pk=pk)
+    return TemplateResponse(request, "payments/admin/reconciliation_report.html", {"result": result})
+
+
+# --- Figures and export -----------------------------------------------------------------------------------
+
+
+@refuse_with_403
+@require_GET
+def finance(request):
+    user = request.user
+    _require(permissions.can_view_ledger(user), _("Only programme and finance officers see the payments ledger."))
+    return TemplateResponse(
+        request,
+        "payments/admin/finance.html",
+        {
+            "calls": selectors.finance_by_call(user=user),
+            "funders": selectors.finance_by_funder(user=user),
+            "subsidies": selectors.finance_subsidies(user=user),
+        },
+    )
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+LEDGER_HEADER = [
+    "reference",
+    "kind",
+    "award_or_policy",
+    "funder",
+    "payee",
+    "payee_uscc",
+    "amount",
+    "currency",
+    "rail",
+    "status",
+    "requested_by",
+    "requested_at",
+    "approved_by",
+    "approved_at",
+    "sent_at",
+    "external_id",
+    "batch",
+    "paid_on",
+]
+
+
+@refuse_with_403
+@require_GET
+def ledger_export(request):
+    user = request.user
+    _require(permissions.can_export_ledger(user), _("Only programme and finance officers export the ledger."))
+    rows = selectors.payments_for_user(user=user).order_by("created_at", "id")
+    writer = csv.writer(_Echo())
+
+    def _cell(value) -> str:
+        text = "" if value is None else str(value)
+        return "'" + text if text.startswith(("=", "+", "-", "@")) else text
+
+    def stream():
+        yield "\ufeff"
+        yield writer.writerow(LEDGER_HEADER)
+        for p in rows.iterator(chunk_size=500):
+            source = p.tranche.award.reference if p.tranche_id else f"{p.subsidy.policy.name_zh} {p.subsidy.year}"
+            yield writer.writerow(
+                [
+                    _cell(value)
+                    for value in (
+                        p.reference,
+                        "tranche" if p.tranche_id else "subsidy",
+                        source,
+                        p.funder.name_zh if p.funder_id else "",
+                        p.payee.name_zh,
+                        p.payee.uscc,
+                        p.amount,
+                        p.currency,
+                        p.rail,
+                        p.status,
+                        p.requested_by.email if p.requested_by_id else "",
+                        p.requested_at.isoformat() if p.requested_at else "",
+                        p.approved_by.email if p.approved_by_id else "",
+                        p.approved_at.isoformat() if p.approved_at else "",
+                        p.sent_at.isoformat() if p.sent_at else "",
+                        p.external_id,
+                        p.batch.reference if p.batch_id else "",
+                        p.paid_on.isoformat() if p.paid_on else "",
+                    )
+                ]
+            )
+
+    response = StreamingHttpResponse(stream(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="payments-ledger-{timezone.localdate():%Y%m%d}.csv"'
+    return response
