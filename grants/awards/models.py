@@ -232,6 +232,13 @@ class Award(models.Model):
     def title(self) -> str:
         return self.application.display_title
 
+    @property
+    def accepted_by_name(self) -> str:
+        user = self.accepted_by
+        if user is None:
+            return ""
+        return user.get_full_name() or user.email
+
 
 class AwardMilestone(models.Model):
     """A reporting point: each has one report. The mid-term and final ones release tranches."""

@@ -58,7 +58,7 @@ class FinalCallFactory(factory.django.DjangoModelFactory):
 class AwardedApplicationFactory(factory.django.DjangoModelFactory):
     call = factory.SubFactory(FinalCallFactory)
     organisation = factory.SubFactory(OrganisationFactory, verified=True)
-    reference = factory.Sequence(lambda n: f"GC-2026-{n + 1:04d}")
+    reference = factory.Sequence(lambda n: f"AWT-2026-{n + 1:05d}")
     title = factory.Sequence(lambda n: f"Village mediation project {n}")
     summary = "Mediation and legal publicity in twelve villages."
     status = Application.Status.AWARDED

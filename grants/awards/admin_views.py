@@ -1,0 +1,277 @@
+"""The officers' back office for awards in the Wagtail admin: awards and amendments, the
+reports queue with accept/return, the evaluation form and the funder-rating aggregates.
+
+Every object is found through a scoped selector (another funder's award or report is
+a 404) and every change goes through a service.
+"""
+
+from functools import wraps
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts.roles import is_finance_officer, is_programme_officer
+from core.audit import events_for
+from grants.awards import permissions, selectors, services
+from grants.awards.forms import BudgetRevisionForm, DecisionForm, EvaluationForm, ExtensionForm
+from grants.awards.models import Award, MilestoneReport
+from grants.awards.views import serve_evidence
+
+PAGE_SIZE = 50
+
+
+def _require_staff(user):
+    if not (is_programme_officer(user) or is_finance_officer(user)):
+        raise PermissionDenied(_("Only programme and finance officers can see grants."))
+
+
+def funder_scoped(view):
+    """An award, report or file outside the officer's funders (or an id that does not exist,
+    alike, so nothing leaks) gets a plain 403 page. Raising would not do: outside the
+    language prefix a 404 becomes a locale redirect, and Wagtail turns PermissionDenied
+    into a redirect to the dashboard."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except (Http404, PermissionDenied) as error:
+            message = str(error) if isinstance(error, PermissionDenied) and str(error) else None
+            return TemplateResponse(
+                request,
+                "awards/admin/forbidden.html",
+                {"message": message or _("This is not an award of your funders, or it does not exist.")},
+                status=403,
+            )
+
+    return wrapped
+
+
+def _errors(error) -> list[str]:
+    return list(getattr(error, "messages", None) or [str(error)])
+
+
+@require_GET
+def award_list(request):
+    _require_staff(request.user)
+    status = request.GET.get("status", "")
+    if status not in Award.Status.values:
+        status = ""
+    page = Paginator(selectors.officer_award_list(request.user, status=status), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return TemplateResponse(
+        request,
+        "awards/admin/award_list.html",
+        {"page": page, "status": status, "statuses": Award.Status.choices},
+    )
+
+
+def _award_context(request, award, **forms):
+    return {
+        "award": award,
+        "milestones": award.milestones.all(),
+        "tranches": award.tranches.all(),
+        "payable": set(selectors.tranches_payable().filter(award=award).values_list("pk", flat=True)),
+        "evaluation": getattr(award, "evaluation", None),
+        "history": events_for(award),
+        "can_amend": permissions.can_amend_award(request.user, award),
+        "can_evaluate": permissions.can_evaluate_award(request.user, award),
+        "extension_form": forms.get("extension_form") or ExtensionForm(),
+        "budget_form": forms.get("budget_form") or BudgetRevisionForm(award=award),
+        "evaluation_form": forms.get("evaluation_form") or EvaluationForm(),
+        "payments": selectors.payments_for_award(award),
+    }
+
+
+@funder_scoped
+@require_GET
+def award_detail(request, pk):
+    _require_staff(request.user)
+    award = selectors.award_for_officer(request.user, pk)
+    return TemplateResponse(request, "awards/admin/award_detail.html", _award_context(request, award))
+
+
+@funder_scoped
+@require_POST
+def award_extend(request, pk):
+    _require_staff(request.user)
+    award = selectors.award_for_officer(request.user, pk)
+    form = ExtensionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.amend_extension(award=award, by=request.user, **form.cleaned_data)
+        except PermissionDenied as error:
+            raise PermissionDenied(str(error)) from None
+        except ValidationError as error:
+            for message in _errors(error):
+                form.add_error(None, message)
+        else:
+            messages.success(request, _("The no-cost extension is recorded."))
+            return redirect("awards_admin_detail", pk=award.pk)
+    award = selectors.award_for_officer(request.user, pk)
+    return TemplateResponse(
+        request, "awards/admin/award_detail.html", _award_context(request, award, extension_form=form), status=400
+    )
+
+
+@funder_scoped
+@require_POST
+def award_budget(request, pk):
+    _require_staff(request.user)
+    award = selectors.award_for_officer(request.user, pk)
+    form = BudgetRevisionForm(request.POST, award=award)
+    if form.is_valid():
+        try:
+            services.amend_budget(
+                award=award, by=request.user, amounts=form.amounts(), reason=form.cleaned_data["reason"]
+            )
+        except PermissionDenied as error:
+            raise PermissionDenied(str(error)) from None
+        except ValidationError as error:
+            for message in _errors(error):
+                form.add_error(None, message)
+        else:
+            messages.success(request, _("The budget revision is recorded."))
+            return redirect("awards_admin_detail", pk=award.pk)
+    award = selectors.award_for_officer(request.user, pk)
+    return TemplateResponse(
+        request, "awards/admin/award_detail.html", _award_context(request, award, budget_form=form), status=400
+    )
+
+
+@funder_scoped
+@require_http_methods(["GET", "POST"])
+def award_evaluate(request, pk):
+    _require_staff(request.user)
+    award = selectors.award_for_officer(request.user, pk)
+    form = EvaluationForm(request.POST or None)
+    if request.method == "POST":
+        if not permissions.can_evaluate_award(request.user, award):
+            raise PermissionDenied(_("This grant cannot be evaluated by you now."))
+        if form.is_valid():
+            try:
+                evaluation = services.evaluation_record(award=award, by=request.user, **form.cleaned_data)
+            except ValidationError as error:
+                for message in _errors(error):
+                    form.add_error(None, message)
+            else:
+                messages.success(
+                    request,
+                    _("Evaluation recorded: %(score)s, %(grade)s.")
+                    % {"score": evaluation.score, "grade": evaluation.get_grade_display()},
+                )
+                return redirect("awards_admin_detail", pk=award.pk)
+    return TemplateResponse(
+        request,
+        "awards/admin/evaluation_form.html",
+        {
+            "award": award,
+            "form": form,
+            "scheme": award.evaluation_scheme,
+            "can_evaluate": permissions.can_evaluate_award(request.user, award),
+            "final_report": next((m for m in award.milestones.all() if m.kind == "final"), None),
+        },
+    )
+
+
+@require_GET
+def report_queue(request):
+    _require_staff(request.user)
+    status = request.GET.get("status", "")
+    if status not in MilestoneReport.Status.values:
+        status = ""
+    page = Paginator(selectors.report_queue(request.user, status=status), PAGE_SIZE).get_page(request.GET.get("page"))
+    return TemplateResponse(
+        request,
+        "awards/admin/report_queue.html",
+        {
+            "page": page,
+            "status": status,
+            "statuses": [choice for choice in MilestoneReport.Status.choices if choice[0] != "draft"],
+        },
+    )
+
+
+def _report_context(request, report, form=None):
+    award = selectors.award_for_officer(request.user, report.milestone.award_id)
+    return {
+        "report": report,
+        "award": award,
+        "milestone": report.milestone,
+        "detail": selectors.report_detail(report, award),
+        "form": form or DecisionForm(),
+        "can_decide": permissions.can_decide_report(request.user, report),
+        "history": events_for(report),
+    }
+
+
+@funder_scoped
+@require_GET
+def report_detail(request, pk):
+    _require_staff(request.user)
+    report = selectors.report_for_officer(request.user, pk)
+    return TemplateResponse(request, "awards/admin/report_detail.html", _report_context(request, report))
+
+
+def _decide(request, pk, action, success):
+    _require_staff(request.user)
+    report = selectors.report_for_officer(request.user, pk)
+    if not permissions.can_decide_report(request.user, report):
+        if report.status != MilestoneReport.Status.SUBMITTED:
+            messages.error(
+                request,
+                _("This report is “%(status)s”; only a submitted report can be accepted or returned.")
+                % {"status": report.get_status_display()},
+            )
+            return redirect("awards_admin_report", pk=report.pk)
+        raise PermissionDenied(_("Only a programme officer of the funder can accept or return reports."))
+    form = DecisionForm(request.POST)
+    if form.is_valid():
+        try:
+            action(report=report, by=request.user, comment=form.cleaned_data["comment"])
+        except ValidationError as error:
+            for message in _errors(error):
+                form.add_error("comment" if "comment" in getattr(error, "error_dict", {}) else None, message)
+        else:
+            messages.success(request, success)
+            return redirect("awards_admin_reports")
+    return TemplateResponse(
+        request, "awards/admin/report_detail.html", _report_context(request, report, form), status=400
+    )
+
+
+@funder_scoped
+@require_POST
+def report_accept(request, pk):
+    return _decide(request, pk, services.report_accept, _("Report accepted."))
+
+
+@funder_scoped
+@require_POST
+def report_return(request, pk):
+    return _decide(request, pk, services.report_return, _("Report returned to the organisation."))
+
+
+@funder_scoped
+@require_GET
+def evidence_file(request, pk):
+    _require_staff(request.user)
+    evidence = selectors.evidence_for_officer(request.user, pk)
+    return serve_evidence(evidence, thumbnail=request.GET.get("size") == "thumb")
+
+
+@require_GET
+def funder_ratings(request):
+    _require_staff(request.user)
+    return TemplateResponse(
+        request,
+        "awards/admin/funder_ratings.html",
+        {"rows": selectors.funder_rating_summaries(request.user), "minimum": selectors.MIN_RATINGS_SHOWN},
+    )

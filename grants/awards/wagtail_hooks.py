@@ -1,0 +1,60 @@
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
+
+from accounts.roles import is_finance_officer, is_programme_officer
+from grants.awards import admin_views
+
+
+@hooks.register("register_admin_urls")
+def register_awards_admin_urls():
+    return [
+        path("awards/", admin_views.award_list, name="awards_admin_list"),
+        path("awards/<int:pk>/", admin_views.award_detail, name="awards_admin_detail"),
+        path("awards/<int:pk>/extend/", admin_views.award_extend, name="awards_admin_extend"),
+        path("awards/<int:pk>/budget/", admin_views.award_budget, name="awards_admin_budget"),
+        path("awards/<int:pk>/evaluate/", admin_views.award_evaluate, name="awards_admin_evaluate"),
+        path("awards/reports/", admin_views.report_queue, name="awards_admin_reports"),
+        path("awards/reports/<int:pk>/", admin_views.report_detail, name="awards_admin_report"),
+        path("awards/reports/<int:pk>/accept/", admin_views.report_accept, name="awards_admin_report_accept"),
+        path("awards/reports/<int:pk>/return/", admin_views.report_return, name="awards_admin_report_return"),
+        path("awards/evidence/<int:pk>/", admin_views.evidence_file, name="awards_admin_evidence"),
+        path("awards/funder-ratings/", admin_views.funder_ratings, name="awards_admin_ratings"),
+    ]
+
+
+class OfficerMenuItem(MenuItem):
+    def is_shown(self, request):
+        return is_programme_officer(request.user) or is_finance_officer(request.user)
+
+
+class OfficerSubmenu(SubmenuMenuItem):
+    def is_shown(self, request):
+        return is_programme_officer(request.user) or is_finance_officer(request.user)
+
+
+awards_menu = Menu(
+    register_hook_name="register_awards_menu_item",
+    construct_hook_name="construct_awards_menu",
+)
+
+
+@hooks.register("register_awards_menu_item")
+def register_awards_list():
+    return OfficerMenuItem(_("Awards"), reverse("awards_admin_list"), icon_name="success", order=100)
+
+
+@hooks.register("register_awards_menu_item")
+def register_reports_queue():
+    return OfficerMenuItem(_("Reports queue"), reverse("awards_admin_reports"), icon_name="doc-full", order=200)
+
+
+@hooks.register("register_awards_menu_item")
+def register_funder_ratings():
+    return OfficerMenuItem(_("Funder ratings"), reverse("awards_admin_ratings"), icon_name="pick", order=300)
+
+
+@hooks.register("register_admin_menu_item")
+def register_awards_menu():
+    return OfficerSubmenu(_("Grants in progress"), awards_menu, icon_name="success", name="awards", order=320)
