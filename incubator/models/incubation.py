@@ -104,7 +104,9 @@ class Incubatee(models.Model):
     )
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.APPLIED)
     statement = models.TextField(_("why the organisation applies"))
-    applied_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    applied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     applied_at = models.DateTimeField(_("applied at"), auto_now_add=True)
     admitted_on = models.DateField(_("admitted on"), null=True, blank=True)
     resident_from = models.DateField(_("resident from"), null=True, blank=True)
@@ -143,7 +145,9 @@ class ServiceLogEntry(models.Model):
     provider = models.CharField(_("given by"), max_length=200, help_text=_("Staff member or expert who gave it."))
     hours = models.DecimalField(_("hours"), max_digits=5, decimal_places=1)
     notes = models.TextField(_("notes"), blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -173,7 +177,9 @@ class Checkpoint(models.Model):
     progress = models.CharField(_("progress"), max_length=10, choices=Progress.choices)
     value = models.DecimalField(_("value reached"), max_digits=10, decimal_places=2, null=True, blank=True)
     notes = models.TextField(_("notes"), blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["-held_on", "-id"]

@@ -69,7 +69,9 @@ class Subsidy(models.Model):
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.REQUESTED)
     applicant_note = models.TextField(_("applicant's note"), blank=True)
     decision_note = models.TextField(_("officer's note"), blank=True)
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -188,9 +188,17 @@ class CheckpointFactory(factory.django.DjangoModelFactory):
         model = Checkpoint
 
 
+DEFAULT_POLICY_AMOUNTS = {"startup": 30000, "incubation": 30000, "post": 2000, "3A": 10000, "4A": 20000, "5A": 30000}
+
+
 def policy(kind: str, grade: str = "") -> SubsidyPolicy:
-    """The policy shipped by the data migration."""
-    return SubsidyPolicy.objects.get(kind=kind, grade=grade)
+    """The policy shipped by the data migration (recreated after a transactional test's flush)."""
+    found, _ = SubsidyPolicy.objects.get_or_create(
+        kind=kind,
+        grade=grade,
+        defaults={"amount": Decimal(DEFAULT_POLICY_AMOUNTS[grade or kind]), "name_zh": f"{kind}{grade}"},
+    )
+    return found
 
 
 class SubsidyFactory(factory.django.DjangoModelFactory):
