@@ -36,7 +36,7 @@ def test_visitor_signs_up_verifies_email_logs_in_and_switches_language(page, liv
     page.wait_for_load_state()
     assert "/en/dashboard/" in page.url
 
-    page.click("button[lang=zh-hans]")
+    page.click(".language-switcher a[lang=zh-hans]")
     page.wait_for_load_state()
     assert "/zh-hans/dashboard/" in page.url
     assert page.locator("html").get_attribute("lang") == "zh-hans"
@@ -58,3 +58,17 @@ def test_home_page_fits_a_phone_screen(phone_page, live_server):
     width = phone_page.evaluate("document.documentElement.scrollWidth")
     assert width <= 375, f"page is {width}px wide on a 375px screen"
     screenshot(phone_page, "home-zh-hans-phone")
+
+
+def test_account_pages_are_styled_in_both_languages(page, live_server):
+    for language in ("en", "zh-hans"):
+        for name, path in (
+            ("login", "accounts/login/"),
+            ("signup", "accounts/signup/"),
+            ("password-reset", "accounts/password/reset/"),
+        ):
+            page.goto(f"{live_server.url}/{language}/{path}")
+            assert page.locator("link[href$='site.css']").count() == 1
+            assert page.locator("a.skip-link").count() == 1
+            assert page.locator("main form label").count() >= 1
+            screenshot(page, f"account-{name}-{language}")
