@@ -110,7 +110,7 @@ def _organisations_verified():
 
 
 def _incubation(*states: str):
-    for label in ("incubator.Incubation", "incubator.Residency", "incubator.CohortMembership"):
+    for label in ("incubator.Incubatee",):
         model = _model(label)
         if model is None or not _has_field(model, "organisation") or not _has_field(model, "status"):
             continue

@@ -54,7 +54,8 @@ def directory_organisations(
     *, q: str = "", field_type: str = "", area: Area | None = None, service: ServiceCategory | None = None
 ) -> QuerySet[Organisation]:
     """Verified organisations matching the directory's filters, ready to list."""
-    organisations = public_organisations().select_related("district")
+    # Start from the public set, but declare this page's own joins (and only those).
+    organisations = public_organisations().select_related(None).prefetch_related(None).select_related("district")
     if q:
         organisations = organisations.filter(Q(name_zh__icontains=q) | Q(name_en__icontains=q))
     if field_type:
@@ -94,6 +95,8 @@ def public_organisation_profile(*, pk: int) -> Organisation:
     """One verified organisation, with what its public profile shows. Raises DoesNotExist."""
     return (
         public_organisations()
+        .select_related(None)
+        .prefetch_related(None)
         .select_related("district", "town", "community")
         .prefetch_related(
             Prefetch("service_areas", queryset=Area.objects.order_by("code")),

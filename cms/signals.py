@@ -15,8 +15,7 @@ from cms import caching, impact
 DATA_MODELS = (
     "incubator.Organisation",
     "incubator.Area",
-    "incubator.Incubation",
-    "incubator.Residency",
+    "incubator.Incubatee",
     "grants.ServiceCategory",
     "grants.ServiceItem",
     "grants.Funder",

@@ -3,17 +3,17 @@ Wagtail page view. Everything here is readable by anyone."""
 
 import json
 
-from django.contrib.sitemaps.views import sitemap as sitemap_view
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from wagtail import views as wagtail_views
-from wagtail.models import Locale, Page
+from wagtail.contrib.sitemaps.views import sitemap as sitemap_view
+from wagtail.models import Locale
 
+from cms import search as site_search
 from cms import selectors
 from cms.caching import cache_public, serve_cached
 from cms.forms import DirectoryFilterForm, SearchForm
@@ -21,7 +21,6 @@ from cms.opendata import threesixty
 from cms.opendata.selectors import awarded_grant_rows
 from cms.sitemaps import SITEMAPS
 from incubator.models import Organisation
-from incubator.selectors import public_organisations
 
 DIRECTORY_PAGE_SIZE = 24
 SEARCH_PAGE_SIZE = 20
@@ -69,21 +68,14 @@ def organisation_profile(request, pk):
 @require_GET
 def search(request):
     form = SearchForm(request.GET or None)
-    query = ""
-    if form.is_valid():
-        query = form.cleaned_data["q"].strip()
+    query = form.cleaned_data["q"].strip() if form.is_valid() else ""
     pages = organisations = None
     if query:
-        pages = Paginator(
-            Page.objects.live().public().filter(locale=Locale.get_active()).exclude(depth=1).search(query),
-            SEARCH_PAGE_SIZE,
-        ).get_page(request.GET.get("page"))
-        organisations = list(
-            public_organisations()
-            .filter(Q(name_zh__icontains=query) | Q(name_en__icontains=query) | Q(mission__icontains=query))
-            .select_related("district")
-            .order_by("name_zh")[:SEARCH_PAGE_SIZE]
+        locale = Locale.get_active()
+        pages = Paginator(site_search.search_pages(query=query, locale=locale), SEARCH_PAGE_SIZE).get_page(
+            request.GET.get("page")
         )
+        organisations = site_search.search_organisations(query=query)
     return render(
         request,
         "cms/search.html",

@@ -1,0 +1,50 @@
+"""Site search: Wagtail search over live public pages in the reader's language, and
+verified organisations by name or mission.
+
+Full-text backends split Chinese text poorly (SQLite FTS and PostgreSQL without a
+Chinese parser treat a run of Han characters as one word), so a query containing Han
+characters also matches page titles and summaries by substring.
+"""
+
+from __future__ import annotations
+
+import re
+
+from django.db.models import Q
+from wagtail.models import Page
+
+from incubator.selectors import public_organisations
+
+HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+MAX_RESULTS = 200
+
+
+def search_pages(*, query: str, locale) -> list[Page]:
+    pages = Page.objects.live().public().filter(locale=locale).exclude(depth=1)
+    results = list(pages.search(query)[:MAX_RESULTS])
+    if HAN.search(query):
+        seen = {page.pk for page in results}
+        results += [
+            page
+            for page in pages.filter(
+                Q(title__icontains=query)
+                | Q(search_description__icontains=query)
+                | Q(articlepage__summary__icontains=query)
+                | Q(eventpage__summary__icontains=query)
+                | Q(showcasepage__summary__icontains=query)
+                | Q(standardpage__intro__icontains=query)
+            ).order_by("-first_published_at")[:MAX_RESULTS]
+            if page.pk not in seen
+        ]
+    return results
+
+
+def search_organisations(*, query: str, limit: int = 20):
+    return list(
+        public_organisations()
+        .select_related(None)
+        .prefetch_related(None)
+        .filter(Q(name_zh__icontains=query) | Q(name_en__icontains=query) | Q(mission__icontains=query))
+        .select_related("district")
+        .order_by("name_zh", "pk")[:limit]
+    )
