@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from grants import permissions, selectors
+from grants.admin_refusals import refuse_with_403
 from grants.forms import ScreeningForm, StaffCommentForm
 from grants.models import Call
 from grants.questions import answer_text
@@ -23,6 +24,7 @@ from grants.snapshot import diff_snapshots
 
 
 @require_GET
+@refuse_with_403
 def call_manage(request, pk):
     call = selectors.call_with_counts(request.user, pk)
     return TemplateResponse(
@@ -45,6 +47,7 @@ def _status_counts(call):
 
 
 @require_POST
+@refuse_with_403
 def call_transition(request, pk, target):
     call = selectors.call_with_counts(request.user, pk)
     action = CALL_ACTIONS.get(target)
@@ -121,6 +124,7 @@ def _safe_cell(value: str) -> str:
 
 
 @require_GET
+@refuse_with_403
 def call_export(request, pk):
     call = selectors.call_with_counts(request.user, pk)
     if not permissions.can_export_call(request.user, call):
@@ -138,6 +142,7 @@ def call_export(request, pk):
 
 
 @require_GET
+@refuse_with_403
 def application_detail(request, pk):
     application = selectors.application_for_officer(request.user, pk)
     revisions = list(selectors.revisions_of(application))
@@ -162,7 +167,10 @@ def application_detail(request, pk):
             "can_screen": permissions.can_screen_application(request.user, application)
             and application.status == application.Status.SUBMITTED,
             "answers": [
-                {"label": question.value["label"], "text": answer_text(question, (application.answers or {}).get(question.id))}
+                {
+                    "label": question.value["label"],
+                    "text": answer_text(question, (application.answers or {}).get(question.id)),
+                }
                 for question in application.call.questions
             ],
         },
@@ -177,6 +185,7 @@ def _int(value):
 
 
 @require_POST
+@refuse_with_403
 def application_screen(request, pk):
     application = selectors.application_for_officer(request.user, pk)
     if not permissions.can_screen_application(request.user, application):
@@ -212,14 +221,20 @@ def application_screen(request, pk):
 
 
 @require_POST
+@refuse_with_403
 def application_comment(request, pk):
     application = selectors.application_for_officer(request.user, pk)
     form = StaffCommentForm(request.POST)
     if form.is_valid():
         application_services.comment_add(
-            application=application, by=request.user, body=form.cleaned_data["body"], internal=form.cleaned_data["internal"]
+            application=application,
+            by=request.user,
+            body=form.cleaned_data["body"],
+            internal=form.cleaned_data["internal"],
         )
-        messages.success(request, _("Note added.") if form.cleaned_data["internal"] else _("Message sent to the applicant."))
+        messages.success(
+            request, _("Note added.") if form.cleaned_data["internal"] else _("Message sent to the applicant.")
+        )
     else:
         messages.error(request, _("Write a message first."))
     return redirect("grants_admin_application", pk=application.pk)

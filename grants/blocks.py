@@ -12,9 +12,7 @@ from wagtail.blocks.struct_block import StructBlockValidationError
 
 
 class RubricCriterionBlock(blocks.StructBlock):
-    code = blocks.CharBlock(
-        label=_("Code"), max_length=40, help_text=_("A short stable key, e.g. “feasibility”.")
-    )
+    code = blocks.CharBlock(label=_("Code"), max_length=40, help_text=_("A short stable key, e.g. “feasibility”."))
     label_zh = blocks.CharBlock(label=_("Criterion (Chinese)"), max_length=120)
     label_en = blocks.CharBlock(label=_("Criterion (English)"), max_length=120, required=False)
     weight = blocks.IntegerBlock(label=_("Weight (%)"), min_value=1, max_value=100)

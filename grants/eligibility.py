@@ -57,7 +57,9 @@ def eligibility_failures(*, organisation, call, now=None) -> list[RuleFailure]:
         failures.append(
             RuleFailure(
                 "verified",
-                _("The organisation must be verified by a programme officer before it can apply; its profile is “%(status)s”.")
+                _(
+                    "The organisation must be verified by a programme officer before it can apply; its profile is “%(status)s”."
+                )
                 % {"status": organisation.get_status_display()},
             )
         )
@@ -79,7 +81,9 @@ def eligibility_failures(*, organisation, call, now=None) -> list[RuleFailure]:
             failures.append(
                 RuleFailure(
                     "registered_months",
-                    _("The organisation must have been registered for at least %(months)s months; its profile has no registration date.")
+                    _(
+                        "The organisation must have been registered for at least %(months)s months; its profile has no registration date."
+                    )
                     % {"months": call.min_months_registered},
                 )
             )
@@ -93,7 +97,11 @@ def eligibility_failures(*, organisation, call, now=None) -> list[RuleFailure]:
                             "The organisation must have been registered for at least %(months)s months; "
                             "it was registered on %(date)s (%(actual)s months ago)."
                         )
-                        % {"months": call.min_months_registered, "date": registered.isoformat(), "actual": max(months, 0)},
+                        % {
+                            "months": call.min_months_registered,
+                            "date": registered.isoformat(),
+                            "actual": max(months, 0),
+                        },
                     )
                 )
     if call.require_no_overdue_reports and rules.has_overdue_reports(organisation):

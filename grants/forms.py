@@ -35,7 +35,9 @@ class ApplicationCoreForm(forms.Form):
         required=False,
         help_text=_("What the project does, for whom, and why it matters, in a few sentences."),
     )
-    category = forms.ModelChoiceField(label=_("Service category"), queryset=ServiceCategory.objects.none(), required=False)
+    category = forms.ModelChoiceField(
+        label=_("Service category"), queryset=ServiceCategory.objects.none(), required=False
+    )
     service_item = ItemChoiceField(label=_("Service item"), queryset=ServiceItem.objects.none(), required=False)
     area = forms.ModelChoiceField(label=_("District"), queryset=None, required=False)
     target_area_detail = forms.CharField(
@@ -58,9 +60,7 @@ class ApplicationCoreForm(forms.Form):
     cofunding_amount = forms.DecimalField(
         label=_("Co-funding"), min_value=0, max_digits=12, decimal_places=2, required=False
     )
-    cofunding_source = forms.CharField(
-        label=_("Where the co-funding comes from"), max_length=300, required=False
-    )
+    cofunding_source = forms.CharField(label=_("Where the co-funding comes from"), max_length=300, required=False)
 
     SECTIONS = {
         "title": S.PROJECT,
@@ -98,7 +98,11 @@ class BudgetLineForm(forms.Form):
     kind = forms.ChoiceField(label=_("Heading"), choices=BudgetLine.Kind.choices)
     description = forms.CharField(label=_("Description"), max_length=300, required=False)
     amount = forms.DecimalField(
-        label=_("Amount"), min_value=POSITIVE, max_digits=12, decimal_places=2, required=False,
+        label=_("Amount"),
+        min_value=POSITIVE,
+        max_digits=12,
+        decimal_places=2,
+        required=False,
         error_messages={"min_value": _("Amounts must be above zero.")},
     )
 
@@ -115,7 +119,11 @@ class KPIForm(forms.Form):
     )
     unit = forms.CharField(label=_("Unit"), max_length=40, required=False, help_text=_("e.g. cases"))
     target = forms.DecimalField(
-        label=_("Target"), min_value=POSITIVE, max_digits=12, decimal_places=2, required=False,
+        label=_("Target"),
+        min_value=POSITIVE,
+        max_digits=12,
+        decimal_places=2,
+        required=False,
         error_messages={"min_value": _("Targets must be above zero.")},
     )
 
@@ -144,11 +152,12 @@ KPIFormSet = forms.formset_factory(KPIForm, extra=1, can_delete=True, max_num=30
 
 
 def _rows(formset, fields):
+    """Every row with something typed in it, whether new or unchanged (an unchanged row is kept)."""
     rows = []
     for form in formset.forms:
-        if not form.has_changed() or (formset.can_delete and form.cleaned_data.get("DELETE")):
+        data = getattr(form, "cleaned_data", {})
+        if formset.can_delete and data.get("DELETE"):
             continue
-        data = form.cleaned_data
         if not any(data.get(name) not in (None, "") for name in fields if name != "kind"):
             continue
         rows.append({name: data.get(name) for name in fields})
@@ -160,7 +169,9 @@ class QuestionsForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.questions = list(call.questions)
         answers = application.answers or {}
-        files = {attachment.question_id: attachment for attachment in application.attachments.all() if attachment.question_id}
+        files = {
+            attachment.question_id: attachment for attachment in application.attachments.all() if attachment.question_id
+        }
         for question in self.questions:
             name = questions.field_name(question)
             self.fields[name] = questions.build_field(question, strict=False, existing_file=files.get(question.id))
@@ -177,14 +188,26 @@ class ApplicationEditForms:
         self.application = application
         call = application.call
         initial = {name: getattr(application, name) for name in ApplicationCoreForm.SECTIONS}
-        initial.update(category=application.category_id, service_item=application.service_item_id, area=application.area_id)
-        self.core = ApplicationCoreForm(
-            data, call=call, initial=initial, categories=catalogue["categories"], items=catalogue["items"], areas=catalogue["areas"]
+        initial.update(
+            category=application.category_id, service_item=application.service_item_id, area=application.area_id
         )
+        self.core = ApplicationCoreForm(
+            data,
+            call=call,
+            initial=initial,
+            categories=catalogue["categories"],
+            items=catalogue["items"],
+            areas=catalogue["areas"],
+        )
+        # Bound formsets get no initial rows: an extra row whose typed values equal its
+        # initial ones would count as unchanged and be dropped.
+        bound = data is not None
         self.budget = BudgetFormSet(
             data,
             prefix="budget",
-            initial=[
+            initial=None
+            if bound
+            else [
                 {"kind": line.kind, "description": line.description, "amount": line.amount}
                 for line in application.budget_lines.all()
             ],
@@ -192,7 +215,9 @@ class ApplicationEditForms:
         self.milestones = MilestoneFormSet(
             data,
             prefix="milestones",
-            initial=[
+            initial=None
+            if bound
+            else [
                 {"title": milestone.title, "due_date": milestone.due_date, "deliverable": milestone.deliverable}
                 for milestone in application.milestones.all()
             ],
@@ -200,10 +225,16 @@ class ApplicationEditForms:
         self.kpis = KPIFormSet(
             data,
             prefix="kpis",
-            initial=[{"indicator": kpi.indicator, "unit": kpi.unit, "target": kpi.target} for kpi in application.kpis.all()],
+            initial=None
+            if bound
+            else [
+                {"indicator": kpi.indicator, "unit": kpi.unit, "target": kpi.target} for kpi in application.kpis.all()
+            ],
         )
         self.questions = QuestionsForm(data, files, call=call, application=application)
-        self.attachments = AttachmentForm(data, files, attachments=[a for a in application.attachments.all() if not a.question_id])
+        self.attachments = AttachmentForm(
+            data, files, attachments=[a for a in application.attachments.all() if not a.question_id]
+        )
         self._disable_closed_sections()
 
     def _disable_closed_sections(self):
@@ -234,7 +265,8 @@ class ApplicationEditForms:
         return [self.core, self.budget, self.milestones, self.kpis, self.questions, self.attachments]
 
     def is_valid(self) -> bool:
-        return all([part.is_valid() for part in self.parts])
+        # A list, not a generator: every part must validate so every error shows at once.
+        return all([part.is_valid() for part in self.parts])  # noqa: C419
 
     def error_count(self) -> int:
         count = 0
@@ -248,7 +280,15 @@ class ApplicationEditForms:
     def to_draft_data(self) -> DraftData:
         core = self.core.cleaned_data
         fields = {name: core.get(name) for name in ApplicationCoreForm.SECTIONS}
-        for name in ("title", "summary", "target_area_detail", "beneficiaries", "activities", "timeline", "cofunding_source"):
+        for name in (
+            "title",
+            "summary",
+            "target_area_detail",
+            "beneficiaries",
+            "activities",
+            "timeline",
+            "cofunding_source",
+        ):
             fields[name] = fields[name] or ""
         if fields["cofunding_amount"] is None:
             fields["cofunding_amount"] = Decimal("0")
@@ -281,9 +321,7 @@ class CommentForm(forms.Form):
 
 
 class StaffCommentForm(CommentForm):
-    internal = forms.BooleanField(
-        label=_("Internal note (never shown to the applicant)"), required=False, initial=True
-    )
+    internal = forms.BooleanField(label=_("Internal note (never shown to the applicant)"), required=False, initial=True)
 
 
 class WithdrawForm(forms.Form):

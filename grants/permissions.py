@@ -71,7 +71,9 @@ def can_export_call(user, call) -> bool:
 
 
 def can_create_call(user) -> bool:
-    return user.is_authenticated and (user.is_superuser or (is_programme_officer(user) and bool(officer_funder_ids(user))))
+    return user.is_authenticated and (
+        user.is_superuser or (is_programme_officer(user) and bool(officer_funder_ids(user)))
+    )
 
 
 # --- Applications: applicants ----------------------------------------------------------

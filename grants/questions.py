@@ -62,7 +62,11 @@ def build_field(question, *, strict: bool, existing_file=None):
         return field
     if kind == "number":
         return forms.DecimalField(
-            min_value=value.get("min_value"), max_value=value.get("max_value"), max_digits=14, decimal_places=2, **common
+            min_value=value.get("min_value"),
+            max_value=value.get("max_value"),
+            max_digits=14,
+            decimal_places=2,
+            **common,
         )
     if kind == "single_choice":
         choices = [(choice, choice) for choice in value["choices"]]

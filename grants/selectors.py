@@ -1,12 +1,11 @@
 """Reads of calls and applications, scoped to who is asking."""
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from grants.models import Application, ApplicationAttachment, ApplicationComment, Call, Funder
 from grants.permissions import member_organisation_ids, officer_funder_ids
-
 
 # --- Public -----------------------------------------------------------------------------
 

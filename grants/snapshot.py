@@ -85,7 +85,8 @@ def build_snapshot(application, *, number: int, now) -> dict:
             for milestone in application.milestones.all()
         ],
         "kpis": [
-            {"indicator": kpi.indicator, "unit": kpi.unit, "target": _text(kpi.target)} for kpi in application.kpis.all()
+            {"indicator": kpi.indicator, "unit": kpi.unit, "target": _text(kpi.target)}
+            for kpi in application.kpis.all()
         ],
         "budget": {
             "lines": [

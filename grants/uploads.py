@@ -46,12 +46,10 @@ def validate_attachment(file) -> None:
     head = file.read(2048)
     file.seek(position)
     signatures = SIGNATURES[extension]
-    if signatures is None:
-        ok = b"\x00" not in head
-    else:
-        ok = any(head.startswith(signature) for signature in signatures)
+    ok = b"\x00" not in head if signatures is None else any(head.startswith(signature) for signature in signatures)
     if not ok:
         raise ValidationError(
-            _("“%(name)s” does not look like a %(type)s file.") % {"name": Path(name).name, "type": extension.lstrip(".")},
+            _("“%(name)s” does not look like a %(type)s file.")
+            % {"name": Path(name).name, "type": extension.lstrip(".")},
             code="attachment_content",
         )

@@ -19,7 +19,6 @@ from grants.services import applications as services
 from incubator.models import Area, Organisation
 from incubator.selectors import organisations_of
 
-
 LEGAL_FORMS = dict(Organisation.LegalForm.choices)
 
 
@@ -133,7 +132,10 @@ def _answers(application):
 
     by_id = {attachment.pk: attachment for attachment in application.attachments.all()}
     return [
-        {"label": question.value["label"], "text": answer_text(question, (application.answers or {}).get(question.id), by_id)}
+        {
+            "label": question.value["label"],
+            "text": answer_text(question, (application.answers or {}).get(question.id), by_id),
+        }
         for question in application.call.questions
     ]
 
@@ -182,7 +184,10 @@ def application_edit(request, pk):
     if not forms.is_valid():
         messages.error(request, _("Nothing was saved: correct the fields marked below. Your text is kept."))
         return render(
-            request, "grants/application_edit.html", _edit_context(request, application, forms, version=expected), status=400
+            request,
+            "grants/application_edit.html",
+            _edit_context(request, application, forms, version=expected),
+            status=400,
         )
     try:
         application = services.application_save_draft(
@@ -199,11 +204,16 @@ def application_edit(request, pk):
         for message in _errors(error):
             messages.error(request, message)
         return render(
-            request, "grants/application_edit.html", _edit_context(request, application, forms, version=expected), status=400
+            request,
+            "grants/application_edit.html",
+            _edit_context(request, application, forms, version=expected),
+            status=400,
         )
     if request.POST.get("action") == "review":
         return redirect("grants:application_submit", pk=application.pk)
-    messages.success(request, _("Draft saved at %(time)s.") % {"time": date_format(timezone.localtime(), "TIME_FORMAT")})
+    messages.success(
+        request, _("Draft saved at %(time)s.") % {"time": date_format(timezone.localtime(), "TIME_FORMAT")}
+    )
     return redirect("grants:application_edit", pk=application.pk)
 
 
@@ -221,10 +231,15 @@ def application_autosave(request, pk):
     application = selectors.application_for_member(request.user, pk)
     if not permissions.can_edit_application(request.user, application):
         return JsonResponse({"ok": False, "message": _("This application can no longer be changed.")}, status=403)
-    forms = ApplicationEditForms(application=application, data=request.POST, files=None, catalogue=_catalogue(application.call))
+    forms = ApplicationEditForms(
+        application=application, data=request.POST, files=None, catalogue=_catalogue(application.call)
+    )
     if not forms.is_valid():
         return JsonResponse(
-            {"ok": False, "message": _("Not saved: %(count)s fields need correcting.") % {"count": forms.error_count()}},
+            {
+                "ok": False,
+                "message": _("Not saved: %(count)s fields need correcting.") % {"count": forms.error_count()},
+            },
             status=400,
         )
     data = forms.to_draft_data()
@@ -305,7 +320,11 @@ def application_withdraw(request, pk):
     return render(
         request,
         "grants/application_withdraw.html",
-        {"application": application, "form": form, "can_withdraw": permissions.can_withdraw_application(request.user, application)},
+        {
+            "application": application,
+            "form": form,
+            "can_withdraw": permissions.can_withdraw_application(request.user, application),
+        },
     )
 
 

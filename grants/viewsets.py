@@ -19,6 +19,7 @@ from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
 from core.money import format_money
 from grants import selectors
+from grants.admin_refusals import RefuseWith403Mixin
 from grants.models import Application, Call, Funder, ServiceCategory, ServiceItem
 from grants.services.calls import EDITABLE_STATES, call_save
 from incubator.models import Area, Organisation
@@ -50,18 +51,18 @@ class ScopedCallQueryset:
         return selectors.calls_for_officer(self.request.user)
 
 
-class CallIndexView(generic.IndexView):
+class CallIndexView(RefuseWith403Mixin, generic.IndexView):
     def get_base_queryset(self):
         return selectors.calls_for_officer(self.request.user)
 
 
-class CallCreateView(generic.CreateView):
+class CallCreateView(RefuseWith403Mixin, generic.CreateView):
     def save_instance(self):
         instance = self.form.save(commit=False)
         return call_save(call=instance, by=self.request.user, save_related=self.form.save_m2m)
 
 
-class CallEditView(ScopedCallQueryset, generic.EditView):
+class CallEditView(RefuseWith403Mixin, ScopedCallQueryset, generic.EditView):
     def get_object(self, queryset=None):
         self.kwargs[self.pk_url_kwarg] = self.object_pk
         return super().get_object(self.get_queryset())
@@ -71,7 +72,7 @@ class CallEditView(ScopedCallQueryset, generic.EditView):
         return call_save(call=instance, by=self.request.user, save_related=self.form.save_m2m)
 
 
-class CallDeleteView(ScopedCallQueryset, generic.DeleteView):
+class CallDeleteView(RefuseWith403Mixin, ScopedCallQueryset, generic.DeleteView):
     pass
 
 
@@ -112,7 +113,9 @@ class CallViewSet(ModelViewSet):
                     FieldPanel("slug"),
                     FieldPanel("summary"),
                     FieldPanel("description"),
-                    FieldRowPanel([FieldPanel("opens_at"), FieldPanel("closes_at")], heading=_("Window (Asia/Shanghai)")),
+                    FieldRowPanel(
+                        [FieldPanel("opens_at"), FieldPanel("closes_at")], heading=_("Window (Asia/Shanghai)")
+                    ),
                     FieldPanel("auto_open"),
                 ],
                 heading=_("Call"),
@@ -173,7 +176,7 @@ class ApplicationFilterSet(WagtailFilterSet):
         fields = ["call", "status", "category", "area"]
 
 
-class ApplicationIndexView(generic.IndexView):
+class ApplicationIndexView(RefuseWith403Mixin, generic.IndexView):
     def get_base_queryset(self):
         return selectors.applications_for_officer(self.request.user)
 
@@ -204,7 +207,11 @@ class ApplicationViewSet(ModelViewSet):
         "organisation",
         "call",
         StatusTagColumn("status", label=_("Status"), accessor="get_status_display", primary=False),
-        Column("requested_amount", label=_("Requested"), accessor=lambda a: format_money(a.requested_amount, a.call.currency)),
+        Column(
+            "requested_amount",
+            label=_("Requested"),
+            accessor=lambda a: format_money(a.requested_amount, a.call.currency),
+        ),
         Column("submitted_at", label=_("Submitted")),
     ]
     form_fields = ["title"]
@@ -224,7 +231,7 @@ class ServiceCategoryViewSet(ModelViewSet):
     copy_view_enabled = False
 
 
-class ServiceItemIndexView(generic.IndexView):
+class ServiceItemIndexView(RefuseWith403Mixin, generic.IndexView):
     def get_base_queryset(self):
         return ServiceItem.objects.select_related("category")
 

@@ -22,7 +22,9 @@ def register_grants_admin_urls():
         path("grants/calls/<int:pk>/export.csv", admin_views.call_export, name="grants_admin_call_export"),
         path("grants/applications/<int:pk>/review/", admin_views.application_detail, name="grants_admin_application"),
         path(
-            "grants/applications/<int:pk>/screen/", admin_views.application_screen, name="grants_admin_application_screen"
+            "grants/applications/<int:pk>/screen/",
+            admin_views.application_screen,
+            name="grants_admin_application_screen",
         ),
         path(
             "grants/applications/<int:pk>/comment/",

@@ -32,12 +32,22 @@ class Application(models.Model):
         QUESTIONS = "questions", _("Call-specific questions")
         ATTACHMENTS = "attachments", _("Attachments")
 
-    call = models.ForeignKey("grants.Call", on_delete=models.PROTECT, related_name="applications", verbose_name=_("call"))
+    call = models.ForeignKey(
+        "grants.Call", on_delete=models.PROTECT, related_name="applications", verbose_name=_("call")
+    )
     organisation = models.ForeignKey(
-        "incubator.Organisation", on_delete=models.PROTECT, related_name="grant_applications", verbose_name=_("organisation")
+        "incubator.Organisation",
+        on_delete=models.PROTECT,
+        related_name="grant_applications",
+        verbose_name=_("organisation"),
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("started by")
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("started by"),
     )
     reference = models.CharField(_("reference"), max_length=20, unique=True, null=True, blank=True)
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.DRAFT, db_index=True)
@@ -47,13 +57,28 @@ class Application(models.Model):
     title = models.CharField(_("project title"), max_length=200, blank=True)
     summary = models.TextField(_("summary"), blank=True)
     category = models.ForeignKey(
-        "grants.ServiceCategory", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("category")
+        "grants.ServiceCategory",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("category"),
     )
     service_item = models.ForeignKey(
-        "grants.ServiceItem", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("service item")
+        "grants.ServiceItem",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("service item"),
     )
     area = models.ForeignKey(
-        "incubator.Area", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("target area")
+        "incubator.Area",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("target area"),
     )
     target_area_detail = models.CharField(_("towns, streets or communities served"), max_length=300, blank=True)
     beneficiaries = models.TextField(_("beneficiaries"), blank=True)
@@ -90,7 +115,9 @@ class Application(models.Model):
                 condition=~models.Q(status="withdrawn"),
                 name="one_live_application_per_call",
             ),
-            models.CheckConstraint(condition=models.Q(cofunding_amount__gte=0), name="application_cofunding_not_negative"),
+            models.CheckConstraint(
+                condition=models.Q(cofunding_amount__gte=0), name="application_cofunding_not_negative"
+            ),
         ]
         indexes = [models.Index(fields=["call", "status"])]
 

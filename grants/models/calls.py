@@ -52,7 +52,10 @@ class Call(models.Model):
     )
     title = models.CharField(_("title"), max_length=200)
     slug = models.SlugField(
-        _("slug"), max_length=80, unique=True, help_text=_("Used in the call's web address, e.g. 2026-community-mediation.")
+        _("slug"),
+        max_length=80,
+        unique=True,
+        help_text=_("Used in the call's web address, e.g. 2026-community-mediation."),
     )
     summary = models.CharField(_("summary"), max_length=300, blank=True)
     description = RichTextField(_("description"), blank=True)
@@ -64,14 +67,14 @@ class Call(models.Model):
         _("maximum per project"), max_digits=12, decimal_places=2, validators=[MinValueValidator(Decimal("0.01"))]
     )
     min_cofunding_percent = models.DecimalField(
-        _("minimum co-funding (% of the amount requested)"),
+        _("minimum co-funding (percentage of the amount requested)"),
         max_digits=5,
         decimal_places=2,
         default=Decimal("0"),
         validators=PERCENT,
     )
     admin_cost_cap_percent = models.DecimalField(
-        _("administration cap (% of the amount requested)"),
+        _("administration cap (percentage of the amount requested)"),
         max_digits=5,
         decimal_places=2,
         default=Decimal("10"),
@@ -116,9 +119,7 @@ class Call(models.Model):
     objection_period_days = models.PositiveSmallIntegerField(
         _("objection period (days)"), default=7, validators=[MinValueValidator(1), MaxValueValidator(60)]
     )
-    questions = StreamField(
-        QuestionsBlock(), blank=True, default=list, verbose_name=_("call-specific questions")
-    )
+    questions = StreamField(QuestionsBlock(), blank=True, default=list, verbose_name=_("call-specific questions"))
 
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.DRAFT, db_index=True)
     created_by = models.ForeignKey(
@@ -132,7 +133,9 @@ class Call(models.Model):
         verbose_name = _("call")
         verbose_name_plural = _("calls")
         constraints = [
-            models.CheckConstraint(condition=models.Q(closes_at__gt=models.F("opens_at")), name="call_closes_after_opening"),
+            models.CheckConstraint(
+                condition=models.Q(closes_at__gt=models.F("opens_at")), name="call_closes_after_opening"
+            ),
             models.CheckConstraint(
                 condition=models.Q(max_per_project__lte=models.F("total_budget")), name="call_max_within_budget"
             ),

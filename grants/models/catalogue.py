@@ -41,9 +41,7 @@ class Funder(BilingualNameMixin):
 
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     uscc = models.CharField(_("unified social credit code"), max_length=18, blank=True)
-    logo = models.ForeignKey(
-        "wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    logo = models.ForeignKey("wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     website = models.URLField(_("website"), blank=True)
     officers = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="funders", verbose_name=_("officers")

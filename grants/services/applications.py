@@ -12,9 +12,8 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format
-from django.utils import translation
 from django.utils.translation import gettext as _
 
 from core.audit import record_event
@@ -104,8 +103,10 @@ class DraftData:
 
 
 def _locked(application: Application) -> Application:
-    return Application.objects.select_for_update().select_related("call", "call__funder", "organisation").get(
-        pk=application.pk
+    return (
+        Application.objects.select_for_update()
+        .select_related("call", "call__funder", "organisation")
+        .get(pk=application.pk)
     )
 
 
@@ -119,7 +120,7 @@ def _member_recipients(application: Application):
 
 
 def _officer_recipients(application: Application):
-    return [user for user in application.call.funder.officers.filter(is_active=True)]
+    return list(application.call.funder.officers.filter(is_active=True))
 
 
 def _application_context(application: Application) -> dict:
@@ -411,7 +412,9 @@ def application_withdraw(*, application: Application, by, reason: str = "", now:
     locked = _locked(application)
     check_transition(allowed=APPLICATION_TRANSITIONS, current=locked.status, target=A.WITHDRAWN)
     if not locked.call.is_accepting(now):
-        raise ValidationError(_closed_message(locked.call) if now >= locked.call.closes_at else _("The call is not open."))
+        raise ValidationError(
+            _closed_message(locked.call) if now >= locked.call.closes_at else _("The call is not open.")
+        )
     previous = locked.status
     locked.status = A.WITHDRAWN
     locked.version = locked.version + 1
@@ -463,7 +466,9 @@ def application_mark_eligible(*, application: Application, by) -> Application:
     """Screening passed: the application goes on to review."""
     locked, previous = _officer_transition(application=application, by=by, target=A.ELIGIBLE, verb="")
     locked.screening_reasons = ""
-    return _finish(locked, by=by, previous=previous, verb="application.eligible", template="grants_application_screened")
+    return _finish(
+        locked, by=by, previous=previous, verb="application.eligible", template="grants_application_screened"
+    )
 
 
 @transaction.atomic

@@ -4,8 +4,7 @@ from datetime import timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from core.audit import record_event
@@ -38,7 +37,12 @@ def _notify_officers(call: Call, verb: str) -> None:
     notify(
         template="grants_call_status",
         recipients=recipients,
-        context={"call_title": call.title, "status": call.status, "status_label": _english_label(call.status), "call_id": call.pk},
+        context={
+            "call_title": call.title,
+            "status": call.status,
+            "status_label": _english_label(call.status),
+            "call_id": call.pk,
+        },
         key=f"call-{verb}:{call.pk}",
     )
 

@@ -27,11 +27,7 @@ ALLOWED = [(current, target) for current, targets in services.APPLICATION_TRANSI
 
 def data_from(application, **fields):
     """DraftData that keeps the application as it is, with `fields` changed."""
-    current = {
-        name: getattr(application, name)
-        for names in services.SECTION_FIELDS.values()
-        for name in names
-    }
+    current = {name: getattr(application, name) for names in services.SECTION_FIELDS.values() for name in names}
     current.update(fields)
     return services.DraftData(fields=current)
 
@@ -138,7 +134,9 @@ def test_saving_a_draft_bumps_its_version_and_keeps_every_part(draft, member):
 
 @pytest.mark.django_db
 def test_a_save_based_on_an_old_version_is_refused_and_changes_nothing(draft, member):
-    services.application_save_draft(application=draft, by=member, data=data_from(draft, title="Tab one"), expected_version=1)
+    services.application_save_draft(
+        application=draft, by=member, data=data_from(draft, title="Tab one"), expected_version=1
+    )
     with pytest.raises(services.StaleApplication) as stale:
         services.application_save_draft(
             application=draft, by=member, data=data_from(draft, title="Tab two"), expected_version=1
@@ -217,7 +215,10 @@ def test_a_submitted_application_cannot_be_edited_by_the_applicant(submitted):
     member = applicant_of(submitted)
     with pytest.raises(ValidationError, match="has been submitted"):
         services.application_save_draft(
-            application=submitted, by=member, data=data_from(submitted, title="Changed"), expected_version=submitted.version
+            application=submitted,
+            by=member,
+            data=data_from(submitted, title="Changed"),
+            expected_version=submitted.version,
         )
 
 
@@ -278,7 +279,9 @@ def test_references_stay_unique_and_sequential_when_many_submit_at_once():
 def test_the_applicant_can_withdraw_before_the_close(submitted, run_on_commit):
     member = applicant_of(submitted)
     with run_on_commit():
-        withdrawn = services.application_withdraw(application=submitted, by=member, reason="Merged with another project")
+        withdrawn = services.application_withdraw(
+            application=submitted, by=member, reason="Merged with another project"
+        )
     assert withdrawn.status == A.WITHDRAWN
     assert events_for(withdrawn).last().message == "Merged with another project"
 
@@ -311,7 +314,11 @@ SERVICE_FOR_TARGET = {
     A.ELIGIBLE: lambda app, officer: services.application_mark_eligible(application=app, by=officer),
     A.INELIGIBLE: lambda app, officer: services.application_mark_ineligible(application=app, by=officer, reasons="No"),
     A.MORE_INFO: lambda app, officer: services.application_request_info(
-        application=app, by=officer, message="Budget detail", sections=["budget"], due_at=timezone.now() + timedelta(days=3)
+        application=app,
+        by=officer,
+        message="Budget detail",
+        sections=["budget"],
+        due_at=timezone.now() + timedelta(days=3),
     ),
     A.IN_REVIEW: lambda app, officer: services.application_start_review(application=app, by=officer),
     A.RECOMMENDED: lambda app, officer: services.application_recommend(application=app, by=officer),
@@ -321,12 +328,7 @@ SERVICE_FOR_TARGET = {
     A.SUBMITTED: lambda app, officer: services.application_submit(application=app, by=applicant_of(app)),
     A.WITHDRAWN: lambda app, officer: services.application_withdraw(application=app, by=applicant_of(app)),
 }
-FORBIDDEN = [
-    (current, target)
-    for current in ALL
-    for target in SERVICE_FOR_TARGET
-    if (current, target) not in ALLOWED
-]
+FORBIDDEN = [(current, target) for current in ALL for target in SERVICE_FOR_TARGET if (current, target) not in ALLOWED]
 
 
 @pytest.mark.django_db
@@ -369,7 +371,9 @@ def test_ineligible_needs_reasons_which_the_applicant_is_told(submitted, officer
         services.application_mark_ineligible(application=submitted, by=officer, reasons=" ")
     mail.outbox.clear()
     with run_on_commit():
-        result = services.application_mark_ineligible(application=submitted, by=officer, reasons="Registered too recently.")
+        result = services.application_mark_ineligible(
+            application=submitted, by=officer, reasons="Registered too recently."
+        )
     assert result.screening_reasons == "Registered too recently."
     assert "Registered too recently." in mail.outbox[0].body
     assert mail.outbox[0].to == [applicant_of(submitted).email]
@@ -379,7 +383,10 @@ def test_ineligible_needs_reasons_which_the_applicant_is_told(submitted, officer
 def test_more_information_reopens_only_the_chosen_parts_until_resubmitted_as_a_new_revision(submitted, officer):
     member = applicant_of(submitted)
     services.application_request_info(
-        application=submitted, by=officer, message="Split the personnel costs.", sections=["budget"],
+        application=submitted,
+        by=officer,
+        message="Split the personnel costs.",
+        sections=["budget"],
         due_at=timezone.now() + timedelta(days=5),
     )
     submitted.refresh_from_db()
@@ -389,7 +396,9 @@ def test_more_information_reopens_only_the_chosen_parts_until_resubmitted_as_a_n
         {"kind": "personnel", "description": "Mediator B", "amount": Decimal("25000")},
         {"kind": "activities", "description": "Sessions", "amount": Decimal("20000")},
     ]
-    saved = services.application_save_draft(application=submitted, by=member, data=data, expected_version=submitted.version)
+    saved = services.application_save_draft(
+        application=submitted, by=member, data=data, expected_version=submitted.version
+    )
     assert saved.title == "Neighbourhood mediation in Xinhe Street"  # the project part stayed closed
     assert saved.cofunding_amount == Decimal("20000.00")
     resubmitted = services.application_submit(application=saved, by=member)
@@ -440,7 +449,9 @@ def test_internal_notes_are_never_shown_to_the_applicant(submitted, officer, run
     assert [c.body for c in comments_for(member, submitted)] == ["Please send the charter.", "Attached."]
     assert comments_for(officer, submitted).count() == 3
     # The applicant hears of the public reply only; the officers hear of the applicant's.
-    assert sorted(message.to[0] for message in mail.outbox) == sorted([member.email, *[u.email for u in submitted.call.funder.officers.all()]])
+    assert sorted(message.to[0] for message in mail.outbox) == sorted(
+        [member.email, *[u.email for u in submitted.call.funder.officers.all()]]
+    )
 
 
 @pytest.mark.django_db

@@ -2,12 +2,12 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from grants.budget import budget_problems, percent, totals
 from grants.models import Call
 from grants.questions import WordLimitValidator, build_field, count_words
 from grants.uploads import validate_attachment
-from django.core.files.uploadedfile import SimpleUploadedFile
 
 
 def a_call(**overrides):

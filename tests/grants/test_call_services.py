@@ -5,7 +5,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from core.audit import events_for
-from core.transitions import TransitionNotAllowed
 from grants.models import Call
 from grants.schedules import BEAT_SCHEDULE
 from grants.services import calls as services

@@ -211,7 +211,11 @@ def test_the_budget_rule_stops_submission_and_the_fixed_application_submits_with
     item = ServiceItem.objects.get(code="neighbourhood-mediation")
     login(client, member)
     over = form_data(
-        draft, category=str(item.category_id), service_item=str(item.pk), **{"budget-0-amount": "150000"}, action="review"
+        draft,
+        category=str(item.category_id),
+        service_item=str(item.pk),
+        **{"budget-0-amount": "150000"},
+        action="review",
     )
     response = client.post(url("application_edit", pk=draft.pk), over)
     assert response["Location"] == url("application_submit", pk=draft.pk)
@@ -251,8 +255,14 @@ def test_withdrawing_from_the_portal(client, submitted):
 
 def test_call_questions_render_validate_and_are_kept_with_the_application(client, call, draft, member):
     call.questions = [
-        ("long_text", {"label": "How do you reach older residents?", "help_text": "", "required": True, "max_words": 5}),
-        ("single_choice", {"label": "Have you run this before?", "help_text": "", "required": True, "choices": ["Yes", "No"]}),
+        (
+            "long_text",
+            {"label": "How do you reach older residents?", "help_text": "", "required": True, "max_words": 5},
+        ),
+        (
+            "single_choice",
+            {"label": "Have you run this before?", "help_text": "", "required": True, "choices": ["Yes", "No"]},
+        ),
     ]
     call.save()
     call.refresh_from_db()
@@ -295,7 +305,9 @@ def test_the_staff_application_list_is_scoped_filtered_searchable_and_flat(clien
     content = client.get(index).content.decode()
     assert "Another funder" not in content
     assert "A draft is private" not in content
-    target = ApplicationFactory(call=call, submitted=True, organisation=OrganisationFactory(verified=True, name_en="Findable NGO"))
+    target = ApplicationFactory(
+        call=call, submitted=True, organisation=OrganisationFactory(verified=True, name_en="Findable NGO")
+    )
     for query in (f"?q={target.reference}", "?q=Findable", f"?status=submitted&call={call.pk}"):
         assert target.reference in client.get(index + query).content.decode()
     assert target.reference not in client.get(index + "?status=eligible").content.decode()
@@ -309,7 +321,9 @@ def test_the_staff_call_list_is_scoped_and_flat(client, officer, funder):
 
 
 def test_the_csv_export_streams_every_application_with_the_question_answers(client, officer, call):
-    call.questions = [("short_text", {"label": "Partner school", "help_text": "", "required": False, "max_length": 100})]
+    call.questions = [
+        ("short_text", {"label": "Partner school", "help_text": "", "required": False, "max_length": 100})
+    ]
     call.save()
     call.refresh_from_db()
     question = next(iter(call.questions))
@@ -329,7 +343,10 @@ def test_the_csv_export_streams_every_application_with_the_question_answers(clie
 def test_screening_with_more_information_then_resubmission_shows_the_diff_to_officers(client, officer, submitted):
     login(client, officer)
     screen = reverse("grants_admin_application_screen", kwargs={"pk": submitted.pk})
-    response = client.post(screen, {"decision": "more_info", "reasons": "Lower the personnel costs.", "sections": ["budget"], "due_days": "5"})
+    response = client.post(
+        screen,
+        {"decision": "more_info", "reasons": "Lower the personnel costs.", "sections": ["budget"], "due_days": "5"},
+    )
     assert response.status_code == 302
     submitted.refresh_from_db()
     assert (submitted.status, submitted.info_sections) == (Application.Status.MORE_INFO, ["budget"])
@@ -352,7 +369,8 @@ def test_ineligible_needs_reasons_in_the_screening_form(client, officer, submitt
 def test_officers_write_internal_notes_from_the_back_office(client, officer, submitted):
     login(client, officer)
     client.post(
-        reverse("grants_admin_application_comment", kwargs={"pk": submitted.pk}), {"body": "Check the USCC", "internal": "on"}
+        reverse("grants_admin_application_comment", kwargs={"pk": submitted.pk}),
+        {"body": "Check the USCC", "internal": "on"},
     )
     assert ApplicationComment.objects.get().internal is True
 

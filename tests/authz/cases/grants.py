@@ -11,7 +11,7 @@ from django.core.files.base import ContentFile
 from tests.authz.matrix import ALLOW, FORBIDDEN, LOGIN, NOT_FOUND, Case, public, signed_in
 from tests.factories.grants import ApplicationFactory, CallFactory, FunderFactory
 
-ADMIN_DENIED = LOGIN  # Wagtail sends signed-in users without admin access to the login page
+ADMIN_DENIED = FORBIDDEN  # signed in, without access to the Wagtail admin
 
 
 def applicants_only(**overrides) -> dict:
@@ -28,8 +28,7 @@ def applicants_only(**overrides) -> dict:
 
 
 def funder_staff(**overrides) -> dict:
-    """The funder's programme and finance officers; people without admin access are
-    sent to the login page by Wagtail."""
+    """The funder's programme and finance officers; other signed-in people have no admin access."""
     expect = {
         "anonymous": LOGIN,
         "ngo_member": ADMIN_DENIED,
@@ -43,13 +42,12 @@ def funder_staff(**overrides) -> dict:
 
 
 def other_funder() -> dict:
-    return funder_staff(programme_officer=NOT_FOUND, finance_officer=NOT_FOUND)
+    """Another funder's object: refused with 403 (see grants/admin_refusals.py for why not 404)."""
+    return funder_staff(programme_officer=FORBIDDEN, finance_officer=FORBIDDEN)
 
 
 EMPTY_FORMSETS = {
-    f"{prefix}-{name}": "0"
-    for prefix in ("budget", "milestones", "kpis")
-    for name in ("TOTAL_FORMS", "INITIAL_FORMS")
+    f"{prefix}-{name}": "0" for prefix in ("budget", "milestones", "kpis") for name in ("TOTAL_FORMS", "INITIAL_FORMS")
 }
 
 
@@ -87,7 +85,7 @@ def cases(world):
         Case("grants:call_list", public()),
         Case("grants:call_detail", public(), kwargs={"key": call.slug}),
         Case("grants:call_detail", public(), kwargs={"key": str(call.pk)}, note="by primary key"),
-        Case("grants:call_detail", public(**{role: NOT_FOUND for role in world.users}), kwargs={"key": draft_call.slug}),
+        Case("grants:call_detail", public(**dict.fromkeys(world.users, NOT_FOUND)), kwargs={"key": draft_call.slug}),
         # Applicants
         Case("grants:my_applications", signed_in()),
         Case(
@@ -140,7 +138,7 @@ def cases(world):
         Case("grants_calls:edit", funder_staff(finance_officer=FORBIDDEN), kwargs={"pk": call.pk}),
         Case(
             "grants_calls:edit",
-            funder_staff(programme_officer=NOT_FOUND, finance_officer=FORBIDDEN),
+            funder_staff(programme_officer=FORBIDDEN, finance_officer=FORBIDDEN),
             kwargs={"pk": foreign_call.pk},
             note="another funder's call",
         ),
@@ -172,7 +170,7 @@ def cases(world):
         Case("grants_admin_application", funder_staff(), kwargs=app(submitted)),
         Case(
             "grants_admin_application",
-            funder_staff(programme_officer=NOT_FOUND, finance_officer=NOT_FOUND),
+            funder_staff(programme_officer=FORBIDDEN, finance_officer=FORBIDDEN),
             kwargs=app(draft),
             note="drafts are the applicant's own",
         ),

@@ -1,0 +1,316 @@
+"""Demo funders, calls in every state and applications in every state.
+
+Everything goes through the services (with a `now` inside each call's window), so the
+demo data is what the product itself would have produced. Idempotent: calls are keyed
+by slug and applications by call and organisation; an existing call is left alone.
+"""
+
+from datetime import timedelta
+from decimal import Decimal
+
+from django.utils import timezone
+
+from grants.models import Application, ApplicationKPI, ApplicationMilestone, BudgetLine, Call, Funder, ServiceItem
+from grants.services import applications as app_services
+from grants.services import calls as call_services
+
+ORDER = 40
+
+FUNDERS = [
+    # key, kind, zh, en, uscc, officer keys
+    (
+        "bureau",
+        Funder.Kind.JUSTICE_BUREAU,
+        "苏州市吴中区司法局",
+        "Wuzhong District Justice Bureau",
+        "11320506014160090U",
+        ["officer", "finance"],
+    ),
+    ("street", Funder.Kind.STREET_OFFICE, "长桥街道办事处", "Changqiao Street Office", "", ["officer2", "finance"]),
+    (
+        "foundation",
+        Funder.Kind.FOUNDATION,
+        "苏州市公益法律服务基金会",
+        "Suzhou Public Legal Service Foundation",
+        "",
+        ["officer", "officer2"],
+    ),
+]
+
+# Organisations used when the incubator's demo has not made them (same natural key: USCC).
+ORGANISATIONS = [
+    ("ngo", "吴中区邻里调解服务中心", "Wuzhong Neighbourhood Mediation Centre", "private_non_enterprise"),
+    ("ngo2", "吴中区青少年法治教育促进会", "Wuzhong Youth Law Education Association", "social_group"),
+    (None, "长桥社区法律援助服务社", "Changqiao Community Legal Aid Service", "private_non_enterprise"),
+    (None, "吴中区劳动争议调解志愿者协会", "Wuzhong Labour Mediation Volunteers", "social_group"),
+    (None, "太湖之滨普法宣传中心", "Taihu Legal Education Centre", "private_non_enterprise"),
+    (None, "木渎镇老年人法律服务站", "Mudu Legal Services for Older People", "private_non_enterprise"),
+]
+
+A = Application.Status
+# slug, funder, title, final call state, days ago it opened, [(organisation index, target state)]
+CALLS = [
+    ("2027-spring-mediation", "bureau", "2027 Spring community mediation grants", Call.Status.DRAFT, -20, []),
+    (
+        "2026-legal-aid-for-workers",
+        "bureau",
+        "2026 Legal aid for migrant workers",
+        Call.Status.OPEN,
+        10,
+        [(0, A.DRAFT), (1, A.SUBMITTED), (2, A.MORE_INFO), (3, A.ELIGIBLE), (4, A.INELIGIBLE), (5, A.WITHDRAWN)],
+    ),
+    (
+        "2026-youth-law-education",
+        "street",
+        "2026 Youth law education",
+        Call.Status.CLOSED,
+        60,
+        [(0, A.SUBMITTED), (1, A.SUBMITTED)],
+    ),
+    (
+        "2026-elderly-legal-services",
+        "street",
+        "2026 Legal services for older people",
+        Call.Status.IN_REVIEW,
+        90,
+        [(0, A.IN_REVIEW), (1, A.IN_REVIEW), (2, A.INELIGIBLE)],
+    ),
+    (
+        "2026-family-mediation",
+        "foundation",
+        "2026 Family mediation",
+        Call.Status.DECIDED,
+        120,
+        [(0, A.RECOMMENDED), (1, A.NOT_RECOMMENDED)],
+    ),
+    (
+        "2026-rural-law-education",
+        "foundation",
+        "2026 Rural law education",
+        Call.Status.ANNOUNCED,
+        150,
+        [(2, A.RECOMMENDED), (3, A.NOT_RECOMMENDED)],
+    ),
+    (
+        "2025-community-corrections",
+        "bureau",
+        "2025 Community corrections support",
+        Call.Status.FINAL,
+        400,
+        [(0, A.AWARDED), (1, A.DECLINED), (3, A.AWARDED)],
+    ),
+]
+
+
+def _uscc(legal_form: str, n: int) -> str:
+    from incubator.uscc import PREFIX_BY_LEGAL_FORM, check_character
+
+    body = f"{PREFIX_BY_LEGAL_FORM[legal_form]}320506MJD{n:06d}"[:17]
+    return body + check_character(body)
+
+
+def _organisations(ctx):
+    from incubator.models import Membership, Organisation
+    from incubator.selectors import organisations_of
+
+    organisations = []
+    for index, (user_key, name_zh, name_en, legal_form) in enumerate(ORGANISATIONS, start=1):
+        user = ctx.users.get(user_key) if user_key else None
+        existing = (
+            organisations_of(user).filter(status=Organisation.Status.VERIFIED).order_by("id").first() if user else None
+        )
+        if existing is None:
+            existing, _ = Organisation.objects.get_or_create(
+                uscc=_uscc(legal_form, index),
+                defaults={
+                    "name_zh": name_zh,
+                    "name_en": name_en,
+                    "legal_form": legal_form,
+                    "field_type": Organisation.FieldType.PROFESSIONAL,
+                    "registration_date": timezone.localdate() - timedelta(days=3 * 365 + index * 40),
+                    "registration_authority": "苏州市吴中区民政局",
+                    "status": Organisation.Status.VERIFIED,
+                    "contact_email": f"contact{index}@ngo.demo.legalaid.cn",
+                    "mission": "Legal services for the people of Wuzhong.",
+                },
+            )
+        if user and not Membership.objects.filter(organisation=existing, user=user, left_at__isnull=True).exists():
+            Membership.objects.create(organisation=existing, user=user, role=Membership.Role.OWNER)
+        organisations.append(existing)
+    return organisations
+
+
+def _member(ctx, organisation):
+    from accounts.demo import ensure_user
+    from accounts.roles import NGO_MEMBER
+    from incubator.models import Membership
+
+    membership = (
+        Membership.objects.filter(organisation=organisation, left_at__isnull=True).select_related("user").first()
+    )
+    if membership:
+        return membership.user
+    user = ensure_user(f"owner{organisation.pk}@ngo.demo.legalaid.cn", "Demo", f"Owner {organisation.pk}", [NGO_MEMBER])
+    Membership.objects.create(organisation=organisation, user=user, role=Membership.Role.OWNER)
+    return user
+
+
+def _fill(application, index):
+    item = (
+        ServiceItem.objects.filter(category__in=application.call.eligible_categories.all()).first()
+        or ServiceItem.objects.first()
+    )
+    application.title = f"{application.call.title}: project {index + 1}"
+    application.summary = "Trained volunteers and lawyers bring free legal help to residents who need it most."
+    application.category = item.category
+    application.service_item = item
+    application.target_area_detail = "长桥街道 6 个社区"
+    application.beneficiaries = "Residents of older housing estates and migrant workers"
+    application.beneficiaries_count = 1500 + index * 500
+    application.activities = "Weekly legal clinics; quarterly lectures; a hotline."
+    application.timeline = "Months 1-2 preparation; months 3-11 services; month 12 evaluation."
+    application.cofunding_amount = Decimal("12000.00")
+    application.cofunding_source = "Own funds and a local business sponsor"
+    lines = [
+        (BudgetLine.Kind.PERSONNEL, "Lawyers' and mediators' fees", Decimal("48000")),
+        (BudgetLine.Kind.ACTIVITIES, "Clinics and lectures", Decimal("20000") + index * 1000),
+        (BudgetLine.Kind.MATERIALS, "Leaflets and banners", Decimal("6000")),
+        (BudgetLine.Kind.ADMINISTRATION, "Office and reporting", Decimal("5000")),
+    ]
+    BudgetLine.objects.filter(application=application).delete()
+    for position, (kind, description, amount) in enumerate(lines):
+        BudgetLine.objects.create(
+            application=application, kind=kind, description=description, amount=amount, position=position
+        )
+    application.requested_amount = sum(amount for _k, _d, amount in lines)
+    application.administration_amount = Decimal("5000")
+    opens = timezone.localdate(application.call.opens_at)
+    ApplicationMilestone.objects.get_or_create(
+        application=application,
+        position=0,
+        defaults={"title": "Clinics running", "due_date": opens + timedelta(days=120)},
+    )
+    ApplicationKPI.objects.get_or_create(
+        application=application,
+        position=0,
+        defaults={"indicator": "People given legal advice", "unit": "people", "target": Decimal("600")},
+    )
+    application.save()
+
+
+def _advance_application(application, target, *, officer, member, now):
+    S = app_services
+    if target == A.DRAFT:
+        return application
+    application = S.application_submit(application=application, by=member, now=now)
+    if target == A.SUBMITTED:
+        return application
+    if target == A.WITHDRAWN:
+        return S.application_withdraw(
+            application=application, by=member, reason="Merged into a partner's project", now=now
+        )
+    if target == A.MORE_INFO:
+        return S.application_request_info(
+            application=application,
+            by=officer,
+            message="Please break the personnel costs down by person and month.",
+            sections=[Application.Section.BUDGET],
+            due_at=max(now, timezone.now()) + timedelta(days=7),
+            now=now,
+        )
+    if target == A.INELIGIBLE:
+        return S.application_mark_ineligible(
+            application=application, by=officer, reasons="The project is outside the call's service categories."
+        )
+    return S.application_mark_eligible(application=application, by=officer)
+
+
+def _decide(application, target, *, officer):
+    S = app_services
+    if target in (A.IN_REVIEW, A.RECOMMENDED, A.NOT_RECOMMENDED, A.AWARDED, A.DECLINED):
+        application = S.application_start_review(application=application, by=officer)
+    if target in (A.RECOMMENDED, A.AWARDED, A.DECLINED):
+        application = S.application_recommend(application=application, by=officer)
+    if target == A.NOT_RECOMMENDED:
+        application = S.application_not_recommend(application=application, by=officer)
+    if target == A.AWARDED:
+        application = S.application_award(application=application, by=officer)
+    if target == A.DECLINED:
+        application = S.application_decline(application=application, by=officer)
+    return application
+
+
+def load(ctx):
+    from grants.models import ServiceCategory
+
+    funders = {}
+    for key, kind, name_zh, name_en, uscc, officer_keys in FUNDERS:
+        funder, _ = Funder.objects.get_or_create(
+            name_zh=name_zh, defaults={"kind": kind, "name_en": name_en, "uscc": uscc}
+        )
+        funder.officers.add(*[ctx.users[k] for k in officer_keys if k in ctx.users])
+        funders[key] = funder
+    ctx.objects["funders"] = funders
+    organisations = _organisations(ctx)
+    ctx.objects["grant_organisations"] = organisations
+
+    calls = {}
+    for slug, funder_key, title, final_state, opened_days_ago, applications in CALLS:
+        existing = Call.objects.filter(slug=slug).first()
+        if existing is not None:
+            calls[slug] = existing
+            continue
+        funder = funders[funder_key]
+        officer = funder.officers.filter(groups__name="Programme officer").order_by("id").first()
+        now = timezone.now().replace(second=0, microsecond=0)
+        opens_at = now - timedelta(days=opened_days_ago)
+        closes_at = opens_at + timedelta(days=45) if final_state == Call.Status.OPEN else opens_at + timedelta(days=30)
+        if final_state == Call.Status.OPEN:
+            closes_at = now + timedelta(days=25)
+        call = Call(
+            funder=funder,
+            title=title,
+            slug=slug,
+            summary="Public-benefit venture grants for legal-service organisations in Wuzhong.",
+            description="<p>Grants of up to ¥100,000 for one-year projects that bring legal services to residents.</p>",
+            total_budget=Decimal("600000"),
+            max_per_project=Decimal("100000"),
+            min_cofunding_percent=Decimal("10"),
+            admin_cost_cap_percent=Decimal("10"),
+            min_months_registered=12 if final_state == Call.Status.DRAFT else 0,
+            max_active_grants=3,
+            opens_at=opens_at,
+            closes_at=closes_at,
+            auto_open=final_state != Call.Status.DRAFT,
+        )
+        call = call_services.call_save(call=call, by=officer)
+        call.eligible_categories.set(ServiceCategory.objects.all())
+        if final_state == Call.Status.DRAFT:
+            calls[slug] = call
+            continue
+        during = opens_at + timedelta(days=1)
+        call_services.call_open(call=call, now=during)
+        call.refresh_from_db()
+        for org_index, target in applications:
+            organisation = organisations[org_index]
+            member = _member(ctx, organisation)
+            application = app_services.application_start(call=call, organisation=organisation, by=member, now=during)
+            _fill(application, org_index)
+            application = _advance_application(application, target, officer=officer, member=member, now=during)
+        if final_state == Call.Status.OPEN:
+            calls[slug] = call
+            continue
+        call_services.call_close(call=call, now=closes_at)
+        if final_state != Call.Status.CLOSED:
+            call_services.call_start_review(call=call, by=officer)
+            for org_index, target in applications:
+                application = Application.objects.get(call=call, organisation=organisations[org_index])
+                _decide(application, target, officer=officer)
+            for target_state in (Call.Status.DECIDED, Call.Status.ANNOUNCED, Call.Status.FINAL):
+                if list(Call.Status.values).index(target_state) > list(Call.Status.values).index(final_state):
+                    break
+                call_services.CALL_ACTIONS[target_state](call=call, by=officer)
+        call.refresh_from_db()
+        calls[slug] = call
+    ctx.objects["calls"] = calls
+    ctx.log.append(f"grants: {len(funders)} funders, {len(calls)} calls, {Application.objects.count()} applications")
