@@ -115,7 +115,7 @@ def panel_settings(request, pk):
         if ok:
             return redirect("review_admin_call", pk=call.pk)
     return TemplateResponse(
-        request, "review/admin/panel.html", _panel_context(request, call, settings_form=form), status=400
+        request, "review/admin/panel.html", _panel_context(request, call, settings_form=form), status=200
     )
 
 
@@ -133,7 +133,7 @@ def invite(request, pk):
         if ok:
             return redirect("review_admin_call", pk=call.pk)
     return TemplateResponse(
-        request, "review/admin/panel.html", _panel_context(request, call, invite_form=form), status=400
+        request, "review/admin/panel.html", _panel_context(request, call, invite_form=form), status=200
     )
 
 
@@ -412,7 +412,7 @@ def propose(request, pk):
             "can_decide": permissions.can_decide_awards(request.user, call),
             "can_publish": permissions.can_publish_results(request.user, call),
         },
-        status=400,
+        status=200,
     )
 
 

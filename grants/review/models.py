@@ -43,7 +43,9 @@ class Panel(models.Model):
     ranking_basis = models.CharField(
         _("rank by"), max_length=12, choices=RankingBasis.choices, default=RankingBasis.NORMALISED
     )
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -57,7 +59,9 @@ class Panel(models.Model):
 class PanelMember(models.Model):
     panel = models.ForeignKey(Panel, on_delete=models.CASCADE, related_name="members")
     reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="panel_memberships")
-    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     added_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -76,7 +80,9 @@ class ReviewerInvitation(models.Model):
     panel = models.ForeignKey(Panel, on_delete=models.CASCADE, related_name="invitations")
     email = models.EmailField(_("email"))
     nonce = models.CharField(max_length=32, unique=True, default=new_nonce, editable=False)
-    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(_("sent at"), auto_now_add=True)
     expires_at = models.DateTimeField(_("expires at"))
     accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
@@ -293,7 +299,9 @@ class AwardProposal(models.Model):
     total_amount = models.DecimalField(max_digits=14, decimal_places=2)
     total_merit = models.FloatField()
     optimal = models.BooleanField(default=False)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField()
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -351,7 +359,9 @@ class Announcement(models.Model):
 
     call = models.OneToOneField("grants.Call", on_delete=models.CASCADE, related_name="announcement")
     published_at = models.DateTimeField()
-    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     objections_close_at = models.DateTimeField(_("objections close at"))
     finalised_at = models.DateTimeField(null=True, blank=True)
 

@@ -221,7 +221,8 @@ class ReviewerProgress:
 def progress_by_reviewer(call: Call) -> list[ReviewerProgress]:
     rows = (
         PanelMember.objects.filter(panel__call=call)
-        .select_related("reviewer")
+        .select_related("reviewer", "reviewer__reviewer_profile")
+        .prefetch_related("reviewer__reviewer_profile__expertise")
         .annotate(
             assigned=Count(
                 "reviewer__review_assignments", filter=Q(reviewer__review_assignments__call=call), distinct=True

@@ -112,7 +112,7 @@ def declare(request, pk):
                 assignment=assignment, by=request.user, has_conflict=has_conflict, detail=form.cleaned_data["detail"]
             )
         except ValidationError as error:
-            form.add_error("detail" if hasattr(error, "error_dict") else None, error)
+            form.add_error(None, error)
         else:
             if result is None:
                 messages.success(

@@ -61,7 +61,7 @@ def officer_call(officer=None, **kwargs) -> Call:
 class InReviewApplicationFactory(ApplicationFactory):
     call = factory.SubFactory(ReviewCallFactory)
     status = Application.Status.IN_REVIEW
-    reference = factory.Sequence(lambda n: f"GC-2026-{n + 1:04d}")
+    reference = factory.Sequence(lambda n: f"GC-1999-{n + 1:05d}")
     submitted_at = factory.LazyFunction(lambda: timezone.now() - timedelta(days=5))
 
     @classmethod
