@@ -59,6 +59,7 @@ REPORT_TRANSITIONS = {
 }
 
 DEFAULT_DURATION_DAYS = 365
+MIN_FIRST_REPORT_DAYS = 30
 MAX_EVIDENCE_PER_REPORT = 30
 
 
@@ -153,22 +154,27 @@ def _milestone_plan(application, starts_on: date) -> list[dict]:
     mid-term; missing dates are spread over the grant year. Without enough proposed
     milestones, a mid-term and a final report are added.
     """
+    # Dates proposed months ago may already have passed; no report falls due in the first month.
+    earliest = starts_on + timedelta(days=MIN_FIRST_REPORT_DAYS)
     proposed = sorted(
-        (m for m in application.milestones.all() if m.title or m.due_date),
-        key=lambda m: (m.due_date or date.max, m.position, m.pk),
+        (
+            (m, max(m.due_date, earliest) if m.due_date else None)
+            for m in application.milestones.all()
+            if m.title or m.due_date
+        ),
+        key=lambda pair: (pair[1] or date.max, pair[0].position, pair[0].pk),
     )
-    ends_on = max((m.due_date for m in proposed if m.due_date), default=None) or starts_on + timedelta(
+    ends_on = max((due for _m, due in proposed if due), default=None) or starts_on + timedelta(
         days=DEFAULT_DURATION_DAYS
     )
-    ends_on = max(ends_on, starts_on)
     plan = [
         {
             "kind": AwardMilestone.Kind.PROGRESS,
             "title": m.title or _("Milestone %(number)s") % {"number": index + 1},
             "deliverable": m.deliverable,
-            "due_date": m.due_date,
+            "due_date": due,
         }
-        for index, m in enumerate(proposed)
+        for index, (m, due) in enumerate(proposed)
     ]
     midpoint = starts_on + (ends_on - starts_on) / 2
     if len(plan) >= 2:
