@@ -14,7 +14,7 @@ from incubator.models import (
     OrganisationDocument,
     SubsidyPolicy,
 )
-from incubator.services.organisations import LOCKED_WHEN_VERIFIED
+from incubator.services.organisations import LOCKED_WHEN_VERIFIED, duplicate_uscc_error
 from incubator.uploads import clean_document, clean_logo
 from incubator.uscc import validate_uscc_for_legal_form
 
@@ -151,7 +151,11 @@ class OrganisationForm(forms.ModelForm):
                 self.fields[name].help_text = _("Verified: ask the programme office to change this.")
 
     def clean_uscc(self):
-        return (self.cleaned_data.get("uscc") or "").strip().upper().replace(" ", "")
+        code = (self.cleaned_data.get("uscc") or "").strip().upper().replace(" ", "")
+        duplicate = duplicate_uscc_error(uscc=code, exclude_pk=self.instance.pk)
+        if duplicate:
+            raise forms.ValidationError(duplicate.message_dict["uscc"])
+        return code
 
     def clean_logo(self):
         upload = self.cleaned_data.get("logo")

@@ -55,7 +55,9 @@ def incubation_apply(*, organisation: Organisation, cohort: Cohort, statement: s
 
 def _move(incubatee: Incubatee, *, target: str, by, note: str = "", **fields) -> Incubatee:
     require(permissions.can_manage_incubation(by), _("Only programme officers make incubation decisions."))
-    incubatee = Incubatee.objects.select_for_update().select_related("cohort", "organisation").get(pk=incubatee.pk)
+    incubatee = (
+        Incubatee.objects.select_for_update(of=("self",)).select_related("cohort", "organisation").get(pk=incubatee.pk)
+    )
     check_transition(allowed=TRANSITIONS, current=incubatee.status, target=target)
     previous = incubatee.status
     incubatee.status = target
@@ -122,7 +124,7 @@ def incubatee_withdraw(*, incubatee: Incubatee, by) -> Incubatee:
         permissions.role_of(by, incubatee.organisation) in permissions.MANAGERS,
         _("Only the organisation's owners and admins can withdraw its application."),
     )
-    incubatee = Incubatee.objects.select_for_update().select_related("organisation").get(pk=incubatee.pk)
+    incubatee = Incubatee.objects.select_for_update(of=("self",)).select_related("organisation").get(pk=incubatee.pk)
     check_transition(allowed=TRANSITIONS, current=incubatee.status, target=Status.WITHDRAWN)
     incubatee.status = Status.WITHDRAWN
     incubatee.save(update_fields=["status"])

@@ -127,7 +127,7 @@ def invitation_accept(*, invitation: Invitation, user) -> Membership:
     """The invitee joins with the invited role. The link works once, before it expires,
     and only for an account that has verified the invited email address."""
     require(user.is_authenticated, _("Sign in to accept the invitation."))
-    invitation = Invitation.objects.select_for_update().select_related("organisation").get(pk=invitation.pk)
+    invitation = Invitation.objects.select_for_update(of=("self",)).select_related("organisation").get(pk=invitation.pk)
     _check_open(invitation)
     if not user_owns_email(user, invitation.email):
         raise InvalidInvitation(
@@ -198,7 +198,7 @@ def membership_end(*, membership: Membership, by) -> Membership:
         leaving_self or permissions.can_manage_members(by, organisation),
         _("Only the organisation's owners can remove members."),
     )
-    membership = Membership.objects.select_for_update().select_related("user").get(pk=membership.pk)
+    membership = Membership.objects.select_for_update(of=("self",)).select_related("user").get(pk=membership.pk)
     if membership.left_at:
         raise ValidationError(_("This person has already left the organisation."))
     if membership.role == Role.OWNER and _active_owner_count(organisation) <= 1:

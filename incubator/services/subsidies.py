@@ -186,7 +186,8 @@ def subsidy_approve(*, subsidy: Subsidy, amount: Decimal, by, note: str = "") ->
     """
     require(permissions.can_manage_incubation(by), _("Only programme officers approve subsidies."))
     organisation = lock_organisation(subsidy.organisation)
-    subsidy = Subsidy.objects.select_for_update().select_related("policy").get(pk=subsidy.pk)
+    # Only the subsidy row: the organisation lock above is what serialises the caps.
+    subsidy = Subsidy.objects.select_for_update(of=("self",)).select_related("policy").get(pk=subsidy.pk)
     check_transition(allowed=TRANSITIONS, current=subsidy.status, target=Status.APPROVED)
     amount = to_money(amount)
     if amount > subsidy.amount_requested:
@@ -230,7 +231,9 @@ def subsidy_reject(*, subsidy: Subsidy, by, reason: str) -> Subsidy:
     if not reason.strip():
         raise ValidationError({"note": _("Tell the organisation why the subsidy is refused.")})
     require(permissions.can_manage_incubation(by), _("Only programme officers decide on subsidies."))
-    subsidy = Subsidy.objects.select_for_update().select_related("policy", "organisation").get(pk=subsidy.pk)
+    subsidy = (
+        Subsidy.objects.select_for_update(of=("self",)).select_related("policy", "organisation").get(pk=subsidy.pk)
+    )
     check_transition(allowed=TRANSITIONS, current=subsidy.status, target=Status.REJECTED)
     subsidy.status = Status.REJECTED
     subsidy.decided_at = timezone.now()

@@ -1,0 +1,149 @@
+import pytest
+from django.core import mail
+
+from incubator.models import Incubatee, Organisation, Subsidy
+from tests.factories.accounts import UserFactory
+from tests.factories.incubator import (
+    CheckpointFactory,
+    CohortFactory,
+    DocumentFactory,
+    IncubateeFactory,
+    MembershipFactory,
+    OrganisationFactory,
+    ServiceLogEntryFactory,
+    SubsidyFactory,
+)
+from tests.utils.auth import login
+from tests.utils.queries import assert_flat_query_count
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def officer_client(client, officer):
+    login(client, officer)
+    return client
+
+
+def test_officer_verifies_from_the_review_page(officer_client, django_capture_on_commit_callbacks):
+    membership = MembershipFactory(organisation=OrganisationFactory(submitted=True))
+    organisation = membership.organisation
+    url = f"/admin/incubator/organisations/{organisation.pk}/review/"
+    assert officer_client.get(url).status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        response = officer_client.post(url, {"action": "verify", "verify-note": ""})
+    assert response.status_code == 302
+    organisation.refresh_from_db()
+    assert organisation.status == Organisation.Status.VERIFIED
+    assert mail.outbox[-1].to == [membership.user.email]
+
+
+def test_officer_returns_with_reasons_from_the_review_page(officer_client):
+    organisation = OrganisationFactory(submitted=True)
+    url = f"/admin/incubator/organisations/{organisation.pk}/review/"
+    officer_client.post(url, {"action": "return", "return-reason": "缺少法定代表人身份证明"})
+    organisation.refresh_from_db()
+    assert organisation.status == Organisation.Status.RETURNED
+    assert organisation.returned_reason == "缺少法定代表人身份证明"
+
+
+def test_staff_document_download(officer_client):
+    document = DocumentFactory(organisation=OrganisationFactory(submitted=True))
+    response = officer_client.get(f"/admin/incubator/organisations/{document.organisation_id}/documents/{document.pk}/")
+    assert response.status_code == 200
+
+
+def test_officer_admits_and_marks_resident(officer_client):
+    incubatee = IncubateeFactory()
+    url = f"/admin/incubator/incubatees/{incubatee.pk}/decide/"
+    officer_client.post(url, {"action": "admit"})
+    officer_client.post(url, {"action": "resident"})
+    incubatee.refresh_from_db()
+    assert incubatee.status == Incubatee.Status.INCUBATING
+
+
+def test_exit_without_a_note_is_refused_on_the_page(officer_client):
+    incubatee = IncubateeFactory(incubating=True)
+    response = officer_client.post(f"/admin/incubator/incubatees/{incubatee.pk}/decide/", {"action": "exit"})
+    assert response.status_code == 200
+    assert "Record why the organisation leaves" in response.content.decode()
+
+
+def test_officer_approves_a_subsidy_and_it_is_approved_and_unpaid(officer_client):
+    subsidy = SubsidyFactory()
+    IncubateeFactory(organisation=subsidy.organisation, incubating=True)
+    officer_client.post(f"/admin/incubator/subsidies/{subsidy.pk}/decide/", {"action": "approve", "amount": "8000"})
+    subsidy.refresh_from_db()
+    assert subsidy.status == Subsidy.Status.APPROVED
+    assert subsidy.amount_approved == 8000
+    assert subsidy.paid_at is None
+
+
+def test_service_log_add_view_records_through_the_service(officer_client, officer):
+    incubatee = IncubateeFactory(incubating=True)
+    response = officer_client.post(
+        "/admin/incubator_service_log/new/",
+        {
+            "incubatee": incubatee.pk,
+            "kind": "training",
+            "provided_on": "2026-01-05",
+            "provider": "李律师",
+            "hours": "2",
+            "notes": "",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert response["Location"] == "/admin/incubator_service_log/", response["Location"]
+    assert incubatee.service_log.get().recorded_by == officer
+
+
+def test_finance_officer_is_turned_away_from_incubator_pages(client):
+    login(client, UserFactory(finance=True))
+    response = client.get("/admin/incubator/queue/")
+    assert response.status_code == 302
+    assert response["Location"] == "/admin/"
+
+
+def test_dashboard_shows_funnel_field_types_and_targets(officer_client):
+    cohort = CohortFactory(name_zh="2026春季班")
+    IncubateeFactory(cohort=cohort)
+    IncubateeFactory(cohort=cohort, incubating=True)
+    content = officer_client.get("/admin/incubator/dashboard/").content.decode()
+    assert "2026春季班" in content
+    assert "One justice-field NGO per 10,000 residents" in content
+    assert "35% of villages and communities served" in content
+
+
+class TestBackOfficeListsStayFlat:
+    def test_queue(self, officer_client):
+        def add(n):
+            for _ in range(n):
+                DocumentFactory(organisation=OrganisationFactory(submitted=True))
+
+        assert_flat_query_count(officer_client, "/admin/incubator/queue/", add)
+
+    def test_dashboard(self, officer_client):
+        def add(n):
+            for _ in range(n):
+                IncubateeFactory(cohort=CohortFactory())
+                SubsidyFactory(approved=True)
+
+        assert_flat_query_count(officer_client, "/admin/incubator/dashboard/", add)
+
+    @pytest.mark.parametrize(
+        ("url", "factory"),
+        [
+            ("/admin/incubator_organisations/", lambda: OrganisationFactory()),
+            ("/admin/incubator_cohorts/", lambda: CohortFactory()),
+            ("/admin/incubator_incubatees/", lambda: IncubateeFactory()),
+            ("/admin/incubator_service_log/", lambda: ServiceLogEntryFactory()),
+            ("/admin/incubator_checkpoints/", lambda: CheckpointFactory()),
+            ("/admin/incubator_subsidies/", lambda: SubsidyFactory()),
+        ],
+    )
+    def test_viewset_lists(self, officer_client, url, factory):
+        def add(n):
+            for _ in range(n):
+                factory()
+
+        assert_flat_query_count(officer_client, url, add)
