@@ -92,7 +92,7 @@ def serve_cached(request, render):
     response = render()
     if hasattr(response, "render") and callable(response.render) and not response.is_rendered:
         response.render()
-    if _is_cacheable_response(request, response):
+    if _timeout() > 0 and _is_cacheable_response(request, response):
         headers = [(name, value) for name, value in response.items() if name.lower() not in {"vary", "set-cookie"}]
         cache.set(key, (response.content, headers), _timeout())
         response["X-Public-Cache"] = "miss"

@@ -15,7 +15,7 @@ from decimal import Decimal
 
 from django.apps import apps
 from django.core.cache import cache
-from django.db.models import Sum
+from django.db.models import Max, Q, Sum
 from django.utils.translation import gettext_lazy as _
 
 from core.money import format_money
@@ -73,12 +73,9 @@ LABELS = {
 
 def _model(label: str):
     """The model called `app_label.ModelName`, or None while it does not exist."""
-    app_label, model_name = label.split(".")
-    if not apps.is_installed(app_label):
-        return None
     try:
-        return apps.get_model(app_label, model_name)
-    except LookupError:
+        return apps.get_model(label)
+    except LookupError:  # the app (by label) or the model is not there yet
         return None
 
 
@@ -130,7 +127,7 @@ def _calls_run():
 
 
 def _awards():
-    Award = _model("grants.Award")
+    Award = _model("awards.Award")
     if Award is None:
         return None, None
     awards = Award.objects.all()
@@ -143,7 +140,7 @@ def _awards():
 
 
 def _money_disbursed():
-    Payment = _model("grants.Payment")
+    Payment = _model("payments.Payment")
     if Payment is None or not _has_field(Payment, "amount"):
         return None
     paid = _status_value(Payment, "paid")
@@ -153,12 +150,45 @@ def _money_disbursed():
     return total or Decimal("0")
 
 
-def _kpi_actual_total(*indicator_codes: str):
-    """Sum of the actual values reported against a KPI in accepted milestone reports.
+# KPI indicators are free text typed by applicants; these words (English and Chinese)
+# pick out the ones that count people reached and disputes mediated. Rates (unit "%")
+# are never summed.
+KPI_WORDS = {
+    "people_reached": (
+        "people reached",
+        "people served",
+        "beneficiaries",
+        "受益",
+        "服务人数",
+        "覆盖人数",
+        "服务人次",
+        "咨询人数",
+    ),
+    "disputes_mediated": ("disputes mediated", "disputes resolved", "mediated", "调解纠纷", "化解纠纷", "调解案件"),
+}
 
-    Milestone reports do not exist yet; until they do the figure is unknown (None).
+
+def _kpi_actual_total(kind: str):
+    """What accepted milestone reports say was achieved for one kind of KPI.
+
+    A report's KPI actual is cumulative ("achieved so far"), so each KPI counts with
+    its largest accepted actual, and the figure is the sum over KPIs.
     """
-    return None
+    KPIActual = _model("awards.KPIActual")
+    if KPIActual is None:
+        return None
+    words = Q()
+    for word in KPI_WORDS[kind]:
+        words |= Q(kpi__indicator__icontains=word)
+    per_kpi = (
+        KPIActual.objects.filter(report__status="accepted")
+        .filter(words)
+        .exclude(kpi__unit__contains="%")
+        .values("kpi")
+        .annotate(best=Max("actual"))
+        .values_list("best", flat=True)
+    )
+    return int(sum(per_kpi, Decimal("0")))
 
 
 def compute() -> ImpactFigures:

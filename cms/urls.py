@@ -5,6 +5,7 @@ from cms import views
 app_name = "cms"
 
 urlpatterns = [
+    path("calls/", views.calls, name="calls"),
     path("directory/", views.directory, name="directory"),
     path("directory/<int:pk>/", views.organisation_profile, name="organisation"),
     path("search/", views.search, name="search"),

@@ -16,6 +16,7 @@ from wagtail.models import Locale
 from cms import search as site_search
 from cms import selectors
 from cms.caching import cache_public, serve_cached
+from cms.calls import announcement_of, call_sections, open_calls_feed
 from cms.forms import DirectoryFilterForm, SearchForm
 from cms.opendata import threesixty
 from cms.opendata.selectors import awarded_grant_rows
@@ -86,7 +87,7 @@ def search(request):
 @require_GET
 @cache_public
 def open_data(request):
-    rows = awarded_grant_rows()
+    rows = awarded_grant_rows(request=request)
     return render(
         request,
         "cms/open_data.html",
@@ -102,7 +103,7 @@ def _package(request):
     with translation.override("zh-hans"):
         title = _("Awarded grants")
     return threesixty.package(
-        awarded_grant_rows(),
+        awarded_grant_rows(request=request),
         title=f"{title} · Legal Aid Hub",
         publisher_name="Legal Aid Hub · 法律服务社会组织孵化平台",
         website=request.build_absolute_uri("/"),
@@ -122,7 +123,9 @@ def open_data_json(request):
 @require_GET
 @cache_public
 def open_data_csv(request):
-    response = HttpResponse(threesixty.to_csv(awarded_grant_rows()), content_type="text/csv; charset=utf-8")
+    response = HttpResponse(
+        threesixty.to_csv(awarded_grant_rows(request=request)), content_type="text/csv; charset=utf-8"
+    )
     response["Content-Disposition"] = 'attachment; filename="360giving-grants.csv"'
     response["Access-Control-Allow-Origin"] = "*"
     return response
@@ -130,10 +133,23 @@ def open_data_csv(request):
 
 @require_GET
 @cache_public
+def calls(request):
+    sections = call_sections()
+    return render(
+        request,
+        "cms/calls.html",
+        {
+            "open_calls": sections.open,
+            "upcoming_calls": sections.upcoming,
+            "past_calls": [(call, announcement_of(call)) for call in sections.past],
+        },
+    )
+
+
+@require_GET
+@cache_public
 def calls_feed(request):
     """Open calls as JSON for aggregators (titles, deadlines in local time, links)."""
-    from cms.calls import open_calls_feed
-
     response = JsonResponse(
         {"generated": timezone.localtime().isoformat(timespec="seconds"), "calls": open_calls_feed(request)},
         json_dumps_params={"ensure_ascii": False, "indent": 2},

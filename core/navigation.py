@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 DEFAULT_MENU = [
     ("cms:calls", _("Grant calls")),
     ("cms:directory", _("NGO directory")),
-    ("cms:showcases", _("Projects")),
+    ("announcements:list", _("Results announcements")),
     ("cms:open_data", _("Open data")),
 ]
 # Kept for code that still reads the old name.

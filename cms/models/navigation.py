@@ -13,6 +13,7 @@ from wagtail.models import Orderable, TranslatableMixin
 VIEW_LINKS = [
     ("cms:calls", _("Grant calls")),
     ("cms:directory", _("NGO directory")),
+    ("announcements:list", _("Results announcements")),
     ("cms:open_data", _("Open data")),
     ("cms:search", _("Search")),
 ]

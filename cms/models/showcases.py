@@ -62,6 +62,15 @@ class ShowcasePage(ListingImageMixin, Page):
         on_delete=models.SET_NULL,
         related_name="showcases",
     )
+    award = models.ForeignKey(
+        "awards.Award",
+        verbose_name=_("award"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="showcases",
+        help_text=_("The grant this project was funded by: its amounts and reported results are shown."),
+    )
     summary = models.TextField(_("summary"), max_length=400, help_text=_("Shown on cards and in search results."))
     story = StreamField(BodyBlock(), verbose_name=_("story"), blank=True)
     consent_given = models.BooleanField(
@@ -78,11 +87,12 @@ class ShowcasePage(ListingImageMixin, Page):
     content_panels = [
         *Page.content_panels,
         FieldPanel("organisation"),
+        FieldPanel("award"),
         FieldPanel("summary"),
         *ListingImageMixin.image_panels,
         FieldPanel("story"),
         InlinePanel("photos", label=_("Photos")),
-        InlinePanel("kpis", label=_("Results (KPIs)")),
+        InlinePanel("kpis", label=_("Results (KPIs) when no award is linked")),
         MultiFieldPanel(
             [
                 FieldPanel("consent_given"),
@@ -113,12 +123,16 @@ class ShowcasePage(ListingImageMixin, Page):
             raise ValidationError(
                 {"consent_given": _("This showcase cannot be published until the organisation has consented.")}
             )
+        if self.award_id and self.organisation_id and self.award.application.organisation_id != self.organisation_id:
+            raise ValidationError({"award": _("This award was made to another organisation.")})
 
-    def money_figures(self) -> dict:
-        """Money awarded, disbursed and donated, each None when unknown."""
-        from cms.selectors import showcase_money
+    def get_context(self, request, *args, **kwargs):
+        from cms.selectors import showcase_kpis, showcase_money
 
-        return showcase_money(showcase=self)
+        context = super().get_context(request, *args, **kwargs)
+        context["money"] = showcase_money(showcase=self)
+        context["kpis"] = showcase_kpis(showcase=self)
+        return context
 
 
 class ShowcasePhoto(Orderable):

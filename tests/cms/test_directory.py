@@ -71,7 +71,7 @@ def test_directory_ignores_unknown_filter_values(client):
     assert list(response.context["page_obj"]) == [organisation]
 
 
-def test_directory_query_count_does_not_grow_with_organisations(client, categories):
+def test_directory_query_count_does_not_grow_with_organisations(client, categories, no_page_cache):
     district = AreaFactory()
 
     def add_rows(n):

@@ -8,6 +8,7 @@ def cases(world):
     draft = OrganisationFactory(name_en="Unverified NGO")
     return [
         Case("sitemap", public()),
+        Case("cms:calls", public()),
         Case("cms:directory", public()),
         Case("cms:directory", public(), query="?field_type=hub&q=NGO", note="filters"),
         Case("cms:organisation", public(), kwargs={"pk": world.ngo_org.pk}),
