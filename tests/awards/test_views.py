@@ -259,3 +259,10 @@ def test_funder_ratings_page_has_flat_queries(client, officer):
             FunderFactory(officers=[officer])
 
     assert_flat_query_count(client, reverse("awards_admin_ratings"), add)
+
+
+def test_the_portal_speaks_chinese(client, member):
+    award = AwardFactory(application__organisation=member.organisation, active=True)
+    body = client.get(f"/zh-hans/grants/awards/{award.pk}/").content.decode()
+    assert "里程碑与报告" in body
+    assert "中期报告通过后" in body
