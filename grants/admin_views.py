@@ -9,14 +9,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from grants import permissions, selectors
 from grants.admin_refusals import refuse_with_403
 from grants.forms import ScreeningForm, StaffCommentForm
-from grants.models import Call
+from grants.models import Application, Call
 from grants.questions import answer_text
 from grants.services import applications as application_services
 from grants.services.calls import CALL_ACTIONS, CALL_TRANSITIONS
@@ -95,26 +95,35 @@ EXPORT_HEADER = [
 def export_rows(call):
     """The header, then one row per application; reads the rows in chunks, never all at once."""
     questions = list(call.questions)
+    zh = (translation.get_language() or "").startswith("zh")
+    statuses = dict(Application.Status.choices)
+
+    def name(row, prefix):
+        first, second = (
+            (f"{prefix}__name_zh", f"{prefix}__name_en") if zh else (f"{prefix}__name_en", f"{prefix}__name_zh")
+        )
+        return row[first] or row[second] or ""
+
     yield EXPORT_HEADER + [question.value["label"] for question in questions]
-    for application in selectors.export_applications(call).iterator(chunk_size=1000):
-        answers = application.answers or {}
+    for row in selectors.export_applications(call).iterator(chunk_size=2000):
+        answers = row["answers"] or {}
         yield [
-            application.reference or "",
-            application.status,
-            application.organisation.name_zh,
-            application.organisation.name_en,
-            application.organisation.uscc,
-            application.title,
-            application.category.name if application.category_id else "",
-            application.service_item.name if application.service_item_id else "",
-            application.area.name if application.area_id else "",
-            application.target_area_detail,
-            application.beneficiaries_count if application.beneficiaries_count is not None else "",
-            str(application.requested_amount),
-            str(application.administration_amount),
-            str(application.cofunding_amount),
+            row["reference"] or "",
+            str(statuses.get(row["status"], row["status"])),
+            row["organisation__name_zh"],
+            row["organisation__name_en"],
+            row["organisation__uscc"],
+            _safe_cell(row["title"]),
+            name(row, "category"),
+            name(row, "service_item"),
+            name(row, "area"),
+            _safe_cell(row["target_area_detail"]),
+            "" if row["beneficiaries_count"] is None else row["beneficiaries_count"],
+            str(row["requested_amount"]),
+            str(row["administration_amount"]),
+            str(row["cofunding_amount"]),
             call.currency,
-            timezone.localtime(application.submitted_at).isoformat() if application.submitted_at else "",
+            timezone.localtime(row["submitted_at"]).isoformat() if row["submitted_at"] else "",
         ] + [_safe_cell(answer_text(question, answers.get(question.id))) for question in questions]
 
 

@@ -392,3 +392,26 @@ def test_the_dashboard_offers_applicants_and_officers_their_grant_pages(member, 
 
     assert reverse("grants:my_applications") in [link["url"] for link in grant_links(member)]
     assert reverse("grants_calls:index") in [link["url"] for link in grant_links(officer)]
+
+
+def test_the_csv_export_reads_rows_in_one_streamed_query_however_many_there_are(client, officer, call):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    login(client, officer)
+    export = reverse("grants_admin_call_export", kwargs={"pk": call.pk})
+
+    def consume():
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(export)
+            lines = b"".join(response.streaming_content).count(b"\n")
+        return len(queries.captured_queries), lines
+
+    ApplicationFactory(call=call, submitted=True)
+    few, lines = consume()
+    assert lines == 2
+    for _ in range(4):
+        ApplicationFactory(call=call, submitted=True)
+    many, lines = consume()
+    assert lines == 6
+    assert many == few
