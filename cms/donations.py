@@ -1,10 +1,111 @@
-"""Donations to showcased projects (Stripe Checkout). Until donations are recorded the
-running total is unknown and hidden."""
+"""Donations to showcased projects through Stripe Checkout.
+
+The visitor picks an amount; `donation_checkout_start` creates a Checkout Session
+(currency of the site) and sends them to Stripe. The donation is recorded only by
+`handle_checkout_session_completed`, which the payments app calls for a verified,
+stored `checkout.session.completed` event; repeats (same event or same session) are
+harmless. Nothing here runs unless PAYMENTS_MODE is "stripe".
+"""
 
 from __future__ import annotations
 
+import logging
 from decimal import Decimal
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Sum
+from django.utils.translation import gettext as _
 
-def donations_total(*, showcase) -> Decimal | None:
-    return None
+from cms.models import Donation, ShowcasePage
+
+logger = logging.getLogger(__name__)
+
+SITE_CURRENCY = "CNY"
+MIN_DONATION = Decimal("1")
+MAX_DONATION = Decimal("50000")
+SUGGESTED_AMOUNTS = (Decimal("50"), Decimal("200"), Decimal("500"))
+IGNORED = "ignored"
+
+
+def donations_enabled() -> bool:
+    return settings.PAYMENTS_MODE == "stripe"
+
+
+def showcase_accepts_donations(showcase: ShowcasePage) -> bool:
+    return donations_enabled() and showcase.live and showcase.consent_given and showcase.donations_enabled
+
+
+def donations_total(*, showcase: ShowcasePage) -> Decimal | None:
+    """What donors gave to this project (every language's page of it); None when
+    donations are not taken, so the total is hidden."""
+    if not donations_enabled() or not showcase.donations_enabled:
+        return None
+    total = Donation.objects.filter(showcase__translation_key=showcase.translation_key).aggregate(total=Sum("amount"))
+    return total["total"] or Decimal("0")
+
+
+def donation_checkout_start(*, showcase: ShowcasePage, amount: Decimal, success_url: str, cancel_url: str) -> str:
+    """Create a Stripe Checkout Session for `amount` to `showcase`; returns Stripe's URL.
+
+    Rules: donations are on (Stripe mode, the showcase live, consented and accepting
+    them); the amount is between MIN_DONATION and MAX_DONATION in the site's currency.
+    """
+    from grants.payments import stripe_gateway
+
+    if not showcase_accepts_donations(showcase):
+        raise ValidationError(_("This project does not take donations."))
+    if amount < MIN_DONATION or amount > MAX_DONATION:
+        raise ValidationError(_("Choose an amount between ¥1 and ¥50,000."))
+    _session_id, url = stripe_gateway.create_checkout_session(
+        amount_cents=int(amount * 100),
+        currency=SITE_CURRENCY,
+        success_url=success_url,
+        cancel_url=cancel_url,
+        metadata={"kind": "donation", "showcase": str(showcase.pk)},
+        product_name=f"Donation: {showcase.title}"[:120],
+    )
+    return url
+
+
+@transaction.atomic
+def handle_checkout_session_completed(event: dict) -> str:
+    """Record the donation a verified `checkout.session.completed` event reports.
+
+    Rules: only sessions this site created for a donation (metadata kind "donation"),
+    paid, for an existing showcase; one donation per event and per session.
+    """
+    session = event["data"]["object"]
+    metadata = session.get("metadata") or {}
+    if metadata.get("kind") != "donation":
+        return IGNORED
+    if session.get("payment_status") != "paid":
+        return "not paid"
+    showcase = ShowcasePage.objects.filter(pk=metadata.get("showcase")).first()
+    if showcase is None:
+        logger.warning("Donation for an unknown showcase in Stripe event %s", event.get("id"))
+        return "unknown showcase"
+    if Donation.objects.filter(checkout_session_id=session["id"]).exists():
+        return "duplicate"
+    donation = Donation(
+        showcase=showcase,
+        amount=(Decimal(session["amount_total"]) / 100).quantize(Decimal("0.01")),
+        currency=(session.get("currency") or SITE_CURRENCY).upper(),
+        checkout_session_id=session["id"],
+        event_id=event["id"],
+        payment_intent=session.get("payment_intent") or "",
+        livemode=bool(event.get("livemode")),
+    )
+    donation.full_clean()
+    try:
+        with transaction.atomic():
+            donation.save()
+    except IntegrityError:  # the same session or event, recorded by a concurrent delivery
+        return "duplicate"
+    from core.audit import record_event
+
+    record_event(
+        target=donation, verb="donation.received", actor=None, message=f"{donation.amount} {donation.currency}"
+    )
+    return "donation recorded"

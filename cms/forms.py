@@ -39,3 +39,13 @@ class DirectoryFilterForm(forms.Form):
 
 class SearchForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=200)
+
+
+class DonationForm(forms.Form):
+    amount = forms.DecimalField(
+        label=_("Amount (yuan)"),
+        min_value=1,
+        max_value=50000,
+        decimal_places=2,
+        help_text=_("Between ¥1 and ¥50,000. You pay securely on Stripe's page."),
+    )

@@ -3,24 +3,28 @@ Wagtail page view. Everything here is readable by anyone."""
 
 import json
 
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 from wagtail import views as wagtail_views
 from wagtail.contrib.sitemaps.views import sitemap as sitemap_view
 from wagtail.models import Locale
 
+from cms import donations, selectors
 from cms import search as site_search
-from cms import selectors
 from cms.caching import cache_public, serve_cached
 from cms.calls import announcement_of, call_sections, open_calls_feed
-from cms.forms import DirectoryFilterForm, SearchForm
+from cms.forms import DirectoryFilterForm, DonationForm, SearchForm
+from cms.models import ShowcasePage
 from cms.opendata import threesixty
 from cms.opendata.selectors import awarded_grant_rows
 from cms.sitemaps import SITEMAPS
+from grants.payments.stripe_gateway import PaymentGatewayError
 from incubator.models import Organisation
 
 DIRECTORY_PAGE_SIZE = 24
@@ -82,6 +86,47 @@ def search(request):
         "cms/search.html",
         {"form": form, "query": query, "pages": pages, "organisations": organisations},
     )
+
+
+def _donatable_showcase(pk: int) -> ShowcasePage:
+    """A live, consented showcase taking donations in this language, or 404."""
+    showcase = ShowcasePage.objects.live().public().filter(pk=pk, locale=Locale.get_active()).first()
+    if showcase is None or not donations.showcase_accepts_donations(showcase):
+        raise Http404
+    return showcase
+
+
+@require_http_methods(["GET", "POST"])
+def donate(request, pk):
+    showcase = _donatable_showcase(pk)
+    form = DonationForm(request.POST or None, initial={"amount": donations.SUGGESTED_AMOUNTS[1]})
+    if request.method == "POST" and form.is_valid():
+        thanks = request.build_absolute_uri(reverse("cms:donation_thanks", kwargs={"pk": showcase.pk}))
+        try:
+            url = donations.donation_checkout_start(
+                showcase=showcase,
+                amount=form.cleaned_data["amount"],
+                success_url=thanks,
+                cancel_url=request.build_absolute_uri(showcase.url),
+            )
+        except ValidationError as error:
+            form.add_error("amount", error)
+        except PaymentGatewayError:
+            form.add_error(None, _("The payment service did not answer. Nothing was charged; please try again."))
+        else:
+            return redirect(url)
+    return render(
+        request,
+        "cms/donate.html",
+        {"showcase": showcase, "form": form, "suggested": donations.SUGGESTED_AMOUNTS},
+    )
+
+
+@require_GET
+def donation_thanks(request, pk):
+    """Where Stripe sends the donor back. It records nothing: the webhook does."""
+    showcase = _donatable_showcase(pk)
+    return render(request, "cms/donation_thanks.html", {"showcase": showcase})
 
 
 @require_GET

@@ -127,11 +127,13 @@ class ShowcasePage(ListingImageMixin, Page):
             raise ValidationError({"award": _("This award was made to another organisation.")})
 
     def get_context(self, request, *args, **kwargs):
+        from cms.donations import showcase_accepts_donations
         from cms.selectors import showcase_kpis, showcase_money
 
         context = super().get_context(request, *args, **kwargs)
         context["money"] = showcase_money(showcase=self)
         context["kpis"] = showcase_kpis(showcase=self)
+        context["accepts_donations"] = showcase_accepts_donations(self)
         return context
 
 

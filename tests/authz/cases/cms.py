@@ -15,6 +15,10 @@ def cases(world):
         Case("cms:organisation", {"*": NOT_FOUND}, kwargs={"pk": draft.pk}, note="unverified: hidden"),
         Case("cms:organisation", {"*": NOT_ALLOWED}, kwargs={"pk": world.ngo_org.pk}, method="post"),
         Case("cms:search", public(), query="?q=legal"),
+        # Donations exist only in Stripe mode (tests/cms/test_donations.py covers it); here: manual mode.
+        Case("cms:donate", {"*": NOT_FOUND}, kwargs={"pk": 999999}, note="payments not in Stripe mode"),
+        Case("cms:donate", {"*": NOT_FOUND}, kwargs={"pk": 999999}, method="post", data={"amount": "50"}),
+        Case("cms:donation_thanks", {"*": NOT_FOUND}, kwargs={"pk": 999999}),
         Case("cms:open_data", public()),
         Case("cms:open_data_json", public()),
         Case("cms:open_data_csv", public()),
