@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class PaymentsConfig(AppConfig):
@@ -6,4 +7,10 @@ class PaymentsConfig(AppConfig):
 
     name = "grants.payments"
     label = "payments"
-    verbose_name = "Payments"
+    verbose_name = _("Payments")
+
+    def ready(self):
+        from accounts import dashboard
+        from grants.payments.dashboard import payment_links
+
+        dashboard.register(payment_links)

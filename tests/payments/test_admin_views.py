@@ -205,3 +205,13 @@ def test_finance_page_shows_committed_paid_and_available(finance):
     assert "¥100,000.00" in page  # committed
     assert "¥40,000.00" in page  # paid
     assert "¥400,000.00" in page  # available of ¥500,000
+
+
+def test_dashboard_links_the_ngo_to_its_payments_and_finance_to_the_queue(finance):
+    owner = UserFactory(ngo_member=True)
+    organisation = approved_subsidy().organisation
+    MembershipFactory(organisation=organisation, user=owner, role=Membership.Role.OWNER)
+    ngo_page = login(Client(), owner).get(reverse("accounts:dashboard")).content.decode()
+    assert reverse("payments:organisation_payments", kwargs={"pk": organisation.pk}) in ngo_page
+    finance_page = login(Client(), finance).get(reverse("accounts:dashboard")).content.decode()
+    assert reverse("payments_admin_queue") in finance_page
