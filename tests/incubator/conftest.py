@@ -53,3 +53,12 @@ def complete_draft(owner):
     organisation.services.add(ServiceItem.objects.first())
     certificate_for(organisation, owner)
     return organisation
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Messages are checked in English; a previous request may have left Chinese active."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield

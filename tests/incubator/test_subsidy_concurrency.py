@@ -15,15 +15,23 @@ from incubator.services.subsidies import subsidy_approve
 from tests.factories.accounts import UserFactory
 from tests.factories.incubator import IncubateeFactory, OrganisationFactory, SubsidyFactory
 
-# serialized_rollback: the flush between transactional tests would drop the roles and
-# policies that migrations create.
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture(autouse=True)
 def _postgres_only():
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL row locks (set DATABASE_URL=postgres://...)")
+
+
+@pytest.fixture(autouse=True)
+def _roles():
+    """Transactional tests flush the database between tests, roles from migrations included."""
+    from django.contrib.auth.models import Group
+
+    from accounts.roles import PROGRAMME_OFFICER
+
+    Group.objects.get_or_create(name=PROGRAMME_OFFICER)
 
 
 @pytest.fixture(autouse=True)
