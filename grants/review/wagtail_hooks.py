@@ -6,7 +6,19 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
 from accounts.roles import is_finance_officer, is_programme_officer
-from grants.review import admin_views as views
+from grants.admin_refusals import refuse_with_403
+from grants.review import admin_views
+
+
+class _Refusing:
+    """The admin views, each answering a refusal (another funder's call, a role that may
+    not act) with a plain 403; see grants/admin_refusals.py for why."""
+
+    def __getattr__(self, name):
+        return refuse_with_403(getattr(admin_views, name))
+
+
+views = _Refusing()
 
 
 @hooks.register("register_admin_urls")

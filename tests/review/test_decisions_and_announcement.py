@@ -202,7 +202,7 @@ def test_publishing_opens_the_objection_period(proposal, officer, call):
 
 
 def test_results_cannot_be_published_before_the_decision(call, officer):
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(ValidationError, match="Only decided results"):
         announcements.results_publish(call=call, by=officer)
 
 
@@ -315,3 +315,9 @@ def test_an_officer_can_finalise_when_the_rules_hold(officer, fake_awards_servic
     announcements.call_make_final(call=call, by=officer)
     call.refresh_from_db()
     assert call.status == Call.Status.FINAL and fake_awards_service == [(call.pk, officer)]
+
+
+def test_no_proposal_once_the_call_has_left_the_review(officer):
+    call, _lines = announced_call(officer=officer)
+    with pytest.raises(ValidationError, match="only while the call is in review"):
+        services.proposal_create(call=call, by=officer, basis="raw")

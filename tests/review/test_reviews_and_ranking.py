@@ -214,3 +214,10 @@ def test_aggregation_can_run_again_without_duplicates(call):
 
 def test_codes_are_the_default_rubric(call):
     assert [c.code for c in call.criteria] == CODES
+
+
+def test_reviews_cannot_be_reopened_once_the_call_is_decided(assignment, officer):
+    review = services.review_submit(assignment=assignment, by=assignment.reviewer, data=complete())
+    Call.objects.filter(pk=assignment.call_id).update(status=Call.Status.DECIDED)
+    with pytest.raises(ValidationError, match="only while the call is in review"):
+        services.review_reopen(review=review, by=officer, reason="Too late")

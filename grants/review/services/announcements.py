@@ -23,7 +23,6 @@ from core.transitions import check_transition, require
 from grants.models import Application, Call
 from grants.permissions import can_manage_call
 from grants.review.models import Announcement, AwardProposal, Objection
-from grants.review.permissions import can_publish_results
 from grants.review.services.common import lock_call, officers_of, site_path
 from grants.services.calls import CALL_TRANSITIONS, call_announce, call_finalise
 
@@ -57,7 +56,9 @@ def results_publish(*, call: Call, by, now=None) -> Announcement:
     """Decided → announced: the proposed awards go public and the objection period opens."""
     now = now or timezone.now()
     call = lock_call(call)
-    require(can_publish_results(by, call), _("Only programme officers of this call's funder can publish its results."))
+    require(can_manage_call(by, call), _("Only programme officers of this call's funder can publish its results."))
+    if call.status != Call.Status.DECIDED:
+        raise ValidationError(_("Only decided results can be published."))
     proposal = AwardProposal.objects.filter(call=call, decided_at__isnull=False).first()
     if proposal is None:
         raise ValidationError(_("Decide the awards before publishing the results."))

@@ -18,8 +18,8 @@ from django.utils.translation import gettext as _
 from core.audit import record_event
 from core.transitions import require
 from grants.models import Application, Call
+from grants.permissions import can_manage_call
 from grants.review.models import AwardProposal, ProposalLine, RankingBasis, ScoreSummary
-from grants.review.permissions import can_decide_awards
 from grants.review.services.common import lock_call
 from grants.review.services.ranking import aggregate_call
 from grants.review_engine import award_proposal as engine
@@ -27,6 +27,11 @@ from grants.services import applications as application_services
 from grants.services.calls import call_decide
 
 A = Application.Status
+
+
+def _require_in_review(call: Call) -> None:
+    if call.status != Call.Status.IN_REVIEW:
+        raise ValidationError(_("Awards are proposed and decided only while the call is in review."))
 
 
 def _clean_quotas(quotas: dict) -> dict:
@@ -51,7 +56,8 @@ def proposal_create(*, call: Call, by, basis: str, quotas: dict | None = None) -
     """Compute the budget-optimal proposal from fresh scores. Every application in review
     needs at least one submitted review. Replaces an earlier, undecided proposal."""
     call = lock_call(call)
-    require(can_decide_awards(by, call), _("Only programme officers of this call's funder can propose awards."))
+    require(can_manage_call(by, call), _("Only programme officers of this call's funder can propose awards."))
+    _require_in_review(call)
     if basis not in RankingBasis.values:
         raise ValidationError(_("Choose raw or normalised scores."))
     existing = AwardProposal.objects.filter(call=call).first()
@@ -157,9 +163,10 @@ def line_override(*, line: ProposalLine, by, funded: bool, amount: Decimal | Non
         .get(pk=line.pk)
     )
     call = line.proposal.call
-    require(can_decide_awards(by, call), _("Only programme officers of this call's funder can change the proposal."))
+    require(can_manage_call(by, call), _("Only programme officers of this call's funder can change the proposal."))
     if line.proposal.is_decided:
         raise ValidationError(_("The awards of this call have already been decided."))
+    _require_in_review(call)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Give the reason for the change; it is kept in the record.")})
@@ -210,10 +217,11 @@ def proposal_decide(*, proposal: AwardProposal, by) -> AwardProposal:
     """Accept the proposal as it stands (with any overrides): funded lines become
     recommended, the others not recommended, and the call is decided."""
     call = lock_call(proposal.call)
-    require(can_decide_awards(by, call), _("Only programme officers of this call's funder can decide the awards."))
+    require(can_manage_call(by, call), _("Only programme officers of this call's funder can decide the awards."))
     proposal = AwardProposal.objects.select_for_update().get(pk=proposal.pk)
     if proposal.is_decided:
         raise ValidationError(_("The awards of this call have already been decided."))
+    _require_in_review(call)
     problems = decision_problems(proposal)
     if problems:
         raise ValidationError(problems)

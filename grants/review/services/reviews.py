@@ -11,8 +11,10 @@ from django.utils.translation import gettext as _
 from core.audit import record_event
 from core.notify import notify
 from core.transitions import check_transition, require
+from grants.models import Call
+from grants.permissions import can_manage_call
 from grants.review.models import Assignment, Recommendation, Review
-from grants.review.permissions import can_edit_review, can_reopen_review
+from grants.review.permissions import can_edit_review
 from grants.review.services.common import site_path
 
 R = Review.Status
@@ -142,7 +144,10 @@ def review_reopen(*, review: Review, by, reason: str) -> Review:
         )
         .get(pk=review.pk)
     )
-    require(can_reopen_review(by, review), _("You cannot reopen this review."))
+    call = review.assignment.call
+    require(can_manage_call(by, call), _("You cannot reopen this review."))
+    if call.status != Call.Status.IN_REVIEW:
+        raise ValidationError(_("Reviews can be reopened only while the call is in review."))
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Give the reason; the reviewer will see it.")})

@@ -2,8 +2,9 @@
 announcements (/announcements/) and the officers' review pages in the Wagtail admin.
 
 A reviewer reaches only their own assignments: an unassigned or conflicted
-application, or another reviewer's review, is a 404. Officers of other funders get a
-404 for the call (the world's finance officer belongs to no funder).
+application, or another reviewer's review, is a 404. In the admin, the call's funder's
+programme officer acts, its finance officer only looks, and another funder's call is a
+plain 403 (grants/admin_refusals.py explains why not 404).
 """
 
 from django.core.files.base import ContentFile
@@ -25,17 +26,23 @@ def reviewer_only(**overrides) -> dict:
 
 
 def funder_officer(**overrides) -> dict:
-    """Wagtail admin pages of one call: the funder's programme officer only."""
+    """Actions in the Wagtail admin on one call: the funder's programme officer only
+    (its finance officer sees the pages but may not act; refusals are a plain 403)."""
     expect = {
         "anonymous": LOGIN,
         "ngo_member": FORBIDDEN,
         "other_ngo_member": FORBIDDEN,
         "reviewer": FORBIDDEN,
         "programme_officer": ALLOW,
-        "finance_officer": NOT_FOUND,
+        "finance_officer": FORBIDDEN,
     }
     expect.update(overrides)
     return expect
+
+
+def funder_staff(**overrides) -> dict:
+    """Pages in the Wagtail admin that the funder's programme and finance officers both see."""
+    return funder_officer(finance_officer=ALLOW, **overrides)
 
 
 def cases(world):
@@ -61,7 +68,7 @@ def cases(world):
 
     reviewer = world.users["reviewer"]
     officer = world.users["programme_officer"]
-    funder = FunderFactory(officers=[officer])
+    funder = FunderFactory(officers=[officer, world.users["finance_officer"]])
     call = ReviewCallFactory(funder=funder)
     panel = PanelFactory(call=call)
 
@@ -163,8 +170,8 @@ def cases(world):
             note="a call under review is not announced",
         ),
         # Officers (Wagtail admin).
-        Case("review_admin_index", funder_officer(finance_officer=ALLOW)),
-        Case("review_admin_call", funder_officer(), kwargs=c),
+        Case("review_admin_index", funder_staff()),
+        Case("review_admin_call", funder_staff(), kwargs=c),
         Case(
             "review_admin_settings",
             funder_officer(),
@@ -195,7 +202,7 @@ def cases(world):
         ),
         Case("review_admin_assign", funder_officer(), kwargs=c, method="post"),
         Case("review_admin_remind", funder_officer(), kwargs=c, method="post"),
-        Case("review_admin_assignments", funder_officer(), kwargs=c),
+        Case("review_admin_assignments", funder_staff(), kwargs=c),
         Case(
             "review_admin_assignment_add",
             funder_officer(),
@@ -210,8 +217,8 @@ def cases(world):
             method="post",
             data={"reviewer": spare.reviewer_id},
         ),
-        Case("review_admin_reviews", funder_officer(), kwargs=c),
-        Case("review_admin_review", funder_officer(), kwargs={**c, "review_pk": colleague_review.pk}),
+        Case("review_admin_reviews", funder_staff(), kwargs=c),
+        Case("review_admin_review", funder_staff(), kwargs={**c, "review_pk": colleague_review.pk}),
         Case(
             "review_admin_review_reopen",
             funder_officer(),
@@ -219,9 +226,9 @@ def cases(world):
             method="post",
             data={"reason": "Scores contradict the comments."},
         ),
-        Case("review_admin_ranking", funder_officer(), kwargs=c),
+        Case("review_admin_ranking", funder_staff(), kwargs=c),
         Case("review_admin_aggregate", funder_officer(), kwargs=c, method="post"),
-        Case("review_admin_proposal", funder_officer(), kwargs=c),
+        Case("review_admin_proposal", funder_staff(), kwargs=c),
         Case("review_admin_propose", funder_officer(), kwargs=c, method="post", data={"basis": "raw"}),
         Case(
             "review_admin_line_override",
@@ -239,7 +246,7 @@ def cases(world):
             method="post",
             note="refused (not decided) with a message",
         ),
-        Case("review_admin_objections", funder_officer(), kwargs=a),
+        Case("review_admin_objections", funder_staff(), kwargs=a),
         Case(
             "review_admin_objection_resolve",
             funder_officer(),
@@ -256,7 +263,7 @@ def cases(world):
         ),
         Case(
             "review_admin_call",
-            funder_officer(programme_officer=NOT_FOUND),
+            funder_officer(programme_officer=FORBIDDEN),
             kwargs={"pk": ReviewCallFactory(funder=FunderFactory(officers=[UserFactory(officer=True)])).pk},
             note="another funder's call",
         ),
