@@ -7,3 +7,9 @@ class AwardsConfig(AppConfig):
     name = "grants.awards"
     label = "awards"
     verbose_name = "Awards"
+
+    def ready(self):
+        from accounts.dashboard import register
+        from grants.awards.dashboard import award_links
+
+        register(award_links)
