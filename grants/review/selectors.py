@@ -99,6 +99,24 @@ def export_for_reviewer(user):
 # --- Applicants -----------------------------------------------------------------------------
 
 
+def applications_with_feedback(user):
+    """The user's organisations' reviewed applications in announced or final calls."""
+    from grants.permissions import member_organisation_ids
+    from grants.review.permissions import REVIEWED_STATES
+
+    if not user.is_authenticated:
+        return Application.objects.none()
+    return (
+        Application.objects.filter(
+            organisation_id__in=member_organisation_ids(user),
+            call__status__in=FEEDBACK_STATES,
+            status__in=REVIEWED_STATES,
+        )
+        .select_related("call")
+        .order_by("-call__closes_at", "-id")
+    )
+
+
 def application_for_feedback(user, pk) -> Application:
     application = get_object_or_404(
         Application.objects.select_related("call", "organisation").filter(call__status__in=FEEDBACK_STATES), pk=pk

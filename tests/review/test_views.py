@@ -590,3 +590,40 @@ def test_an_officer_of_another_funder_cannot_act_on_the_call(call):
         reverse("review_admin_review_reopen", kwargs={"pk": call.pk, "review_pk": review.pk}), {"reason": "x"}
     )
     assert Review.objects.get(pk=review.pk).status == Review.Status.SUBMITTED
+
+
+def test_the_dashboard_links_applicants_to_their_review_results(officer):
+    _call, lines = announced_call(officer=officer)
+    application = lines[0].application
+    client = login(Client(), MembershipFactory(organisation=application.organisation).user)
+    page = client.get(reverse("accounts:dashboard")).content.decode()
+    assert reverse("review:feedback", kwargs={"pk": application.pk}) in page
+
+
+def test_progress_counts_overdue_reviews_after_the_deadline(call, officer_client):
+    from grants.review.selectors import progress_totals
+
+    panel = PanelFactory(call=call, review_deadline=timezone.now() + timedelta(days=1))
+    application = InReviewApplicationFactory(call=call)
+    ReviewFactory(submitted=True, assignment=AssignmentFactory(application=application, declared=True))
+    AssignmentFactory(application=application)
+    call.refresh_from_db()
+    totals = progress_totals(call)
+    assert (totals["due"], totals["done"], totals["outstanding"], totals["overdue"]) == (2, 1, 1, 0)
+    panel.review_deadline = timezone.now() - timedelta(hours=1)
+    panel.save()
+    call.refresh_from_db()
+    assert progress_totals(call)["overdue"] == 1
+    page = officer_client.get(reverse("review_admin_call", kwargs={"pk": call.pk})).content.decode()
+    assert "overdue: 1" in page
+
+
+def test_the_beat_tasks_run_the_services(officer):
+    from grants.review import tasks
+
+    call, _lines = announced_call(officer=officer)
+    Announcement.objects.filter(call=call).update(objections_close_at=timezone.now() - timedelta(hours=1))
+    ObjectionFactory(call=call)
+    assert tasks.finalise_due_calls.delay().get() == []
+    assert tasks.remind_before_deadlines.delay().get() == 0
+    assert tasks.aggregate_call_scores.delay(call.pk).get() == 0
