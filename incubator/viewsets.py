@@ -6,6 +6,7 @@ from wagtail.admin.views import generic
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 
+from core.audit import record_event
 from incubator.models import (
     Area,
     Checkpoint,
@@ -41,11 +42,26 @@ class OrganisationIndexView(generic.IndexView):
         return super().get_base_queryset().select_related("district")
 
 
+class OrganisationEditView(generic.EditView):
+    """Officers correct an organisation's details (never its status); the change is audited."""
+
+    def save_instance(self):
+        instance = super().save_instance()
+        record_event(
+            target=instance,
+            verb="organisation.updated",
+            actor=self.request.user,
+            message=", ".join(self.form.changed_data),
+        )
+        return instance
+
+
 class OrganisationViewSet(ModelViewSet):
     model = Organisation
     icon = "group"
     menu_label = _("Organisations")
     index_view_class = OrganisationIndexView
+    edit_view_class = OrganisationEditView
     list_display = [
         "name_zh",
         "name_en",
@@ -58,6 +74,7 @@ class OrganisationViewSet(ModelViewSet):
     list_filter = ["status", "field_type", "legal_form", "district", "grade"]
     search_fields = ["name_zh", "name_en", "uscc"]
     inspect_view_enabled = True
+    inspect_view_fields_exclude = ["bank_account_number", "stripe_account_id"]
     copy_view_enabled = False
     # Status only changes through the verification actions.
     form_fields = [

@@ -147,3 +147,41 @@ class TestBackOfficeListsStayFlat:
                 factory()
 
         assert_flat_query_count(officer_client, url, add)
+
+
+def test_officer_edit_in_the_back_office_is_audited_and_cannot_change_status(officer_client):
+    from core.audit import events_for
+
+    organisation = OrganisationFactory(submitted=True)
+    url = f"/admin/incubator_organisations/edit/{organisation.pk}/"
+    page = officer_client.get(url)
+    assert page.status_code == 200
+    assert 'name="status"' not in page.content.decode()
+    response = officer_client.post(
+        url,
+        {
+            "name_zh": organisation.name_zh,
+            "name_en": organisation.name_en,
+            "legal_form": organisation.legal_form,
+            "uscc": organisation.uscc,
+            "field_type": organisation.field_type,
+            "grade": "3A",
+            "staff_full_time": "0",
+            "staff_volunteers": "0",
+            "staff_lawyers": "0",
+            "status": "verified",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    organisation.refresh_from_db()
+    assert organisation.grade == "3A"
+    assert organisation.status == Organisation.Status.SUBMITTED
+    event = events_for(organisation).last()
+    assert event.verb == "organisation.updated"
+    assert "grade" in event.message
+
+
+def test_inspect_view_does_not_show_the_full_bank_account(officer_client):
+    organisation = OrganisationFactory(bank_account_number="6222000011119999")
+    content = officer_client.get(f"/admin/incubator_organisations/inspect/{organisation.pk}/").content.decode()
+    assert "6222000011119999" not in content
