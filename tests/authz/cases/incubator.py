@@ -69,6 +69,7 @@ def cases(world):
     for viewset in ("organisations", "cohorts", "incubatees", "service_log", "checkpoints", "subsidies"):
         admin_cases.append(Case(f"incubator_{viewset}:index", VIEWSET, note="list shown to officers only"))
         admin_cases.append(Case(f"incubator_{viewset}:index_results", VIEWSET))
+    admin_cases.append(Case("incubator_organisations:edit", VIEWSET, kwargs={"pk": org.pk}))
     admin_cases.append(Case("incubator_service_log:add", VIEWSET))
     admin_cases.append(Case("incubator_checkpoints:add", VIEWSET))
     return [
