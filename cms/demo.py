@@ -527,6 +527,7 @@ def load(ctx):
                 consent_given=True,
                 consent_note="Consent given in writing by the organisation's director.",
                 featured=True,
+                donations_enabled=index == 0,  # shown only when Stripe is configured
                 story=[
                     {"type": "paragraph", "value": _rich(summary_en)},
                     {

@@ -9,6 +9,7 @@ from django.core.files.storage import default_storage
 
 from tests.browser.helpers import screenshot
 from tests.cms.site import build_site
+from tests.factories.grants import CallFactory
 from tests.factories.incubator import AreaFactory, OrganisationFactory
 
 AXE = (Path(__file__).parent / "vendor" / "axe.min.js").read_text(encoding="utf-8")
@@ -56,12 +57,15 @@ def public_site(transactional_db):
         mission="Free mediation and legal advice for residents.",
     )
     OrganisationFactory.create_batch(3, verified=True, district=district)
+    CallFactory(title="Community mediation grants 2027")
+    CallFactory(closed=True, title="Legal aid for migrant workers 2026")
     tree = build_site(organisation=organisation)
     return tree, organisation
 
 
 def data_pages(organisation):
     return [
+        ("calls", "/{lang}/calls/"),
         ("directory", "/{lang}/directory/"),
         ("directory-filtered", "/{lang}/directory/?field_type=professional"),
         ("organisation", f"/{{lang}}/directory/{organisation.pk}/"),

@@ -1,12 +1,35 @@
 """The public site: every page is open to everyone; unverified organisations do not exist."""
 
-from tests.authz.matrix import NOT_ALLOWED, NOT_FOUND, Case, public
+from tests.authz.matrix import ALLOW, FORBIDDEN, LOGIN, NOT_ALLOWED, NOT_FOUND, Case, public
+from tests.factories.awards import AwardFactory
 from tests.factories.incubator import OrganisationFactory
+
+# The showcase back office (Wagtail admin): editors and programme officers. Signed-in
+# users without admin access are refused (403); the finance officer, who has it,
+# is refused and Wagtail sends them back to the admin home (a redirect: ALLOW here,
+# tests/cms/test_showcase_services.py checks nothing was created).
+SHOWCASE_ADMIN = {
+    "anonymous": LOGIN,
+    "ngo_member": FORBIDDEN,
+    "other_ngo_member": FORBIDDEN,
+    "reviewer": FORBIDDEN,
+    "programme_officer": ALLOW,
+    "finance_officer": ALLOW,
+}
 
 
 def cases(world):
     draft = OrganisationFactory(name_en="Unverified NGO")
+    award = AwardFactory()
     return [
+        Case("cms_showcase_candidates", SHOWCASE_ADMIN),
+        Case("cms_showcase_create", SHOWCASE_ADMIN, kwargs={"award_pk": award.pk}, method="post"),
+        Case(
+            "cms_showcase_import_photos",
+            {**SHOWCASE_ADMIN, "programme_officer": NOT_FOUND},
+            kwargs={"page_pk": 999999},
+            method="post",
+        ),
         Case("sitemap", public()),
         Case("cms:calls", public()),
         Case("cms:directory", public()),

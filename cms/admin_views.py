@@ -1,0 +1,66 @@
+"""Back-office pages (Wagtail admin) for turning awards into project showcases."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from cms import services
+from cms.models import ShowcasePage
+from cms.permissions import can_manage_showcases
+from grants.awards.models import Award
+
+
+def _check(user):
+    if not can_manage_showcases(user):
+        raise PermissionDenied(_("Only editors and programme officers manage project showcases."))
+
+
+def awards_without_showcase():
+    return (
+        Award.objects.exclude(pk__in=ShowcasePage.objects.filter(award__isnull=False).values("award"))
+        .select_related("application__organisation", "application__call")
+        .order_by("-created_at", "-pk")
+    )
+
+
+@require_GET
+def showcase_candidates(request):
+    _check(request.user)
+    showcases = ShowcasePage.objects.filter(award__isnull=False, locale__language_code="en").select_related(
+        "award", "organisation"
+    )
+    return TemplateResponse(
+        request,
+        "cms/admin/showcase_candidates.html",
+        {"awards": awards_without_showcase()[:200], "showcases": showcases.order_by("-pk")[:200]},
+    )
+
+
+@require_POST
+def showcase_create(request, award_pk):
+    _check(request.user)
+    award = get_object_or_404(Award, pk=award_pk)
+    try:
+        showcase = services.showcase_create_for_award(award=award, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("cms_showcase_candidates")
+    messages.success(request, _("Draft showcase created. It can be published once the organisation consents."))
+    return redirect(reverse("wagtailadmin_pages:edit", args=[showcase.pk]))
+
+
+@require_POST
+def showcase_import_photos(request, page_pk):
+    _check(request.user)
+    showcase = get_object_or_404(ShowcasePage, pk=page_pk)
+    try:
+        added = services.showcase_import_report_photos(showcase=showcase, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("%(count)s photos added to a draft of the showcase.") % {"count": added})
+    return redirect(reverse("wagtailadmin_pages:edit", args=[showcase.pk]))
