@@ -107,3 +107,17 @@ def cache_public(view):
         return serve_cached(request, lambda: view(request, *args, **kwargs))
 
     return wrapped
+
+
+def memoize(name: str, *parts, compute, request=None):
+    """`compute()`, cached until the next purge: for the pieces of public pages (lists
+    of featured pages, language links) that readers without the page cache (signed in,
+    or carrying a session) would otherwise recompute on every request."""
+    if request is not None and getattr(request, "is_preview", False):
+        return compute()  # an editor previewing a draft must see the draft
+    key = f"cms:memo:{generation()}:{name}:" + ":".join(str(part) for part in parts)
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, _timeout() or DEFAULT_TIMEOUT)
+    return value

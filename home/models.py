@@ -67,14 +67,25 @@ class HomePage(Page):
             raise ValidationError({"hero_image_alt": _("Alt text is required when an image is chosen.")})
 
     def get_context(self, request, *args, **kwargs):
+        from cms.caching import memoize
         from cms.impact import impact_figures
         from cms.selectors import featured_articles, featured_showcases, upcoming_events
 
         context = super().get_context(request, *args, **kwargs)
         context["impact"] = impact_figures() if self.show_impact else None
-        context["featured_showcases"] = featured_showcases(locale=self.locale)
-        context["featured_articles"] = featured_articles(locale=self.locale)
-        context["upcoming_events"] = upcoming_events(locale=self.locale)
+        # The lists change only when pages are published, which purges the memo.
+        context.update(
+            memoize(
+                "home-sections",
+                self.locale_id,
+                request=request,
+                compute=lambda: {
+                    "featured_showcases": featured_showcases(locale=self.locale),
+                    "featured_articles": featured_articles(locale=self.locale),
+                    "upcoming_events": upcoming_events(locale=self.locale),
+                },
+            )
+        )
         return context
 
 

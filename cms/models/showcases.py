@@ -127,12 +127,24 @@ class ShowcasePage(ListingImageMixin, Page):
             raise ValidationError({"award": _("This award was made to another organisation.")})
 
     def get_context(self, request, *args, **kwargs):
+        from cms.caching import memoize
         from cms.donations import showcase_accepts_donations
         from cms.selectors import showcase_kpis, showcase_money
 
         context = super().get_context(request, *args, **kwargs)
-        context["money"] = showcase_money(showcase=self)
-        context["kpis"] = showcase_kpis(showcase=self)
+        context.update(
+            memoize(
+                "showcase-figures",
+                self.pk,
+                request=request,
+                compute=lambda: {
+                    "money": showcase_money(showcase=self),
+                    "kpis": showcase_kpis(showcase=self),
+                    "photos": list(self.photos.select_related("image")),
+                    "organisation": self.organisation,
+                },
+            )
+        )
         context["accepts_donations"] = showcase_accepts_donations(self)
         return context
 

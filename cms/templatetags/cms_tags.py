@@ -6,6 +6,8 @@ from django.utils import translation
 from django.utils.translation import get_language_info
 from wagtail.models import Locale, Page
 
+from cms.caching import memoize
+
 register = template.Library()
 
 
@@ -54,6 +56,18 @@ def language_links(context):
     request = context.get("request")
     page = context.get("page")
     current = translation.get_language()
+    if isinstance(page, Page) and page.pk:
+        return memoize(
+            "language-links",
+            page.pk,
+            current,
+            request.get_host() if request else "",
+            compute=lambda: _links(page, request, current),
+        )
+    return _links(page, request, current)
+
+
+def _links(page, request, current):
     page_urls = _page_translation_urls(page, request) if isinstance(page, Page) and page.pk else None
     links = []
     for code, _name in settings.LANGUAGES:
@@ -89,3 +103,14 @@ def percent_of(value, total):
         return int(min(100, float(value) * 100 / float(total)))
     except (TypeError, ValueError, ZeroDivisionError):
         return 0
+
+
+@register.simple_tag(takes_context=True)
+def breadcrumb_links(context, page):
+    """[(title, url)] of `page`'s ancestors below the root, cached until the next purge."""
+    request = context.get("request")
+
+    def compute():
+        return [(ancestor.title, ancestor.get_url(request)) for ancestor in page.get_ancestors().filter(depth__gt=1)]
+
+    return memoize("breadcrumbs", page.pk, translation.get_language(), compute=compute)
