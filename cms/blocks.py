@@ -3,6 +3,7 @@ template in `cms/templates/cms/blocks/`, so pages only say `{% include_block pag
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from wagtail import blocks
 from wagtail.blocks.struct_block import StructBlockValidationError
 from wagtail.images.blocks import ImageChooserBlock
@@ -20,7 +21,7 @@ class HeadingBlock(blocks.StructBlock):
 
     class Meta:
         icon = "title"
-        label = _("Heading")
+        label = pgettext_lazy("streamfield block", "Heading")
         template = "cms/blocks/heading.html"
 
 

@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.fields import StreamField
 from wagtail.models import Page
@@ -63,7 +64,9 @@ class ArticlePage(ListingImageMixin, Page):
     """A news article, results notice or story."""
 
     date = models.DateField(_("date"), default=timezone.localdate)
-    summary = models.TextField(_("summary"), max_length=400, help_text=_("Shown on cards and in search results."))
+    summary = models.TextField(
+        pgettext_lazy("page field", "summary"), max_length=400, help_text=_("Shown on cards and in search results.")
+    )
     body = StreamField(BodyBlock(), verbose_name=_("body"), blank=True)
     featured = models.BooleanField(_("feature on the home page"), default=False)
 
@@ -135,7 +138,7 @@ class EventPage(ListingImageMixin, Page):
     address = models.CharField(_("address"), max_length=300, blank=True)
     registration_url = models.URLField(_("registration link"), blank=True)
     registration_deadline = models.DateTimeField(_("registration closes"), null=True, blank=True)
-    summary = models.TextField(_("summary"), max_length=400)
+    summary = models.TextField(pgettext_lazy("page field", "summary"), max_length=400)
     body = StreamField(BodyBlock(), verbose_name=_("body"), blank=True)
 
     content_panels = [

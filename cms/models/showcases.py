@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import StreamField
@@ -71,7 +72,9 @@ class ShowcasePage(ListingImageMixin, Page):
         related_name="showcases",
         help_text=_("The grant this project was funded by: its amounts and reported results are shown."),
     )
-    summary = models.TextField(_("summary"), max_length=400, help_text=_("Shown on cards and in search results."))
+    summary = models.TextField(
+        pgettext_lazy("page field", "summary"), max_length=400, help_text=_("Shown on cards and in search results.")
+    )
     story = StreamField(BodyBlock(), verbose_name=_("story"), blank=True)
     consent_given = models.BooleanField(
         _("the organisation consents to publication"),

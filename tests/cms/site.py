@@ -55,7 +55,31 @@ def _translate(page, locale, **fields):
     return translated
 
 
+def ensure_base_pages() -> None:
+    """Put back what migrations create (locales, root, home page, site) when a
+    transactional test before this one flushed the database."""
+    if HomePage.objects.filter(depth=2, locale__language_code="en").exists():
+        return
+    from django.core.cache import cache
+
+    cache.clear()  # the site root paths Wagtail cached belong to the flushed pages
+    import importlib
+
+    from django.apps import apps
+    from wagtail.models import Collection
+
+    if not Collection.objects.exists():
+        Collection.add_root(name="Root")
+    english, _ = Locale.objects.get_or_create(language_code="en")
+    Locale.objects.get_or_create(language_code="zh-hans")
+    if not Page.objects.filter(depth=1).exists():
+        Page.add_root(instance=Page(title="Root", slug="root", locale=english, live=True))
+    migration = importlib.import_module("home.migrations.0002_create_homepage")
+    migration.create_homepage(apps, None)
+
+
 def build_site(*, organisation=None) -> SiteTree:
+    ensure_base_pages()
     en = Locale.objects.get(language_code="en")
     zh = Locale.objects.get(language_code="zh-hans")
     home = HomePage.objects.get(locale=en, depth=2)
