@@ -26,17 +26,17 @@ class RuleFailure:
 
 
 def has_overdue_reports(organisation) -> bool:
-    """Whether the organisation has a milestone report past its due date.
+    """Whether the organisation has a milestone report past its due date (see grants.awards)."""
+    from grants.awards.selectors import organisation_has_overdue_reports
 
-    Milestone reports do not exist yet, so nothing is overdue.
-    """
-    return False
+    return organisation_has_overdue_reports(organisation)
 
 
 def active_grant_count(organisation) -> int:
-    from grants.models import Application
+    """Grants not yet completed (awarded and still running)."""
+    from grants.awards.selectors import organisation_active_grant_count
 
-    return Application.objects.filter(organisation=organisation, status=Application.Status.AWARDED).count()
+    return organisation_active_grant_count(organisation)
 
 
 def months_between(start: date, end: date) -> int:

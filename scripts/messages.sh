@@ -9,9 +9,11 @@ APPS=(incubator grants grants/review grants/awards grants/payments cms home)
 for app in "${APPS[@]}"; do
   [ -d "$app" ] || continue
   mkdir -p "$app/locale"
-  # grants/ must not swallow its sub-apps' strings.
-  (cd "$app" && "$PY" "$ROOT/manage.py" makemessages -l zh_Hans --ignore=review --ignore=awards \
-    --ignore=payments --ignore=review_engine >/dev/null)
+  ignore=()
+  # grants/ must not swallow its sub-apps' strings (only there: inside grants/review the
+  # same pattern would skip its own templates/review/ folder).
+  [ "$app" = grants ] && ignore=(--ignore=review/* --ignore=awards/* --ignore=payments/* --ignore=review_engine/*)
+  (cd "$app" && "$PY" "$ROOT/manage.py" makemessages -l zh_Hans "${ignore[@]}" >/dev/null)
 done
 "$PY" manage.py makemessages -l zh_Hans --ignore=.venv --ignore=tests --ignore=bench --ignore=staticfiles \
   --ignore=artifacts --ignore=incubator --ignore=grants --ignore=cms --ignore=home >/dev/null

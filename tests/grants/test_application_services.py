@@ -92,8 +92,22 @@ def test_missing_registration_date_fails_the_months_rule_with_its_own_message(ca
     ]
 
 
-def test_overdue_reports_rule_answers_no_until_reports_exist():
-    assert eligibility.has_overdue_reports(object()) is False
+@pytest.mark.django_db
+def test_an_organisation_with_an_overdue_report_fails_the_no_overdue_reports_rule():
+    import datetime
+
+    from django.utils import timezone
+
+    from tests.factories.awards import AwardFactory, milestone
+
+    award = AwardFactory(active=True)
+    organisation = award.application.organisation
+    assert eligibility.has_overdue_reports(organisation) is False
+    assert eligibility.active_grant_count(organisation) == 1
+    due = milestone(award)
+    due.due_date = timezone.localdate() - datetime.timedelta(days=1)
+    due.save(update_fields=["due_date"])
+    assert eligibility.has_overdue_reports(organisation) is True
 
 
 def test_months_between_counts_whole_months():
