@@ -26,7 +26,8 @@ def _organisations(ctx):
             organisation.bank_account_name = organisation.name_zh
             organisation.bank_account_number = account.replace(" ", "")
             organisation.save(update_fields=["bank_name", "bank_account_name", "bank_account_number"])
-    return organisations
+    # A bank batch leaves out payees without an account, so only those with one can be paid.
+    return [organisation for organisation in organisations if organisation.bank_account_number]
 
 
 def _subsidy(organisation, state, months, officer):
