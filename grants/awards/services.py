@@ -1,5 +1,4 @@
 """Awards, agreements, amendments, milestone reports and the two-way evaluation.
-
 Award: `offered → active → completed`. The NGO's owner or admin accepts the agreement
 (offered → active); the funder's evaluation, after the final report is accepted,
 completes it (active → completed).
@@ -9,6 +8,7 @@ A returned report keeps everything the NGO wrote and can be changed and resubmit
 """
 
 from dataclasses import dataclass
+from functools import partial
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -296,8 +296,16 @@ def create_awards_for_call(
             context=_context(award, amount=str(amount), currency=award.currency),
             key=f"award-offered:{award.pk}",
         )
+        # Every funded project gets a draft showcase (published only with the NGO's consent).
+        transaction.on_commit(partial(_queue_showcase, award.pk))
         created.append(award)
     return created
+
+
+def _queue_showcase(award_id: int) -> None:
+    from cms.tasks import create_showcase_for_award
+
+    create_showcase_for_award.delay(award_id)
 
 
 @transaction.atomic

@@ -85,3 +85,17 @@ def test_finance_officer_cannot_create_showcases(client, site_tree):
     login(client, UserFactory(finance=True))
     client.post(f"/admin/showcases/from-awards/{award.pk}/")
     assert not ShowcasePage.objects.filter(award=award).exists()
+
+
+def test_making_the_awards_of_a_final_call_generates_their_draft_showcases(site_tree, django_capture_on_commit_callbacks):
+    from grants.awards.services import create_awards_for_call
+    from tests.factories.awards import AwardedApplicationFactory, FinalCallFactory
+
+    officer = UserFactory(officer=True)
+    call = FinalCallFactory(funder__officers=[officer])
+    AwardedApplicationFactory(call=call)
+    with django_capture_on_commit_callbacks(execute=True):
+        (award,) = create_awards_for_call(call=call, by=officer)
+    showcase = ShowcasePage.objects.get(award=award, locale__language_code="en")
+    assert not showcase.live
+    assert ShowcasePage.objects.filter(translation_key=showcase.translation_key).count() == 2

@@ -1,0 +1,19 @@
+from celery import shared_task
+from django.core.exceptions import ValidationError
+
+
+@shared_task(bind=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def create_showcase_for_award(self, award_id: int) -> int | None:
+    """A draft showcase for a newly made award (idempotent: one showcase per award).
+
+    Returns the showcase's page id, or None when the site has no showcases page yet
+    (editors can still create it later from the admin's "Showcases from awards").
+    """
+    from cms.services import showcase_create_for_award
+    from grants.awards.models import Award
+
+    award = Award.objects.select_related("application__organisation", "application__call").get(pk=award_id)
+    try:
+        return showcase_create_for_award(award=award).pk
+    except ValidationError:
+        return None
