@@ -42,3 +42,21 @@ def _fresh_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup):
+    """Share the serialized migration data with every connection object.
+
+    Once Playwright's sync API runs an event loop in this thread, Django hands the test
+    a connection object of its own (connections are context-local), which lacks the
+    serialized contents kept on the first one; serialized_rollback would then restore
+    nothing. A class attribute reaches every connection of that backend.
+    """
+    from django.db import connections
+
+    for alias in connections:
+        connection = connections[alias]
+        contents = getattr(connection, "_test_serialized_contents", None)
+        if contents is not None:
+            type(connection)._test_serialized_contents = contents

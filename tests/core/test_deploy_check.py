@@ -15,11 +15,16 @@ PRODUCTION_ENV = {
 }
 
 
+def clean_environ() -> dict:
+    # The browser tests' DJANGO_ALLOW_ASYNC_UNSAFE must not leak into a deployment check.
+    return {key: value for key, value in os.environ.items() if key != "DJANGO_ALLOW_ASYNC_UNSAFE"}
+
+
 def run_manage(*args, env):
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
-        env={**os.environ, **env},
+        env={**clean_environ(), **env},
         capture_output=True,
         text=True,
         timeout=120,
