@@ -60,3 +60,13 @@ def django_db_setup(django_db_setup):
         contents = getattr(connection, "_test_serialized_contents", None)
         if contents is not None:
             type(connection)._test_serialized_contents = contents
+
+
+@pytest.fixture(autouse=True)
+def _english_by_default():
+    """A request in Chinese leaves its language active in this thread; start each test in English."""
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.deactivate()
