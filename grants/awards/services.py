@@ -8,9 +8,9 @@ A returned report keeps everything the NGO wrote and can be changed and resubmit
 """
 
 from dataclasses import dataclass
-from functools import partial
 from datetime import date, timedelta
 from decimal import Decimal
+from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction

@@ -87,7 +87,9 @@ def test_finance_officer_cannot_create_showcases(client, site_tree):
     assert not ShowcasePage.objects.filter(award=award).exists()
 
 
-def test_making_the_awards_of_a_final_call_generates_their_draft_showcases(site_tree, django_capture_on_commit_callbacks):
+def test_making_the_awards_of_a_final_call_generates_their_draft_showcases(
+    site_tree, django_capture_on_commit_callbacks
+):
     from grants.awards.services import create_awards_for_call
     from tests.factories.awards import AwardedApplicationFactory, FinalCallFactory
 
