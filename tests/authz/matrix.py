@@ -64,6 +64,14 @@ def staff_only(**overrides) -> dict:
     return expect
 
 
+def members_only(**overrides) -> dict:
+    """The organisation's own member gets in; every other signed-in user gets 404."""
+    expect = dict.fromkeys(ROLES, NOT_FOUND)
+    expect.update(anonymous=LOGIN, ngo_member=ALLOW)
+    expect.update(overrides)
+    return expect
+
+
 def signed_in(**overrides) -> dict:
     expect = dict.fromkeys(ROLES, ALLOW)
     expect["anonymous"] = LOGIN

@@ -8,23 +8,10 @@ only their own funders' calls and applications: another funder's are a 404.
 
 from django.core.files.base import ContentFile
 
-from tests.authz.matrix import ALLOW, FORBIDDEN, LOGIN, NOT_FOUND, Case, public, signed_in
+from tests.authz.matrix import ALLOW, FORBIDDEN, LOGIN, NOT_FOUND, Case, members_only, public, signed_in
 from tests.factories.grants import ApplicationFactory, CallFactory, FunderFactory
 
 ADMIN_DENIED = FORBIDDEN  # signed in, without access to the Wagtail admin
-
-
-def applicants_only(**overrides) -> dict:
-    expect = {
-        "anonymous": LOGIN,
-        "ngo_member": ALLOW,
-        "other_ngo_member": NOT_FOUND,
-        "reviewer": NOT_FOUND,
-        "programme_officer": NOT_FOUND,
-        "finance_officer": NOT_FOUND,
-    }
-    expect.update(overrides)
-    return expect
 
 
 def funder_staff(**overrides) -> dict:
@@ -94,40 +81,40 @@ def cases(world):
             kwargs={"key": call.slug},
             note="only members of an organisation may apply; the page shows each organisation's eligibility",
         ),
-        Case("grants:application_detail", applicants_only(), kwargs=app(draft), note="a draft"),
-        Case("grants:application_detail", applicants_only(), kwargs=app(submitted), note="submitted"),
-        Case("grants:application_edit", applicants_only(), kwargs=app(draft)),
+        Case("grants:application_detail", members_only(), kwargs=app(draft), note="a draft"),
+        Case("grants:application_detail", members_only(), kwargs=app(submitted), note="submitted"),
+        Case("grants:application_edit", members_only(), kwargs=app(draft)),
         Case(
             "grants:application_autosave",
-            applicants_only(),
+            members_only(),
             kwargs=app(draft),
             method="post",
             data={"version": str(draft.version), **EMPTY_FORMSETS},
         ),
-        Case("grants:application_submit", applicants_only(), kwargs=app(draft)),
-        Case("grants:application_withdraw", applicants_only(), kwargs=app(draft)),
+        Case("grants:application_submit", members_only(), kwargs=app(draft)),
+        Case("grants:application_withdraw", members_only(), kwargs=app(draft)),
         Case(
             "grants:application_comment",
-            applicants_only(),
+            members_only(),
             kwargs=app(submitted),
             method="post",
             data={"body": "When will screening finish?"},
         ),
         Case(
             "grants:attachment_download",
-            applicants_only(),
+            members_only(),
             kwargs={"pk": draft.pk, "attachment_pk": draft_file.pk},
             note="a draft's file: only the applicant",
         ),
         Case(
             "grants:attachment_download",
-            applicants_only(programme_officer=ALLOW, finance_officer=ALLOW),
+            members_only(programme_officer=ALLOW, finance_officer=ALLOW),
             kwargs={"pk": submitted.pk, "attachment_pk": submitted_file.pk},
             note="a submitted application's file: the applicant and the funder's officers",
         ),
         Case(
             "grants:attachment_download",
-            applicants_only(ngo_member=NOT_FOUND, other_ngo_member=ALLOW),
+            members_only(ngo_member=NOT_FOUND, other_ngo_member=ALLOW),
             kwargs={"pk": foreign.pk, "attachment_pk": foreign_file.pk},
             note="another funder's application: its officers are not ours",
         ),

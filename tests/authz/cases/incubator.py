@@ -4,27 +4,13 @@ An organisation's pages answer 404 to everyone who is not its member (officers u
 the back office), so outsiders cannot even learn which ids exist.
 """
 
-from tests.authz.matrix import ALLOW, FORBIDDEN, LOGIN, NOT_FOUND, Case, public, signed_in
+from tests.authz.matrix import ALLOW, FORBIDDEN, LOGIN, Case, members_only, public, signed_in
 from tests.factories.incubator import (
     DocumentFactory,
     IncubateeFactory,
     InvitationFactory,
     SubsidyFactory,
 )
-
-
-def members_only(**overrides) -> dict:
-    """The organisation's own member gets in; every other signed-in user gets 404."""
-    expect = {
-        "anonymous": LOGIN,
-        "ngo_member": ALLOW,
-        "other_ngo_member": NOT_FOUND,
-        "reviewer": NOT_FOUND,
-        "programme_officer": NOT_FOUND,
-        "finance_officer": NOT_FOUND,
-    }
-    expect.update(overrides)
-    return expect
 
 
 def back_office(**overrides) -> dict:

@@ -3,20 +3,7 @@ everyone else), the Stripe webhook (public, signature-checked), and the finance 
 office in the Wagtail admin (programme and finance officers; the four-eyes rule means a
 finance officer cannot approve their own request)."""
 
-from tests.authz.matrix import ALLOW, FORBIDDEN, LOGIN, NOT_ALLOWED, NOT_FOUND, ROLES, Case
-
-
-def members_only(**overrides) -> dict:
-    expect = {
-        "anonymous": LOGIN,
-        "ngo_member": ALLOW,
-        "other_ngo_member": NOT_FOUND,
-        "reviewer": NOT_FOUND,
-        "programme_officer": NOT_FOUND,
-        "finance_officer": NOT_FOUND,
-    }
-    expect.update(overrides)
-    return expect
+from tests.authz.matrix import ALLOW, FORBIDDEN, LOGIN, NOT_ALLOWED, NOT_FOUND, ROLES, Case, members_only
 
 
 def ledger_staff(**overrides) -> dict:
