@@ -166,6 +166,10 @@ ACCOUNT_RATE_LIMITS = {
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Legal Aid Hub"
+# Accept the code of the neighbouring 30-second step too (RFC 6238 section 5.2): a
+# phone clock a few seconds off, or a code typed as the step turns, is not a failed
+# login. allauth still refuses a code that was already used.
+MFA_TOTP_TOLERANCE = 1
 MFA_ADAPTER = "allauth.mfa.adapter.DefaultMFAAdapter"
 
 # Paths (after the language prefix) that only a user with MFA may reach when their

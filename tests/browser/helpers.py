@@ -1,6 +1,7 @@
 """Shared steps for browser tests."""
 
 import re
+import time
 from pathlib import Path
 
 from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value, yield_hotp_counters_from_time
@@ -18,9 +19,21 @@ def screenshot(page, name: str) -> Path:
     return path
 
 
+TOTP_PERIOD = 30
+
+
 def current_totp_code(secret: str = TEST_TOTP_SECRET) -> str:
     counter = next(iter(yield_hotp_counters_from_time()))
     return format_hotp_value(hotp_value(secret, counter))
+
+
+def fresh_totp_code(secret: str = TEST_TOTP_SECRET, *, margin: float = 5.0) -> str:
+    """A code with at least `margin` seconds of its 30-second step left, so a slow
+    machine cannot submit it after the step has turned."""
+    left = TOTP_PERIOD - (time.time() % TOTP_PERIOD)
+    if left < margin:
+        time.sleep(left + 0.2)
+    return current_totp_code(secret)
 
 
 def browser_login(page, live_server, user, *, password: str = TEST_PASSWORD, language: str = "en"):
@@ -28,10 +41,12 @@ def browser_login(page, live_server, user, *, password: str = TEST_PASSWORD, lan
     page.goto(f"{live_server.url}/{language}/accounts/login/")
     page.fill("input[name=login]", user.email)
     page.fill("input[name=password]", password)
-    page.click("main form button[type=submit], main form input[type=submit]")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.click("main form button[type=submit], main form input[type=submit]")
     if "/accounts/2fa/authenticate" in page.url:
-        page.fill("input[name=code]", current_totp_code())
-        page.click("main form button[type=submit]")
-        page.wait_for_load_state()
+        page.fill("input[name=code]", fresh_totp_code())
+        with page.expect_navigation():
+            page.click("main form button[type=submit]")
+        assert "/accounts/2fa/authenticate" not in page.url, "the TOTP challenge refused the code"
+    assert "/accounts/login" not in page.url, f"login failed for {user.email}"
     return page
