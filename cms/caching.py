@@ -27,8 +27,15 @@ KEY_PREFIX = "cms:public-page"
 DEFAULT_TIMEOUT = 10 * 60
 
 
-def _timeout() -> int:
+def timeout() -> int:
+    """Seconds a public page or fragment stays cached (0 turns caching off)."""
     return getattr(settings, "PUBLIC_PAGE_CACHE_SECONDS", DEFAULT_TIMEOUT)
+
+
+def fragment_key(parts) -> str:
+    """The cache key of a shared piece of a public page (see `{% public_fragment %}`)."""
+    digest = hashlib.sha256("\x1f".join(str(part) for part in parts).encode()).hexdigest()[:40]
+    return f"cms:fragment:{generation()}:{digest}"
 
 
 def generation() -> int:
@@ -92,9 +99,9 @@ def serve_cached(request, render):
     response = render()
     if hasattr(response, "render") and callable(response.render) and not response.is_rendered:
         response.render()
-    if _timeout() > 0 and _is_cacheable_response(request, response):
+    if timeout() > 0 and _is_cacheable_response(request, response):
         headers = [(name, value) for name, value in response.items() if name.lower() not in {"vary", "set-cookie"}]
-        cache.set(key, (response.content, headers), _timeout())
+        cache.set(key, (response.content, headers), timeout())
         response["X-Public-Cache"] = "miss"
     return response
 
@@ -115,9 +122,11 @@ def memoize(name: str, *parts, compute, request=None):
     or carrying a session) would otherwise recompute on every request."""
     if request is not None and getattr(request, "is_preview", False):
         return compute()  # an editor previewing a draft must see the draft
-    key = f"cms:memo:{generation()}:{name}:" + ":".join(str(part) for part in parts)
+    # Parts may come from the request (host, path): hashed, any cache backend takes them.
+    digest = hashlib.sha256("\x1f".join(str(part) for part in parts).encode()).hexdigest()[:40]
+    key = f"cms:memo:{generation()}:{name}:{digest}"
     value = cache.get(key)
     if value is None:
         value = compute()
-        cache.set(key, value, _timeout() or DEFAULT_TIMEOUT)
+        cache.set(key, value, timeout() or DEFAULT_TIMEOUT)
     return value

@@ -30,6 +30,10 @@ DATA_MODELS = (
     "cms.MainMenuItem",
     "home.SiteSettings",
     "wagtailcore.Page",
+    "wagtailcore.Site",
+    "wagtailcore.Locale",
+    "wagtailcore.PageViewRestriction",
+    "wagtailimages.Image",
 )
 
 

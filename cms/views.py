@@ -13,11 +13,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 from wagtail import views as wagtail_views
 from wagtail.contrib.sitemaps.views import sitemap as sitemap_view
-from wagtail.models import Locale
+from wagtail.models import Locale, Page, Site
 
 from cms import donations, selectors
 from cms import search as site_search
-from cms.caching import cache_public, serve_cached
+from cms.caching import cache_public, memoize, serve_cached
 from cms.calls import announcement_of, call_sections, open_calls_feed
 from cms.forms import DirectoryFilterForm, DonationForm, SearchForm
 from cms.models import ShowcasePage
@@ -39,15 +39,40 @@ def sitemap(request):
 
 def serve_page(request, path):
     """Wagtail's page view behind the public page cache."""
+    _route_from_memo(request, path)
     return serve_cached(request, lambda: wagtail_views.serve(request, path))
+
+
+def _route_from_memo(request, path):
+    """Walking the page tree costs two queries per URL segment and is the largest part
+    of rendering a page. Which live page a path leads to changes only when pages are
+    published, unpublished, moved or deleted, all of which purge the memo; so the
+    routed page is memoized and handed to Wagtail the way it caches its own route on
+    the request. View restrictions are still checked on every request (Wagtail's
+    before_serve_page hook). Routes with arguments (routable pages) are not memoized."""
+    site = Site.find_for_request(request)
+    if site is None or request.method not in ("GET", "HEAD"):
+        return
+
+    def compute():
+        # Wagtail keeps this result on the request, so serve() does not route again.
+        route = Page.route_for_request(request, path)
+        if route is None or route[1] or route[2]:
+            return None  # a 404 or a route with arguments: nothing is memoized
+        return route[0]
+
+    page = memoize("page-route", site.pk, translation.get_language(), path, compute=compute)
+    if page:
+        request._wagtail_route_for_request = (page, [], {})
 
 
 @require_GET
 @cache_public
 def directory(request):
-    form = DirectoryFilterForm(
-        request.GET or None, areas=selectors.directory_areas(), categories=selectors.service_categories()
-    )
+    # The choices change only with the data, which purges the memo.
+    areas = memoize("directory-areas", compute=lambda: list(selectors.directory_areas()))
+    categories = memoize("service-categories", compute=lambda: list(selectors.service_categories()))
+    form = DirectoryFilterForm(request.GET or None, areas=areas, categories=categories)
     organisations = selectors.directory_organisations(**form.filters())
     page_obj = Paginator(organisations, DIRECTORY_PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()

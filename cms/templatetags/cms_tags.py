@@ -2,10 +2,12 @@
 
 from django import template
 from django.conf import settings
+from django.core.cache import cache
 from django.utils import translation
 from django.utils.translation import get_language_info
 from wagtail.models import Locale, Page
 
+from cms import caching
 from cms.caching import memoize
 
 register = template.Library()
@@ -94,7 +96,8 @@ def share_image(context):
             return image
     from home.models import SiteSettings
 
-    return SiteSettings.load(request_or_site=context.get("request")).share_image
+    request = context.get("request")
+    return memoize("default-share-image", compute=lambda: SiteSettings.load(request_or_site=request).share_image)
 
 
 @register.filter
@@ -114,3 +117,37 @@ def breadcrumb_links(context, page):
         return [(ancestor.title, ancestor.get_url(request)) for ancestor in page.get_ancestors().filter(depth__gt=1)]
 
     return memoize("breadcrumbs", page.pk, translation.get_language(), compute=compute)
+
+
+class PublicFragmentNode(template.Node):
+    def __init__(self, nodelist, name, vary_on):
+        self.nodelist = nodelist
+        self.name = name
+        self.vary_on = vary_on
+
+    def render(self, context):
+        request = context.get("request")
+        if request is None or getattr(request, "is_preview", False) or caching.timeout() <= 0:
+            return self.nodelist.render(context)  # a draft preview must show the draft
+        parts = [self.name, translation.get_language(), request.get_host()]
+        parts += [str(variable.resolve(context)) for variable in self.vary_on]
+        key = caching.fragment_key(parts)
+        content = cache.get(key)
+        if content is None:
+            content = self.nodelist.render(context)
+            cache.set(key, content, caching.timeout())
+        return content
+
+
+@register.tag
+def public_fragment(parser, token):
+    """{% public_fragment "name" var… %}…{% endpublic_fragment %}: the block's HTML,
+    shared by every reader (signed in or not) until the next purge, per language, host
+    and the given variables. Only for markup that is the same for everyone: nothing
+    from `user`, no CSRF token."""
+    bits = token.split_contents()
+    if len(bits) < 2:
+        raise template.TemplateSyntaxError("public_fragment needs a name")
+    nodelist = parser.parse(("endpublic_fragment",))
+    parser.delete_first_token()
+    return PublicFragmentNode(nodelist, bits[1].strip("\"'"), [parser.compile_filter(bit) for bit in bits[2:]])

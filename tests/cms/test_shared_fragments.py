@@ -1,0 +1,169 @@
+"""What readers the page cache cannot answer (signed in, or carrying a session) still
+get from the cache: shared page fragments, the Wagtail site of the host and the routed
+page. Each is purged with the public pages, and nothing per-reader is shared."""
+
+import pytest
+from django.db import connection
+from django.template import Context, Template
+from django.test.utils import CaptureQueriesContext
+from django.utils import translation
+from wagtail.models import Page, PageViewRestriction, Site
+
+from cms import caching
+from home.models import SiteSettings
+from tests.factories.accounts import UserFactory
+from tests.factories.incubator import OrganisationFactory
+from tests.utils.auth import login
+
+pytestmark = pytest.mark.django_db
+
+FRAGMENT = Template('{% load cms_tags %}{% public_fragment "probe" value %}{{ counter.next }}{% endpublic_fragment %}')
+
+
+class Counter:
+    def __init__(self):
+        self.count = 0
+
+    def next(self):
+        self.count += 1
+        return self.count
+
+
+def render_fragment(request, counter, value="a"):
+    return FRAGMENT.render(Context({"request": request, "counter": counter, "value": value}))
+
+
+@pytest.fixture
+def reader_request(rf):
+    return rf.get("/en/")
+
+
+def test_a_fragment_renders_once_and_is_then_shared(reader_request):
+    counter = Counter()
+    assert render_fragment(reader_request, counter) == "1"
+    assert render_fragment(reader_request, counter) == "1"
+    assert counter.count == 1
+
+
+def test_a_fragment_varies_on_its_variables_and_the_language(reader_request):
+    counter = Counter()
+    render_fragment(reader_request, counter, value="a")
+    assert render_fragment(reader_request, counter, value="b") == "2"
+    with translation.override("zh-hans"):
+        assert render_fragment(reader_request, counter, value="a") == "3"
+
+
+def test_a_purge_renders_fragments_afresh(reader_request):
+    counter = Counter()
+    render_fragment(reader_request, counter)
+    caching.purge()
+    assert render_fragment(reader_request, counter) == "2"
+
+
+def test_previews_and_a_switched_off_cache_always_render(reader_request, settings):
+    counter = Counter()
+    reader_request.is_preview = True
+    render_fragment(reader_request, counter)
+    assert render_fragment(reader_request, counter) == "2"
+    del reader_request.is_preview
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 0
+    render_fragment(reader_request, counter)
+    assert render_fragment(reader_request, counter) == "4"
+
+
+def test_signed_in_reader_sees_a_changed_footer_after_the_purge(client, django_capture_on_commit_callbacks):
+    login(client, UserFactory(ngo_member=True))
+    settings_row = SiteSettings.load()
+    settings_row.footer_text = "Open weekdays."
+    with django_capture_on_commit_callbacks(execute=True):
+        settings_row.save()
+    assert "Open weekdays." in client.get("/en/directory/").content.decode()
+    settings_row.footer_text = "Open every day."
+    with django_capture_on_commit_callbacks(execute=True):
+        settings_row.save()
+    assert "Open every day." in client.get("/en/directory/").content.decode()
+
+
+def test_signed_in_reader_sees_a_renamed_organisation_in_the_directory(client, django_capture_on_commit_callbacks):
+    organisation = OrganisationFactory(verified=True, name_en="Before Centre")
+    login(client, UserFactory(ngo_member=True))
+    assert "Before Centre" in client.get("/en/directory/").content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        organisation.name_en = "After Centre"
+        organisation.save()
+    page = client.get("/en/directory/").content.decode()
+    assert "After Centre" in page and "Before Centre" not in page
+
+
+def test_the_user_menu_is_never_shared(client):
+    login(client, UserFactory(ngo_member=True))
+    assert "Sign out" in client.get("/en/directory/").content.decode()
+    client.logout()
+    client.cookies["sessionid"] = "unknown"  # bypasses the page cache, not the fragments
+    page = client.get("/en/directory/").content.decode()
+    assert "Sign out" not in page and "Sign in" in page
+
+
+# --- The site and the routed page ---------------------------------------------------
+
+
+def test_the_routed_page_is_reused_until_the_next_purge(client, site_tree, monkeypatch):
+    article = site_tree.en["article"]
+    client.cookies["sessionid"] = "unknown"
+    assert client.get(article.url).status_code == 200
+    walks = []
+    original = Page.route
+
+    def counting_route(self, request, components):
+        walks.append(components)
+        return original(self, request, components)
+
+    monkeypatch.setattr(Page, "route", counting_route)
+    assert client.get(article.url).status_code == 200
+    assert walks == []
+    caching.purge()
+    assert client.get(article.url).status_code == 200
+    assert walks, "after a purge the page tree is walked again"
+
+
+def test_signed_in_reader_gets_404_once_a_page_is_unpublished(client, site_tree, django_capture_on_commit_callbacks):
+    article = site_tree.en["article"]
+    login(client, UserFactory(ngo_member=True))
+    assert client.get(article.url).status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        article.unpublish()
+    assert client.get(article.url).status_code == 404
+
+
+def test_view_restrictions_are_checked_on_every_request_even_for_a_memoized_route(client, site_tree):
+    article = site_tree.en["article"]
+    client.cookies["sessionid"] = "unknown"
+    assert client.get(article.url).status_code == 200
+    # Created without running the purge: the memoized route must not let readers in.
+    PageViewRestriction.objects.create(page=article, restriction_type=PageViewRestriction.LOGIN)
+    response = client.get(article.url)
+    assert response.status_code == 302
+    assert "/accounts/login/" in response["Location"]
+
+
+def _site_queries(client) -> list[str]:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get("/en/").status_code == 200
+    return [query["sql"] for query in captured.captured_queries if "wagtailcore_site" in query["sql"]]
+
+
+def test_the_site_of_a_host_is_looked_up_once_until_the_next_purge(client, site_tree):
+    client.cookies["sessionid"] = "unknown"
+    assert _site_queries(client)
+    assert _site_queries(client) == []
+    caching.purge()
+    assert _site_queries(client)
+
+
+def test_saving_a_site_purges_the_public_cache(site_tree, django_capture_on_commit_callbacks):
+    before = caching.generation()
+    site = Site.objects.get(is_default_site=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        site.site_name = "Legal Aid Hub"
+        site.save()
+    assert caching.generation() > before
