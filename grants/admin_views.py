@@ -19,7 +19,7 @@ from grants.forms import ScreeningForm, StaffCommentForm
 from grants.models import Application, Call
 from grants.questions import answer_text
 from grants.services import applications as application_services
-from grants.services.calls import CALL_ACTIONS, CALL_TRANSITIONS
+from grants.services.calls import CALL_TRANSITIONS, WINDOW_ACTIONS
 from grants.snapshot import diff_snapshots
 
 
@@ -32,7 +32,12 @@ def call_manage(request, pk):
         "grants/admin/call_manage.html",
         {
             "call": call,
-            "next_states": [(state, Call.Status(state).label) for state in CALL_TRANSITIONS.get(call.status, ())],
+            "next_states": [
+                (state, Call.Status(state).label)
+                for state in CALL_TRANSITIONS.get(call.status, ())
+                if state in WINDOW_ACTIONS
+            ],
+            "in_review_workflow": call.status not in (Call.Status.DRAFT, Call.Status.OPEN),
             "can_manage": permissions.can_manage_call(request.user, call),
             "can_export": permissions.can_export_call(request.user, call),
             "status_counts": _status_counts(call),
@@ -50,9 +55,9 @@ def _status_counts(call):
 @refuse_with_403
 def call_transition(request, pk, target):
     call = selectors.call_with_counts(request.user, pk)
-    action = CALL_ACTIONS.get(target)
+    action = WINDOW_ACTIONS.get(target)
     if action is None:
-        raise Http404
+        raise Http404  # review stages move only through the review panel
     if not permissions.can_manage_call(request.user, call):
         raise PermissionDenied(_("Only programme officers of this call's funder can change its status."))
     try:

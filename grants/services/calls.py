@@ -151,6 +151,12 @@ def call_finalise(*, call: Call, by) -> Call:
     return _officer_move(call=call, by=by, target=S.FINAL, verb="call.finalised")
 
 
+# The moves an officer may make from the call's own page. Later stages move only
+# through the review workflow (grants.review.services), which does the work that goes
+# with them: starting the eligible applications' review, deciding the award proposal,
+# publishing the announcement and settling objections.
+WINDOW_ACTIONS = {S.OPEN: call_open, S.CLOSED: call_close}
+
 CALL_ACTIONS = {
     S.OPEN: call_open,
     S.CLOSED: call_close,
