@@ -18,7 +18,7 @@ def grant_links(user) -> list[dict]:
         )
     links.append(
         {
-            "url": reverse("grants:call_list"),
+            "url": reverse("cms:calls"),
             "title": _("Open grant calls"),
             "description": _("Public-benefit venture grants taking applications now."),
         }

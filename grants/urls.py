@@ -1,13 +1,16 @@
 """Public call pages and the applicant's portal, mounted at /<lang>/grants/."""
 
 from django.urls import path
+from django.views.generic import RedirectView
 
 from grants import views
 
 app_name = "grants"
 
 urlpatterns = [
-    path("calls/", views.call_list, name="call_list"),
+    # One public list of calls (open, upcoming and past, in the site's pages): the old
+    # address of the open-calls list sends readers there for good.
+    path("calls/", RedirectView.as_view(pattern_name="cms:calls", permanent=True), name="call_list"),
     path("calls/<str:key>/", views.call_detail, name="call_detail"),
     path("calls/<str:key>/apply/", views.application_start, name="application_start"),
     path("applications/", views.my_applications, name="my_applications"),

@@ -30,11 +30,6 @@ def _errors(error: ValidationError) -> list[str]:
 
 
 @require_GET
-def call_list(request):
-    return render(request, "grants/call_list.html", {"calls": selectors.open_calls()})
-
-
-@require_GET
 def call_detail(request, key):
     call = selectors.public_call(key)
     now = timezone.now()

@@ -21,7 +21,7 @@ def test_ngo_member_drafts_is_stopped_by_the_budget_rule_fixes_it_and_submits(pa
     item = ServiceItem.objects.get(code="neighbourhood-mediation")
 
     browser_login(page, live_server, member)
-    page.goto(f"{live_server.url}/en/grants/calls/")
+    page.goto(f"{live_server.url}/en/calls/")
     page.click(f"text={call.title}")
     assert page.locator("[data-countdown]").count() == 1
     screenshot(page, "grants-call-detail")
