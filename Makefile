@@ -50,8 +50,8 @@ format: install ## Format and autofix with ruff
 messages: install ## Extract and compile the Chinese catalogues of every app
 	scripts/messages.sh
 
-bench: install ## Serve with gunicorn (production-like) and measure throughput and latency
-	$(BIN)/python bench/bench.py
+bench: install ## Public pages (cached and uncached) beside a static file under gunicorn; exits non-zero on a missed target
+	$(BIN)/python bench/public_pages.py
 
 ci: ## What CI runs (.ci/run)
 	bash .ci/run
