@@ -32,10 +32,14 @@ def timeout() -> int:
     return getattr(settings, "PUBLIC_PAGE_CACHE_SECONDS", DEFAULT_TIMEOUT)
 
 
+def _digest(parts) -> str:
+    """Parts may come from the request (host, path): hashed, any cache backend takes them."""
+    return hashlib.sha256("\x1f".join(str(part) for part in parts).encode()).hexdigest()[:40]
+
+
 def fragment_key(parts) -> str:
     """The cache key of a shared piece of a public page (see `{% public_fragment %}`)."""
-    digest = hashlib.sha256("\x1f".join(str(part) for part in parts).encode()).hexdigest()[:40]
-    return f"cms:fragment:{generation()}:{digest}"
+    return f"cms:fragment:{generation()}:{_digest(parts)}"
 
 
 def generation() -> int:
@@ -122,9 +126,7 @@ def memoize(name: str, *parts, compute, request=None):
     or carrying a session) would otherwise recompute on every request."""
     if request is not None and getattr(request, "is_preview", False):
         return compute()  # an editor previewing a draft must see the draft
-    # Parts may come from the request (host, path): hashed, any cache backend takes them.
-    digest = hashlib.sha256("\x1f".join(str(part) for part in parts).encode()).hexdigest()[:40]
-    key = f"cms:memo:{generation()}:{name}:{digest}"
+    key = f"cms:memo:{generation()}:{name}:{_digest(parts)}"
     value = cache.get(key)
     if value is None:
         value = compute()

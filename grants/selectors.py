@@ -2,7 +2,6 @@
 
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 
 from grants.models import Application, ApplicationAttachment, ApplicationComment, Call, Funder
 from grants.permissions import member_organisation_ids, officer_funder_ids
@@ -13,17 +12,6 @@ from grants.permissions import member_organisation_ids, officer_funder_ids
 def public_calls():
     """Calls the public may see (every state except draft), newest first. For the CMS calls page."""
     return Call.objects.exclude(status=Call.Status.DRAFT).select_related("funder", "funder__logo")
-
-
-def open_calls(now=None):
-    """Calls taking applications right now, soonest deadline first."""
-    now = now or timezone.now()
-    return (
-        public_calls()
-        .filter(status=Call.Status.OPEN, opens_at__lte=now, closes_at__gt=now)
-        .prefetch_related("eligible_categories")
-        .order_by("closes_at", "id")
-    )
 
 
 def public_call(key) -> Call:

@@ -1,11 +1,8 @@
-import time
-
 import pytest
-from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from django.test import Client
 
-from tests.browser.helpers import TOTP_PERIOD, fresh_totp_code
-from tests.factories.accounts import TEST_PASSWORD, TEST_TOTP_SECRET, UserFactory
+from tests.browser.helpers import current_totp_code, fresh_totp_code
+from tests.factories.accounts import TEST_PASSWORD, UserFactory
 from tests.utils.auth import login
 
 pytestmark = pytest.mark.django_db
@@ -36,11 +33,6 @@ def test_officer_who_answers_the_totp_challenge_reaches_the_admin():
     assert client.get("/admin/").status_code == 200
 
 
-def _code_steps_ago(steps: int) -> str:
-    counter = int(time.time() // TOTP_PERIOD) - steps
-    return format_hotp_value(hotp_value(TEST_TOTP_SECRET, counter))
-
-
 def _answer_challenge(officer, code: str) -> Client:
     client = Client()
     client.post("/en/accounts/login/", {"login": officer.email, "password": TEST_PASSWORD})
@@ -51,13 +43,13 @@ def _answer_challenge(officer, code: str) -> Client:
 def test_code_from_the_previous_step_is_accepted_for_clock_drift():
     fresh_totp_code()  # keep clear of a step boundary while the two codes are computed
     officer = UserFactory(officer=True)
-    assert "_auth_user_id" in _answer_challenge(officer, _code_steps_ago(1)).session
+    assert "_auth_user_id" in _answer_challenge(officer, current_totp_code(steps_ago=1)).session
 
 
 def test_code_two_steps_old_is_refused():
     fresh_totp_code()
     officer = UserFactory(officer=True)
-    assert "_auth_user_id" not in _answer_challenge(officer, _code_steps_ago(2)).session
+    assert "_auth_user_id" not in _answer_challenge(officer, current_totp_code(steps_ago=2)).session
 
 
 def test_a_code_cannot_be_replayed_in_a_second_session():
