@@ -27,8 +27,8 @@ class RubricCriterionBlock(blocks.StructBlock):
 class RubricBlock(blocks.StreamBlock):
     criterion = RubricCriterionBlock()
 
-    def clean(self, value, ignore_required_constraints=False):
-        value = super().clean(value, ignore_required_constraints=ignore_required_constraints)
+    def clean(self, value):
+        value = super().clean(value)
         codes = [child.value["code"] for child in value]
         if len(codes) != len(set(codes)):
             raise blocks.StreamBlockValidationError(non_block_errors=[_("Each criterion needs its own code.")])
