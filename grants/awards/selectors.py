@@ -109,6 +109,14 @@ def milestone_for_member(user, *, award_pk, pk) -> AwardMilestone:
     return milestone
 
 
+def _share(value, whole) -> int:
+    """The real share in whole percent, rounded down (119 for 11,950 of 10,000): never
+    capped, so an overspend shows as one. Progress bars cap their width separately (`bar`)."""
+    if value is None or not whole:
+        return 0
+    return int(Decimal(value) * 100 / whole)
+
+
 def report_detail(report: MilestoneReport | None, award: Award) -> dict:
     """KPI targets with actuals and budget lines with spending, for the form and the officer's page."""
     actuals = {}
@@ -124,19 +132,28 @@ def report_detail(report: MilestoneReport | None, award: Award) -> dict:
     for kpi in award.kpis.all():
         actual = actuals.get(kpi.pk)
         value = actual.actual if actual else None
-        percent = int(min(Decimal(100), value * 100 / kpi.target)) if value is not None and kpi.target else 0
-        kpis.append({"kpi": kpi, "actual": value, "note": actual.note if actual else "", "percent": percent})
+        percent = _share(value, kpi.target)
+        kpis.append(
+            {
+                "kpi": kpi,
+                "actual": value,
+                "note": actual.note if actual else "",
+                "percent": percent,
+                "bar": min(percent, 100),
+            }
+        )
     lines = []
     for line in award.budget_lines.all():
         row = spending.get(line.pk)
         spent = row.spent if row else None
-        percent = int(min(Decimal(100), spent * 100 / line.amount)) if spent is not None and line.amount else 0
+        percent = _share(spent, line.amount)
         lines.append(
             {
                 "line": line,
                 "spent": spent,
                 "note": row.note if row else "",
                 "percent": percent,
+                "bar": min(percent, 100),
                 "over": spent is not None and spent > line.amount,
             }
         )
