@@ -231,7 +231,11 @@ def batches(request):
     _require(permissions.can_release_payment(user), _("Only finance officers export bank batches."))
     if request.method == "POST":
         ids = [int(value) for value in request.POST.getlist("payment") if value.isdigit()]
-        batch, skipped = banking.bank_batch_create(by=user, payment_ids=ids or None)
+        if not ids:
+            # Nothing ticked means nothing to send: never "everything waiting".
+            messages.error(request, _("Tick the payments to put into the batch."))
+            return redirect("payments_admin_batches")
+        batch, skipped = banking.bank_batch_create(by=user, payment_ids=ids)
         for payment, problem in skipped:
             messages.warning(request, f"{payment.reference}: {problem}")
         if batch is None:

@@ -84,6 +84,7 @@ def test_tranche_requested_approved_exported_confirmed_and_seen_paid(browser, pa
 
     # ... exports the bank batch ...
     finance_page.goto(f"{live_server.url}/admin/payments/batches/")
+    finance_page.check(f"input[name=payment][value='{payment.pk}']")
     finance_page.click("button:has-text('Create batch and mark these sent')")
     finance_page.wait_for_load_state()
     screenshot(finance_page, "payments-bank-batch")

@@ -1,5 +1,7 @@
 """The finance back office pages and the NGO payments page: scoping, actions, query counts."""
 
+import re
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
@@ -159,12 +161,38 @@ def test_officer_requests_a_subsidy_payment_from_the_payable_list(officer):
 
 
 def test_batch_download_is_the_exported_csv(finance_client):
-    PaymentFactory(approved=True)
-    finance_client.post(reverse("payments_admin_batches"))
-    payment = Payment.objects.get()
+    payment = PaymentFactory(approved=True)
+    finance_client.post(reverse("payments_admin_batches"), {"payment": [payment.pk]})
+    payment.refresh_from_db()
     response = finance_client.get(reverse("payments_admin_batch_download", kwargs={"pk": payment.batch_id}))
     assert response["Content-Type"].startswith("text/csv")
     assert payment.reference in response.content.decode("utf-8-sig")
+
+
+def test_bank_batch_page_ticks_no_payment_in_advance(finance_client):
+    payment = PaymentFactory(approved=True)
+    page = finance_client.get(reverse("payments_admin_batches")).content.decode()
+    checkbox = re.search(rf'<input type="checkbox" name="payment" value="{payment.pk}"[^>]*>', page)
+    assert checkbox is not None
+    assert "checked" not in checkbox.group(0)
+
+
+def test_bank_batch_takes_exactly_the_ticked_payments(finance_client):
+    ticked, left = PaymentFactory(approved=True), PaymentFactory(approved=True)
+    response = finance_client.post(reverse("payments_admin_batches"), {"payment": [ticked.pk]}, follow=True)
+    ticked.refresh_from_db()
+    left.refresh_from_db()
+    assert ticked.status == Status.SENT and ticked.batch.payment_count == 1
+    assert left.status == Status.APPROVED and left.batch is None
+    assert ticked.batch.reference in response.content.decode()
+
+
+def test_bank_batch_with_nothing_ticked_sends_nothing(finance_client):
+    payment = PaymentFactory(approved=True)
+    response = finance_client.post(reverse("payments_admin_batches"), {}, follow=True)
+    payment.refresh_from_db()
+    assert payment.status == Status.APPROVED and payment.batch is None
+    assert "Tick the payments to put into the batch." in response.content.decode()
 
 
 def test_reconciliation_upload_shows_the_report(finance_client):
