@@ -545,6 +545,35 @@ application_decline = _decision(A.DECLINED, "application.declined")
 application_decline.__doc__ = "Recommended → declined (not funded in the final decision)."
 
 
+@transaction.atomic
+def applications_award_final(*, call: Call, by=None) -> list[Application]:
+    """The call's results are final: every recommended application becomes awarded.
+
+    Rule: only a final call awards, and only its recommended applications (the funded
+    lines of the decided proposal). `by` is the officer who made the call final, or None
+    when the beat did. The applicants hear the outcome from the review's own email, so
+    this writes and audits without a status email of its own.
+    """
+    if call.status != Call.Status.FINAL:
+        raise ValidationError(_("Applications are awarded only when the call's results are final."))
+    if by is not None:
+        require(
+            is_programme_officer_of(by, call.funder_id),
+            _("Only programme officers of this call's funder can award its applications."),
+        )
+    awarded = []
+    for application in Application.objects.select_for_update().filter(call=call, status=A.RECOMMENDED).order_by("pk"):
+        check_transition(allowed=APPLICATION_TRANSITIONS, current=application.status, target=A.AWARDED)
+        application.status = A.AWARDED
+        application.version += 1
+        application.save(update_fields=["status", "version", "updated_at"])
+        record_event(
+            target=application, verb="application.awarded", actor=by, from_state=A.RECOMMENDED, to_state=A.AWARDED
+        )
+        awarded.append(application)
+    return awarded
+
+
 # --- Comments ------------------------------------------------------------------------------
 
 

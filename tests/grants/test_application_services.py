@@ -498,3 +498,40 @@ def test_a_category_the_call_does_not_fund_stops_submission(draft, member, call)
     fill_application(draft)
     with pytest.raises(ValidationError, match="does not fund the chosen service category"):
         services.application_submit(application=draft, by=member)
+
+
+# --- Awarding at the final call ----------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_final_call_awards_only_its_recommended_applications(call, officer):
+    recommended = _force(ApplicationFactory(call=call, complete=True), A.RECOMMENDED)
+    not_recommended = _force(ApplicationFactory(call=call, complete=True), A.NOT_RECOMMENDED)
+    call.status = call.Status.FINAL
+    call.save()
+    assert services.applications_award_final(call=call, by=officer) == [recommended]
+    recommended.refresh_from_db()
+    not_recommended.refresh_from_db()
+    assert (recommended.status, not_recommended.status) == (A.AWARDED, A.NOT_RECOMMENDED)
+    assert services.applications_award_final(call=call, by=None) == []  # the beat, again: nothing left
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("status", ["draft", "open", "closed", "in_review", "decided", "announced"])
+def test_no_application_is_awarded_before_the_call_is_final(call, officer, status):
+    recommended = _force(ApplicationFactory(call=call, complete=True), A.RECOMMENDED)
+    call.status = status
+    call.save()
+    with pytest.raises(ValidationError, match="only when the call's results are final"):
+        services.applications_award_final(call=call, by=officer)
+    recommended.refresh_from_db()
+    assert recommended.status == A.RECOMMENDED
+
+
+@pytest.mark.django_db
+def test_an_officer_of_another_funder_cannot_award_a_final_calls_applications(call):
+    _force(ApplicationFactory(call=call, complete=True), A.RECOMMENDED)
+    call.status = call.Status.FINAL
+    call.save()
+    with pytest.raises(PermissionDenied):
+        services.applications_award_final(call=call, by=UserFactory(officer=True))

@@ -1,7 +1,5 @@
 import itertools
 import random
-import sys
-import types
 from datetime import timedelta
 from decimal import Decimal
 
@@ -11,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from core.audit import events_for
+from grants.awards.models import Award
 from grants.models import Application, Call, ServiceCategory
 from grants.review.models import Announcement, AwardProposal, Objection, ProposalLine
 from grants.review.services import announcements
@@ -283,38 +282,53 @@ def test_the_call_is_not_final_while_an_objection_is_open(officer):
     assert call.status == Call.Status.ANNOUNCED
 
 
-@pytest.fixture
-def fake_awards_service(monkeypatch):
-    calls = []
-    module = types.ModuleType("grants.awards.services")
-    module.create_awards_for_call = lambda *, call, by: calls.append((call.pk, by))
-    monkeypatch.setitem(sys.modules, "grants.awards.services", module)
-    return calls
+def decided_and_announced(call, officer, *, scores_by_application):
+    """Drive the real stages before the final call: reviews, proposal, decision, announcement."""
+    applications = [reviewed(call, value) for value in scores_by_application]
+    call.total_budget = call.max_per_project = Decimal("100000")  # room for one ¥80,000 award
+    call.save()
+    proposal = services.proposal_create(call=call, by=officer, basis="raw")
+    services.proposal_decide(proposal=proposal, by=officer)
+    announcements.results_publish(call=call, by=officer)
+    return applications
+
+
+def test_an_officer_making_the_call_final_awards_the_funded_applications(call, officer):
+    funded, other = decided_and_announced(call, officer, scores_by_application=[9, 3])
+    Announcement.objects.filter(call=call).update(objections_close_at=timezone.now() - timedelta(hours=1))
+
+    announcements.call_make_final(call=call, by=officer)
+
+    call.refresh_from_db()
+    funded.refresh_from_db()
+    other.refresh_from_db()
+    assert call.status == Call.Status.FINAL
+    assert funded.status == Application.Status.AWARDED
+    assert other.status == Application.Status.NOT_RECOMMENDED
+    (award,) = Award.objects.filter(application__call=call)
+    assert award.application_id == funded.pk and award.amount == Decimal("80000.00")
+    assert sum(tranche.amount for tranche in award.tranches.all()) == award.amount
+    assert "application.awarded" in [e.verb for e in events_for(funded)]
 
 
 def test_the_beat_finalises_once_the_period_passed_and_objections_are_resolved(
-    officer, fake_awards_service, django_capture_on_commit_callbacks
+    call, officer, django_capture_on_commit_callbacks
 ):
-    call, lines = announced_call(officer=officer)
-    member = MembershipFactory(organisation=lines[0].application.organisation).user
+    funded, _other = decided_and_announced(call, officer, scores_by_application=[9, 3])
+    member = MembershipFactory(organisation=funded.organisation).user
     Announcement.objects.filter(call=call).update(objections_close_at=timezone.now() - timedelta(hours=1))
     ObjectionFactory(call=call, resolved=True)
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         assert announcements.finalise_due_calls() == [call.pk]
     call.refresh_from_db()
+    funded.refresh_from_db()
     assert call.status == Call.Status.FINAL
-    assert fake_awards_service == [(call.pk, None)]
+    assert funded.status == Application.Status.AWARDED
+    assert Award.objects.filter(application=funded).count() == 1
     assert any(m.to == [member.email] and "final" in m.subject.lower() for m in mail.outbox)
     assert announcements.finalise_due_calls() == []
-
-
-def test_an_officer_can_finalise_when_the_rules_hold(officer, fake_awards_service):
-    call, _lines = announced_call(officer=officer)
-    Announcement.objects.filter(call=call).update(objections_close_at=timezone.now() - timedelta(hours=1))
-    announcements.call_make_final(call=call, by=officer)
-    call.refresh_from_db()
-    assert call.status == Call.Status.FINAL and fake_awards_service == [(call.pk, officer)]
+    assert Award.objects.filter(application__call=call).count() == 1
 
 
 def test_no_proposal_once_the_call_has_left_the_review(officer):

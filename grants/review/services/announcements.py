@@ -8,7 +8,6 @@ and the applicants told.
 
 import hashlib
 import hmac
-import logging
 from datetime import timedelta
 
 from django.conf import settings
@@ -20,13 +19,14 @@ from django.utils.translation import gettext as _
 from core.audit import record_event
 from core.notify import notify
 from core.transitions import check_transition, require
+from grants.awards.services import create_awards_for_call
 from grants.models import Application, Call
 from grants.permissions import can_manage_call
 from grants.review.models import Announcement, AwardProposal, Objection
 from grants.review.services.common import lock_call, officers_of, site_path
+from grants.services.applications import applications_award_final
 from grants.services.calls import CALL_TRANSITIONS, call_announce, call_finalise
 
-logger = logging.getLogger(__name__)
 OS = Objection.Status
 OBJECTION_TRANSITIONS = {OS.OPEN: (OS.RESOLVED,), OS.RESOLVED: ()}
 
@@ -206,19 +206,10 @@ def call_make_final(*, call: Call, by=None, now=None) -> Call:
         raise ValidationError(problems)
     call = call_finalise(call=call, by=by) if by is not None else _system_finalise(call)
     Announcement.objects.filter(call=call).update(finalised_at=now)
-    _create_awards(call, by)
+    applications_award_final(call=call, by=by)
+    create_awards_for_call(call=call, by=by)
     _notify_outcomes(call)
     return call
-
-
-def _create_awards(call: Call, by) -> None:
-    try:
-        from grants.awards.services import create_awards_for_call
-    except ImportError:
-        record_event(target=call, verb="review.awards_pending", actor=by, message="awards service not available")
-        logger.warning("Call %s is final but grants.awards.services.create_awards_for_call is missing.", call.pk)
-        return
-    create_awards_for_call(call=call, by=by)
 
 
 def _notify_outcomes(call: Call) -> None:
