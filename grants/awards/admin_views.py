@@ -164,8 +164,12 @@ def award_evaluate(request, pk):
             else:
                 messages.success(
                     request,
-                    _("Evaluation recorded: %(score)s, %(grade)s.")
-                    % {"score": evaluation.score, "grade": evaluation.get_grade_display()},
+                    _("Evaluation of %(reference)s recorded: %(score)s, %(grade)s. The final tranche can now be paid.")
+                    % {
+                        "reference": award.reference,
+                        "score": evaluation.score,
+                        "grade": evaluation.get_grade_display(),
+                    },
                 )
                 return redirect("awards_admin_detail", pk=award.pk)
     return TemplateResponse(
@@ -221,6 +225,7 @@ def report_detail(request, pk):
 
 
 def _decide(request, pk, action, success):
+    """`success` is a message with %(milestone)s, %(reference)s and %(organisation)s."""
     _require_staff(request.user)
     report = selectors.report_for_officer(request.user, pk)
     if not permissions.can_decide_report(request.user, report):
@@ -240,7 +245,16 @@ def _decide(request, pk, action, success):
             for message in _errors(error):
                 form.add_error("comment" if "comment" in getattr(error, "error_dict", {}) else None, message)
         else:
-            messages.success(request, success)
+            award = report.milestone.award
+            messages.success(
+                request,
+                success
+                % {
+                    "milestone": report.milestone.title,
+                    "reference": award.reference,
+                    "organisation": award.application.organisation.name,
+                },
+            )
             return redirect("awards_admin_reports")
     return TemplateResponse(
         request, "awards/admin/report_detail.html", _report_context(request, report, form), status=400
@@ -250,13 +264,15 @@ def _decide(request, pk, action, success):
 @funder_scoped
 @require_POST
 def report_accept(request, pk):
-    return _decide(request, pk, services.report_accept, _("Report accepted."))
+    return _decide(request, pk, services.report_accept, _("%(milestone)s of %(reference)s accepted."))
 
 
 @funder_scoped
 @require_POST
 def report_return(request, pk):
-    return _decide(request, pk, services.report_return, _("Report returned to the organisation."))
+    return _decide(
+        request, pk, services.report_return, _("%(milestone)s of %(reference)s returned to %(organisation)s.")
+    )
 
 
 @funder_scoped

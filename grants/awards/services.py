@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.audit import record_event
+from core.money import to_money
 from core.notify import notify
 from core.transitions import check_transition, require
 from grants.awards import permissions
@@ -42,6 +43,7 @@ from grants.awards.models import (
 )
 from grants.awards.uploads import clean_document, clean_photo, is_photo_name
 from grants.payments.tranches import TemplateLine, split_award
+from grants.selectors import programme_officers_of
 
 S = Award.Status
 AWARD_TRANSITIONS = {
@@ -95,7 +97,7 @@ def _members(award):
 
 
 def _officers(award):
-    return list(award.application.call.funder.officers.filter(is_active=True))
+    return programme_officers_of(award.application.call.funder_id)
 
 
 def _context(award, **extra) -> dict:
@@ -107,6 +109,11 @@ def _context(award, **extra) -> dict:
         "funder": str(award.application.call.funder),
         **extra,
     }
+
+
+def _grouped(amount: Decimal) -> str:
+    """80,000.00: the figure as people read it, for texts that name the currency after it."""
+    return f"{to_money(amount):,.2f}"
 
 
 def default_tranche_template() -> TrancheTemplate | None:
@@ -288,12 +295,12 @@ def create_awards_for_call(
             actor=by,
             to_state=award.status,
             message=_("Award of %(amount)s %(currency)s made from application %(application)s.")
-            % {"amount": amount, "currency": award.currency, "application": application},
+            % {"amount": _grouped(amount), "currency": award.currency, "application": application},
         )
         notify(
             template="awards_offered",
             recipients=_managers(award),
-            context=_context(award, amount=str(amount), currency=award.currency),
+            context=_context(award, amount=_grouped(amount), currency=award.currency),
             key=f"award-offered:{award.pk}",
         )
         # Every funded project gets a draft showcase (published only with the NGO's consent).
