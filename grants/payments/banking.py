@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from core.audit import record_event
+from core.money import format_money
 from core.transitions import require
 from grants.payments import permissions, selectors
 from grants.payments.bank_files import BankFileError, bank_batch_csv, parse_bank_confirmation
@@ -99,12 +100,13 @@ def bank_confirmation_import(*, file, by, file_name: str = "") -> BankConfirmati
     }
     applied, mismatches = [], []
     for confirmation in confirmations:
+        payment = visible.get(confirmation.reference)
         line = {
             "reference": confirmation.reference,
             "amount": str(confirmation.amount),
+            "currency": payment.currency if payment is not None else "CNY",
             "date": confirmation.date.isoformat(),
         }
-        payment = visible.get(confirmation.reference)
         problem = _mismatch(payment, confirmation)
         if problem is None:
             try:
@@ -141,7 +143,7 @@ def _mismatch(payment: Payment | None, confirmation) -> str | None:
         return _("The payment is %(status)s, not sent by bank transfer.") % {"status": payment.get_status_display()}
     if payment.amount != confirmation.amount:
         return _("The bank paid %(paid)s but the payment is for %(amount)s.") % {
-            "paid": confirmation.amount,
-            "amount": payment.amount,
+            "paid": format_money(confirmation.amount, payment.currency),
+            "amount": format_money(payment.amount, payment.currency),
         }
     return None

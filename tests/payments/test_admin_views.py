@@ -7,6 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
+from core.money import format_money
 from grants.payments.models import Payment
 from incubator.models import Membership
 from tests.factories.accounts import UserFactory
@@ -206,6 +207,20 @@ def test_reconciliation_upload_shows_the_report(finance_client):
     page = response.content.decode()
     assert "1 payment(s) marked paid; 1 line(s) reported" in page
     assert "PAY-NOPE" in page
+
+
+def test_reconciliation_report_formats_money(finance_client):
+    paid, differs = PaymentFactory(sent=True), PaymentFactory(sent=True)
+    body = (
+        f"reference,amount,date\n{paid.reference},{paid.amount},2026-03-05\n{differs.reference},1.00,2026-03-05\n"
+    ).encode()
+    response = finance_client.post(
+        reverse("payments_admin_reconciliation"), {"file": SimpleUploadedFile("bank.csv", body)}, follow=True
+    )
+    page = response.content.decode()
+    assert format_money(paid.amount, paid.currency) in page
+    assert f"The bank paid ¥1.00 but the payment is for {format_money(differs.amount, differs.currency)}." in page
+    assert f"<td>{paid.amount}</td>" not in page
 
 
 def test_bad_reconciliation_file_is_explained_on_the_form(finance_client):
