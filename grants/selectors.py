@@ -1,8 +1,10 @@
 """Reads of calls and applications, scoped to who is asking."""
 
+from django.contrib.auth import get_user_model
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404
 
+from accounts import roles
 from grants.models import Application, ApplicationAttachment, ApplicationComment, Call, Funder
 from grants.permissions import member_organisation_ids, officer_funder_ids
 
@@ -23,6 +25,18 @@ def public_call(key) -> Call:
 
 
 # --- Officers ----------------------------------------------------------------------------
+
+
+def programme_officers_of(funder_id: int) -> list:
+    """The active programme officers of a funder: who hears about its calls, applications,
+    reports and payment requests. Finance officers linked to the funder get no programme
+    emails; they hear about the payments that wait for them."""
+    return list(
+        get_user_model()
+        .objects.filter(funders=funder_id, is_active=True, groups__name=roles.PROGRAMME_OFFICER)
+        .distinct()
+        .order_by("pk")
+    )
 
 
 def funders_for_officer(user):

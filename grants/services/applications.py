@@ -39,6 +39,7 @@ from grants.permissions import (
     is_member_of,
     is_programme_officer_of,
 )
+from grants.selectors import programme_officers_of
 from grants.snapshot import build_snapshot
 
 A = Application.Status
@@ -120,7 +121,7 @@ def _member_recipients(application: Application):
 
 
 def _officer_recipients(application: Application):
-    return list(application.call.funder.officers.filter(is_active=True))
+    return programme_officers_of(application.call.funder_id)
 
 
 def _application_context(application: Application) -> dict:

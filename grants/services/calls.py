@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone, translation
@@ -10,8 +11,9 @@ from django.utils.translation import gettext as _
 from core.audit import record_event
 from core.notify import notify
 from core.transitions import check_transition, require
-from grants.models import Call
+from grants.models import Application, Call
 from grants.permissions import can_manage_call, is_programme_officer_of
+from grants.selectors import programme_officers_of
 
 S = Call.Status
 CALL_TRANSITIONS = {
@@ -31,7 +33,7 @@ def _locked(call: Call) -> Call:
 
 
 def _notify_officers(call: Call, verb: str) -> None:
-    recipients = [user for user in call.funder.officers.all() if user.is_active]
+    recipients = programme_officers_of(call.funder_id)
     if not recipients:
         return
     notify(
@@ -116,10 +118,41 @@ def call_close(*, call: Call, by=None, now=None) -> Call:
     locked = _locked(call)
     if by is None and locked.closes_at > now:
         raise ValidationError(_("The call does not close before its closing time."))
-    if locked.closes_at > now:
+    early = locked.closes_at > now
+    if early:
         locked.closes_at = max(now, locked.opens_at + timedelta(seconds=1))
         locked.save(update_fields=["closes_at"])
-    return _move(call=locked, target=S.CLOSED, by=by, verb="call.closed")
+    locked = _move(call=locked, target=S.CLOSED, by=by, verb="call.closed")
+    if early:
+        _notify_applicants_of_early_close(locked)
+    return locked
+
+
+def _notify_applicants_of_early_close(call: Call) -> None:
+    """Organisations with an application in the call learn that it closed before its
+    announced time (a draft can no longer be submitted)."""
+    organisation_ids = (
+        Application.objects.filter(call=call).exclude(status=Application.Status.WITHDRAWN).values("organisation_id")
+    )
+    members = (
+        get_user_model()
+        .objects.filter(
+            is_active=True,
+            memberships__left_at__isnull=True,
+            memberships__organisation_id__in=organisation_ids,
+        )
+        .distinct()
+    )
+    notify(
+        template="grants_call_closed_early",
+        recipients=list(members),
+        context={
+            "call_title": call.title,
+            "closed_at": timezone.localtime(call.closes_at).strftime("%Y-%m-%d %H:%M"),
+            "call_slug": call.slug,
+        },
+        key=f"call-closed-early:{call.pk}",
+    )
 
 
 def _officer_move(*, call: Call, by, target: str, verb: str) -> Call:

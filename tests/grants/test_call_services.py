@@ -9,7 +9,8 @@ from grants.models import Call
 from grants.schedules import BEAT_SCHEDULE
 from grants.services import calls as services
 from tests.factories.accounts import UserFactory
-from tests.factories.grants import CallFactory, FunderFactory
+from tests.factories.grants import ApplicationFactory, CallFactory, FunderFactory
+from tests.factories.incubator import MembershipFactory
 
 S = Call.Status
 ALL = list(S.values)
@@ -187,3 +188,37 @@ def test_a_call_must_close_after_it_opens_and_cap_projects_within_budget(funder)
     with pytest.raises(ValidationError) as error:
         call.full_clean()
     assert set(error.value.message_dict) >= {"closes_at", "max_per_project"}
+
+
+@pytest.mark.django_db
+def test_closing_early_tells_the_applicants_and_only_programme_officers_hear_of_it(
+    officer, funder, mailoutbox, django_capture_on_commit_callbacks
+):
+    finance = UserFactory(finance=True)
+    funder.officers.add(finance)
+    call = CallFactory(funder=funder)
+    drafting = ApplicationFactory(call=call)
+    member = MembershipFactory(organisation=drafting.organisation).user
+    withdrawn = ApplicationFactory(call=call, status="withdrawn")
+    gone = MembershipFactory(organisation=withdrawn.organisation).user
+    outsider = MembershipFactory().user
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.call_close(call=call, by=officer)
+
+    to = {message.to[0]: message for message in mailoutbox}
+    assert "closed early" in to[member.email].subject
+    assert call.title in to[member.email].body
+    assert officer.email in to
+    assert finance.email not in to and gone.email not in to and outsider.email not in to
+
+
+@pytest.mark.django_db
+def test_a_call_closing_at_its_time_sends_no_early_notice(
+    officer, funder, mailoutbox, django_capture_on_commit_callbacks
+):
+    call = CallFactory(funder=funder, closes_at=timezone.now() - timedelta(minutes=1))
+    member = MembershipFactory(organisation=ApplicationFactory(call=call).organisation).user
+    with django_capture_on_commit_callbacks(execute=True):
+        services.call_close(call=call)
+    assert member.email not in {message.to[0] for message in mailoutbox}

@@ -4,6 +4,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from grants.models import Call
+from grants.selectors import programme_officers_of
 
 
 def site_path(name: str, **kwargs) -> str:
@@ -19,4 +20,4 @@ def lock_call(call: Call) -> Call:
 
 
 def officers_of(call: Call) -> list:
-    return [user for user in call.funder.officers.all() if user.is_active]
+    return programme_officers_of(call.funder_id)
