@@ -326,6 +326,7 @@ def payment_approve(*, payment: Payment, by) -> Payment:
     check_transition(allowed=TRANSITIONS, current=payment.status, target=Status.APPROVED)
     _check_source_payable(payment, statuses=RELEASED)
     _move(payment, target=Status.APPROVED, by=by, verb="payment.approved", approved_by=by, approved_at=timezone.now())
+    _notify_payee(payment, "payments_approved")
     _enqueue_send(payment)
     return payment
 

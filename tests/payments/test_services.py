@@ -158,6 +158,16 @@ def test_finance_officer_approves_a_requested_payment(finance):
     )
 
 
+def test_the_payees_managers_are_told_when_a_payment_is_approved(finance, django_capture_on_commit_callbacks):
+    payment = PaymentFactory(requested=True)
+    owner = MembershipFactory(organisation=payment.payee, role=Membership.Role.OWNER).user
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.payment_approve(payment=payment, by=finance)
+    (message,) = [m for m in mail.outbox if m.to == [owner.email]]
+    assert payment.reference in message.subject and "approved" in message.subject
+
+
 def test_finance_officer_cannot_approve_own_request():
     both = UserFactory(roles=["Programme officer", "Finance officer"], is_staff=True)
     payment = services.payment_request_subsidy(subsidy=approved_subsidy(), by=both)
