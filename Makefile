@@ -5,6 +5,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Links in emails point at the served address unless SITE_URL is set.
+SITE_URL ?= http://$(if $(filter 0.0.0.0 ::,$(HOST)),127.0.0.1,$(HOST)):$(PORT)
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
@@ -22,10 +24,13 @@ $(STAMP): requirements.txt requirements-dev.txt
 
 install: $(STAMP) ## Create .venv and install the pinned packages
 
-run: install ## Migrate, load demo data and serve on http://127.0.0.1:8000 (SQLite, eager Celery, console email)
-	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py load_demo
-	@echo "Serving on http://$(HOST):$(PORT)/ — stop with Ctrl-C"
+run: install ## Migrate, load demo data, run periodic tasks and serve on http://127.0.0.1:8000 (SQLite, eager Celery, console email)
+	SITE_URL=$(SITE_URL) $(BIN)/python manage.py migrate --noinput
+	SITE_URL=$(SITE_URL) $(BIN)/python manage.py load_demo
+	@echo "Serving on $(SITE_URL)/ with periodic tasks — stop both with Ctrl-C"
+	@export SITE_URL=$(SITE_URL); \
+	$(BIN)/python manage.py run_periodic & periodic=$$!; \
+	trap 'kill $$periodic 2>/dev/null; wait $$periodic 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 demo: install ## Load the demo data only (idempotent)

@@ -9,10 +9,14 @@ from core.models import SentEmail
 
 
 def render_email(template: str, context: dict, language: str) -> tuple[str, str]:
+    """Subject and body of `emails/<template>.txt`, the body signed with the product's
+    name and address (`emails/signature.txt`); links start with SITE_URL."""
+    context = {**context, "site_url": settings.SITE_URL, "site_name": settings.WAGTAIL_SITE_NAME}
     with translation.override(language or settings.LANGUAGE_CODE):
-        text = render_to_string(f"emails/{template}.txt", {**context, "site_url": settings.WAGTAILADMIN_BASE_URL})
+        text = render_to_string(f"emails/{template}.txt", context)
+        signature = render_to_string("emails/signature.txt", context)
     subject, _, body = text.strip().partition("\n")
-    return subject.strip(), body.strip() + "\n"
+    return subject.strip(), f"{body.strip()}\n\n{signature.strip()}\n"
 
 
 @shared_task(bind=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
