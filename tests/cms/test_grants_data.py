@@ -73,6 +73,20 @@ def test_open_data_publishes_each_award_with_money_paid():
     assert row.programme_title == award.application.call.title
 
 
+def test_open_data_page_lists_each_grant_by_reference_with_its_amount(client):
+    award = AwardFactory(
+        amount=Decimal("80000.00"),
+        application__organisation__name_en="Xinhe Mediation Centre",
+        application__organisation__name_zh="新禾调解中心",
+    )
+    english = client.get("/en/open-data/").content.decode()
+    assert award.reference in english
+    assert "¥80,000.00" in english
+    assert "Xinhe Mediation Centre" in english
+    chinese = client.get("/zh-hans/open-data/").content.decode()
+    assert award.reference in chinese and "新禾调解中心" in chinese
+
+
 def test_open_data_json_validates_with_real_awards(client):
     from tests.cms.test_opendata import package_validator
 
