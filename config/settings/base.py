@@ -190,7 +190,10 @@ USE_I18N = True
 USE_TZ = True
 WAGTAIL_I18N_ENABLED = True
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
-WAGTAILSIMPLETRANSLATION_SYNC_PAGE_TREE = True
+# Off: a new page is not mirrored as an alias (English text at a Chinese address); editors
+# translate it with the "Translate" action, and until then the language switch leads to
+# the nearest translated section.
+WAGTAILSIMPLETRANSLATION_SYNC_PAGE_TREE = False
 
 # --- Static and media ---------------------------------------------------------------
 
