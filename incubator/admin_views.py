@@ -134,6 +134,8 @@ def incubatee_decide(request, pk):
             "service_log": incubatee.service_log.select_related("recorded_by"),
             "checkpoints": incubatee.checkpoints.select_related("goal"),
             "transitions": incubation_services.TRANSITIONS.get(incubatee.status, ()),
+            "receives_services": incubatee.status in incubation_services.RECEIVES_SERVICES,
+            "holds_checkpoints": incubatee.status in incubation_services.HOLDS_CHECKPOINTS,
         },
         icon="user",
     )

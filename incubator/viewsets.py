@@ -141,7 +141,32 @@ class IncubateeViewSet(ModelViewSet):
     copy_view_enabled = False
 
 
-class ServiceLogCreateView(generic.CreateView):
+class IncubateeScopedCreateView(generic.CreateView):
+    """The incubatee list holds only those the service accepts; `?incubatee=<pk>` (the
+    link on an incubatee's page) preselects one of them."""
+
+    incubatee_statuses: tuple = ()
+
+    def get_initial(self):
+        initial = super().get_initial()
+        chosen = self.request.GET.get("incubatee", "")
+        if chosen.isdigit():
+            initial["incubatee"] = int(chosen)
+        return initial
+
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        form.fields["incubatee"].queryset = (
+            Incubatee.objects.filter(status__in=self.incubatee_statuses)
+            .select_related("organisation", "cohort")
+            .order_by("organisation__name_zh", "cohort__name_zh")
+        )
+        return form
+
+
+class ServiceLogCreateView(IncubateeScopedCreateView):
+    incubatee_statuses = incubation_services.RECEIVES_SERVICES
+
     def save_instance(self):
         data = self.form.cleaned_data
         return incubation_services.service_log_record(
@@ -180,7 +205,9 @@ class ServiceLogViewSet(ModelViewSet):
     copy_view_enabled = False
 
 
-class CheckpointCreateView(generic.CreateView):
+class CheckpointCreateView(IncubateeScopedCreateView):
+    incubatee_statuses = incubation_services.HOLDS_CHECKPOINTS
+
     def save_instance(self):
         data = self.form.cleaned_data
         return incubation_services.checkpoint_record(

@@ -3,9 +3,11 @@
 import calendar
 import datetime
 
+from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from accounts import roles
 from incubator.models import Membership, Organisation
 
 
@@ -15,6 +17,19 @@ def managers_of(organisation: Organisation) -> list:
         organisation=organisation, left_at__isnull=True, role__in=[Membership.Role.OWNER, Membership.Role.ADMIN]
     ).select_related("user")
     return [membership.user for membership in memberships if membership.user.is_active]
+
+
+def programme_officers() -> list:
+    """Who hears about the incubator's work queue: active programme officers (the
+    incubator is the platform's own programme, so all of them; never finance staff)."""
+    return list(
+        get_user_model().objects.filter(groups__name=roles.PROGRAMME_OFFICER, is_active=True).distinct().order_by("pk")
+    )
+
+
+def admin_path(name: str, **kwargs) -> str:
+    """A back-office link (the admin has no language prefix)."""
+    return reverse(name, kwargs=kwargs or None)
 
 
 def portal_path(name: str, **kwargs) -> str:

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from core.audit import record_event
@@ -16,7 +17,7 @@ from core.notify import notify
 from core.transitions import check_transition, require
 from incubator import permissions
 from incubator.models import Checkpoint, Cohort, CohortGoal, Incubatee, Organisation, ServiceLogEntry
-from incubator.services.common import local_today, managers_of, portal_path
+from incubator.services.common import admin_path, local_today, managers_of, portal_path, programme_officers
 
 Status = Incubatee.Status
 
@@ -28,6 +29,7 @@ TRANSITIONS = {
 # Statuses that hold one of the cohort's places.
 HOLDS_A_PLACE = (Status.ADMITTED, Status.INCUBATING, Status.HATCHED, Status.EXITED)
 RECEIVES_SERVICES = (Status.ADMITTED, Status.INCUBATING)
+HOLDS_CHECKPOINTS = (*RECEIVES_SERVICES, Status.HATCHED)
 
 
 @transaction.atomic
@@ -48,8 +50,26 @@ def incubation_apply(*, organisation: Organisation, cohort: Cohort, statement: s
             incubatee.save()
     except IntegrityError:
         raise ValidationError(_("Your organisation has already applied to this cohort.")) from None
-    record_event(target=incubatee, verb="incubation.applied", actor=by, to_state=Status.APPLIED)
+    event = record_event(target=incubatee, verb="incubation.applied", actor=by, to_state=Status.APPLIED)
     record_event(target=organisation, verb="incubation.applied", actor=by, message=str(cohort))
+    context = {
+        "organisation": organisation.name_zh,
+        "cohort": cohort.name_zh,
+        "cohort_en": cohort.name_en or cohort.name_zh,
+        "statement": incubatee.statement,
+    }
+    notify(
+        template="incubator_incubation_received",
+        recipients=managers_of(organisation),
+        context={**context, "path": portal_path("incubation", pk=organisation.pk)},
+        key=f"incubator-incubation:{event.pk}",
+    )
+    notify(
+        template="incubator_officer_incubation_applied",
+        recipients=programme_officers(),
+        context={**context, "path": admin_path("incubator_admin_incubatee", pk=incubatee.pk)},
+        key=f"incubator-incubation-officers:{event.pk}",
+    )
     return incubatee
 
 
@@ -137,9 +157,18 @@ def incubatee_withdraw(*, incubatee: Incubatee, by) -> Incubatee:
 
 @transaction.atomic
 def incubatee_make_resident(*, incubatee: Incubatee, by, on: datetime.date | None = None, note: str = "") -> Incubatee:
-    """The organisation moves into the base: it is incubating from `on`."""
+    """The organisation moves into the base: it is incubating from `on`, which is no
+    earlier than its admission nor than the cohort's start."""
     on = on or local_today()
-    _check_date(on, after=incubatee.admitted_on, message=_("Residence cannot start before admission."))
+    current = Incubatee.objects.select_related("cohort").get(pk=incubatee.pk)
+    # "Not allowed now" comes before any date rule; _move re-checks under the lock.
+    check_transition(allowed=TRANSITIONS, current=current.status, target=Status.INCUBATING)
+    _check_date(on, after=current.admitted_on, message=_("Residence cannot start before admission."))
+    starts_on = current.cohort.starts_on
+    if on < starts_on:
+        raise ValidationError(
+            _("Residence cannot start before the cohort starts on %(date)s.") % {"date": date_format(starts_on)}
+        )
     return _move(incubatee, target=Status.INCUBATING, by=by, note=note, resident_from=on)
 
 
@@ -208,7 +237,7 @@ def checkpoint_record(
     require(permissions.can_manage_incubation(by), _("Only programme officers hold checkpoints."))
     if goal.cohort_id != incubatee.cohort_id:
         raise ValidationError({"goal": _("This goal belongs to another cohort.")})
-    if incubatee.status not in (*RECEIVES_SERVICES, Status.HATCHED):
+    if incubatee.status not in HOLDS_CHECKPOINTS:
         raise ValidationError(_("Checkpoints are held only for admitted, resident or hatched incubatees."))
     if held_on > local_today():
         raise ValidationError({"held_on": _("The date cannot be in the future.")})

@@ -13,7 +13,7 @@ from core.notify import notify
 from core.transitions import check_transition, require
 from incubator import permissions
 from incubator.models import Membership, Organisation, OrganisationDocument
-from incubator.services.common import managers_of, portal_path
+from incubator.services.common import admin_path, managers_of, portal_path, programme_officers
 from incubator.uploads import CleanFile
 from incubator.uscc import validate_uscc_for_legal_form
 
@@ -200,6 +200,17 @@ def organisation_submit(*, organisation: Organisation, by) -> Organisation:
         target=organisation, verb="organisation.submitted", actor=by, from_state=previous, to_state=Status.SUBMITTED
     )
     _notify_status(organisation, event, "incubator_organisation_submitted")
+    notify(
+        template="incubator_officer_organisation_submitted",
+        recipients=programme_officers(),
+        context={
+            "organisation": organisation.name_zh,
+            "organisation_en": organisation.name_en or organisation.name_zh,
+            "resubmitted": previous == Status.RETURNED,
+            "path": admin_path("incubator_admin_review", pk=organisation.pk),
+        },
+        key=f"incubator-organisation-officers:{event.pk}",
+    )
     return organisation
 
 

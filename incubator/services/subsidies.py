@@ -22,7 +22,15 @@ from core.transitions import check_transition, require
 from incubator import permissions
 from incubator.models import Incubatee, Organisation, Subsidy, SubsidyPolicy
 from incubator.selectors import approved_total
-from incubator.services.common import add_months, local_today, lock_organisation, managers_of, portal_path
+from incubator.services.common import (
+    add_months,
+    admin_path,
+    local_today,
+    lock_organisation,
+    managers_of,
+    portal_path,
+    programme_officers,
+)
 
 Status = Subsidy.Status
 Kind = SubsidyPolicy.Kind
@@ -157,7 +165,20 @@ def subsidy_apply(
     )
     subsidy.full_clean()
     subsidy.save()
-    record_event(target=subsidy, verb="subsidy.requested", actor=by, to_state=Status.REQUESTED)
+    event = record_event(target=subsidy, verb="subsidy.requested", actor=by, to_state=Status.REQUESTED)
+    notify(
+        template="incubator_officer_subsidy_requested",
+        recipients=programme_officers(),
+        context={
+            "organisation": organisation.name_zh,
+            "policy": policy.name_zh,
+            "policy_en": policy.name_en or policy.name_zh,
+            "year": year,
+            "amount": format_money(amount),
+            "path": admin_path("incubator_admin_subsidy", pk=subsidy.pk),
+        },
+        key=f"incubator-subsidy-officers:{event.pk}",
+    )
     return subsidy
 
 

@@ -1,5 +1,8 @@
+import datetime
+
 import pytest
 from django.core import mail
+from django.utils import timezone
 
 from incubator.models import Incubatee, Organisation, Subsidy
 from tests.factories.accounts import UserFactory
@@ -54,7 +57,7 @@ def test_staff_document_download(officer_client):
 
 
 def test_officer_admits_and_marks_resident(officer_client):
-    incubatee = IncubateeFactory()
+    incubatee = IncubateeFactory(cohort=CohortFactory(starts_on=timezone.localdate() - datetime.timedelta(days=3)))
     url = f"/admin/incubator/incubatees/{incubatee.pk}/decide/"
     officer_client.post(url, {"action": "admit"})
     officer_client.post(url, {"action": "resident"})
@@ -95,6 +98,51 @@ def test_service_log_add_view_records_through_the_service(officer_client, office
     assert response.status_code == 302, response.content.decode()[:2000]
     assert response["Location"] == "/admin/incubator_service_log/", response["Location"]
     assert incubatee.service_log.get().recorded_by == officer
+
+
+def test_resident_cannot_be_admitted_before_the_cohort_starts_and_the_page_says_why(officer_client):
+    incubatee = IncubateeFactory(admitted=True)  # the cohort starts in a month
+    response = officer_client.post(f"/admin/incubator/incubatees/{incubatee.pk}/decide/", {"action": "resident"})
+    assert response.status_code == 200
+    assert "Residence cannot start before the cohort starts on" in response.content.decode()
+    incubatee.refresh_from_db()
+    assert incubatee.status == Incubatee.Status.ADMITTED
+
+
+def test_log_a_service_preselects_the_incubatee_and_lists_only_current_incubatees(officer_client, officer):
+    from bs4 import BeautifulSoup
+
+    resident = IncubateeFactory(incubating=True)
+    admitted = IncubateeFactory(admitted=True)
+    others = [
+        IncubateeFactory(status=status)
+        for status in (Incubatee.Status.APPLIED, Incubatee.Status.HATCHED, Incubatee.Status.EXITED)
+    ]
+    decide = BeautifulSoup(
+        officer_client.get(f"/admin/incubator/incubatees/{resident.pk}/decide/").content, "html.parser"
+    )
+    link = decide.find("a", string="Log a service")["href"]
+    assert link == f"/admin/incubator_service_log/new/?incubatee={resident.pk}"
+
+    form = BeautifulSoup(officer_client.get(link).content, "html.parser")
+    options = {option["value"]: option for option in form.select("select[name=incubatee] option") if option["value"]}
+    assert set(options) == {str(resident.pk), str(admitted.pk)}
+    assert options[str(resident.pk)].has_attr("selected")
+    assert not any(str(other.pk) in options for other in others)
+
+    response = officer_client.post(
+        link,
+        {"incubatee": resident.pk, "kind": "training", "provided_on": "2026-01-05", "provider": "李律师", "hours": "2"},
+    )
+    assert response.status_code == 302
+    assert resident.service_log.get().recorded_by == officer
+
+
+def test_log_a_service_is_not_offered_for_an_incubatee_that_cannot_receive_one(officer_client):
+    hatched = IncubateeFactory(status=Incubatee.Status.HATCHED)
+    content = officer_client.get(f"/admin/incubator/incubatees/{hatched.pk}/decide/").content.decode()
+    assert "Log a service" not in content
+    assert "Hold a checkpoint" in content
 
 
 def test_finance_officer_is_turned_away_from_incubator_pages(client):

@@ -5,6 +5,7 @@ import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from core.transitions import TransitionNotAllowed
 from incubator.models import Incubatee, Membership
@@ -30,6 +31,13 @@ from tests.factories.incubator import (
 pytestmark = pytest.mark.django_db
 Status = Incubatee.Status
 today = timezone.localdate
+
+
+def started_cohort(days_ago: int = 15):
+    """A cohort already under way whose applications are still open."""
+    return CohortFactory(
+        starts_on=today() - datetime.timedelta(days=days_ago), ends_on=today() + datetime.timedelta(days=180)
+    )
 
 
 @pytest.fixture
@@ -76,7 +84,7 @@ class TestDecisions:
     def test_full_path_admit_resident_hatched_with_dates_and_emails(
         self, owned, officer, django_capture_on_commit_callbacks
     ):
-        incubatee = IncubateeFactory(organisation=owned.organisation)
+        incubatee = IncubateeFactory(organisation=owned.organisation, cohort=started_cohort())
         with django_capture_on_commit_callbacks(execute=True):
             incubatee_admit(incubatee=incubatee, by=officer, on=today() - datetime.timedelta(days=20))
             incubatee_make_resident(incubatee=incubatee, by=officer, on=today() - datetime.timedelta(days=10))
@@ -136,13 +144,29 @@ class TestDecisions:
             incubatee_admit(incubatee=IncubateeFactory(cohort=cohort), by=officer)
 
     def test_residence_cannot_start_before_admission_or_in_the_future(self, officer):
-        incubatee = IncubateeFactory(admitted=True)
+        incubatee = IncubateeFactory(admitted=True, cohort=started_cohort(days_ago=90))
         with pytest.raises(ValidationError, match="before admission"):
             incubatee_make_resident(
                 incubatee=incubatee, by=officer, on=incubatee.admitted_on - datetime.timedelta(days=1)
             )
         with pytest.raises(ValidationError, match="future"):
             incubatee_make_resident(incubatee=incubatee, by=officer, on=today() + datetime.timedelta(days=1))
+
+    def test_residence_cannot_start_before_the_cohort_starts(self, officer):
+        cohort = CohortFactory(starts_on=today() + datetime.timedelta(days=5))
+        incubatee = IncubateeFactory(admitted=True, cohort=cohort)
+        starts = date_format(cohort.starts_on)
+        with pytest.raises(ValidationError, match=f"before the cohort starts on {starts}"):
+            incubatee_make_resident(incubatee=incubatee, by=officer)
+        incubatee.refresh_from_db()
+        assert incubatee.status == Status.ADMITTED and incubatee.resident_from is None
+
+    def test_residence_may_start_on_the_cohort_start_day(self, officer):
+        cohort = started_cohort(days_ago=2)
+        incubatee = IncubateeFactory(admitted=True, cohort=cohort)
+        incubatee_make_resident(incubatee=incubatee, by=officer, on=cohort.starts_on)
+        incubatee.refresh_from_db()
+        assert incubatee.status == Status.INCUBATING and incubatee.resident_from == cohort.starts_on
 
     def test_ngo_members_cannot_decide(self, owned):
         incubatee = IncubateeFactory(organisation=owned.organisation)

@@ -195,3 +195,15 @@ def test_dashboard_shows_a_card_for_each_organisation(client, owned):
 def test_portal_speaks_chinese(client, owned):
     content = client.get(f"/zh-hans/ngo/{owned.organisation.pk}/").content.decode()
     assert "历史记录" in content
+
+
+def test_subsidy_form_marks_the_year_required_and_the_optional_fields_not(client, owned):
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(client.get(f"/en/ngo/{owned.organisation.pk}/subsidies/").content, "html.parser")
+    year = soup.find("input", id="id_year")
+    assert year.has_attr("required")
+    assert soup.find(id="id_year_required").get_text() == "(required)"
+    assert soup.find(id="id_year_required").find_previous("label")["for"] == "id_year"
+    for optional in ("posts", "months", "note"):
+        assert soup.find(id=f"id_{optional}_required") is None
