@@ -6,6 +6,7 @@ import csv
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -19,7 +20,7 @@ from grants.forms import ScreeningForm, StaffCommentForm
 from grants.models import Application, Call
 from grants.questions import answer_text
 from grants.services import applications as application_services
-from grants.services.calls import CALL_TRANSITIONS, WINDOW_ACTIONS
+from grants.services.calls import CALL_TRANSITIONS, EDITABLE_STATES, WINDOW_ACTIONS
 from grants.snapshot import diff_snapshots
 
 
@@ -39,6 +40,7 @@ def call_manage(request, pk):
             ],
             "in_review_workflow": call.status not in (Call.Status.DRAFT, Call.Status.OPEN),
             "can_manage": permissions.can_manage_call(request.user, call),
+            "can_edit": permissions.can_manage_call(request.user, call) and call.status in EDITABLE_STATES,
             "can_export": permissions.can_export_call(request.user, call),
             "status_counts": _status_counts(call),
         },
@@ -46,9 +48,13 @@ def call_manage(request, pk):
 
 
 def _status_counts(call):
-    from django.db.models import Count
-
-    return list(call.applications.values("status").annotate(count=Count("id")).order_by("status"))
+    """How many applications the call has in each status, named by the status's label."""
+    labels = dict(Application.Status.choices)
+    rows = call.applications.values("status").annotate(count=Count("id")).order_by("status")
+    return [
+        {"status": row["status"], "label": labels.get(row["status"], row["status"]), "count": row["count"]}
+        for row in rows
+    ]
 
 
 @require_POST
@@ -61,11 +67,12 @@ def call_transition(request, pk, target):
     if not permissions.can_manage_call(request.user, call):
         raise PermissionDenied(_("Only programme officers of this call's funder can change its status."))
     try:
-        action(call=call, by=request.user)
+        call = action(call=call, by=request.user)
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)
     else:
+        # The service returns the call as it now is; the message names its new status.
         messages.success(request, _("The call is now “%(status)s”.") % {"status": call.get_status_display()})
     return redirect("grants_admin_call_manage", pk=call.pk)
 

@@ -206,10 +206,13 @@ def application_edit(request, pk):
         )
     if request.POST.get("action") == "review":
         return redirect("grants:application_submit", pk=application.pk)
-    messages.success(
-        request, _("Draft saved at %(time)s.") % {"time": date_format(timezone.localtime(), "TIME_FORMAT")}
-    )
+    messages.success(request, _("Draft saved at %(time)s.") % {"time": _saved_time()})
     return redirect("grants:application_edit", pk=application.pk)
+
+
+def _saved_time() -> str:
+    """The time a draft was saved, e.g. 14:05 (24-hour, so no "p.m." runs into the sentence's full stop)."""
+    return date_format(timezone.localtime(), "H:i")
 
 
 def _int(value) -> int:
@@ -262,7 +265,7 @@ def application_autosave(request, pk):
         {
             "ok": True,
             "version": application.version,
-            "message": _("Saved at %(time)s.") % {"time": date_format(timezone.localtime(), "TIME_FORMAT")},
+            "message": _("Saved at %(time)s.") % {"time": _saved_time()},
         }
     )
 

@@ -8,6 +8,7 @@ through `services.calls.call_save`.
 import django_filters
 from django import forms
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
@@ -16,6 +17,7 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, Obj
 from wagtail.admin.ui.tables import Column, StatusTagColumn
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
+from wagtail.admin.widgets.button import HeaderButton
 
 from core.money import format_money
 from grants import selectors
@@ -37,7 +39,12 @@ class CallForm(WagtailAdminModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.for_user is not None and "funder" in self.fields:
-            self.fields["funder"].queryset = selectors.funders_for_officer(self.for_user)
+            funders = selectors.funders_for_officer(self.for_user)
+            self.fields["funder"].queryset = funders
+            if self.instance.pk is None and not self.is_bound:
+                first_two = list(funders.values_list("pk", flat=True)[:2])
+                if len(first_two) == 1:  # an officer of one funder does not have to pick it
+                    self.initial["funder"] = first_two[0]
 
     def clean(self):
         cleaned = super().clean()
@@ -66,6 +73,15 @@ class CallEditView(RefuseWith403Mixin, ScopedCallQueryset, generic.EditView):
     def get_object(self, queryset=None):
         self.kwargs[self.pk_url_kwarg] = self.object_pk
         return super().get_object(self.get_queryset())
+
+    @cached_property
+    def header_buttons(self):
+        """The call's own page (opening, closing, applications, export) is one click away."""
+        return [
+            HeaderButton(
+                _("Call page"), url=reverse("grants_admin_call_manage", args=[self.object.pk]), icon_name="form"
+            )
+        ]
 
     def save_instance(self):
         instance = self.form.save(commit=False)
