@@ -1,0 +1,51 @@
+"""A grant competition from the call to screening, through the screens as each role
+(the steps are in competition_steps.py; the review half continues from their result)."""
+
+from django.core import mail
+
+from grants.models import Application, Call
+from tests.browser.competition_steps import link, new_page, run_call_to_screened
+from tests.browser.helpers import browser_login, screenshot
+
+
+def test_competition_from_call_to_screening(browser, live_server, tmp_path):
+    result = run_call_to_screened(browser, live_server, tmp_path)
+    call, (first, second) = result["call"], result["applications"]
+
+    call.refresh_from_db()
+    assert call.status == Call.Status.CLOSED
+    assert len(list(call.questions)) == 7
+    for application in (first, second):
+        application.refresh_from_db()
+        assert application.status == Application.Status.ELIGIBLE
+        assert application.reference.startswith("GC-")
+    assert first.revisions.count() == 2 and second.revisions.count() == 1
+    assert first.cofunding_source.startswith("Xinhe Street office matching fund")
+    # Every question's answer is kept under the question's id, the file as an attachment.
+    by_kind = {question.block_type: question.id for question in call.questions}
+    assert set(first.answers) == set(by_kind.values())
+    assert first.answers[by_kind["multiple_choice"]] == ["Mandarin"]
+    assert first.attachments.get(question_id=by_kind["file"]).pk == first.answers[by_kind["file"]]
+
+    # The NGOs were told at each step, by the application's reference.
+    subjects = [message.subject for message in mail.outbox]
+    assert f"More information needed for {first.reference}" in subjects
+    assert f"Application {first.reference} passed screening" in subjects
+    assert f"Application {second.reference} passed screening" in subjects
+
+    # What an NGO sees: its application passed screening, and the call is closed.
+    page = new_page(browser)
+    browser_login(page, live_server, result["members"][0])
+    page.goto(f"{live_server.url}/en/grants/applications/")
+    row = page.locator("tr", has=link(page, first.title))
+    assert "Eligible" in row.inner_text() and first.reference in row.inner_text()
+    assert second.title not in page.inner_text("main")  # another organisation's application
+    screenshot(page, "competition-ngo-sees-eligible")
+    page.goto(f"{live_server.url}/en/grants/applications/{first.pk}/")
+    assert "Eligible" in page.inner_text("main")
+    assert page.locator("main .actions >> text=Edit").count() == 0
+    page.goto(f"{live_server.url}/en/grants/calls/{call.slug}/")
+    assert "Closed" in page.inner_text("main")
+    assert page.locator("main a:text-is('Apply')").count() == 0
+    screenshot(page, "competition-call-page-closed")
+    page.context.close()
