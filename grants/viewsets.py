@@ -19,12 +19,16 @@ from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.admin.widgets.button import HeaderButton
 
+from core.admin_permissions import register_no_add_policy
 from core.money import format_money
 from grants import selectors
 from grants.admin_refusals import RefuseWith403Mixin
 from grants.models import Application, Call, Funder, ServiceCategory, ServiceItem
 from grants.services.calls import EDITABLE_STATES, call_save
 from incubator.models import Area, Organisation
+
+# Applications are made by NGOs in the portal: the admin has no "Add" form for them.
+register_no_add_policy(Application)
 
 
 class CallForm(WagtailAdminModelForm):

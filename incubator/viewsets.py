@@ -6,6 +6,7 @@ from wagtail.admin.views import generic
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 
+from core.admin_permissions import register_no_add_policy
 from core.audit import record_event
 from incubator.models import (
     Area,
@@ -20,6 +21,9 @@ from incubator.models import (
     Target,
 )
 from incubator.services import incubation as incubation_services
+
+# Incubatees come from cohort applications, subsidies from NGOs' requests: no "Add" form.
+register_no_add_policy(Incubatee, Subsidy)
 
 
 def action_column(name: str, label, url_name: str) -> TitleColumn:
