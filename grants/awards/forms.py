@@ -7,6 +7,7 @@ from grants.awards.models import FunderRating
 from grants.awards.services import ReportData
 
 MONEY = {"max_digits": 12, "decimal_places": 2, "min_value": Decimal("0")}
+NOTE_HINT = _("Note (optional): why the figure differs from the plan, for example")
 
 
 class ReportForm(forms.Form):
@@ -39,7 +40,12 @@ class ReportForm(forms.Form):
                 min_value=Decimal("0"),
                 widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}),
             )
-            self.fields[f"{name}_note"] = forms.CharField(label=_("Note"), required=False, max_length=300)
+            self.fields[f"{name}_note"] = forms.CharField(
+                label=_("Note"),
+                required=False,
+                max_length=300,
+                widget=forms.TextInput(attrs={"placeholder": NOTE_HINT}),
+            )
             self.kpi_fields.append((kpi, name))
         self.line_fields = []
         for line in award.budget_lines.all():
@@ -51,7 +57,12 @@ class ReportForm(forms.Form):
                 widget=forms.NumberInput(attrs={"step": "0.01", "inputmode": "decimal"}),
                 **MONEY,
             )
-            self.fields[f"{name}_note"] = forms.CharField(label=_("Note"), required=False, max_length=300)
+            self.fields[f"{name}_note"] = forms.CharField(
+                label=_("Note"),
+                required=False,
+                max_length=300,
+                widget=forms.TextInput(attrs={"placeholder": NOTE_HINT}),
+            )
             self.line_fields.append((line, name))
 
     def kpi_rows(self):
