@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from cms import services
@@ -62,5 +63,13 @@ def showcase_import_photos(request, page_pk):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, _("%(count)s photos added to a draft of the showcase.") % {"count": added})
+        messages.success(
+            request,
+            ngettext(
+                "%(count)s photo added to a draft of “%(title)s”; publish it to show it.",
+                "%(count)s photos added to a draft of “%(title)s”; publish it to show them.",
+                added,
+            )
+            % {"count": added, "title": showcase.title},
+        )
     return redirect(reverse("wagtailadmin_pages:edit", args=[showcase.pk]))

@@ -101,3 +101,14 @@ def test_making_the_awards_of_a_final_call_generates_their_draft_showcases(
     showcase = ShowcasePage.objects.get(award=award, locale__language_code="en")
     assert not showcase.live
     assert ShowcasePage.objects.filter(translation_key=showcase.translation_key).count() == 2
+
+
+def test_editor_brings_report_photos_in_and_is_told_how_many_by_name(client, site_tree):
+    award = AwardFactory(active=True)
+    showcase = services.showcase_create_for_award(award=award)
+    add_photo(ReportFactory(milestone=award.milestones.get(kind="midterm"), accepted=True))
+    login(client, UserFactory(editor=True))
+    response = client.post(f"/admin/showcases/{showcase.pk}/report-photos/", follow=True)
+    messages = [str(message) for message in response.context["messages"]]
+    assert f"1 photo added to a draft of “{showcase.title}”; publish it to show it." in messages
+    assert ShowcasePage.objects.get(pk=showcase.pk).get_latest_revision_as_object().photos.count() == 1
