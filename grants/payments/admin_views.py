@@ -6,7 +6,6 @@ Every page finds its objects through scoped selectors and changes state only thr
 services; permission checks are the ``permissions`` functions the templates use too.
 """
 
-import csv
 import functools
 
 from django.contrib import messages
@@ -17,9 +16,11 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.audit import events_for
+from core.spreadsheet import SafeCsvWriter
 from grants.payments import banking, permissions, selectors, services
 from grants.payments.forms import ConfirmationUploadForm, MarkPaidForm, QueueFilterForm, ReasonForm
 from grants.payments.models import Payment
@@ -104,7 +105,11 @@ def _bulk_approve(request):
         messages.warning(request, _("Select the payments to approve."))
     approved, refused = services.payments_approve_bulk(payments=payments, by=user)
     if approved:
-        messages.success(request, _("%(count)s payment(s) approved.") % {"count": len(approved)})
+        messages.success(
+            request,
+            ngettext("Payment %(references)s approved.", "%(count)s payments approved: %(references)s.", len(approved))
+            % {"count": len(approved), "references": ", ".join(payment.reference for payment in approved)},
+        )
     for payment, reason in refused:
         messages.error(request, f"{payment.reference}: {reason}")
     return redirect(
@@ -349,11 +354,7 @@ def ledger_export(request):
     user = request.user
     _require(permissions.can_export_ledger(user), _("Only programme and finance officers export the ledger."))
     rows = selectors.payments_for_user(user=user).order_by("created_at", "id")
-    writer = csv.writer(_Echo())
-
-    def _cell(value) -> str:
-        text = "" if value is None else str(value)
-        return "'" + text if text.startswith(("=", "+", "-", "@")) else text
+    writer = SafeCsvWriter(_Echo())
 
     def stream():
         yield "\ufeff"
@@ -362,27 +363,24 @@ def ledger_export(request):
             source = p.tranche.award.reference if p.tranche_id else f"{p.subsidy.policy.name_zh} {p.subsidy.year}"
             yield writer.writerow(
                 [
-                    _cell(value)
-                    for value in (
-                        p.reference,
-                        "tranche" if p.tranche_id else "subsidy",
-                        source,
-                        p.funder.name_zh if p.funder_id else "",
-                        p.payee.name_zh,
-                        p.payee.uscc,
-                        p.amount,
-                        p.currency,
-                        p.rail,
-                        p.status,
-                        p.requested_by.email if p.requested_by_id else "",
-                        p.requested_at.isoformat() if p.requested_at else "",
-                        p.approved_by.email if p.approved_by_id else "",
-                        p.approved_at.isoformat() if p.approved_at else "",
-                        p.sent_at.isoformat() if p.sent_at else "",
-                        p.external_id,
-                        p.batch.reference if p.batch_id else "",
-                        p.paid_on.isoformat() if p.paid_on else "",
-                    )
+                    p.reference,
+                    "tranche" if p.tranche_id else "subsidy",
+                    source,
+                    p.funder.name_zh if p.funder_id else "",
+                    p.payee.name_zh,
+                    p.payee.uscc,
+                    p.amount,
+                    p.currency,
+                    p.rail,
+                    p.status,
+                    p.requested_by.email if p.requested_by_id else "",
+                    p.requested_at.isoformat() if p.requested_at else "",
+                    p.approved_by.email if p.approved_by_id else "",
+                    p.approved_at.isoformat() if p.approved_at else "",
+                    p.sent_at.isoformat() if p.sent_at else "",
+                    p.external_id,
+                    p.batch.reference if p.batch_id else "",
+                    p.paid_on.isoformat() if p.paid_on else "",
                 ]
             )
 

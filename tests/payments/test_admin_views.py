@@ -115,6 +115,17 @@ def test_bulk_approval_approves_others_requests_and_refuses_own(finance_client, 
     assert "four-eyes" in response.content.decode()
 
 
+def test_bulk_approval_names_the_payments_it_approved(finance_client):
+    first, second = PaymentFactory(requested=True), PaymentFactory(requested=True)
+    one = finance_client.post(reverse("payments_admin_queue"), {"payment": [first.pk]}, follow=True)
+    assert f"Payment {first.reference} approved." in [str(m) for m in one.context["messages"]]
+    third = PaymentFactory(requested=True)
+    two = finance_client.post(reverse("payments_admin_queue"), {"payment": [second.pk, third.pk]}, follow=True)
+    (message,) = [str(m) for m in two.context["messages"]]
+    assert message.startswith("2 payments approved: ")
+    assert second.reference in message and third.reference in message
+
+
 def test_queue_filters_by_status(finance_client):
     requested = PaymentFactory(requested=True)
     paid = PaymentFactory(paid=True)
