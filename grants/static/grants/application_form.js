@@ -38,6 +38,7 @@
   var timer = null;
   var stopped = false;
   var dirty = false;
+  var inflight = null;  // the background save on its way, if any
 
   function say(text) { if (status) { status.textContent = text; } }
 
@@ -47,7 +48,7 @@
     var data = new FormData(form);
     form.querySelectorAll("input[type='file']").forEach(function (input) { data.delete(input.name); });
     data.delete("remove_attachments");
-    fetch(url, { method: "POST", body: data, credentials: "same-origin", headers: { "X-Requested-With": "fetch" } })
+    inflight = fetch(url, { method: "POST", body: data, credentials: "same-origin", headers: { "X-Requested-With": "fetch" } })
       .then(function (response) { return response.json().then(function (body) { return { status: response.status, body: body }; }); })
       .then(function (result) {
         if (result.body.ok) {
@@ -63,7 +64,8 @@
         }
         say(result.body.message);
       })
-      .catch(function () { dirty = true; say(status ? status.getAttribute("data-offline") || "" : ""); });
+      .catch(function () { dirty = true; say(status ? status.getAttribute("data-offline") || "" : ""); })
+      .then(function () { inflight = null; });
   }
 
   form.addEventListener("input", function (event) {
@@ -72,5 +74,18 @@
     window.clearTimeout(timer);
     timer = window.setTimeout(save, 3000);
   });
-  form.addEventListener("submit", function () { stopped = true; window.clearTimeout(timer); });
+  form.addEventListener("submit", function (event) {
+    stopped = true;
+    window.clearTimeout(timer);
+    if (inflight) {
+      // A background save is on its way: posting now would carry the version it is
+      // about to replace, and the applicant would be told their own draft changed
+      // elsewhere. Send the form once that save has answered, with the new version.
+      event.preventDefault();
+      var submitter = event.submitter;
+      inflight.then(function () {
+        if (submitter && form.requestSubmit) { form.requestSubmit(submitter); } else { form.submit(); }
+      });
+    }
+  });
 })();
