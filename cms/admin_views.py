@@ -37,7 +37,12 @@ def showcase_candidates(request):
     return TemplateResponse(
         request,
         "cms/admin/showcase_candidates.html",
-        {"awards": awards_without_showcase()[:200], "showcases": showcases.order_by("-pk")[:200]},
+        {
+            "awards": awards_without_showcase()[:200],
+            "showcases": showcases.order_by("-pk")[:200],
+            "page_title": _("Project showcases from awards"),
+            "header_icon": "image",
+        },
     )
 
 

@@ -1,4 +1,5 @@
 import io
+import re
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -112,3 +113,12 @@ def test_editor_brings_report_photos_in_and_is_told_how_many_by_name(client, sit
     messages = [str(message) for message in response.context["messages"]]
     assert f"1 photo added to a draft of “{showcase.title}”; publish it to show it." in messages
     assert ShowcasePage.objects.get(pk=showcase.pk).get_latest_revision_as_object().photos.count() == 1
+
+
+def test_showcases_from_awards_page_has_a_heading_and_names_each_organisation(client, site_tree):
+    award = AwardFactory(active=True, application__organisation__name_en="Xinhe Mediation Centre")
+    services.showcase_create_for_award(award=award)
+    login(client, UserFactory(editor=True))
+    html = client.get("/admin/showcases/from-awards/").content.decode()
+    assert re.search(r"<h1[^>]*>\s*(<svg.*?</svg>\s*)?Project showcases from awards", html, re.S)
+    assert "Xinhe Mediation Centre" in html and award.reference in html
