@@ -94,6 +94,8 @@ def announcement_detail(request, key):
             "call": call,
             "awards": awards,
             "total": sum(line.amount for line in awards),
+            # The scores shown are the merits the award proposal was computed on.
+            "basis": awards[0].proposal.basis if awards else None,
             "form": form,
             "open_for_objections": open_for_objections,
         },

@@ -418,7 +418,7 @@ def public_awards(call: Call):
     """The proposed awards as the public sees them: organisation, project, amount, score."""
     return (
         ProposalLine.objects.filter(proposal__call=call, funded=True)
-        .select_related("application", "application__organisation", "application__category")
+        .select_related("proposal", "application", "application__organisation", "application__category")
         .order_by("rank", "id")
     )
 
