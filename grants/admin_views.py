@@ -2,8 +2,6 @@
 and screening an application. Each one finds its object through a scoped selector
 (another funder's call or application is a 404) and changes state only through services."""
 
-import csv
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
@@ -14,6 +12,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from core.spreadsheet import SafeCsvWriter
 from grants import permissions, selectors
 from grants.admin_refusals import refuse_with_403
 from grants.forms import ScreeningForm, StaffCommentForm
@@ -125,23 +124,18 @@ def export_rows(call):
             row["organisation__name_zh"],
             row["organisation__name_en"],
             row["organisation__uscc"],
-            _safe_cell(row["title"]),
+            row["title"],
             name(row, "category"),
             name(row, "service_item"),
             name(row, "area"),
-            _safe_cell(row["target_area_detail"]),
+            row["target_area_detail"],
             "" if row["beneficiaries_count"] is None else row["beneficiaries_count"],
             str(row["requested_amount"]),
             str(row["administration_amount"]),
             str(row["cofunding_amount"]),
             call.currency,
             timezone.localtime(row["submitted_at"]).isoformat() if row["submitted_at"] else "",
-        ] + [_safe_cell(answer_text(question, answers.get(question.id))) for question in questions]
-
-
-def _safe_cell(value: str) -> str:
-    """Spreadsheets run cells starting with = + - @ as formulas; applicants' text must not."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
+        ] + [answer_text(question, answers.get(question.id)) for question in questions]
 
 
 @require_GET
@@ -150,7 +144,7 @@ def call_export(request, pk):
     call = selectors.call_with_counts(request.user, pk)
     if not permissions.can_export_call(request.user, call):
         raise PermissionDenied
-    writer = csv.writer(Echo())
+    writer = SafeCsvWriter(Echo())
 
     def stream():
         yield "\ufeff"  # so Excel reads the Chinese text as UTF-8

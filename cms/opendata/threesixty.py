@@ -8,7 +8,6 @@ Identifiers:
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Iterable
 from datetime import date, datetime
@@ -18,6 +17,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from cms.opendata.rows import GrantRow, OrganisationRef
+from core.spreadsheet import SafeCsvWriter
 
 SCHEMA_VERSION = "1.4"
 CLASSIFICATION_VOCABULARY = "LegalAidHub:ServiceCategory"
@@ -176,25 +176,9 @@ def to_csv(rows: Iterable[GrantRow]) -> str:
     """The same grants as a CSV with 360Giving column titles (UTF-8 with BOM for Excel)."""
     out = io.StringIO()
     out.write("\ufeff")
-    writer = csv.writer(out)
+    writer = SafeCsvWriter(out)
     writer.writerow([title for title, _ in CSV_COLUMNS])
     for row in rows:
         grant = grant_to_360(row)
-        writer.writerow([_csv_safe(value(grant)) for _, value in CSV_COLUMNS])
+        writer.writerow([value(grant) for _, value in CSV_COLUMNS])
     return out.getvalue()
-
-
-def _csv_safe(value) -> str:
-    """Neutralise spreadsheet formula injection in free text."""
-    text = str(value)
-    if text and text[0] in "=+-@\t\r" and not _is_number(text):
-        return "'" + text
-    return text
-
-
-def _is_number(text: str) -> bool:
-    try:
-        Decimal(text)
-    except Exception:
-        return False
-    return True

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import IO
 
+from core.spreadsheet import SafeCsvWriter
 from grants.payments.rails import BankTransferInstruction
 
 BATCH_COLUMNS = ("reference", "payee", "bank", "account", "amount", "currency")
@@ -28,7 +29,6 @@ HEADER_ALIASES = {
     "amount": {"amount", "金额", "交易金额", "转账金额"},
     "date": {"date", "value date", "日期", "交易日期", "转账日期", "记账日期"},
 }
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y%m%d", "%Y.%m.%d", "%Y年%m月%d日")
 _AMOUNT_NOISE = re.compile(r"[,，\s¥￥]|CNY|RMB|元", re.IGNORECASE)
 
@@ -57,15 +57,15 @@ def bank_batch_csv(instructions: Iterable[BankTransferInstruction], *, excel_bom
     out = io.StringIO()
     if excel_bom:
         out.write("\ufeff")
-    writer = csv.writer(out, lineterminator="\r\n")
+    writer = SafeCsvWriter(out, lineterminator="\r\n")
     writer.writerow(BATCH_COLUMNS)
     for ins in instructions:
         writer.writerow(
             [
-                _cell(ins.payment_reference),
-                _cell(ins.payee_name),
-                _cell(ins.bank_name),
-                _cell(ins.account_number),
+                ins.payment_reference,
+                ins.payee_name,
+                ins.bank_name,
+                ins.account_number,
                 f"{Decimal(ins.amount_cents).scaleb(-2):.2f}",
                 ins.currency.upper(),
             ]
@@ -192,7 +192,3 @@ def _parse_date(raw: str) -> dt.date | None:
         except ValueError:
             continue
     return None
-
-
-def _cell(value: str) -> str:
-    return "'" + value if value.startswith(_FORMULA_START) else value

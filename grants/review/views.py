@@ -3,7 +3,6 @@ feedback page. Every object is found through a selector filtered on the signed-i
 reviewer, so another reviewer's assignment or review is a 404."""
 
 import contextlib
-import csv
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -13,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.spreadsheet import SafeCsvWriter
 from grants.review import permissions, selectors
 from grants.review.blind import neutral_filename, reviewer_view
 from grants.review.forms import DeclarationForm, ProfileForm, RelationshipForm, ReviewForm
@@ -237,7 +237,7 @@ def export(request):
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="my-reviews.csv"'
     response.write("\ufeff")
-    writer = csv.writer(response)
+    writer = SafeCsvWriter(response)
     writer.writerow(
         ["call", "reference", "title", "organisation", "status", "total_scores", "recommendation", "submitted_at"]
     )
@@ -248,8 +248,8 @@ def export(request):
             [
                 assignment.call.title,
                 assignment.application.reference or "",
-                _safe(reviewer_view_title(assignment)),
-                "" if blind else _safe(assignment.application.organisation.name),
+                reviewer_view_title(assignment),
+                "" if blind else assignment.application.organisation.name,
                 review.get_status_display() if review else _("Not started"),
                 " ".join(f"{code}={score}" for code, score in (review.scores if review else {}).items()),
                 review.get_recommendation_display() if review else "",
@@ -257,10 +257,6 @@ def export(request):
             ]
         )
     return response
-
-
-def _safe(value: str) -> str:
-    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
 
 
 # --- Profile --------------------------------------------------------------------------------
