@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import translation
 
-from tests.authz.test_matrix import case_path
+from tests.authz.test_matrix import PROJECT_PACKAGES, case_path
 
 ADMIN_PREFIX = "admin/"
 
@@ -272,6 +272,18 @@ def cases(world) -> list[SmokeCase]:
             seen.add(case.path)
             unique.append(case)
     return unique
+
+
+def is_project_view(path: str) -> bool:
+    """Whether the path is served by the project's own code (not Wagtail's or Django's)."""
+    from django.urls import Resolver404, resolve
+
+    try:
+        match = resolve(path.split("?")[0])
+    except Resolver404:
+        return False
+    view = getattr(match.func, "view_class", match.func)
+    return view.__module__.split(".")[0] in PROJECT_PACKAGES
 
 
 def is_form_page(path: str) -> bool:

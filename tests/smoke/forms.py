@@ -37,6 +37,32 @@ def form_data(html: str, path: str) -> dict[str, list[str]] | None:
     form = main_form(BeautifulSoup(html, "html.parser"), path)
     if form is None:
         return None
+    return fields_of(form)
+
+
+def post_forms(html: str, path: str) -> list[tuple[str, dict[str, list[str]]]]:
+    """(action, data) for every POST form of the page, once per named submit button
+    (the button a person clicks is part of what is posted)."""
+    found = []
+    for form in BeautifulSoup(html, "html.parser").find_all("form"):
+        if (form.get("method") or "get").lower() != "post" or form.find_parent("template"):
+            continue
+        action = form.get("action") or path
+        data = fields_of(form)
+        buttons = [
+            button
+            for button in form.find_all(["button", "input"])
+            if (button.get("type") or ("submit" if button.name == "button" else "")).lower() == "submit"
+            and button.get("name")
+        ]
+        if not buttons:
+            found.append((action, data))
+        for button in buttons:
+            found.append((action, {**data, button["name"]: [button.get("value", "")]}))
+    return found
+
+
+def fields_of(form) -> dict[str, list[str]]:
     data: dict[str, list[str]] = {}
 
     def add(name, value):

@@ -18,8 +18,8 @@ from django.test import Client
 from django.utils import timezone
 
 from tests.factories.accounts import UserFactory
-from tests.smoke.cases import SKIPPED, admin_routes, cases, is_form_page, route_of
-from tests.smoke.forms import form_data
+from tests.smoke.cases import SKIPPED, admin_routes, cases, is_form_page, is_project_view, route_of
+from tests.smoke.forms import form_data, post_forms
 from tests.smoke.new_data import NEW_DATA
 from tests.smoke.world import ROLES, build_staff_world
 from tests.utils.auth import login
@@ -79,16 +79,23 @@ def test_no_staff_page_answers_500(role):
             failures.append(found)
             continue
         opened += 1
-        if response.status_code != 200 or not is_form_page(case.path):
+        if response.status_code != 200 or not response.get("Content-Type", "").startswith("text/html"):
             continue
-        data = form_data(response.content.decode(), case.path)
-        if data is None:
+        html = response.content.decode()
+        if is_form_page(case.path):
+            data = form_data(html, case.path)
+            forms = [] if data is None else [(case.path, data)]
+        elif is_project_view(case.path):
+            # The project's own pages: every form on them (actions included), as a click would send it.
+            forms = [(action, data) for action, data in post_forms(html, case.path) if is_project_view(action)]
+        else:
             continue
-        response, error = request(client, "post", case.path, data)
-        submitted += 1
-        found = problem(f"POST {case.path} (unchanged)", response, error)
-        if found:
-            failures.append(found)
+        for action, data in forms:
+            response, error = request(client, "post", action, data)
+            submitted += 1
+            found = problem(f"POST {action} (unchanged, from {case.path})", response, error)
+            if found:
+                failures.append(found)
     assert not failures, f"{role}:\n" + "\n".join(failures)
     assert opened > 300
     if role == "administrator":
