@@ -1,31 +1,23 @@
 """An NGO registers, uploads its certificate and submits; an officer verifies it in the
 back office; the member sees it verified."""
 
+import datetime
+
 import pytest
 
-from grants.models import ServiceCategory, ServiceItem
-from incubator.models import Area, Organisation
+from incubator.models import Organisation
 from tests.browser.helpers import browser_login, screenshot
+from tests.browser.incubator_steps import (
+    fill_registration,
+    open_in_verification_queue,
+    reference_data,
+    staff_page,
+    submit_for_verification,
+    upload_certificate,
+)
 from tests.factories.accounts import UserFactory
-from tests.factories.incubator import PDF_BYTES, make_uscc
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def reference_data():
-    """Migrations' data does not survive another transactional test's flush: make sure."""
-    district, _ = Area.objects.get_or_create(
-        code="320506",
-        defaults={"name_zh": "吴中区", "name_en": "Wuzhong District", "level": "district", "population": 1_390_000},
-    )
-    category, _ = ServiceCategory.objects.get_or_create(
-        code="people-mediation", defaults={"name_zh": "人民调解", "name_en": "People's mediation"}
-    )
-    item, _ = ServiceItem.objects.get_or_create(
-        code="neighbourhood-mediation",
-        defaults={"category": category, "name_zh": "邻里纠纷调解", "name_en": "Neighbourhood mediation"},
-    )
-    return district, item
 
 
 def test_ngo_registers_submits_and_sees_its_organisation_verified(page, browser, live_server):
@@ -36,19 +28,15 @@ def test_ngo_registers_submits_and_sees_its_organisation_verified(page, browser,
 
     browser_login(page, live_server, member)
     page.goto(f"{live_server.url}/en/ngo/register/")
-    page.fill("#id_name_zh", "吴中区惠民法律服务中心")
-    page.fill("#id_name_en", "Huimin Legal Service Centre")
-    page.select_option("#id_legal_form", "private_non_enterprise")
-    page.fill("#id_uscc", make_uscc("private_non_enterprise", 8080))
-    page.select_option("#id_field_type", "grassroots")
-    page.fill("#id_registration_date", "2026-03-01")
-    page.fill("#id_registration_authority", "苏州市吴中区民政局")
-    page.fill("#id_legal_representative", "张明")
-    page.select_option("#id_district", str(district.pk))
-    page.fill("#id_contact_name", "李华")
-    page.fill("#id_contact_phone", "0512-65550000")
-    page.fill("#id_mission", "为社区居民提供免费法律咨询和人民调解服务。")
-    page.check(f"input[name=services][value='{service.pk}']")
+    fill_registration(
+        page,
+        district=district,
+        service=service,
+        name_zh="吴中区惠民法律服务中心",
+        name_en="Huimin Legal Service Centre",
+        uscc_serial=8080,
+        registration_date=datetime.date(2026, 3, 1),
+    )
     screenshot(page, "incubator-register-form")
     page.click("button:has-text('Save draft')")
     page.wait_for_load_state()
@@ -57,37 +45,20 @@ def test_ngo_registers_submits_and_sees_its_organisation_verified(page, browser,
     assert "Upload the registration (or filing) certificate." in page.content()
     screenshot(page, "incubator-draft-checklist")
 
-    page.click("nav.tabs >> text=Documents")
-    page.select_option("#id_kind", "registration_certificate")
-    page.fill("#id_title", "民办非企业单位登记证书")
-    page.set_input_files(
-        "#id_file", files=[{"name": "certificate.pdf", "mimeType": "application/pdf", "buffer": PDF_BYTES}]
-    )
-    page.click("button:has-text('Upload')")
-    page.wait_for_load_state()
-    assert "Document uploaded." in page.content()
+    upload_certificate(page)
     screenshot(page, "incubator-certificate-uploaded")
 
-    page.click("nav.tabs >> text=Overview")
-    page.click("button:has-text('Submit for verification')")
-    page.wait_for_load_state()
-    assert "Submitted. The programme office will review it" in page.content()
+    submit_for_verification(page)
     screenshot(page, "incubator-submitted")
 
-    officer_context = browser.new_context(viewport={"width": 1280, "height": 900})
-    officer_page = officer_context.new_page()
-    officer_page.set_default_timeout(15_000)
+    officer_page = staff_page(browser, live_server, officer)
     try:
-        browser_login(officer_page, live_server, officer)
-        officer_page.goto(f"{live_server.url}/admin/incubator/queue/")
-        officer_page.click("text=吴中区惠民法律服务中心")
-        officer_page.wait_for_load_state()
-        screenshot(officer_page, "incubator-officer-review")
+        open_in_verification_queue(officer_page, live_server, "吴中区惠民法律服务中心", shot="incubator-officer-review")
         officer_page.click("button:has-text('Verify organisation')")
         officer_page.wait_for_load_state()
         screenshot(officer_page, "incubator-officer-verified")
     finally:
-        officer_context.close()
+        officer_page.context.close()
 
     organisation.refresh_from_db()
     assert organisation.status == Organisation.Status.VERIFIED

@@ -1,6 +1,7 @@
 import datetime
 
 import pytest
+from bs4 import BeautifulSoup
 from django.core import mail
 from django.utils import timezone
 
@@ -110,8 +111,6 @@ def test_resident_cannot_be_admitted_before_the_cohort_starts_and_the_page_says_
 
 
 def test_log_a_service_preselects_the_incubatee_and_lists_only_current_incubatees(officer_client, officer):
-    from bs4 import BeautifulSoup
-
     resident = IncubateeFactory(incubating=True)
     admitted = IncubateeFactory(admitted=True)
     others = [

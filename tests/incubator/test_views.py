@@ -1,4 +1,5 @@
 import pytest
+from bs4 import BeautifulSoup
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from grants.models import ServiceItem
@@ -198,12 +199,11 @@ def test_portal_speaks_chinese(client, owned):
 
 
 def test_subsidy_form_marks_the_year_required_and_the_optional_fields_not(client, owned):
-    from bs4 import BeautifulSoup
-
     soup = BeautifulSoup(client.get(f"/en/ngo/{owned.organisation.pk}/subsidies/").content, "html.parser")
     year = soup.find("input", id="id_year")
     assert year.has_attr("required")
-    assert soup.find(id="id_year_required").get_text() == "(required)"
-    assert soup.find(id="id_year_required").find_previous("label")["for"] == "id_year"
+    mark = soup.find(id="id_year_required")
+    assert mark.get_text() == "(required)"
+    assert mark.parent.name == "label" and mark.parent["for"] == "id_year"
     for optional in ("posts", "months", "note"):
         assert soup.find(id=f"id_{optional}_required") is None
