@@ -28,6 +28,7 @@ class NewData:
     data: Callable  # (world, suffix) -> {field: value or [values]}
     saved: Callable  # (world, suffix) -> bool
     roles: tuple = ADMIN
+    language: str = ""  # the admin language of the user (their Wagtail profile); default English
 
 
 def _local(days: int, hour: int = 9) -> str:
@@ -78,6 +79,17 @@ def _call_data(world, suffix):
     }
 
 
+def _chinese_call_data(world, suffix):
+    return {**_call_data(world, suffix), "title": f"社区调解小额资助{suffix}", "summary": "支持社区法律服务。"}
+
+
+def _chinese_call_saved(world, suffix):
+    from grants.models import Call
+
+    call = Call.objects.filter(title=f"社区调解小额资助{suffix}").first()
+    return call is not None and len(call.rubric) == 2 and len(call.questions) == 7
+
+
 def _page_body():
     return stream_value(
         "body",
@@ -105,6 +117,14 @@ NEW_DATA = [
         _call_data,
         _call_saved,
         OFFICER_AND_ADMIN,
+    ),
+    NewData(
+        "call add in Chinese",
+        lambda world: reverse("grants_calls:add"),
+        _chinese_call_data,
+        _chinese_call_saved,
+        OFFICER_AND_ADMIN,
+        language="zh-hans",
     ),
     NewData(
         "call edit",

@@ -119,12 +119,20 @@ def test_forms_save_new_data():
 
 
 def _submit_new_data(world, new, role) -> str | None:
+    from wagtail.users.models import UserProfile
+
+    profile = UserProfile.get_for_user(world.users[role])
+    profile.preferred_language = new.language
+    profile.save(update_fields=["preferred_language"])
     client = staff_client(world.users[role])
     path = new.path(world)
     response, error = request(client, "get", path)
     if error or response.status_code != 200:
         return f"GET {path}: {error or response.status_code}"
-    data = form_data(response.content.decode(), path)
+    html = response.content.decode()
+    if new.language and f'lang="{new.language}"' not in html:
+        return f"GET {path}: the page is not in {new.language}"
+    data = form_data(html, path)
     if data is None:
         return f"GET {path}: no form"
     suffix = f"{role[:3]}{timezone.now():%H%M%S%f}"
