@@ -22,7 +22,20 @@ POSITIVE = Decimal("0.01")
 S = Application.Section
 
 
+class ItemSelect(forms.Select):
+    """Each service item says its category, so the form can list only the chosen category's items."""
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex=subindex, attrs=attrs)
+        item = getattr(value, "instance", None)
+        if item is not None:
+            option["attrs"]["data-category"] = str(item.category_id)
+        return option
+
+
 class ItemChoiceField(forms.ModelChoiceField):
+    widget = ItemSelect
+
     def label_from_instance(self, obj):
         return obj.name
 

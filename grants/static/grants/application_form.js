@@ -31,6 +31,31 @@
     });
   });
 
+  // The service-item list shows only the chosen category's items; choosing an item
+  // first fills in its category. Without JavaScript the server refuses a mismatch.
+  var category = form.querySelector("select[name='category']");
+  var item = form.querySelector("select[name='service_item']");
+  function narrowItems() {
+    var chosen = category.value;
+    Array.prototype.forEach.call(item.options, function (option) {
+      var belongs = !option.value || !chosen || option.getAttribute("data-category") === chosen;
+      option.hidden = !belongs;
+      option.disabled = !belongs;
+    });
+    if (item.selectedIndex > 0 && item.options[item.selectedIndex].disabled) { item.value = ""; }
+  }
+  if (category && item) {
+    category.addEventListener("change", narrowItems);
+    item.addEventListener("change", function () {
+      var option = item.options[item.selectedIndex];
+      if (!category.value && option && option.getAttribute("data-category")) {
+        category.value = option.getAttribute("data-category");
+        narrowItems();
+      }
+    });
+    narrowItems();
+  }
+
   var url = form.getAttribute("data-autosave-url");
   var status = document.getElementById("autosave-status");
   var version = form.querySelector("input[name='version']");
