@@ -121,6 +121,20 @@ def small_jpeg(path: Path, *, colour=(40, 120, 200), label: str = "") -> Path:
 # --- 1. The NGO accepts its award ---------------------------------------------------------------
 
 
+def officer_enters_bank_details(page, live_server, organisation, *, bank: str, account: str):
+    """A bank transfer needs the payee's account. A verified organisation's bank details
+    are locked in its own form (only the programme office changes them), so the officer
+    enters them in the back office, from the organisation's bank letter."""
+    page.goto(f"{live_server.url}/admin/incubator_organisations/edit/{organisation.pk}/")
+    page.fill("input[name=bank_name]", bank)
+    page.fill("input[name=bank_account_name]", organisation.name_zh or organisation.name_en)
+    page.fill("input[name=bank_account_number]", account)
+    screenshot(page, f"award-journey-00-officer-bank-details-{organisation.pk}")
+    submit(page, "button[type=submit]:has-text('Save')")
+    organisation.refresh_from_db()
+    assert organisation.bank_account_number == account, main_text(page)[:2000]
+
+
 def ngo_sees_award_and_accepts(page, live_server, award: Award):
     page.goto(f"{live_server.url}/en/grants/awards/")
     card = page.locator("a.card", has_text=award.reference)
@@ -266,13 +280,15 @@ def officer_requests_tranches(page, live_server, tranches) -> list[Payment]:
     return payments
 
 
-def finance_approves(page, live_server, payments):
+def finance_approves(page, live_server, payments, *, label: str):
     page.goto(f"{live_server.url}/admin/payments/queue/?status=requested")
     for payment in payments:
         page.check(f"input[name=payment][value='{payment.pk}']")
-    screenshot(page, "award-journey-10-finance-approves")
+    screenshot(page, f"award-journey-10-finance-approves-{label}")
     submit(page, "button:has-text('Approve selected')")
-    assert_message(page, f"{len(payments)} payment(s) approved")
+    for payment in payments:
+        assert_message(page, payment.reference)
+    assert_message(page, "approved")
     for payment in payments:
         payment.refresh_from_db()
         assert payment.status == Payment.Status.APPROVED, (payment.reference, payment.status)
@@ -362,7 +378,7 @@ def ngo_sees_paid(page, live_server, award: Award, payments, *, label: str):
 def pay(pages, live_server, tranches, *, paid_on, label: str, batch_only=None) -> list[Payment]:
     """Officer requests, finance approves, exports (only `batch_only` when given) and confirms."""
     payments = officer_requests_tranches(pages["officer"], live_server, tranches)
-    finance_approves(pages["finance"], live_server, payments)
+    finance_approves(pages["finance"], live_server, payments, label=label)
     in_batch = [p for p in payments if batch_only is None or p.tranche_id in {t.pk for t in batch_only}]
     _reference, rows = finance_exports_batch(pages["finance"], live_server, in_batch, label=label)
     for payment in payments:
@@ -491,8 +507,9 @@ def run_awards_to_paid(browser, live_server, *, call, officer, finance, organisa
     """A final call with its awards made → agreements accepted, reports, tranches paid,
     evaluation, showcase published and open data, all through the screens.
 
-    `organisations`: the funded organisations (each with an owner or admin who signs in
-    with the test password and a bank account on file); the first one reports. `finance`
+    `organisations`: the funded organisations, each with an owner or admin who signs in
+    with the test password; the officer enters the bank account of one that has none on
+    file (the back office is the only place it can change once verified); the first reports. `finance`
     must be a finance officer of the call's funder, another person than `officer`.
     Returns {"awards", "payments", "final_payment", "showcase", "reports"}.
     """
@@ -515,13 +532,22 @@ def run_awards_to_paid(browser, live_server, *, call, officer, finance, organisa
     ngo_pages = [new_page(browser) for _ in organisations]
     try:
         # 1. Each NGO accepts its agreement.
+        staff_login(pages["officer"], live_server, officer)
+        staff_login(pages["finance"], live_server, finance)
+        for index, organisation in enumerate(organisations):
+            if not organisation.bank_account_number:
+                officer_enters_bank_details(
+                    pages["officer"],
+                    live_server,
+                    organisation,
+                    bank="Bank of China Suzhou Branch",
+                    account=f"62178560000{index:08d}",
+                )
         for page, organisation, award in zip(ngo_pages, organisations, awards, strict=True):
             browser_login(page, live_server, manager_of(organisation), password=TEST_PASSWORD)
             ngo_sees_award_and_accepts(page, live_server, award)
 
         # 2. The first NGO's mid-term report: returned, resubmitted, accepted.
-        staff_login(pages["officer"], live_server, officer)
-        staff_login(pages["finance"], live_server, finance)
         reporter, award = ngo_pages[0], awards[0]
         midterm = award.milestones.get(kind=AwardMilestone.Kind.MIDTERM)
         report = ngo_files_report(
@@ -578,7 +604,7 @@ def run_awards_to_paid(browser, live_server, *, call, officer, finance, organisa
         officer_accepts_report(pages["officer"], live_server, final_report, label="final")
         final_tranche = officer_evaluates(pages["officer"], live_server, award)
         final_payment = officer_requests_tranches(pages["officer"], live_server, [final_tranche])[0]
-        finance_approves(pages["finance"], live_server, [final_payment])
+        finance_approves(pages["finance"], live_server, [final_payment], label="final")
         waiting = [p for p in payments if p.tranche_id not in {t.pk for t in first_batch}]
         _reference, rows = finance_exports_batch(
             pages["finance"], live_server, [final_payment, *waiting], label="second"
