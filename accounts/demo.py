@@ -1,5 +1,12 @@
-"""Demo users, one per role. Staff and the reviewer get TOTP with a fixed secret and
-recovery codes, so a newcomer can pass MFA at the login screen."""
+"""Demo users, one per role. Staff and the reviewers get TOTP with a fixed secret and
+recovery codes, so a newcomer can pass MFA at the login screen.
+
+Everyone here works in Chinese (`preferred_language`, the language of their emails), as
+the district's staff, experts and NGOs would. The NGO members' addresses are at their
+own organisation's domain, not the platform's: conflict detection treats a shared
+institutional domain as a conflict, and the reviewers (at the platform's domain) must
+be free to review the NGOs' applications.
+"""
 
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
@@ -14,6 +21,7 @@ ORDER = 10
 DEMO_PASSWORD = "demo-pass-2026"
 # Base32 secret shared by the demo staff accounts; add it to any authenticator app.
 DEMO_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+DEMO_LANGUAGE = "zh-hans"
 
 DEMO_USERS = [
     # key, email, first name, last name, roles, is_staff, is_superuser
@@ -25,20 +33,31 @@ DEMO_USERS = [
     ("reviewer", "reviewer@demo.legalaid.cn", "Zhao", "Lei", [roles.REVIEWER], False, False),
     ("reviewer2", "reviewer2@demo.legalaid.cn", "Sun", "Yan", [roles.REVIEWER], False, False),
     ("reviewer3", "reviewer3@demo.legalaid.cn", "Guo", "Hua", [roles.REVIEWER], False, False),
-    ("ngo", "ngo@demo.legalaid.cn", "Liu", "Yang", [roles.NGO_MEMBER], False, False),
-    ("ngo2", "ngo2@demo.legalaid.cn", "Huang", "Li", [roles.NGO_MEMBER], False, False),
+    ("reviewer4", "reviewer4@demo.legalaid.cn", "Ma", "Rui", [roles.REVIEWER], False, False),
+    # At the domains of 明理 and 和合, the organisations they own (incubator/demo.py).
+    ("ngo", "ngo@mingli.demo.legalaid.cn", "Liu", "Yang", [roles.NGO_MEMBER], False, False),
+    ("ngo2", "ngo2@hehe.demo.legalaid.cn", "Huang", "Li", [roles.NGO_MEMBER], False, False),
 ]
 
 
-def ensure_user(email, first_name, last_name, role_names, is_staff=False, is_superuser=False):
+def ensure_user(email, first_name, last_name, role_names, is_staff=False, is_superuser=False, language=DEMO_LANGUAGE):
     User = get_user_model()
     user, created = User.objects.get_or_create(
         email=email,
-        defaults={"first_name": first_name, "last_name": last_name, "is_staff": is_staff, "is_superuser": is_superuser},
+        defaults={
+            "first_name": first_name,
+            "last_name": last_name,
+            "is_staff": is_staff,
+            "is_superuser": is_superuser,
+            "preferred_language": language,
+        },
     )
     if created:
         user.set_password(DEMO_PASSWORD)
         user.save(update_fields=["password"])
+    elif not user.preferred_language:
+        user.preferred_language = language
+        user.save(update_fields=["preferred_language"])
     EmailAddress.objects.get_or_create(user=user, email=email, defaults={"verified": True, "primary": True})
     user.groups.add(*Group.objects.filter(name__in=role_names))
     return user

@@ -3,8 +3,10 @@
 - "2026 Community legal clinics": a call mid-review, made through the services: a panel
   of the three demo reviewers, assignments from the optimiser, reviews submitted,
   drafts and undeclared assignments, a deadline ten days ahead.
-- "2026 Legal services for older people" (in review in the grants demo): its panel, and
-  the conflicts the system detects (the demo reviewers share the NGOs' email domain).
+- "2026 Legal services for older people" (in review in the grants demo): its panel of four
+  reviewers, one of whom declared a tie to an applicant (the conflict the system records),
+  ready for the officer to assign: the optimiser finds three free reviewers for each
+  application without anyone being invited (no reviewer shares an NGO's email domain).
 - "2026 Rural law education" (announced in the grants demo): its reviews, scores,
   decided proposal, public announcement and two objections, one answered, one open.
   That call was moved to "announced" by the grants demo directly, so its proposal and
@@ -23,6 +25,7 @@ from grants.review.models import (
     Announcement,
     Assignment,
     AwardProposal,
+    DeclaredRelationship,
     Objection,
     Panel,
     PanelMember,
@@ -37,11 +40,15 @@ MID_REVIEW_SLUG = "2026-community-legal-clinics"
 CONFLICTED_SLUG = "2026-elderly-legal-services"
 ANNOUNCED_SLUG = "2026-rural-law-education"
 REVIEWER_KEYS = ("reviewer", "reviewer2", "reviewer3")
+# The fourth reviewer sits on the older-people call's panel only.
+CONFLICTED_PANEL_KEYS = (*REVIEWER_KEYS, "reviewer4")
 EXPERTISE = {
     "reviewer": ("mediation", "legal-services"),
     "reviewer2": ("legal-services", "legal-aid"),
     "reviewer3": ("legal-education",),
+    "reviewer4": ("legal-aid", "mediation"),
 }
+AFFILIATIONS = {"reviewer": "苏州大学王健法学院", "reviewer4": "苏州市老年法律服务研究会"}
 
 COMMENTS = {
     "need": "需求调研扎实，目标人群明确。",
@@ -58,12 +65,12 @@ def _reviewers(ctx) -> list:
 
 def _profiles(ctx) -> None:
     codes = {category.code: category for category in ServiceCategory.objects.all()}
-    for key in REVIEWER_KEYS:
+    for key in CONFLICTED_PANEL_KEYS:
         user = ctx.users.get(key)
         if user is None:
             continue
         profile, created = ReviewerProfile.objects.get_or_create(
-            user=user, defaults={"affiliation": "苏州大学王健法学院" if key == "reviewer" else "江苏某律师事务所"}
+            user=user, defaults={"affiliation": AFFILIATIONS.get(key, "江苏某律师事务所")}
         )
         if created:
             profile.expertise.set([codes[c] for c in EXPERTISE[key] if c in codes])
@@ -163,7 +170,15 @@ def _conflicted_call(ctx):
     call = Call.objects.filter(slug=CONFLICTED_SLUG, status=Call.Status.IN_REVIEW).first()
     if call is None or Panel.objects.filter(call=call).exists():
         return
-    _panel(call, _reviewers(ctx), deadline=timezone.now() + timedelta(days=14))
+    reviewers = [ctx.users[key] for key in CONFLICTED_PANEL_KEYS if key in ctx.users]
+    _panel(call, reviewers, deadline=timezone.now() + timedelta(days=14))
+    first = Application.objects.filter(call=call, status=Application.Status.IN_REVIEW).order_by("id").first()
+    if first is not None and "reviewer4" in ctx.users:
+        DeclaredRelationship.objects.get_or_create(
+            reviewer=ctx.users["reviewer4"],
+            organisation=first.organisation,
+            defaults={"nature": "曾任该机构理事（2022–2024）"},
+        )
     record_conflicts(call=call)
 
 
