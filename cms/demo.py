@@ -581,6 +581,7 @@ def load(ctx):
         [
             ("", about.pk, ""),
             ("", None, "cms:calls"),
+            ("", None, "announcements:list"),
             ("", None, "cms:directory"),
             ("", showcases.pk, ""),
             ("", news.pk, ""),
@@ -594,6 +595,7 @@ def load(ctx):
         [
             ("", zh_pages["about"], ""),
             ("项目征集", None, "cms:calls"),
+            ("结果公示", None, "announcements:list"),
             ("社会组织名录", None, "cms:directory"),
             ("", zh_pages["projects"], ""),
             ("", zh_pages["news"], ""),
@@ -612,11 +614,23 @@ def load(ctx):
         site_settings.wechat_id = "legalaidhub"
         site_settings.share_image = images["hero"]
         site_settings.save()
+    if not site_settings.donation_account_number:
+        # Shown on a project's donation page while the site has no Stripe keys.
+        site_settings.donation_account_name = "吴中区法律服务社会组织孵化中心（演示账户）"
+        site_settings.donation_bank = "中国工商银行苏州吴中支行"
+        site_settings.donation_account_number = "1102 0201 0900 0000 000"
+        site_settings.donation_note = (
+            "For a donation receipt (公益事业捐赠票据), email us your name and the date of the transfer."
+        )
+        site_settings.donation_note_zh = "如需公益事业捐赠票据，请将您的姓名和转账日期发送至我们的邮箱。"
+        site_settings.save()
     ctx.log.append("cms: bilingual site with news, events, showcases and menus")
 
 
 def _menu(locale: Locale, items: list[tuple[str, int | None, str]]) -> None:
-    if MainMenu.objects.filter(locale=locale).exists():
+    existing = MainMenu.objects.filter(locale=locale).first()
+    if existing is not None:
+        _add_missing_views(existing, items)
         return
     en_menu = MainMenu.objects.filter(locale__language_code="en").first()
     menu = MainMenu(locale=locale, name="Main menu")
@@ -625,6 +639,17 @@ def _menu(locale: Locale, items: list[tuple[str, int | None, str]]) -> None:
     for order, (label, page_id, view) in enumerate(items):
         menu.items.add(MainMenuItem(sort_order=order, label=label, link_page_id=page_id, link_view=view))
     menu.save()
+
+
+def _add_missing_views(menu: MainMenu, items: list[tuple[str, int | None, str]]) -> None:
+    """A menu from an older demo gains the data pages added since (results announcements)."""
+    present = set(menu.items.values_list("link_view", flat=True))
+    missing = [(label, view) for label, page_id, view in items if view and view not in present]
+    if not missing:
+        return
+    after = max(menu.items.values_list("sort_order", flat=True), default=-1) + 1
+    for offset, (label, view) in enumerate(missing):
+        MainMenuItem.objects.create(menu=menu, sort_order=after + offset, label=label, link_view=view)
 
 
 def _demo_organisations() -> list:

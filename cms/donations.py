@@ -1,10 +1,13 @@
-"""Donations to showcased projects through Stripe Checkout.
+"""Donations to showcased projects through Stripe Checkout, or by bank transfer.
 
-The visitor picks an amount; `donation_checkout_start` creates a Checkout Session
-(currency of the site) and sends them to Stripe. The donation is recorded only by
-`handle_checkout_session_completed`, which the payments app calls for a verified,
-stored `checkout.session.completed` event; repeats (same event or same session) are
-harmless. Nothing here runs unless PAYMENTS_MODE is "stripe".
+A showcase takes donations when it is live, the organisation consented and an editor
+turned donations on. With Stripe keys (PAYMENTS_MODE "stripe") the visitor picks an
+amount; `donation_checkout_start` creates a Checkout Session (currency of the site) and
+sends them to Stripe. The donation is recorded only by `handle_checkout_session_completed`,
+which the payments app calls for a verified, stored `checkout.session.completed` event;
+repeats (same event or same session) are harmless. Without Stripe keys the donation page
+shows the bank-transfer details from the site settings instead, and nothing is recorded
+online (the finance office sees the transfers on its statements).
 """
 
 from __future__ import annotations
@@ -33,8 +36,19 @@ def donations_enabled() -> bool:
     return settings.PAYMENTS_MODE == "stripe"
 
 
+def showcase_takes_donations(showcase: ShowcasePage) -> bool:
+    """Donors may give to this project: online or, without Stripe, by bank transfer."""
+    return showcase.live and showcase.consent_given and showcase.donations_enabled
+
+
 def showcase_accepts_donations(showcase: ShowcasePage) -> bool:
-    return donations_enabled() and showcase.live and showcase.consent_given and showcase.donations_enabled
+    """This project takes donations online, through Stripe Checkout."""
+    return donations_enabled() and showcase_takes_donations(showcase)
+
+
+def bank_transfer_reference(showcase: ShowcasePage) -> str:
+    """What a donor writes in the transfer's remark so the gift reaches this project."""
+    return _("Donation: %(project)s") % {"project": showcase.title}
 
 
 def donations_total(*, showcase: ShowcasePage) -> Decimal | None:

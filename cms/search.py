@@ -1,5 +1,6 @@
-"""Site search: Wagtail search over live public pages in the reader's language, and
-verified organisations by name or mission.
+"""Site search: Wagtail search over live public pages in the reader's language,
+verified organisations by name or mission, and public grant calls (which are not pages)
+by title, summary, description or funder.
 
 Full-text backends split Chinese text poorly (SQLite FTS and PostgreSQL without a
 Chinese parser treat a run of Han characters as one word), so a query containing Han
@@ -13,6 +14,8 @@ import re
 from django.db.models import Q
 from wagtail.models import Page
 
+from grants.models import Call
+from grants.selectors import public_calls
 from incubator.selectors import public_organisations
 
 HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
@@ -48,3 +51,18 @@ def search_organisations(*, query: str, limit: int = 20):
         .select_related("district")
         .order_by("name_zh", "pk")[:limit]
     )
+
+
+def search_calls(*, query: str, limit: int = 20) -> list[Call]:
+    """Public calls matching every word of `query`; open calls first, then the latest."""
+    calls = public_calls()
+    for term in query.split()[:10]:
+        calls = calls.filter(
+            Q(title__icontains=term)
+            | Q(summary__icontains=term)
+            | Q(description__icontains=term)
+            | Q(funder__name_zh__icontains=term)
+            | Q(funder__name_en__icontains=term)
+        )
+    calls = list(calls.order_by("-closes_at", "-pk")[:limit])
+    return sorted(calls, key=lambda call: call.status != Call.Status.OPEN)

@@ -99,31 +99,41 @@ def organisation_profile(request, pk):
 def search(request):
     form = SearchForm(request.GET or None)
     query = form.cleaned_data["q"].strip() if form.is_valid() else ""
-    pages = organisations = None
+    pages = organisations = calls = None
     if query:
         locale = Locale.get_active()
         pages = Paginator(site_search.search_pages(query=query, locale=locale), SEARCH_PAGE_SIZE).get_page(
             request.GET.get("page")
         )
         organisations = site_search.search_organisations(query=query)
+        calls = site_search.search_calls(query=query)
     return render(
         request,
         "cms/search.html",
-        {"form": form, "query": query, "pages": pages, "organisations": organisations},
+        {"form": form, "query": query, "pages": pages, "organisations": organisations, "calls": calls},
     )
 
 
-def _donatable_showcase(pk: int) -> ShowcasePage:
-    """A live, consented showcase taking donations in this language, or 404."""
+def _donatable_showcase(pk: int, *, online: bool = True) -> ShowcasePage:
+    """A live, consented showcase taking donations (online ones, unless `online` is
+    False) in this language, or 404."""
     showcase = ShowcasePage.objects.live().public().filter(pk=pk, locale=Locale.get_active()).first()
-    if showcase is None or not donations.showcase_accepts_donations(showcase):
+    takes = donations.showcase_accepts_donations if online else donations.showcase_takes_donations
+    if showcase is None or not takes(showcase):
         raise Http404
     return showcase
 
 
 @require_http_methods(["GET", "POST"])
 def donate(request, pk):
-    showcase = _donatable_showcase(pk)
+    showcase = _donatable_showcase(pk, online=False)
+    if not donations.donations_enabled():
+        # No Stripe keys: the donor gives by bank transfer to the account in the site settings.
+        return render(
+            request,
+            "cms/donate_bank_transfer.html",
+            {"showcase": showcase, "reference": donations.bank_transfer_reference(showcase)},
+        )
     form = DonationForm(request.POST or None, initial={"amount": donations.SUGGESTED_AMOUNTS[1]})
     if request.method == "POST" and form.is_valid():
         thanks = request.build_absolute_uri(reverse("cms:donation_thanks", kwargs={"pk": showcase.pk}))

@@ -105,6 +105,15 @@ class SiteSettings(BaseGenericSetting):
     weibo_url = models.URLField(_("Weibo"), blank=True)
     wechat_id = models.CharField(_("WeChat official account"), max_length=100, blank=True)
     douyin_url = models.URLField(_("Douyin"), blank=True)
+    donation_account_name = models.CharField(_("account name"), max_length=200, blank=True)
+    donation_bank = models.CharField(_("bank and branch"), max_length=200, blank=True)
+    donation_account_number = models.CharField(_("account number"), max_length=60, blank=True)
+    donation_note = models.TextField(
+        _("note to donors"),
+        blank=True,
+        help_text=_("E.g. how to ask for a receipt. Shown with the bank details when online payment is off."),
+    )
+    donation_note_zh = models.TextField(_("note to donors (Chinese)"), blank=True)
     share_image = models.ForeignKey(
         "wagtailimages.Image",
         verbose_name=_("default sharing image"),
@@ -130,6 +139,17 @@ class SiteSettings(BaseGenericSetting):
         ),
         MultiFieldPanel([FieldPanel("footer_text"), FieldPanel("footer_text_zh")], heading=_("Footer")),
         MultiFieldPanel(
+            [
+                FieldPanel("donation_account_name"),
+                FieldPanel("donation_bank"),
+                FieldPanel("donation_account_number"),
+                FieldPanel("donation_note"),
+                FieldPanel("donation_note_zh"),
+            ],
+            heading=_("Donations by bank transfer"),
+            help_text=_("Shown to donors on a project's donation page when online payment (Stripe) is not set up."),
+        ),
+        MultiFieldPanel(
             [FieldPanel("weibo_url"), FieldPanel("wechat_id"), FieldPanel("douyin_url"), FieldPanel("share_image")],
             heading=_("Social media"),
         ),
@@ -154,3 +174,11 @@ class SiteSettings(BaseGenericSetting):
     @property
     def localised_opening_hours(self) -> str:
         return self._localised("opening_hours")
+
+    @property
+    def localised_donation_note(self) -> str:
+        return self._localised("donation_note")
+
+    @property
+    def has_donation_account(self) -> bool:
+        return bool(self.donation_account_name.strip() and self.donation_account_number.strip())

@@ -131,7 +131,7 @@ class ShowcasePage(ListingImageMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
         from cms.caching import memoize
-        from cms.donations import showcase_accepts_donations
+        from cms.donations import donations_enabled, showcase_takes_donations
         from cms.selectors import showcase_kpis, showcase_money
 
         context = super().get_context(request, *args, **kwargs)
@@ -148,7 +148,8 @@ class ShowcasePage(ListingImageMixin, Page):
                 },
             )
         )
-        context["accepts_donations"] = showcase_accepts_donations(self)
+        context["accepts_donations"] = showcase_takes_donations(self)
+        context["donations_online"] = donations_enabled()
         return context
 
 

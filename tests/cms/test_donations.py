@@ -115,11 +115,53 @@ def test_amount_out_of_range_is_refused_with_a_message(client, showcase, fake_st
     assert not fake_stripe.requests_to("/v1/checkout/sessions")
 
 
-def test_donations_are_hidden_without_stripe(client, showcase):
+@pytest.fixture
+def bank_account():
+    from wagtail.models import Site
+
+    from home.models import SiteSettings
+
+    site_settings = SiteSettings.load(request_or_site=Site.objects.get(is_default_site=True))
+    site_settings.donation_account_name = "Legal Aid Hub Incubation Centre"
+    site_settings.donation_bank = "ICBC Suzhou Wuzhong branch"
+    site_settings.donation_account_number = "1102 0201 0900 1234 567"
+    site_settings.donation_note = "Email us for a receipt."
+    site_settings.donation_note_zh = "如需票据请发邮件。"
+    site_settings.contact_email = "hello@hub.example"
+    site_settings.save()
+    return site_settings
+
+
+def test_without_stripe_the_donate_link_gives_the_bank_details(client, showcase, bank_account):
     html = client.get(showcase.url).content.decode()
-    assert "Donate" not in html and "given so far" not in html
-    assert client.get(f"/en/donate/{showcase.pk}/").status_code == 404
-    assert client.post(f"/en/donate/{showcase.pk}/", {"amount": "50"}).status_code == 404
+    assert f'href="/en/donate/{showcase.pk}/"' in html
+    assert "Stripe" not in html and "given so far" not in html
+
+    response = client.get(f"/en/donate/{showcase.pk}/")
+    assert response.status_code == 200
+    page = response.content.decode()
+    for detail in ("Legal Aid Hub Incubation Centre", "ICBC Suzhou Wuzhong branch", "1102 0201 0900 1234 567"):
+        assert detail in page
+    assert f"Donation: {showcase.title}" in page  # the remark that sends the gift to this project
+    assert "Email us for a receipt." in page and "hello@hub.example" in page
+    assert 'name="amount"' not in page  # no card form
+    assert client.post(f"/en/donate/{showcase.pk}/", {"amount": "50"}).status_code == 200
+    assert client.get(f"/en/donate/{showcase.pk}/thanks/").status_code == 404  # Stripe's return only
+    assert not Donation.objects.exists()
+
+
+def test_without_stripe_or_an_account_the_donor_is_asked_to_get_in_touch(client, showcase):
+    page = client.get(f"/en/donate/{showcase.pk}/").content.decode()
+    assert "please get in touch" in page
+    assert "Account number" not in page
+
+
+def test_the_bank_details_speak_the_readers_language(client, site_tree, bank_account):
+    zh = site_tree.zh["showcase"]
+    zh.donations_enabled = True
+    zh.save_revision().publish()
+    page = client.get(f"/zh-hans/donate/{zh.pk}/").content.decode()
+    assert "如需票据请发邮件。" in page and "Email us for a receipt." not in page
 
 
 def test_showcase_not_taking_donations_has_no_form(client, site_tree, fake_stripe):
