@@ -1,6 +1,7 @@
 """The embedded default does what production does: emails link to the served address and
 sign with the product's name; the beat schedule's tasks run without a beat."""
 
+import os
 import re
 import subprocess
 from datetime import timedelta
@@ -29,6 +30,7 @@ SERVED = "http://127.0.0.1:9123"
 PRODUCT = "Legal Aid Hub · 法律服务社会组织孵化平台"
 URL = re.compile(r"https?://[^\s)>\"]+")
 ROOT = Path(__file__).resolve().parents[2]
+MAKE_VARS = ("SITE_URL", "HOST", "PORT")
 # Enough for every template to render; what the links show is checked, not the wording.
 SAMPLE_CONTEXT = {"path": "/somewhere/", "count": 2, "days": 7, "call_id": 7, "application_id": 3}
 SAMPLE_CONTEXT |= {"award_id": 4, "milestone_id": 5, "report_id": 6, "amount": "1000.00", "currency": "CNY"}
@@ -53,10 +55,17 @@ def email_templates() -> list[str]:
     return sorted(names)
 
 
-def test_make_run_serves_links_and_periodic_tasks_at_the_chosen_port():
-    dry_run = subprocess.run(
-        ["make", "-n", "run", "PORT=9123"], cwd=ROOT, capture_output=True, text=True, check=True
+def make_dry_run(*arguments: str) -> str:
+    """What `make run …` would run, as a newcomer's shell would call it (no variables
+    inherited from a make that runs the tests)."""
+    environment = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MAKELEVEL", "MFLAGS", *MAKE_VARS)}
+    return subprocess.run(
+        ["make", "-n", "run", *arguments], cwd=ROOT, env=environment, capture_output=True, text=True, check=True
     ).stdout
+
+
+def test_make_run_serves_links_and_periodic_tasks_at_the_chosen_port():
+    dry_run = make_dry_run("PORT=9123")
     assert "SITE_URL=http://127.0.0.1:9123" in dry_run
     assert "manage.py runserver 127.0.0.1:9123" in dry_run
     assert "manage.py run_periodic &" in dry_run
@@ -64,13 +73,7 @@ def test_make_run_serves_links_and_periodic_tasks_at_the_chosen_port():
 
 
 def test_an_explicit_site_url_wins_over_the_port():
-    dry_run = subprocess.run(
-        ["make", "-n", "run", "PORT=9123", "SITE_URL=https://hub.example.org"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
+    dry_run = make_dry_run("PORT=9123", "SITE_URL=https://hub.example.org")
     assert "SITE_URL=https://hub.example.org" in dry_run
     assert "SITE_URL=http://127.0.0.1:9123" not in dry_run
 
