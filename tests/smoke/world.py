@@ -149,8 +149,10 @@ def _wagtail(world):
             ("document", get_document_model(), PDF_BYTES, "upload.pdf"),
         )
     }
+    alias = tree.en["event"].create_alias(parent=tree.en["news_index"], update_slug="event-alias")
     world.objects.update(
         tree=tree,
+        alias=alias,
         page=page,
         home=tree.en["home"],
         other_page=tree.en["news_index"],
