@@ -1,5 +1,11 @@
+import time
+
+from allauth.account import app_settings as account_settings
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.authentication import get_authentication_records
 from django.utils import translation
+
+SIGNED_UP_AT = "accounts_signed_up_at"
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -10,6 +16,8 @@ class AccountAdapter(DefaultAccountAdapter):
             user.save()
             # Everyone who signs up is an NGO member; other roles are given by staff.
             self.save_user_role(user)
+        if request is not None and hasattr(request, "session"):
+            request.session[SIGNED_UP_AT] = time.time()
         return user
 
     def save_user_role(self, user):
@@ -18,3 +26,26 @@ class AccountAdapter(DefaultAccountAdapter):
         from accounts.roles import NGO_MEMBER
 
         user.groups.add(Group.objects.get(name=NGO_MEMBER))
+
+    def is_reauthentication_required(self, *, app: str, **kwargs) -> bool:
+        """A password typed in this session within allauth's re-authentication window (at
+        sign-in, or chosen at sign-up) counts: setting up TOTP and seeing the recovery
+        codes right after it does not ask for the password again (a reviewer invited by
+        email is sent straight to the TOTP set-up). Later, allauth's rule holds."""
+        if app == "allauth.mfa" and self._password_entered_recently():
+            return False
+        return super().is_reauthentication_required(app=app, **kwargs)
+
+    def _password_entered_recently(self) -> bool:
+        request = self.request
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return False
+        times = [
+            record["at"]
+            for record in get_authentication_records(request, user)
+            if record.get("method") == "password" and record.get("at")
+        ]
+        if request.session.get(SIGNED_UP_AT):
+            times.append(request.session[SIGNED_UP_AT])
+        return bool(times) and time.time() - max(times) < account_settings.REAUTHENTICATION_TIMEOUT

@@ -1,5 +1,8 @@
 from allauth.account.authentication import get_authentication_records
 from allauth.mfa.models import Authenticator
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import urlencode
 
 
 def user_has_mfa(user) -> bool:
@@ -14,3 +17,15 @@ def session_passed_mfa(request) -> bool:
     """True once this session has answered a TOTP or recovery-code challenge."""
     records = get_authentication_records(request, request.user)
     return any(record.get("method") == "mfa" for record in records)
+
+
+def mfa_setup_redirect(request, *, next_url: str):
+    """Where a signed-in user must go before a page that needs a second factor: TOTP
+    set-up without one, the MFA challenge if this session has not passed it; None when
+    the session is fine. Both come back to `next_url`."""
+    query = urlencode({"next": next_url})
+    if not user_has_mfa(request.user):
+        return redirect(f"{reverse('mfa_activate_totp')}?{query}")
+    if not session_passed_mfa(request):
+        return redirect(f"{reverse('mfa_reauthenticate')}?{query}")
+    return None

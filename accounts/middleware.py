@@ -1,11 +1,8 @@
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import redirect
-from django.urls import reverse
-from django.utils.http import urlencode
 from django.utils.translation import get_language_from_path
 
-from accounts.mfa import session_passed_mfa, user_has_mfa
+from accounts.mfa import mfa_setup_redirect
 from accounts.roles import requires_mfa
 
 
@@ -36,11 +33,9 @@ class MFARequiredMiddleware:
         if self._is_wagtail_admin(request.path) and not user.has_perm("wagtailadmin.access_admin"):
             raise PermissionDenied
         if self._is_protected(request.path) and requires_mfa(user):
-            query = urlencode({"next": request.get_full_path()})
-            if not user_has_mfa(user):
-                return redirect(f"{reverse('mfa_activate_totp')}?{query}")
-            if not session_passed_mfa(request):
-                return redirect(f"{reverse('mfa_reauthenticate')}?{query}")
+            second_factor = mfa_setup_redirect(request, next_url=request.get_full_path())
+            if second_factor is not None:
+                return second_factor
         return self.get_response(request)
 
     @staticmethod

@@ -9,6 +9,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from accounts import views as accounts_views
 from cms import views as cms_views
 from core import views as core_views
 
@@ -30,6 +31,9 @@ if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 urlpatterns += i18n_patterns(
+    # allauth's TOTP set-up and recovery codes, returning to the page that asked for them.
+    path("accounts/2fa/totp/activate/", accounts_views.activate_totp, name="mfa_activate_totp"),
+    path("accounts/2fa/recovery-codes/", accounts_views.view_recovery_codes, name="mfa_view_recovery_codes"),
     path("accounts/", include("allauth.urls")),
     path("dashboard/", include("accounts.urls")),
     path("ngo/", include("incubator.urls")),

@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.mfa import mfa_setup_redirect, user_has_mfa
 from core.spreadsheet import SafeCsvWriter
 from grants.review import permissions, selectors
 from grants.review.blind import neutral_filename, reviewer_view
@@ -339,6 +340,27 @@ def invitation_accept(request, token):
         request.session[INVITATION_SESSION_KEY] = token
         get_adapter(request).stash_verified_email(request, invitation.email)
         return render(request, "review/invitation_accept.html", {"invitation": invitation, "token": token})
+    if not panel_services.user_owns_email(user, invitation.email):
+        # Said before any second-factor set-up, which would be wasted on this account.
+        return render(
+            request,
+            "review/invitation_accept.html",
+            {"invitation": invitation, "error": panel_services.wrong_address_message(invitation)},
+        )
+    # Reviewers work with a second factor: it is set up (or passed) before joining, and
+    # the set-up returns here.
+    second_factor = mfa_setup_redirect(request, next_url=request.get_full_path())
+    if second_factor is not None:
+        request.session[INVITATION_SESSION_KEY] = token
+        if not user_has_mfa(user):
+            messages.info(
+                request,
+                _(
+                    "Reviewers sign in with a second factor. Set up an authenticator app now; "
+                    "you will come back to the invitation afterwards."
+                ),
+            )
+        return second_factor
     if request.method == "POST":
         try:
             panel_services.invitation_accept(invitation=invitation, user=user)

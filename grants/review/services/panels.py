@@ -159,6 +159,12 @@ def user_owns_email(user, email: str) -> bool:
     return EmailAddress.objects.filter(user=user, email__iexact=email, verified=True).exists()
 
 
+def wrong_address_message(invitation: ReviewerInvitation) -> str:
+    return _(
+        "This invitation was sent to %(email)s. Sign in with that address (or add and verify it) to accept it."
+    ) % {"email": invitation.email}
+
+
 @transaction.atomic
 def invitation_accept(*, invitation: ReviewerInvitation, user) -> PanelMember:
     """The invitee joins the panel and becomes a reviewer. The link works once, before
@@ -169,10 +175,7 @@ def invitation_accept(*, invitation: ReviewerInvitation, user) -> PanelMember:
     )
     _check_open(invitation)
     if not user_owns_email(user, invitation.email):
-        raise InvalidInvitation(
-            _("This invitation was sent to %(email)s. Sign in with that address (or add and verify it) to accept it.")
-            % {"email": invitation.email}
-        )
+        raise InvalidInvitation(wrong_address_message(invitation))
     if invitation.panel.call.status in PANEL_CLOSED_STATES:
         raise InvalidInvitation(_("The review of this call is over; the invitation can no longer be accepted."))
     member = PanelMember.objects.filter(panel=invitation.panel, reviewer=user).first()
