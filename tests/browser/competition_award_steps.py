@@ -36,12 +36,13 @@ from django.core.cache import cache
 from django.core.files.storage import default_storage
 from PIL import Image, ImageDraw
 
-from cms.models import ShowcasePage
+from cms.models import ShowcaseIndexPage, ShowcasePage
 from cms.opendata.threesixty import grant_id
 from core.money import format_money
 from grants.awards.models import Award, AwardMilestone, MilestoneReport
 from grants.payments.models import Payment
 from grants.payments.tranches import Trigger
+from home.models import HomePage
 from incubator.models import Membership
 from tests.browser.helpers import TOTP_PERIOD, browser_login, current_totp_code, screenshot
 from tests.factories.accounts import TEST_PASSWORD, UserFactory
@@ -416,9 +417,36 @@ def officer_evaluates(page, live_server, award: Award):
 # --- 5. Showcase and open data ---------------------------------------------------------------------
 
 
+def _publish(page):
+    """Wagtail's publish action sits in the footer's dropdown when a workflow is on."""
+    publish = page.locator("button[name=action-publish]")
+    if not publish.is_visible():
+        page.locator("footer [data-w-dropdown-target='toggle'], footer .w-dropdown__toggle").first.click()
+    with page.expect_navigation():
+        publish.click()
+    page.wait_for_load_state()
+
+
+def editor_creates_showcases_page(page, live_server) -> ShowcaseIndexPage:
+    """The site has no "funded projects" page yet: the editor adds it under the home page."""
+    home = HomePage.objects.get(depth=2, locale__language_code="en")
+    page.goto(f"{live_server.url}/admin/pages/add/cms/showcaseindexpage/{home.pk}/")
+    page.fill("input[name=title]", "Funded projects")
+    page.press("input[name=title]", "Tab")
+    page.click("a[role=tab]:has-text('Promote'), button[role=tab]:has-text('Promote')")
+    page.fill("input[name=slug]", "projects")
+    screenshot(page, "award-journey-17-editor-adds-showcases-page")
+    _publish(page)
+    index = ShowcaseIndexPage.objects.filter(locale__language_code="en").first()
+    assert index is not None and index.live, main_text(page)[:2000]
+    return index
+
+
 def editor_publishes_showcase(page, live_server, award: Award) -> ShowcasePage:
     """The draft showcase made for the award (by the Celery task, or from "Showcases from
     awards" when there was no showcases page then) is given consent and published."""
+    if not ShowcaseIndexPage.objects.filter(locale__language_code="en").exists():
+        editor_creates_showcases_page(page, live_server)
     page.goto(f"{live_server.url}/admin/showcases/from-awards/")
     screenshot(page, "award-journey-17-editor-showcases-from-awards")
     if not ShowcasePage.objects.filter(award=award).exists():
@@ -439,16 +467,11 @@ def editor_publishes_showcase(page, live_server, award: Award) -> ShowcasePage:
     page.fill(
         "input[name=consent_note]", f"Agreed by the organisation's owner with the agreement of {award.reference}."
     )
-    publish = page.locator("button[name=action-publish]")
-    if not publish.is_visible():
-        page.locator("footer [data-w-dropdown-target='toggle'], footer .w-dropdown__toggle").first.click()
     screenshot(page, "award-journey-18-editor-showcase-edit")
-    with page.expect_navigation():
-        publish.click()
-    page.wait_for_load_state()
+    _publish(page)
     showcase.refresh_from_db()
     assert showcase.live, main_text(page)[:2000]
-    assert showcase.photos.count() == photos >= 1
+    assert showcase.photos.count() == photos
     return showcase
 
 
@@ -503,23 +526,31 @@ def visitor_sees_showcase_and_open_data(page, live_server, award: Award, showcas
 # --- The whole half -----------------------------------------------------------------------------------
 
 
-def run_awards_to_paid(browser, live_server, *, call, officer, finance, organisations, editor=None, tmp_path=None):
+def run_awards_to_paid(
+    browser, live_server, *, call, officer, finance=None, organisations=None, editor=None, tmp_path=None
+):
     """A final call with its awards made → agreements accepted, reports, tranches paid,
     evaluation, showcase published and open data, all through the screens.
 
-    `organisations`: the funded organisations, each with an owner or admin who signs in
-    with the test password; the officer enters the bank account of one that has none on
-    file (the back office is the only place it can change once verified); the first reports. `finance`
-    must be a finance officer of the call's funder, another person than `officer`.
+    `organisations` (default: every awarded organisation, in award order): each has an
+    owner or admin who signs in with the test password; the officer enters the bank
+    account of one that has none on file (once verified, only the back office can change
+    it); the first one reports. `finance` (created when None) is a finance officer of the
+    call's funder, another person than `officer`. `editor` (created when None) publishes
+    the showcase, adding the site's "funded projects" page first when it has none.
     Returns {"awards", "payments", "final_payment", "showcase", "reports"}.
     """
     from django.utils import timezone
 
+    made = list(Award.objects.filter(application__call=call).select_related("application__organisation").order_by("pk"))
+    assert made, "the call has no awards: they are made when its results become final"
+    if organisations is None:
+        organisations = [award.application.organisation for award in made]
+    if finance is None:
+        finance = UserFactory(finance=True, email=f"finance.{call.pk}@{call.funder.pk}.funder.example.cn")
+        call.funder.officers.add(finance)
     assert finance.pk != officer.pk, "four eyes: the finance officer must be another person"
-    awards = {
-        award.application.organisation_id: award
-        for award in Award.objects.filter(application__call=call).select_related("application__organisation")
-    }
+    awards = {award.application.organisation_id: award for award in made}
     missing = [org for org in organisations if org.pk not in awards]
     assert not missing, f"no award for {missing}: the call's awards must be made when it becomes final"
     awards = [awards[org.pk] for org in organisations]
