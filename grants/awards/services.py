@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.audit import record_event
-from core.money import to_money
+from core.money import format_money, to_money
 from core.notify import notify
 from core.transitions import check_transition, require
 from grants.awards import permissions
@@ -423,7 +423,7 @@ def amend_budget(*, award: Award, by, amounts: dict[int, Decimal], reason: str) 
     if new_total != old_total:
         raise ValidationError(
             _("A budget revision moves money between lines: the lines must still add up to %(total)s, not %(new)s.")
-            % {"total": old_total, "new": new_total}
+            % {"total": format_money(old_total, award.currency), "new": format_money(new_total, award.currency)}
         )
     if all(new[line.pk] == line.amount for line in lines):
         raise ValidationError(_("The revision changes nothing."))
