@@ -1,5 +1,8 @@
 """The home page in English and Chinese, and the site settings."""
 
+from urllib.parse import urlsplit
+
+from django.conf import settings as django_settings
 from wagtail.models import Locale, Site
 
 from home.models import HomePage, SiteSettings
@@ -7,7 +10,22 @@ from home.models import HomePage, SiteSettings
 ORDER = 20
 
 
+def serve_site_at_site_url() -> None:
+    """The default Wagtail site answers at SITE_URL (`make run` derives it from the port),
+    so the page links Wagtail puts in its moderation emails and the sitemap point at the
+    address being served."""
+    address = urlsplit(django_settings.SITE_URL)
+    if not address.hostname:
+        return
+    port = address.port or (443 if address.scheme == "https" else 80)
+    site = Site.objects.filter(is_default_site=True).first()
+    if site is not None and (site.hostname, site.port) != (address.hostname, port):
+        site.hostname, site.port = address.hostname, port
+        site.save(update_fields=["hostname", "port"])
+
+
 def load(ctx):
+    serve_site_at_site_url()
     home = HomePage.objects.filter(locale__language_code="en").first()
     zh = Locale.objects.get(language_code="zh-hans")
     existing_zh = home.get_translation_or_none(zh)
