@@ -76,3 +76,25 @@ def test_the_announcement_says_which_score_it_shows_and_shows_it(officer, basis,
     assert explanation in basis_note
     other = "Raw score" if basis == RankingBasis.NORMALISED else "Normalised score"
     assert other not in table
+
+
+def test_the_objections_page_says_when_the_results_became_final(officer, officer_client):
+    from django.utils import timezone
+
+    from grants.models import Call
+    from grants.review.models import Announcement
+
+    call, _lines = announced_call(officer=officer)
+    page = officer_client.get(reverse("review_admin_objections", kwargs={"pk": call.pk})).content.decode()
+    assert 'id="results-final"' not in page
+    Call.objects.filter(pk=call.pk).update(status=Call.Status.FINAL)
+    Announcement.objects.filter(call=call).update(finalised_at=timezone.now())
+    page = officer_client.get(reverse("review_admin_objections", kwargs={"pk": call.pk})).content.decode()
+    assert 'id="results-final"' in page and "The results are final since" in page
+
+
+def test_the_proposal_quota_labels_are_hidden_the_admin_way(call, officer_client):
+    PanelFactory(call=call)
+    page = officer_client.get(reverse("review_admin_proposal", kwargs={"pk": call.pk})).content.decode()
+    assert "at least</label>" in page
+    assert 'class="visually-hidden"' not in page
