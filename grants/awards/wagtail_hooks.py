@@ -5,6 +5,7 @@ from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
 
 from accounts.roles import is_finance_officer, is_programme_officer
 from grants.awards import admin_views
+from grants.awards.viewsets import EvaluationSchemeViewSet, TrancheTemplateViewSet
 
 
 @hooks.register("register_admin_urls")
@@ -21,6 +22,14 @@ def register_awards_admin_urls():
         path("awards/reports/<int:pk>/return/", admin_views.report_return, name="awards_admin_report_return"),
         path("awards/evidence/<int:pk>/", admin_views.evidence_file, name="awards_admin_evidence"),
         path("awards/funder-ratings/", admin_views.funder_ratings, name="awards_admin_ratings"),
+    ]
+
+
+@hooks.register("register_admin_viewset")
+def register_award_settings_viewsets():
+    return [
+        TrancheTemplateViewSet("awards_tranche_templates", url_prefix="awards/tranche-templates"),
+        EvaluationSchemeViewSet("awards_evaluation_schemes", url_prefix="awards/evaluation-schemes"),
     ]
 
 

@@ -101,6 +101,8 @@ def viewset_objects(world) -> dict:
         "incubator_subsidy_policies": o["subsidy_policy"],
         "incubator_targets": o["target"],
         "incubator_areas": o["area"],
+        "awards_tranche_templates": o["tranche_template"],
+        "awards_evaluation_schemes": o["evaluation_scheme"],
         "wagtailsnippets_cms_mainmenu": o["menu"],
         "wagtailsnippetchoosers_cms_mainmenu": o["menu"],
         "wagtaillocales": o["locale"],

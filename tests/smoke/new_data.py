@@ -7,6 +7,7 @@ fields below and posts it: the form must save (a redirect) and the object must e
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -190,6 +191,46 @@ NEW_DATA = [
         lambda world, suffix: {"name_en": f"Renamed item {suffix}"},
         _exists("grants.ServiceItem", name_en="Renamed item {suffix}"),
         OFFICER_AND_ADMIN,
+    ),
+    NewData(
+        "tranche template add",
+        lambda world: reverse("awards_tranche_templates:add"),
+        lambda world, suffix: {
+            "name": f"Half and half {suffix}",
+            "lines": json.dumps(
+                [
+                    {"percent": "50", "trigger": "on_signing", "label": "On signing"},
+                    {"remainder": True, "trigger": "on_final_accepted_and_evaluated", "label": "At the end"},
+                ]
+            ),
+        },
+        _exists("awards.TrancheTemplate", name="Half and half {suffix}"),
+    ),
+    NewData(
+        "tranche template edit",
+        lambda world: reverse("awards_tranche_templates:edit", args=[world.tranche_template.pk]),
+        lambda world, suffix: {"name": f"Standard split {suffix}"},
+        _exists("awards.TrancheTemplate", name="Standard split {suffix}", is_default=True),
+    ),
+    NewData(
+        "evaluation scheme add",
+        lambda world: reverse("awards_evaluation_schemes:add"),
+        lambda world, suffix: {
+            "name": f"Quality first {suffix}",
+            "weight_quantity": "30",
+            "weight_quality": "50",
+            "weight_use_of_funds": "20",
+            "excellent_from": "85",
+            "good_from": "70",
+            "pass_from": "55",
+        },
+        _exists("awards.EvaluationScheme", name="Quality first {suffix}", weight_quality=50),
+    ),
+    NewData(
+        "evaluation scheme edit",
+        lambda world: reverse("awards_evaluation_schemes:edit", args=[world.evaluation_scheme.pk]),
+        lambda world, suffix: {"name": f"Default scheme {suffix}", "pass_from": "65"},
+        _exists("awards.EvaluationScheme", name="Default scheme {suffix}", pass_from=65),
     ),
     NewData(
         "programme add",

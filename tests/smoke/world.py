@@ -67,6 +67,7 @@ def build_staff_world() -> StaffWorld:
 
 
 def _grants(world, officer, finance):
+    from grants.awards.models import EvaluationScheme, TrancheTemplate
     from grants.models import ServiceCategory, ServiceItem
 
     funder = FunderFactory(officers=[officer, finance])
@@ -78,6 +79,8 @@ def _grants(world, officer, finance):
         application=ApplicationFactory(call=CallFactory(funder=funder), submitted=True),
         category=ServiceCategory.objects.get(code="mediation"),
         item=ServiceItem.objects.get(code="neighbourhood-mediation"),
+        tranche_template=TrancheTemplate.objects.get(is_default=True),
+        evaluation_scheme=EvaluationScheme.objects.get(is_default=True),
     )
 
 
