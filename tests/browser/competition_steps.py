@@ -101,11 +101,7 @@ def officer_creates_call(page, live_server, *, title: str, slug: str) -> Call:
     now = timezone.now()
     page.fill("input[name=opens_at]", _local(now - timedelta(hours=1)))
     page.fill("input[name=closes_at]", _local(now + timedelta(days=30)))
-    page.keyboard.press("Escape")
     page.click("label[for=id_title]")  # a click beside the date picker closes it
-    page.wait_for_function(
-        "[...document.querySelectorAll('.xdsoft_datetimepicker')].every(p => getComputedStyle(p).display === 'none')"
-    )
     screenshot(page, "competition-call-form-call")
 
     page.click("#tab-label-money_and_scope")
@@ -137,7 +133,6 @@ def officer_creates_call(page, live_server, *, title: str, slug: str) -> Call:
         assert page.input_value(f"input[name=rubric-{index}-value-code]") == code
         page.fill(f"input[name=rubric-{index}-value-weight]", str(RUBRIC_WEIGHTS[code]))
     page.fill("textarea[name=rubric-0-value-guidance]", "Is the need shown with figures from the street?")
-    page.fill("input[name=reviewers_per_application]", "2")
     screenshot(page, "competition-call-form-review")
 
     submit(page, "button[type=submit]:has-text('Create')")

@@ -32,6 +32,11 @@ def test_competition_from_call_to_screening(browser, live_server, tmp_path):
     assert f"More information needed for {first.reference}" in subjects
     assert f"Application {first.reference} passed screening" in subjects
     assert f"Application {second.reference} passed screening" in subjects
+    # The call was closed before its deadline: both NGOs hear so.
+    closed_early = [message for message in mail.outbox if "has closed early" in message.subject]
+    assert sorted(address for message in closed_early for address in message.to) == sorted(
+        member.email for member in result["members"]
+    )
 
     # What an NGO sees: its application passed screening, and the call is closed.
     page = new_page(browser)
