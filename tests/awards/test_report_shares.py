@@ -70,3 +70,14 @@ def test_the_ngo_and_the_officer_see_119_percent_on_the_overspent_line(overspent
     assert "119%" in row and "¥47,600.00" in row and "¥40,000.00" in row
     assert "100%" not in row.replace("119%", "")
     assert "2,500" in staff.content.decode()  # KPI actuals are grouped too
+
+
+def test_kpi_targets_are_grouped_on_the_agreement_and_the_report_form(overspent_report):
+    report, owner, _officer = overspent_report
+    award = report.milestone.award
+    client = login(Client(), owner)
+    agreement = client.get(reverse("awards:agreement", kwargs={"pk": award.pk})).content.decode()
+    assert "People reached: 2,000 people" in agreement
+    final = award.milestones.get(kind="final")
+    form = client.get(reverse("awards:report_edit", kwargs={"pk": award.pk, "milestone_pk": final.pk})).content.decode()
+    assert "Target: 2,000 people" in form
