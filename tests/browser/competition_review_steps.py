@@ -176,10 +176,11 @@ def reviewer_reviews_all(page, live_server, call, scores: dict, label: str) -> i
         if not links.count():
             break
         submit(page, "a:text('Open to declare') >> nth=0")
+        assert call.title in page.content()
         page.check("input[name=conflict][value=no]")
         screenshot(page, f"competition-review-declaration-{label}")
         submit(page, "main form button[type=submit]")
-        assert "/score/" in page.url
+        assert "/score/" in page.url and call.title in page.content()
         for code, value in scores.items():
             # Each later application gets a point less on need, so the ranking has an order.
             value = str(int(value) - done) if code == "need" else value
