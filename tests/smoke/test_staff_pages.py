@@ -31,6 +31,15 @@ def staff_client(user) -> Client:
     return login(Client(), user)
 
 
+def set_admin_language(user, language: str) -> None:
+    """Wagtail shows its admin in the language of the user's profile ("" = the site's default)."""
+    from wagtail.users.models import UserProfile
+
+    profile = UserProfile.get_for_user(user)
+    profile.preferred_language = language
+    profile.save(update_fields=["preferred_language"])
+
+
 def request(client, method: str, path: str, data=None, *, keep=False):
     """(response, error). Rolled back unless `keep`; an exception in the view is returned."""
     try:
@@ -67,10 +76,16 @@ def test_every_back_office_url_has_a_smoke_case():
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("role", ROLES)
-def test_no_staff_page_answers_500(role):
+@pytest.mark.parametrize(
+    ("role", "language"), [*((role, "") for role in ROLES), ("administrator", "zh-hans")], ids=lambda value: value
+)
+def test_no_staff_page_answers_500(role, language):
+    """`language` is the user's admin language: a translation can break a page the English one does not."""
     world = build_staff_world()
+    set_admin_language(world.users[role], language)
     client = staff_client(world.users[role])
+    if language:
+        assert f'lang="{language}"' in client.get("/admin/").content.decode()
     failures, opened, submitted = [], 0, 0
     for case in cases(world):
         response, error = request(client, "get", case.path)
@@ -119,11 +134,7 @@ def test_forms_save_new_data():
 
 
 def _submit_new_data(world, new, role) -> str | None:
-    from wagtail.users.models import UserProfile
-
-    profile = UserProfile.get_for_user(world.users[role])
-    profile.preferred_language = new.language
-    profile.save(update_fields=["preferred_language"])
+    set_admin_language(world.users[role], new.language)
     client = staff_client(world.users[role])
     path = new.path(world)
     response, error = request(client, "get", path)
