@@ -6,6 +6,9 @@ from allauth.account.authentication import get_authentication_records
 from django.utils import translation
 
 SIGNED_UP_AT = "accounts_signed_up_at"
+# Set by an invitation that gives its own role (a review panel's): signing up with
+# this address does not make an NGO member.
+INVITED_TO_ROLE = "accounts_invited_to_role_email"
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -14,8 +17,11 @@ class AccountAdapter(DefaultAccountAdapter):
         user.preferred_language = translation.get_language() or "en"
         if commit:
             user.save()
-            # Everyone who signs up is an NGO member; other roles are given by staff.
-            self.save_user_role(user)
+            # Everyone who signs up is an NGO member, except someone signing up from an
+            # invitation that gives another role; other roles are given by staff.
+            invited = request.session.get(INVITED_TO_ROLE) if request is not None else None
+            if not invited or invited.lower() != user.email.lower():
+                self.save_user_role(user)
         if request is not None and hasattr(request, "session"):
             request.session[SIGNED_UP_AT] = time.time()
         return user

@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.adapters import INVITED_TO_ROLE
 from accounts.mfa import mfa_setup_redirect, user_has_mfa
 from core.spreadsheet import SafeCsvWriter
 from grants.review import permissions, selectors
@@ -339,6 +340,8 @@ def invitation_accept(request, token):
 
         request.session[INVITATION_SESSION_KEY] = token
         get_adapter(request).stash_verified_email(request, invitation.email)
+        # Signing up from here makes a reviewer (on accepting), not an NGO member.
+        request.session[INVITED_TO_ROLE] = invitation.email
         return render(request, "review/invitation_accept.html", {"invitation": invitation, "token": token})
     if not panel_services.user_owns_email(user, invitation.email):
         # Said before any second-factor set-up, which would be wasted on this account.

@@ -42,6 +42,7 @@ def test_a_new_reviewer_signs_up_sets_up_totp_and_accepts_on_the_invitation(call
     assert not mail.outbox, "a verification email was sent for an address the invitation proved"
     user = get_user_model().objects.get(email=invitation.email)
     assert EmailAddress.objects.get(user=user).verified
+    assert not roles.role_names(user), "a reviewer signing up from the invitation became an NGO member"
 
     # No second factor yet: the invitation sends the new user to set one up, not to the panel.
     response = client.get(url)
@@ -63,7 +64,8 @@ def test_a_new_reviewer_signs_up_sets_up_totp_and_accepts_on_the_invitation(call
     assert page.status_code == 200 and "Accept and join the panel" in page.content.decode()
     assert client.post(url).status_code == 302
     assert PanelMember.objects.filter(panel__call=call, reviewer=user).exists()
-    assert roles.is_reviewer(get_user_model().objects.get(pk=user.pk))
+    joined = get_user_model().objects.get(pk=user.pk)
+    assert roles.role_names(joined) == {roles.REVIEWER}
 
 
 def test_a_reviewer_invited_while_signed_out_joins_on_signing_in_with_totp(call):
