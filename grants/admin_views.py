@@ -10,6 +10,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from core.spreadsheet import SafeCsvWriter
@@ -177,6 +178,10 @@ def application_detail(request, pk):
             "revisions": revisions,
             "compare": compare,
             "comments": selectors.comments_for(request.user, application),
+            "screening_history": [
+                {"event": event, "label": SCREENING_LABELS[event.verb]}
+                for event in selectors.screening_history(application)
+            ],
             "comment_form": StaffCommentForm(),
             "screening_form": ScreeningForm(),
             "can_screen": permissions.can_screen_application(request.user, application)
@@ -190,6 +195,15 @@ def application_detail(request, pk):
             ],
         },
     )
+
+
+SCREENING_LABELS = {
+    "application.submitted": gettext_lazy("Submitted"),
+    "application.info_requested": gettext_lazy("Information requested"),
+    "application.resubmitted": gettext_lazy("Resubmitted"),
+    "application.eligible": gettext_lazy("Marked eligible"),
+    "application.ineligible": gettext_lazy("Marked ineligible"),
+}
 
 
 def _int(value):

@@ -5,6 +5,7 @@ from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404
 
 from accounts import roles
+from core.audit import events_for
 from grants.models import Application, ApplicationAttachment, ApplicationComment, Call, Funder
 from grants.permissions import member_organisation_ids, officer_funder_ids
 
@@ -171,3 +172,18 @@ def _is_member(user, application) -> bool:
 
 def revisions_of(application):
     return application.revisions.select_related("submitted_by").order_by("number")
+
+
+SCREENING_VERBS = (
+    "application.submitted",
+    "application.info_requested",
+    "application.resubmitted",
+    "application.eligible",
+    "application.ineligible",
+)
+
+
+def screening_history(application):
+    """Submissions and screening decisions, oldest first, with what was asked or why:
+    an officer reading a resubmission sees the request it answers."""
+    return events_for(application).filter(verb__in=SCREENING_VERBS)

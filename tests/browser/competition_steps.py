@@ -322,10 +322,13 @@ def ngo_answers_and_resubmits(page, live_server, application: Application, *, re
     screenshot(page, "competition-ngo-resubmitted")
 
 
-def officer_marks_eligible(page, live_server, call: Call, application: Application, *, expect_change: str = ""):
+def officer_marks_eligible(
+    page, live_server, call: Call, application: Application, *, request: str = "", expect_change: str = ""
+):
     officer_opens_application(page, live_server, call, application)
-    if expect_change:
-        # The resubmission's changes are shown beside the screening form.
+    if request:
+        # A resubmission: the request it answers and the changes are shown beside the screening form.
+        assert request in page.inner_text("#screening-history")
         assert "Changes from revision 1 to 2" in page.inner_text("main")
         assert expect_change in page.inner_text("main")
     page.check("input[name=decision][value=eligible]")
@@ -401,7 +404,7 @@ def run_call_to_screened(browser, live_server, tmp_dir, *, slug: str = "2027-com
     source = "Xinhe Street office matching fund, confirmed in writing"
     officer_requests_more_information(officer_page, live_server, call, applications[0], request=request)
     ngo_answers_and_resubmits(pages[0], live_server, applications[0], request=request, cofunding_source=source)
-    officer_marks_eligible(officer_page, live_server, call, applications[0], expect_change=source)
+    officer_marks_eligible(officer_page, live_server, call, applications[0], request=request, expect_change=source)
     officer_marks_eligible(officer_page, live_server, call, applications[1])
     officer_closes_call(officer_page, live_server, call)
 

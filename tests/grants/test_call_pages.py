@@ -94,3 +94,20 @@ def test_the_applicant_sees_which_parts_an_information_request_reopens(client, o
     page = client.get(reverse("grants:application_detail", kwargs={"pk": submitted.pk})).content.decode()
     assert "Say where the co-funding comes from." in page
     assert "You may change only these parts: Budget and co-funding" in page
+
+
+def test_the_officer_reading_a_resubmission_sees_the_request_it_answers(client, officer, submitted, member):
+    services.application_request_info(
+        application=submitted,
+        by=officer,
+        message="Say where the co-funding comes from.",
+        sections=["budget"],
+        due_at=timezone.now() + timedelta(days=5),
+    )
+    submitted.refresh_from_db()
+    services.application_submit(application=submitted, by=member)
+    login(client, officer)
+    page = client.get(reverse("grants_admin_application", kwargs={"pk": submitted.pk})).content.decode()
+    history = page[page.index('id="screening-history"') : page.index("</ul>", page.index('id="screening-history"'))]
+    steps = ["Submitted", "Information requested", "Say where the co-funding comes from.", "Resubmitted"]
+    assert [history.index(step) for step in steps] == sorted(history.index(step) for step in steps)
