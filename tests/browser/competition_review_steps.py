@@ -156,7 +156,8 @@ def officer_starts_review_and_assigns(page, call):
     submit(page, "button:text('Start the review')")
     assert "The review has started." in page.content()
     screenshot(page, "competition-review-started")
-    submit(page, "button:text('Assign reviewers')")
+    open_stage(page, call, "Assignments")
+    submit(page, "button:text('Assign reviewers with the optimiser')")
     screenshot(page, "competition-review-assignments")
     assert "/assignments/" in page.url
     assert "new assignments" in page.content()

@@ -98,3 +98,18 @@ def test_the_proposal_quota_labels_are_hidden_the_admin_way(call, officer_client
     page = officer_client.get(reverse("review_admin_proposal", kwargs={"pk": call.pk})).content.decode()
     assert "at least</label>" in page
     assert 'class="visually-hidden"' not in page
+
+
+def test_the_optimiser_runs_from_the_assignments_page(call, officer_client, reviewers):
+    from grants.review.models import Assignment
+    from tests.factories.review import InReviewApplicationFactory, panel_of
+
+    panel_of(call, reviewers)
+    InReviewApplicationFactory(call=call)
+    url = reverse("review_admin_assignments", kwargs={"pk": call.pk})
+    page = officer_client.get(url).content.decode()
+    form = re.search(r'<form method="post" action="([^"]+)"[^>]*>(?:(?!</form>).)*with the optimiser', page, re.DOTALL)
+    assert form, "no optimiser button on the assignments page"
+    response = officer_client.post(form.group(1))
+    assert response.status_code == 302 and response.url == url
+    assert Assignment.objects.filter(call=call).count() == call.reviewers_per_application
