@@ -63,7 +63,8 @@ def officer_opens_call_panel(page, live_server, call):
     page.goto(f"{live_server.url}/admin/review/")
     page.wait_for_load_state()
     screenshot(page, "competition-review-index")
-    submit(page, f"a:text-is('{call.title}')")
+    with page.expect_navigation():
+        page.get_by_role("link", name=call.title, exact=True).click()
     assert f"/admin/review/calls/{call.pk}/" in page.url
     assert_heading_names_call(page, call)
 
@@ -229,7 +230,8 @@ def visitor_checks_announcement_and_objects(browser, live_server, call) -> str:
     page = new_page(browser)
     try:
         page.goto(f"{live_server.url}/en/announcements/")
-        submit(page, f"main a:text('{call.title}')")
+        with page.expect_navigation():
+            page.locator("main").get_by_role("link", name=call.title, exact=True).click()
         assert call.title in page.inner_text("h1")
         screenshot(page, "competition-review-announcement")
         proposal = AwardProposal.objects.get(call=call)
