@@ -3,9 +3,14 @@
 
 from django.core import mail
 
+from grants.awards.models import Award
 from grants.models import Application, Call
+from grants.payments.models import Payment
+from tests.browser.competition_award_steps import run_awards_to_paid
+from tests.browser.competition_review_steps import run_review_to_final
 from tests.browser.competition_steps import link, new_page, run_call_to_screened
 from tests.browser.helpers import browser_login, screenshot
+from tests.cms.site import ensure_base_pages
 
 
 def test_competition_from_call_to_screening(browser, live_server, tmp_path):
@@ -54,3 +59,44 @@ def test_competition_from_call_to_screening(browser, live_server, tmp_path):
     assert page.locator("main a:text-is('Apply')").count() == 0
     screenshot(page, "competition-call-page-closed")
     page.context.close()
+
+
+def test_a_whole_competition_from_the_call_to_the_open_data(browser, live_server, tmp_path):
+    """The whole competition, every stage through its screens and as its own role, each
+    stage driven by the one before (no factory state between them): the officer's call,
+    two NGOs' applications and screening; the panel, a new reviewer's sign-up, the
+    optimiser's assignment, reviews, ranking, proposal, announcement, an objection and the
+    final results; then awards, agreements, reports, tranches paid through a bank batch,
+    the evaluation's final tranche, the showcase and the open data."""
+    ensure_base_pages()
+    screened = run_call_to_screened(browser, live_server, tmp_path, slug="2027-whole-competition")
+    call = screened["call"]
+
+    reviewed = run_review_to_final(
+        browser, live_server, call=call, officer=screened["officer"], applications=screened["applications"]
+    )
+    call.refresh_from_db()
+    assert call.status == Call.Status.FINAL
+    funded = reviewed["funded"]
+    assert funded
+    # The final results made one award per funded application, and nothing else.
+    awards = Award.objects.filter(application__call=call)
+    assert sorted(awards.values_list("application_id", flat=True)) == sorted(a.pk for a in funded)
+    for application in funded:
+        application.refresh_from_db()
+        assert application.status == Application.Status.AWARDED
+
+    outcome = run_awards_to_paid(
+        browser,
+        live_server,
+        call=call,
+        officer=screened["officer"],
+        organisations=[application.organisation for application in funded],
+        tmp_path=tmp_path,
+    )
+    reporter = outcome["awards"][0]
+    reporter.refresh_from_db()
+    assert reporter.status == Award.Status.COMPLETED
+    paid = Payment.objects.filter(tranche__award=reporter, status=Payment.Status.PAID)
+    assert sum(payment.amount for payment in paid) == reporter.amount
+    assert outcome["showcase"].live
