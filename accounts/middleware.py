@@ -45,6 +45,7 @@ class MFARequiredMiddleware:
     @staticmethod
     def _is_protected(path: str) -> bool:
         bare = _path_without_language(path)
-        if bare.startswith(("/admin/login/", "/admin/logout/")):
+        # /admin/login/ only redirects (accounts/login_doors.py): protected like the rest.
+        if bare.startswith("/admin/logout/"):
             return False
         return any(bare.startswith(prefix) for prefix in settings.MFA_PROTECTED_PREFIXES)

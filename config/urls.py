@@ -9,11 +9,15 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from accounts import login_doors
 from accounts import views as accounts_views
 from cms import views as cms_views
 from core import views as core_views
 
 urlpatterns = [
+    # Wagtail's own login forms have no rate limit and no MFA step: both send people to
+    # allauth's (accounts/login_doors.py). They must come before Wagtail's URLs.
+    path("admin/login/", login_doors.admin_login, name="admin_login"),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/setlang/", set_language, name="set_language"),
@@ -43,6 +47,7 @@ urlpatterns += i18n_patterns(
     path("announcements/", include("grants.review.public_urls")),
     path("payments/", include("grants.payments.urls")),
     path("", include("cms.urls")),
+    path("_util/login/", login_doors.frontend_login, name="frontend_login"),
     # Wagtail serves every other path; it must stay last.
     path("", include(wagtail_urls)),
     prefix_default_language=True,

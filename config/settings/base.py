@@ -158,16 +158,31 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Legal Aid Hub] "
-# Failed logins are throttled per IP and per account (allauth keeps the counters in the
-# cache, so production must use a shared cache such as Redis).
+# One limiter for every way in: allauth's. Wagtail's admin login sends people to
+# allauth's form (config/urls.py), and the MFA code form and password re-authentication
+# count in "login_failed" too (the MFA form per user). The counters live in the cache,
+# so production must use a shared cache such as Redis. Each limit counts per account
+# ("key": the email typed) and per client ("ip"); the per-client allowance is larger than
+# the per-account one, so a client that locked one account out can still sign in to
+# another, and a client that sprays made-up emails is stopped without stopping the others.
+# A successful login takes its own attempt back.
 ACCOUNT_RATE_LIMITS = {
-    "login_failed": "5/5m/ip,5/5m/key",
+    "login_failed": "20/15m/ip,5/5m/key",
     "login": "30/m/ip",
     "signup": "20/m/ip",
     "confirm_email": "1/3m/key",
-    "reset_password": "20/m/ip,5/m/key",
+    "reset_password": "20/15m/ip,3/15m/key",
+    "reset_password_from_key": "20/m/ip",
+    "reauthenticate": "10/m/user",
     "change_password": "5/m/user",
 }
+# The client's address: REMOTE_ADDR unless the operator says how many proxies of theirs
+# append to X-Forwarded-For (TRUSTED_PROXY_COUNT) or which header their proxy sets to the
+# client's address (TRUSTED_CLIENT_IP_HEADER, which wins when both are set). Off by
+# default: a header a client can write must not choose its own rate-limit bucket.
+# See docs/operations.md, "Logins and proxies".
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env("TRUSTED_CLIENT_IP_HEADER", default="") or None
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Legal Aid Hub"
 # Accept the code of the neighbouring 30-second step too (RFC 6238 section 5.2): a
@@ -265,7 +280,9 @@ WAGTAILADMIN_BASE_URL = SITE_URL
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "txt", "xlsx"]
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
-WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = True
+# Passwords are changed through allauth's form only (limited per user), not in Wagtail's
+# account page, whose old-password check has no limit.
+WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 
 # --- Security (production tightens further) -----------------------------------------

@@ -15,11 +15,19 @@ def test_officer_without_totp_is_sent_to_set_it_up():
     assert "/accounts/2fa/totp/activate/" in response["Location"]
 
 
-def test_officer_signed_in_through_wagtails_login_form_must_still_pass_totp():
+def test_wagtails_login_form_cannot_skip_totp():
+    """Wagtail's own login form would skip the TOTP step: it only sends to allauth's."""
     officer = UserFactory(officer=True)
     client = Client()
     response = client.post("/admin/login/", {"username": officer.email, "password": TEST_PASSWORD})
     assert response.status_code == 302
+    assert "_auth_user_id" not in client.session
+    response = client.get("/admin/")
+    assert "/accounts/login/" in response["Location"]
+
+
+def test_officer_signed_in_without_the_second_factor_must_still_pass_totp():
+    client = login(Client(), UserFactory(officer=True), mfa=False)
     response = client.get("/admin/")
     assert "/accounts/2fa/reauthenticate/" in response["Location"]
 
