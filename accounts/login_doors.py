@@ -7,19 +7,11 @@ them authenticates nobody. The limits themselves are allauth's (ACCOUNT_RATE_LIM
 config/settings/base.py), keyed per account and per client address.
 """
 
-from allauth.account.adapter import get_adapter
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
-
-
-def client_ip(request) -> str:
-    """The client's address as the login limits see it: REMOTE_ADDR, or the trusted
-    proxy's header when the operator configured one (TRUSTED_PROXY_COUNT,
-    TRUSTED_CLIENT_IP_HEADER)."""
-    return get_adapter(request).get_client_ip(request)
 
 
 def _safe_next(request, default: str) -> str:
