@@ -33,6 +33,12 @@ class AccountAdapter(DefaultAccountAdapter):
 
         user.groups.add(Group.objects.get(name=NGO_MEMBER))
 
+    def _get_login_attempts_cache_key(self, request, **credentials) -> str:
+        """The account whose failed logins are counted: the email alone. allauth adds
+        the site's domain, which without Django's sites framework is the request's Host,
+        so each allowed host name would give another allowance of guesses."""
+        return credentials.get("email", credentials.get("username", "")).lower()
+
     def is_reauthentication_required(self, *, app: str, **kwargs) -> bool:
         """A password typed in this session within allauth's re-authentication window (at
         sign-in, or chosen at sign-up) counts: setting up TOTP and seeing the recovery

@@ -237,3 +237,13 @@ def test_trusted_client_ip_header_comes_from_the_environment_and_defaults_to_non
     assert (
         settings_value("ALLAUTH_TRUSTED_CLIENT_IP_HEADER", {"TRUSTED_CLIENT_IP_HEADER": "X-Real-IP"}) == "'X-Real-IP'"
     )
+
+
+def test_the_account_limit_does_not_depend_on_the_host_named():
+    """allauth keys the account's counter by site domain, which without Django's sites
+    framework is the request's Host: each allowed host would give five more guesses."""
+    user = UserFactory(ngo_member=True)
+    for host in ("localhost", "127.0.0.1", "testserver", "localhost", "127.0.0.1"):
+        assert not sign_in(user.email, "wrong-password", HTTP_HOST=host, REMOTE_ADDR="198.51.100.17")[0]
+    for host in ("localhost", "127.0.0.1", "testserver"):
+        assert not sign_in(user.email, HTTP_HOST=host, REMOTE_ADDR="198.51.100.17")[0], host
