@@ -86,7 +86,11 @@ def agreement(request, pk):
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
-            messages.success(request, _("Agreement accepted. The first tranche can now be paid."))
+            messages.success(
+                request,
+                _("Agreement accepted for %(reference)s. The first tranche can now be paid.")
+                % {"reference": award.reference},
+            )
             return redirect("awards:award_detail", pk=award.pk)
         return redirect("awards:agreement", pk=award.pk)
     return render(
@@ -177,7 +181,11 @@ def report_submit(request, pk, milestone_pk):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, _("Report submitted. The programme officer will review it."))
+        messages.success(
+            request,
+            _("Report submitted: %(milestone)s of %(reference)s. The programme officer will review it.")
+            % {"milestone": milestone.title, "reference": milestone.award.reference},
+        )
         return redirect("awards:award_detail", pk=pk)
     return redirect("awards:report_edit", pk=pk, milestone_pk=milestone.pk)
 

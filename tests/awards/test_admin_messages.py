@@ -81,3 +81,21 @@ def test_the_award_email_and_history_show_the_amount_grouped(django_capture_on_c
     assert "80,000.00 CNY" in offered[0].body
 
     assert any("80,000.00 CNY" in event.message for event in events_for(award))
+
+
+def test_the_ngo_is_told_which_agreement_it_accepted_and_which_report_it_submitted():
+    owner = MembershipFactory(role=Membership.Role.OWNER, organisation__verified=True)
+    client = login(Client(), owner.user)
+    award = AwardFactory(application__organisation=owner.organisation)
+    response = client.post(reverse("awards:agreement", kwargs={"pk": award.pk}), follow=True)
+    assert f"Agreement accepted for {award.reference}. The first tranche can now be paid." in _messages(response)
+
+    midterm = milestone(award)
+    ReportFactory(milestone=midterm, complete=True)
+    response = client.post(
+        reverse("awards:report_submit", kwargs={"pk": award.pk, "milestone_pk": midterm.pk}), follow=True
+    )
+    assert (
+        f"Report submitted: Mid-term report of {award.reference}. The programme officer will review it."
+        in _messages(response)
+    )
