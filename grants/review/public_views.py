@@ -5,6 +5,7 @@ reviewers' names or comments. Objections are rate-limited per client address and
 hidden honeypot field turns bots away; CSRF applies as everywhere.
 """
 
+from allauth.account.adapter import get_adapter as get_account_adapter
 from django.contrib import messages
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
@@ -23,11 +24,9 @@ OBJECTION_WINDOW_SECONDS = 60 * 60
 
 
 def client_address(request) -> str:
-    # Behind the reverse proxy the real address is the last hop it appended.
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    if forwarded:
-        return forwarded.split(",")[-1].strip()
-    return request.META.get("REMOTE_ADDR", "")
+    """The client's address as the login limiter sees it: a proxy header is trusted only
+    when the operator configured the proxy (TRUSTED_PROXY_COUNT / TRUSTED_CLIENT_IP_HEADER)."""
+    return get_account_adapter(request).get_client_ip(request)
 
 
 def rate_limited(request) -> bool:

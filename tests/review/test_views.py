@@ -437,6 +437,27 @@ def test_objections_are_rate_limited_per_address(officer):
     assert Client(REMOTE_ADDR="198.51.100.8").post(url, objection_data()).status_code == 302
 
 
+def test_a_forged_forwarded_for_header_does_not_dodge_the_objection_limit(officer):
+    call, _lines = announced_call(officer=officer)
+    url = reverse("announcements:detail", kwargs={"key": call.slug})
+    client = Client(REMOTE_ADDR="198.51.100.7")
+    statuses = [
+        client.post(url, objection_data(), HTTP_X_FORWARDED_FOR=f"203.0.113.{n}").status_code for n in range(6)
+    ]
+    assert statuses == [302] * 5 + [429]
+
+
+def test_behind_a_configured_proxy_the_objection_limit_counts_the_forwarded_client(officer, settings):
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    call, _lines = announced_call(officer=officer)
+    url = reverse("announcements:detail", kwargs={"key": call.slug})
+    proxy = Client(REMOTE_ADDR="10.0.0.2")
+    for _ in range(5):
+        assert proxy.post(url, objection_data(), HTTP_X_FORWARDED_FOR="203.0.113.9").status_code == 302
+    assert proxy.post(url, objection_data(), HTTP_X_FORWARDED_FOR="203.0.113.9").status_code == 429
+    assert proxy.post(url, objection_data(), HTTP_X_FORWARDED_FOR="203.0.113.10").status_code == 302
+
+
 def test_an_invalid_objection_keeps_what_was_typed(officer):
     call, _lines = announced_call(officer=officer)
     response = Client().post(reverse("announcements:detail", kwargs={"key": call.slug}), objection_data(email="nope"))
