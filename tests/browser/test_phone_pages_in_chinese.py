@@ -42,6 +42,10 @@ def test_an_ngo_member_on_a_phone_in_chinese(phone_page, live_server, ngo_world)
     _open(phone_page, live_server, "/zh-hans/grants/applications/", "ngo-my-applications")
     _open(phone_page, live_server, f"/zh-hans/grants/applications/{draft.pk}/edit/", "ngo-application-form")
     _open(phone_page, live_server, f"/zh-hans/grants/awards/{award.pk}/", "ngo-award")
+    clipped = phone_page.eval_on_selector_all(
+        "main .stat strong", "cells => cells.filter(c => c.scrollWidth > c.clientWidth).map(c => c.textContent)"
+    )
+    assert clipped == [], f"amounts clipped on a phone: {clipped}"
     midterm = award.milestones.get(kind=AwardMilestone.Kind.MIDTERM)
     midterm.title = "中期报告"  # a milestone's title is content, written in one language (see issue 14)
     midterm.save(update_fields=["title"])
