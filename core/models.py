@@ -2,7 +2,7 @@ from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 
@@ -33,10 +33,20 @@ class AuditEvent(models.Model):
 
 
 class SentEmail(models.Model):
-    """Remembers which idempotent emails were sent, so a retried task sends none twice."""
+    """One row per idempotency key: the claim taken before sending, so a retried or
+    redelivered task sends no email twice (core/tasks.py: send_templated_email)."""
+
+    class Status(models.TextChoices):
+        SENDING = "sending", _("sending")
+        SENT = "sent", _("sent")
+        # The attempt died after claiming the key; the message may or may not have gone out.
+        INTERRUPTED = "interrupted", _("interrupted")
 
     key = models.CharField(max_length=200, unique=True)
-    sent_at = models.DateTimeField(auto_now_add=True)
+    # Rows from before the claim step were all sent, hence the default.
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.SENT)
+    claimed_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self):
         return self.key
