@@ -254,9 +254,36 @@ CELERY_TASK_ALWAYS_EAGER = not _broker
 CELERY_BROKER_URL = _broker or "memory://"
 CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", default=None)
 CELERY_TASK_EAGER_PROPAGATES = True
+# Every task is idempotent, so none is acknowledged before it finished (acks_late), and
+# one whose worker died under it (SIGKILL, out of memory) goes back to the queue
+# (reject_on_worker_lost). The tasks that must not be lost (payments, webhooks, emails)
+# also say so themselves. A worker reserves one message per process, not four: a
+# reserved message waits in a busy worker and its visibility clock runs meanwhile.
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Time limits (seconds, enforced by the prefork pool): a task past its soft limit gets
+# SoftTimeLimitExceeded, past the hard one its process is killed. Tasks that may run
+# longer or must stop sooner set their own (grants/payments/tasks.py, core/tasks.py).
+CELERY_TASK_SOFT_TIME_LIMIT = 240
+CELERY_TASK_TIME_LIMIT = 300
+# The longest countdown a task waits before retrying (payments back off up to an hour).
+# With Redis a worker holds a countdown's message unacknowledged until it runs.
+TASK_RETRY_MAX_COUNTDOWN = 3600
+# Redis redelivers a message not acknowledged within the visibility timeout: that is
+# how the task of a killed worker runs again, and also what runs a task twice if the
+# timeout is shorter than the task (or its retry countdown). So it must exceed the
+# longest hard time limit plus the longest countdown; tests/core/test_celery_settings.py
+# checks the relation. Lower it only together with those (docs/operations.md).
+TASK_VISIBILITY_TIMEOUT = env.int(
+    "CELERY_VISIBILITY_TIMEOUT", default=TASK_RETRY_MAX_COUNTDOWN + CELERY_TASK_TIME_LIMIT + 300
+)
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": TASK_VISIBILITY_TIMEOUT,
+    # Look for abandoned messages every few seconds (kombu's default is every 100 s).
+    "unacked_restore_interval": max(1, min(10, TASK_VISIBILITY_TIMEOUT // 10)),
+    "unacked_restore_throttle": 1,
+}
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {}
 
