@@ -263,7 +263,8 @@ def _incubation(ctx, organisations):
             (90, ServiceLogEntry.Kind.PROJECT_DESIGN, "苏州大学王教授", Decimal("3.5")),
             (12, ServiceLogEntry.Kind.BIDDING_SUPPORT, officer.display_name if officer else "项目官员", Decimal("2.0")),
         ]:
-            if admitted and days < admitted:
+            in_residence = resident is not None and days < resident and (hatched is None or days > hatched)
+            if in_residence:
                 ServiceLogEntry.objects.create(
                     incubatee=incubatee, kind=kind, provided_on=today - D(days=days), provider=provider, hours=hours,
                     notes="", recorded_by=officer,

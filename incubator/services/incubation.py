@@ -28,8 +28,9 @@ TRANSITIONS = {
 }
 # Statuses that hold one of the cohort's places.
 HOLDS_A_PLACE = (Status.ADMITTED, Status.INCUBATING, Status.HATCHED, Status.EXITED)
-RECEIVES_SERVICES = (Status.ADMITTED, Status.INCUBATING)
-HOLDS_CHECKPOINTS = (*RECEIVES_SERVICES, Status.HATCHED)
+# Services are given in residence; checkpoints also review admitted and hatched incubatees.
+RECEIVES_SERVICES = (Status.INCUBATING,)
+HOLDS_CHECKPOINTS = (Status.ADMITTED, Status.INCUBATING, Status.HATCHED)
 
 
 @transaction.atomic
@@ -201,10 +202,10 @@ def service_log_record(
     by,
     notes: str = "",
 ) -> ServiceLogEntry:
-    """Record a service given to an admitted or resident incubatee."""
+    """Record a service given to a resident incubatee."""
     require(permissions.can_manage_incubation(by), _("Only programme officers keep the service log."))
     if incubatee.status not in RECEIVES_SERVICES:
-        raise ValidationError(_("Services are logged only for admitted or resident incubatees."))
+        raise ValidationError(_("Services are logged only for resident incubatees."))
     if provided_on > local_today():
         raise ValidationError({"provided_on": _("The date cannot be in the future.")})
     entry = ServiceLogEntry(

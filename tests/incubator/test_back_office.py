@@ -110,7 +110,7 @@ def test_resident_cannot_be_admitted_before_the_cohort_starts_and_the_page_says_
     assert incubatee.status == Incubatee.Status.ADMITTED
 
 
-def test_log_a_service_preselects_the_incubatee_and_lists_only_current_incubatees(officer_client, officer):
+def test_log_a_service_preselects_the_incubatee_and_lists_only_resident_incubatees(officer_client, officer):
     resident = IncubateeFactory(incubating=True)
     admitted = IncubateeFactory(admitted=True)
     others = [
@@ -125,9 +125,9 @@ def test_log_a_service_preselects_the_incubatee_and_lists_only_current_incubatee
 
     form = BeautifulSoup(officer_client.get(link).content, "html.parser")
     options = {option["value"]: option for option in form.select("select[name=incubatee] option") if option["value"]}
-    assert set(options) == {str(resident.pk), str(admitted.pk)}
+    assert set(options) == {str(resident.pk)}
     assert options[str(resident.pk)].has_attr("selected")
-    assert not any(str(other.pk) in options for other in others)
+    assert not any(str(other.pk) in options for other in [admitted, *others])
 
     response = officer_client.post(
         link,

@@ -189,9 +189,9 @@ class TestServiceLogAndCheckpoints:
         assert entry.recorded_by == officer
         assert incubatee.service_log.get() == entry
 
-    def test_no_services_for_an_applicant_or_a_hatched_organisation(self, officer):
-        for status in (Status.APPLIED, Status.HATCHED):
-            with pytest.raises(ValidationError, match="admitted or resident"):
+    def test_no_services_before_residence_or_after_hatching(self, officer):
+        for status in (Status.APPLIED, Status.ADMITTED, Status.HATCHED):
+            with pytest.raises(ValidationError, match="only for resident incubatees"):
                 service_log_record(
                     incubatee=IncubateeFactory(status=status),
                     kind="training",
