@@ -73,7 +73,7 @@ def worker(redis_broker, tmp_path):
 def test_a_task_runs_through_a_real_worker(worker, redis_broker):
     from celery import Celery
 
-    client = Celery("probe", broker=redis_broker, backend=redis_broker)
+    client = Celery("probe", broker=redis_broker, backend=redis_broker, set_as_current=False)
     deadline = time.monotonic() + 60
     result = client.send_task("core.tasks.ping", kwargs={"value": 21})
     value = result.get(timeout=max(1, deadline - time.monotonic()))
