@@ -441,9 +441,7 @@ def test_a_forged_forwarded_for_header_does_not_dodge_the_objection_limit(office
     call, _lines = announced_call(officer=officer)
     url = reverse("announcements:detail", kwargs={"key": call.slug})
     client = Client(REMOTE_ADDR="198.51.100.7")
-    statuses = [
-        client.post(url, objection_data(), HTTP_X_FORWARDED_FOR=f"203.0.113.{n}").status_code for n in range(6)
-    ]
+    statuses = [client.post(url, objection_data(), HTTP_X_FORWARDED_FOR=f"203.0.113.{n}").status_code for n in range(6)]
     assert statuses == [302] * 5 + [429]
 
 
