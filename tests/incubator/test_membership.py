@@ -145,6 +145,24 @@ class TestInvitationLinkInTheBrowserFlow:
         follow = client.get(response["Location"], follow=True)
         assert follow.request["PATH_INFO"] == f"/en/ngo/{owned.organisation.pk}/"
 
+    def test_the_sign_up_form_offers_the_invited_address_and_sends_no_verification(self, client, owned, mailoutbox):
+        invitation = InvitationFactory(organisation=owned.organisation, email="prefill@example.org")
+        accept_url = f"/en/ngo/invitations/{invitation_token(invitation)}/"
+        client.get(accept_url)
+        form = client.get(f"/en/accounts/signup/?next={accept_url}").content.decode()
+        assert 'value="prefill@example.org"' in form
+        mailoutbox.clear()
+        client.post(
+            f"/en/accounts/signup/?next={accept_url}",
+            {
+                "email": "prefill@example.org",
+                "password1": "a-long-unusual-passphrase-42",
+                "password2": "a-long-unusual-passphrase-42",
+            },
+        )
+        assert EmailAddress.objects.get(email="prefill@example.org").verified
+        assert not [m for m in mailoutbox if "confirm" in m.subject.lower() or "verify" in m.subject.lower()]
+
     def test_existing_account_signs_in_from_the_link_and_joins(self, client, owned):
         invitation = InvitationFactory(organisation=owned.organisation)
         user = UserFactory(email=invitation.email)
