@@ -1,12 +1,16 @@
 """The officers' back office for the catalogue, funders, calls and applications.
 
-Listings and edit views are scoped by the selectors, so an officer never reaches a
-call or application of another funder (404), and creating or editing a call goes
+Every view of the calls' and applications' viewsets (listing, edit, delete, and
+Wagtail's generic history, usage and inspect views) loads its objects through the
+selectors, so an officer never reaches a call or application of another funder
+(refused with 403, see `grants.admin_refusals`), and creating or editing a call goes
 through `services.calls.call_save`.
 """
 
 import django_filters
 from django import forms
+from django.contrib.admin.utils import unquote
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.html import format_html
@@ -16,6 +20,8 @@ from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList, TabbedInterface
 from wagtail.admin.ui.tables import Column, StatusTagColumn
 from wagtail.admin.views import generic
+from wagtail.admin.views.generic.history import HistoryView
+from wagtail.admin.views.generic.usage import UsageView
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.admin.widgets.button import HeaderButton
 
@@ -60,6 +66,39 @@ class CallForm(WagtailAdminModelForm):
 class ScopedCallQueryset:
     def get_queryset(self):
         return selectors.calls_for_officer(self.request.user)
+
+
+class ScopedObjectMixin(RefuseWith403Mixin):
+    """Wagtail's history and usage views read their object from the model's default
+    manager; these read it through `scope(user)`, a selector, so another funder's object
+    is not found while loading it and RefuseWith403Mixin answers 403, as the viewset's
+    listing and edit views do."""
+
+    scope = None  # staticmethod(selector): user -> the objects the user may reach
+
+    def get_base_object_queryset(self):
+        return self.scope(self.request.user)
+
+
+class ScopedInspectMixin(RefuseWith403Mixin):
+    """The same for Wagtail's inspect view, which loads its object in get_object."""
+
+    scope = None
+
+    def get_object(self, queryset=None):
+        return get_object_or_404(self.scope(self.request.user), pk=unquote(str(self.pk)))
+
+
+class CallHistoryView(ScopedObjectMixin, HistoryView):
+    scope = staticmethod(selectors.calls_for_officer)
+
+
+class CallUsageView(ScopedObjectMixin, UsageView):
+    scope = staticmethod(selectors.calls_for_officer)
+
+
+class CallInspectView(ScopedInspectMixin, generic.InspectView):
+    scope = staticmethod(selectors.calls_for_officer)
 
 
 class CallIndexView(RefuseWith403Mixin, generic.IndexView):
@@ -113,6 +152,9 @@ class CallViewSet(ModelViewSet):
     add_view_class = CallCreateView
     edit_view_class = CallEditView
     delete_view_class = CallDeleteView
+    history_view_class = CallHistoryView
+    usage_view_class = CallUsageView
+    inspect_view_class = CallInspectView
     copy_view_enabled = False
     list_filter = ["status", "funder"]
     search_fields = ["title", "slug"]
@@ -201,6 +243,33 @@ class ApplicationIndexView(RefuseWith403Mixin, generic.IndexView):
         return selectors.applications_for_officer(self.request.user)
 
 
+class ScopedApplicationQueryset:
+    def get_queryset(self):
+        return selectors.applications_for_officer(self.request.user)
+
+
+class ApplicationEditView(RefuseWith403Mixin, ScopedApplicationQueryset, generic.EditView):
+    def get_object(self, queryset=None):
+        self.kwargs[self.pk_url_kwarg] = self.object_pk
+        return super().get_object(self.get_queryset())
+
+
+class ApplicationDeleteView(RefuseWith403Mixin, ScopedApplicationQueryset, generic.DeleteView):
+    pass
+
+
+class ApplicationHistoryView(ScopedObjectMixin, HistoryView):
+    scope = staticmethod(selectors.applications_for_officer)
+
+
+class ApplicationUsageView(ScopedObjectMixin, UsageView):
+    scope = staticmethod(selectors.applications_for_officer)
+
+
+class ApplicationInspectView(ScopedInspectMixin, generic.InspectView):
+    scope = staticmethod(selectors.applications_for_officer)
+
+
 def _application_link(application):
     return format_html(
         '<a href="{}">{}</a>',
@@ -217,6 +286,11 @@ class ApplicationViewSet(ModelViewSet):
     menu_label = _("Applications")
     add_to_admin_menu = False
     index_view_class = ApplicationIndexView
+    edit_view_class = ApplicationEditView
+    delete_view_class = ApplicationDeleteView
+    history_view_class = ApplicationHistoryView
+    usage_view_class = ApplicationUsageView
+    inspect_view_class = ApplicationInspectView
     filterset_class = ApplicationFilterSet
     search_fields = ["title", "reference", "organisation__name_zh", "organisation__name_en"]
     search_backend_name = None

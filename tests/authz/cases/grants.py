@@ -135,6 +135,17 @@ def cases(world):
             kwargs={"pk": draft_call.pk},
             note="only a platform administrator deletes calls",
         ),
+        # Wagtail's generic object views, scoped by funder like the rest (issue 11).
+        # History needs add, change or delete on calls, usage needs change: finance
+        # officers only view calls.
+        *(
+            Case(f"grants_calls:{view}", funder_staff(finance_officer=FORBIDDEN), kwargs={"pk": call.pk})
+            for view in ("history", "history_results", "usage")
+        ),
+        *(
+            Case(f"grants_calls:{view}", other_funder(), kwargs={"pk": foreign_call.pk}, note="another funder's call")
+            for view in ("history", "history_results", "usage")
+        ),
         Case("grants_admin_call_manage", funder_staff(), kwargs={"pk": call.pk}),
         Case("grants_admin_call_manage", other_funder(), kwargs={"pk": foreign_call.pk}),
         Case(
@@ -154,6 +165,14 @@ def cases(world):
         # Back office: applications
         Case("grants_applications:index", funder_staff()),
         Case("grants_applications:index_results", funder_staff()),
+        # Officers view applications but change them only through the screening and
+        # review pages: Wagtail's generic object views refuse them, and another funder's
+        # application is refused whatever the permissions (issue 11).
+        *(
+            Case(f"grants_applications:{view}", other_funder(), kwargs=app(application), note=note)
+            for view in ("edit", "delete", "history", "history_results", "usage")
+            for application, note in ((submitted, "the funder's own"), (foreign, "another funder's"))
+        ),
         Case("grants_admin_application", funder_staff(), kwargs=app(submitted)),
         Case(
             "grants_admin_application",
