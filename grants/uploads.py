@@ -6,8 +6,11 @@ from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
+from core.uploads import check_pdf
+
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
-# extension → the bytes such a file starts with (None: plain text, checked for NUL bytes)
+# extension → the bytes such a file starts with (None: plain text, checked for NUL bytes).
+# A PDF is also parsed whole (core.uploads.check_pdf): its first bytes prove nothing.
 SIGNATURES = {
     ".pdf": (b"%PDF-",),
     ".docx": (b"PK\x03\x04",),
@@ -53,3 +56,14 @@ def validate_attachment(file) -> None:
             % {"name": Path(name).name, "type": extension.lstrip(".")},
             code="attachment_content",
         )
+    if extension == ".pdf":
+        file.seek(0)
+        data = file.read(MAX_ATTACHMENT_BYTES + 1)
+        file.seek(position)
+        try:
+            check_pdf(data)
+        except ValidationError as error:
+            raise ValidationError(
+                _("“%(name)s”: %(problem)s") % {"name": Path(name).name, "problem": error.messages[0]},
+                code=error.code,
+            ) from None

@@ -7,10 +7,12 @@ existing row is left alone.
 """
 
 import datetime
+import io
 from decimal import Decimal
 
 from django.core.files.base import ContentFile
 from django.utils import timezone
+from pypdf import PdfWriter
 
 from core.audit import record_event
 from grants.models import ServiceItem
@@ -32,7 +34,6 @@ from incubator.uscc import PREFIX_BY_LEGAL_FORM, check_character
 
 ORDER = 30
 
-PDF = b"%PDF-1.4\n% Demo document\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 S = Organisation.Status
 F = Organisation.FieldType
 L = Organisation.LegalForm
@@ -143,7 +144,18 @@ def _organisations(ctx) -> dict:
     return organisations
 
 
+def _pdf(title: str) -> bytes:
+    """A real one-page PDF (uploads are parsed, and the demo files must open in a reader)."""
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    writer.add_metadata({"/Title": title, "/Producer": "Demo data"})
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
 def _document(organisation, kind, title, by, year=None):
+    pdf = _pdf(title)
     document = OrganisationDocument(
         organisation=organisation,
         kind=kind,
@@ -151,10 +163,10 @@ def _document(organisation, kind, title, by, year=None):
         year=year,
         original_name=f"{title}.pdf",
         content_type="application/pdf",
-        size=len(PDF),
+        size=len(pdf),
         uploaded_by=by,
     )
-    document.file.save("demo.pdf", ContentFile(PDF), save=False)
+    document.file.save("demo.pdf", ContentFile(pdf), save=False)
     document.save()
 
 

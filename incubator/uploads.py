@@ -2,7 +2,7 @@
 
 Images are opened with Pillow, verified, refused when absurdly large (decompression
 bombs), and re-encoded from their pixels, which drops EXIF (GPS, camera serials) and
-anything smuggled after the image data. PDFs must start with the PDF signature.
+anything smuggled after the image data. PDFs are parsed (core.uploads.check_pdf).
 """
 
 import io
@@ -14,6 +14,8 @@ from django.core.files.base import ContentFile
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps
+
+from core.uploads import check_pdf
 
 MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
 MAX_LOGO_BYTES = 2 * 1024 * 1024
@@ -104,12 +106,7 @@ def clean_image(upload, *, max_bytes: int = MAX_DOCUMENT_BYTES) -> CleanFile:
 
 def clean_pdf(upload, *, max_bytes: int = MAX_DOCUMENT_BYTES) -> CleanFile:
     data = _read(upload, max_bytes)
-    # The signature may follow a little junk, as readers allow, but must be near the start.
-    if b"%PDF-" not in data[:1024]:
-        raise ValidationError(
-            _("This file is not a PDF, although its name ends in .pdf. Save it as PDF again and retry."),
-            code="invalid_pdf",
-        )
+    check_pdf(data)
     return CleanFile(
         content=ContentFile(data, name="upload.pdf"),
         content_type="application/pdf",

@@ -21,6 +21,7 @@ from grants.models import Application, Call, ServiceItem
 from incubator.models import Membership
 from tests.browser.helpers import browser_login, screenshot
 from tests.factories.accounts import UserFactory
+from tests.factories.files import pdf_bytes
 from tests.factories.grants import FunderFactory
 from tests.factories.incubator import MembershipFactory, OrganisationFactory
 
@@ -46,7 +47,7 @@ CHOICES = {
 # The default rubric's criteria keep their codes (the review half scores them by code);
 # the officer reweighs them and writes guidance for the reviewers.
 RUBRIC_WEIGHTS = {"need": 30, "feasibility": 25, "team": 20, "budget": 15, "sustainability": 10}
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = pdf_bytes()  # a real PDF: attachments are parsed
 
 
 def new_page(browser):

@@ -23,10 +23,11 @@ from incubator.models import (
     SubsidyPolicy,
 )
 from incubator.uscc import check_character
+from tests.factories.files import pdf_bytes
 
 _PREFIX = {"social_group": "51", "private_non_enterprise": "52", "foundation": "53"}
 
-PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF_BYTES = pdf_bytes()  # a real PDF: uploads are parsed
 
 
 def make_uscc(legal_form: str, n: int) -> str:

@@ -8,6 +8,7 @@ from grants.budget import budget_problems, percent, totals
 from grants.models import Call
 from grants.questions import WordLimitValidator, build_field, count_words
 from grants.uploads import validate_attachment
+from tests.factories.files import pdf_bytes
 
 
 def a_call(**overrides):
@@ -99,7 +100,7 @@ def test_required_questions_are_only_required_at_submission():
 
 
 def test_attachments_are_checked_by_type_size_and_content():
-    validate_attachment(SimpleUploadedFile("plan.pdf", b"%PDF-1.4 ok"))
+    validate_attachment(SimpleUploadedFile("plan.pdf", pdf_bytes()))
     with pytest.raises(ValidationError, match="not an accepted file type"):
         validate_attachment(SimpleUploadedFile("run.exe", b"MZ"))
     with pytest.raises(ValidationError, match="does not look like a pdf"):

@@ -20,14 +20,14 @@ def exif_with_gps() -> bytes:
     return exif.tobytes()
 
 
-def test_pdf_is_accepted_by_its_signature():
+def test_a_real_pdf_is_accepted():
     clean = uploads.clean_document(upload("report.pdf", PDF_BYTES))
     assert clean.content_type == "application/pdf"
     assert clean.original_name == "report.pdf"
 
 
 def test_a_file_named_pdf_that_is_not_a_pdf_is_refused():
-    with pytest.raises(ValidationError, match="not a PDF"):
+    with pytest.raises(ValidationError, match="not a readable PDF"):
         uploads.clean_document(upload("report.pdf", b"MZ\x90\x00 this is an executable"))
 
 

@@ -118,7 +118,7 @@ class TestDocumentsPage:
             f"/en/ngo/{membership.organisation.pk}/documents/", {"kind": "charter", "title": "章程2024", "file": fake}
         )
         assert response.status_code == 200
-        assert "This file is not a PDF" in response.content.decode()
+        assert "This file is not a readable PDF" in response.content.decode()
         assert 'value="章程2024"' in response.content.decode()
         assert not OrganisationDocument.objects.exists()
 

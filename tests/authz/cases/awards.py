@@ -13,6 +13,7 @@ from django.core.files.base import ContentFile
 from tests.authz.cases.incubator import members_only
 from tests.authz.matrix import ALLOW, Case, signed_in, staff_only
 from tests.factories.awards import AwardFactory, FinalCallFactory, FunderFactory, ReportFactory, milestone
+from tests.factories.files import pdf_bytes
 from tests.factories.incubator import image_bytes
 
 
@@ -35,7 +36,7 @@ def cases(world):
     officer_evidence = ReportEvidence.objects.create(
         report=submitted, kind="file", original_name="sheet.pdf", content_type="application/pdf", size=10
     )
-    officer_evidence.file.save("sheet.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"), save=True)
+    officer_evidence.file.save("sheet.pdf", ContentFile(pdf_bytes()), save=True)
     first_line, second_line = reviewed.budget_lines.order_by("position")
 
     report_kwargs = {"pk": active.pk, "milestone_pk": midterm.pk}

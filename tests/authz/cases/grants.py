@@ -9,6 +9,7 @@ only their own funders' calls and applications: another funder's are a 404.
 from django.core.files.base import ContentFile
 
 from tests.authz.matrix import ALLOW, FORBIDDEN, LOGIN, NOT_FOUND, Case, members_only, public, signed_in
+from tests.factories.files import pdf_bytes
 from tests.factories.grants import ApplicationFactory, CallFactory, FunderFactory
 
 ADMIN_DENIED = FORBIDDEN  # signed in, without access to the Wagtail admin
@@ -42,7 +43,7 @@ def _attach(application):
     from grants.models import ApplicationAttachment
 
     return ApplicationAttachment.objects.create(
-        application=application, title="Plan", file=ContentFile(b"%PDF-1.4 plan", name="plan.pdf"), size=13
+        application=application, title="Plan", file=ContentFile(pdf_bytes(), name="plan.pdf"), size=len(pdf_bytes())
     )
 
 
