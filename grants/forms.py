@@ -44,6 +44,7 @@ class ApplicationCoreForm(forms.Form):
     title = forms.CharField(label=_("Project title"), max_length=200, required=False)
     summary = forms.CharField(
         label=_("Summary"),
+        max_length=2000,
         widget=forms.Textarea(attrs={"rows": 5}),
         required=False,
         help_text=_("What the project does, for whom, and why it matters, in a few sentences."),
@@ -58,14 +59,18 @@ class ApplicationCoreForm(forms.Form):
     )
     beneficiaries = forms.CharField(
         label=_("Beneficiaries"),
+        max_length=5000,
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
         help_text=_("Who benefits, e.g. migrant workers in the district's industrial parks."),
     )
     beneficiaries_count = forms.IntegerField(label=_("People expected to be reached"), min_value=1, required=False)
-    activities = forms.CharField(label=_("Activities"), widget=forms.Textarea(attrs={"rows": 6}), required=False)
+    activities = forms.CharField(
+        label=_("Activities"), max_length=10000, widget=forms.Textarea(attrs={"rows": 6}), required=False
+    )
     timeline = forms.CharField(
         label=_("Timeline"),
+        max_length=5000,
         widget=forms.Textarea(attrs={"rows": 4}),
         required=False,
         help_text=_("When each activity happens, month by month."),
@@ -339,7 +344,10 @@ class StaffCommentForm(CommentForm):
 
 class WithdrawForm(forms.Form):
     reason = forms.CharField(
-        label=_("Why are you withdrawing? (optional)"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+        label=_("Why are you withdrawing? (optional)"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
     )
 
 
@@ -360,6 +368,7 @@ class ScreeningForm(forms.Form):
     decision = forms.ChoiceField(label=_("Decision"), choices=DECISIONS, widget=forms.RadioSelect)
     reasons = forms.CharField(
         label=_("Reasons or request"),
+        max_length=5000,
         widget=forms.Textarea(attrs={"rows": 4}),
         required=False,
         help_text=_("Shown to the applicant. Required for “ineligible” and “more information”."),

@@ -217,6 +217,7 @@ class IncubationApplicationForm(forms.Form):
     cohort = forms.ModelChoiceField(label=_("Cohort"), queryset=Cohort.objects.none())
     statement = forms.CharField(
         label=_("Why do you want to join?"),
+        max_length=5000,
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_("What you hope to achieve, and what support you need."),
     )
@@ -234,7 +235,9 @@ class SubsidyApplicationForm(forms.Form):
     months = forms.IntegerField(
         label=_("Months"), required=False, min_value=1, max_value=12, help_text=_("Post subsidy only.")
     )
-    note = forms.CharField(label=_("Notes for the officer"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    note = forms.CharField(
+        label=_("Notes for the officer"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
     def __init__(self, *args, policies, **kwargs):
         super().__init__(*args, **kwargs)
@@ -248,13 +251,16 @@ class SubsidyApplicationForm(forms.Form):
 class ReturnForm(forms.Form):
     reason = forms.CharField(
         label=_("Reasons for returning"),
+        max_length=2000,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("The organisation sees this text: say what to fix."),
     )
 
 
 class VerifyForm(forms.Form):
-    note = forms.CharField(label=_("Note (optional)"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        label=_("Note (optional)"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class IncubateeDecisionForm(forms.Form):
@@ -272,6 +278,7 @@ class IncubateeDecisionForm(forms.Form):
     note = forms.CharField(
         label=_("Note"),
         required=False,
+        max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Required when declining or exiting; the organisation sees it."),
     )
@@ -281,7 +288,7 @@ class SubsidyDecisionForm(forms.Form):
     amount = forms.DecimalField(
         label=_("Amount to approve (CNY)"), required=False, min_value=0, max_digits=12, decimal_places=2
     )
-    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    note = forms.CharField(label=_("Note"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
 
 
 __all__ = [

@@ -19,6 +19,7 @@ class ReportForm(forms.Form):
 
     narrative = forms.CharField(
         label=_("What was done in this period"),
+        max_length=10000,
         widget=forms.Textarea(attrs={"rows": 8}),
         required=False,
         help_text=_("Activities held, people reached, problems met and how you dealt with them."),
@@ -147,6 +148,7 @@ class FunderRatingForm(forms.Form):
 class DecisionForm(forms.Form):
     comment = forms.CharField(
         label=_("Comment to the organisation"),
+        max_length=5000,
         widget=forms.Textarea(attrs={"rows": 4}),
         required=False,
         help_text=_("Required when returning the report: say what to change."),
@@ -155,11 +157,11 @@ class DecisionForm(forms.Form):
 
 class ExtensionForm(forms.Form):
     ends_on = forms.DateField(label=_("New end date"), widget=forms.DateInput(attrs={"type": "date"}))
-    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(label=_("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class BudgetRevisionForm(forms.Form):
-    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(label=_("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args, award, **kwargs):
         super().__init__(*args, **kwargs)
@@ -195,4 +197,6 @@ class EvaluationForm(forms.Form):
         decimal_places=2,
         help_text=_("Spending against the approved budget, records and compliance."),
     )
-    comment = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
+    comment = forms.CharField(
+        label=_("Comment"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4}), required=False
+    )

@@ -182,7 +182,7 @@ class Award(models.Model):
     evaluation_scheme = models.ForeignKey(
         EvaluationScheme, on_delete=models.PROTECT, related_name="+", verbose_name=_("evaluation scheme")
     )
-    terms = models.TextField(_("terms of the agreement"), blank=True)
+    terms = models.TextField(_("terms of the agreement"), blank=True, max_length=20_000)
 
     accepted_at = models.DateTimeField(_("agreement accepted at"), null=True, blank=True)
     accepted_by = models.ForeignKey(
@@ -391,7 +391,7 @@ class Amendment(models.Model):
 
     award = models.ForeignKey(Award, on_delete=models.CASCADE, related_name="amendments")
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
-    reason = models.TextField(_("reason"))
+    reason = models.TextField(_("reason"), max_length=2_000)
     before = models.JSONField(default=dict)
     after = models.JSONField(default=dict)
     made_by = models.ForeignKey(
@@ -419,7 +419,7 @@ class MilestoneReport(models.Model):
 
     milestone = models.OneToOneField(AwardMilestone, on_delete=models.CASCADE, related_name="report")
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True)
-    narrative = models.TextField(_("what was done"), blank=True)
+    narrative = models.TextField(_("what was done"), blank=True, max_length=10_000)
     version = models.PositiveIntegerField(default=1)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -460,7 +460,7 @@ class ReportComment(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     decision = models.CharField(_("decision"), max_length=10, blank=True)
-    body = models.TextField(_("comment"))
+    body = models.TextField(_("comment"), max_length=5_000)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -600,7 +600,7 @@ class Evaluation(models.Model):
     use_of_funds = models.DecimalField(_("use of funds (0-100)"), max_digits=5, decimal_places=2, validators=SCORE)
     score = models.DecimalField(_("score"), max_digits=5, decimal_places=2)
     grade = models.CharField(_("grade"), max_length=10, choices=Grade.choices)
-    comment = models.TextField(_("comment"), blank=True)
+    comment = models.TextField(_("comment"), blank=True, max_length=5_000)
     evaluated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -55,7 +55,7 @@ class Application(models.Model):
     version = models.PositiveIntegerField(default=1)
 
     title = models.CharField(_("project title"), max_length=200, blank=True)
-    summary = models.TextField(_("summary"), blank=True)
+    summary = models.TextField(_("summary"), blank=True, max_length=2_000)
     category = models.ForeignKey(
         "grants.ServiceCategory",
         null=True,
@@ -81,10 +81,10 @@ class Application(models.Model):
         verbose_name=_("target area"),
     )
     target_area_detail = models.CharField(_("towns, streets or communities served"), max_length=300, blank=True)
-    beneficiaries = models.TextField(_("beneficiaries"), blank=True)
+    beneficiaries = models.TextField(_("beneficiaries"), blank=True, max_length=5_000)
     beneficiaries_count = models.PositiveIntegerField(_("people expected to be reached"), null=True, blank=True)
-    activities = models.TextField(_("activities"), blank=True)
-    timeline = models.TextField(_("timeline"), blank=True)
+    activities = models.TextField(_("activities"), blank=True, max_length=10_000)
+    timeline = models.TextField(_("timeline"), blank=True, max_length=5_000)
     cofunding_amount = models.DecimalField(
         _("co-funding"), max_digits=12, decimal_places=2, default=Decimal("0"), validators=[MinValueValidator(0)]
     )
@@ -95,8 +95,8 @@ class Application(models.Model):
     requested_amount = models.DecimalField(_("amount requested"), max_digits=12, decimal_places=2, default=Decimal("0"))
     administration_amount = models.DecimalField(max_digits=12, decimal_places=2, default=Decimal("0"))
 
-    screening_reasons = models.TextField(_("screening reasons"), blank=True)
-    info_request = models.TextField(_("information requested"), blank=True)
+    screening_reasons = models.TextField(_("screening reasons"), blank=True, max_length=5_000)
+    info_request = models.TextField(_("information requested"), blank=True, max_length=5_000)
     info_sections = models.JSONField(_("sections reopened"), default=list, blank=True)
     info_due_at = models.DateTimeField(_("resubmit by"), null=True, blank=True)
 
@@ -256,7 +256,7 @@ class ApplicationComment(models.Model):
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="comments")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    body = models.TextField(_("message"))
+    body = models.TextField(_("message"), max_length=5_000)
     internal = models.BooleanField(_("internal note"), default=False)
     from_staff = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -17,6 +17,7 @@ class DeclarationForm(forms.Form):
     detail = forms.CharField(
         label=_("What is the conflict?"),
         required=False,
+        max_length=5000,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Only programme officers see this."),
     )
@@ -25,7 +26,9 @@ class DeclarationForm(forms.Form):
 class ReviewForm(forms.Form):
     """One score and one comment per rubric criterion, then the overall verdict."""
 
-    comment = forms.CharField(label=_("Overall comment"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    comment = forms.CharField(
+        label=_("Overall comment"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 4})
+    )
     recommendation = forms.ChoiceField(
         label=_("Overall recommendation"),
         required=False,
@@ -47,6 +50,7 @@ class ReviewForm(forms.Form):
             self.fields[f"comment_{criterion.code}"] = forms.CharField(
                 label=_("%(label)s: comment") % {"label": criterion.label},
                 required=False,
+                max_length=5000,
                 widget=forms.Textarea(attrs={"rows": 3}),
             )
         # Move the overall fields after the criteria.
@@ -165,7 +169,7 @@ class AssignmentReplaceForm(forms.Form):
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(label=_("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class ProposalForm(forms.Form):
@@ -197,11 +201,13 @@ class LineOverrideForm(forms.Form):
         coerce=lambda value: value == "1",
     )
     amount = forms.DecimalField(label=_("Amount"), required=False, min_value=0, decimal_places=2, max_digits=12)
-    reason = forms.CharField(label=_("Reason for the change"), widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        label=_("Reason for the change"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class AnswerForm(forms.Form):
-    answer = forms.CharField(label=_("Answer"), widget=forms.Textarea(attrs={"rows": 4}))
+    answer = forms.CharField(label=_("Answer"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4}))
 
 
 class ObjectionForm(forms.ModelForm):

@@ -175,7 +175,7 @@ class ConflictOfInterest(models.Model):
     application = models.ForeignKey("grants.Application", on_delete=models.CASCADE, related_name="conflicts")
     reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="review_conflicts")
     source = models.CharField(_("source"), max_length=16, choices=Source.choices)
-    detail = models.TextField(_("detail"), blank=True)
+    detail = models.TextField(_("detail"), blank=True, max_length=5_000)
     recorded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -239,7 +239,7 @@ class Review(models.Model):
     # {criterion code: score}; the criteria and their ranges come from the call's rubric.
     scores = models.JSONField(_("scores"), default=dict, blank=True)
     criterion_comments = models.JSONField(_("comments per criterion"), default=dict, blank=True)
-    comment = models.TextField(_("overall comment"), blank=True)
+    comment = models.TextField(_("overall comment"), blank=True, max_length=5_000)
     recommendation = models.CharField(
         _("overall recommendation"), max_length=20, choices=Recommendation.choices, blank=True
     )
@@ -331,7 +331,7 @@ class ProposalLine(models.Model):
     proposed = models.BooleanField(_("proposed by the optimiser"))
     funded = models.BooleanField(_("fund"))
     amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2)
-    override_reason = models.TextField(_("reason for the change"), blank=True)
+    override_reason = models.TextField(_("reason for the change"), blank=True, max_length=2_000)
     overridden_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -396,11 +396,11 @@ class Objection(models.Model):
     name = models.CharField(_("your name"), max_length=100)
     email = models.EmailField(_("email"))
     phone = models.CharField(_("phone"), max_length=40, blank=True)
-    text = models.TextField(_("objection"))
+    text = models.TextField(_("objection"), max_length=5_000)
     # A keyed hash of the sender's address: enough to spot abuse, useless to anyone else.
     client_hash = models.CharField(max_length=64, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN, db_index=True)
-    answer = models.TextField(_("answer"), blank=True)
+    answer = models.TextField(_("answer"), blank=True, max_length=5_000)
     resolved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

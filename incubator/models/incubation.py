@@ -13,7 +13,7 @@ class Programme(BilingualNameMixin):
     """An incubation programme run at a base, e.g. a justice-administration NGO maker base."""
 
     base = models.CharField(_("incubation base"), max_length=200, blank=True)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("description"), blank=True, max_length=5_000)
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:
@@ -28,7 +28,7 @@ class Cohort(BilingualNameMixin, ClusterableModel):
     programme = models.ForeignKey(
         Programme, on_delete=models.PROTECT, related_name="cohorts", verbose_name=_("programme")
     )
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("description"), blank=True, max_length=5_000)
     applications_open_on = models.DateField(_("applications open"))
     applications_close_on = models.DateField(_("applications close"))
     starts_on = models.DateField(_("starts"))
@@ -74,7 +74,7 @@ class CohortGoal(Orderable):
 
     cohort = ParentalKey(Cohort, on_delete=models.CASCADE, related_name="goals")
     title = models.CharField(_("goal"), max_length=200)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("description"), blank=True, max_length=5_000)
     target = models.DecimalField(_("target value"), max_digits=10, decimal_places=2, null=True, blank=True)
     unit = models.CharField(_("unit"), max_length=50, blank=True)
 
@@ -103,7 +103,7 @@ class Incubatee(models.Model):
         "incubator.Organisation", on_delete=models.PROTECT, related_name="incubations", verbose_name=_("organisation")
     )
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.APPLIED)
-    statement = models.TextField(_("why the organisation applies"))
+    statement = models.TextField(_("why the organisation applies"), max_length=5_000)
     applied_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -112,7 +112,7 @@ class Incubatee(models.Model):
     resident_from = models.DateField(_("resident from"), null=True, blank=True)
     hatched_on = models.DateField(_("hatched on"), null=True, blank=True)
     exited_on = models.DateField(_("exited on"), null=True, blank=True)
-    decision_note = models.TextField(_("officer's note"), blank=True)
+    decision_note = models.TextField(_("officer's note"), blank=True, max_length=2_000)
 
     class Meta:
         ordering = ["cohort", "organisation__name_zh"]
@@ -144,7 +144,7 @@ class ServiceLogEntry(models.Model):
     provided_on = models.DateField(_("date"))
     provider = models.CharField(_("given by"), max_length=200, help_text=_("Staff member or expert who gave it."))
     hours = models.DecimalField(_("hours"), max_digits=5, decimal_places=1)
-    notes = models.TextField(_("notes"), blank=True)
+    notes = models.TextField(_("notes"), blank=True, max_length=5_000)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -176,7 +176,7 @@ class Checkpoint(models.Model):
     held_on = models.DateField(_("held on"))
     progress = models.CharField(_("progress"), max_length=10, choices=Progress.choices)
     value = models.DecimalField(_("value reached"), max_digits=10, decimal_places=2, null=True, blank=True)
-    notes = models.TextField(_("notes"), blank=True)
+    notes = models.TextField(_("notes"), blank=True, max_length=5_000)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -84,7 +84,7 @@ class Organisation(BilingualNameMixin):
     contacts_public = models.BooleanField(_("show contact details publicly"), default=False)
     address = models.CharField(_("address"), max_length=300, blank=True)
     website = models.URLField(_("website"), blank=True)
-    mission = models.TextField(_("mission"), blank=True)
+    mission = models.TextField(_("mission"), blank=True, max_length=2_000)
     services = models.ManyToManyField(
         "grants.ServiceItem", blank=True, related_name="organisations", verbose_name=_("services offered")
     )
@@ -99,7 +99,7 @@ class Organisation(BilingualNameMixin):
     grade = models.CharField(_("assessed grade"), max_length=2, choices=Grade.choices, blank=True)
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.DRAFT)
     # The officer's latest reason for returning it; every reason stays in the audit history.
-    returned_reason = models.TextField(_("reason for return"), blank=True)
+    returned_reason = models.TextField(_("reason for return"), blank=True, max_length=2_000)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
     verified_by = models.ForeignKey(

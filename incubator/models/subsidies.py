@@ -28,7 +28,7 @@ class SubsidyPolicy(BilingualNameMixin):
     window_months = models.PositiveSmallIntegerField(
         _("months after registration"), default=12, help_text=_("Start-up subsidies only.")
     )
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("description"), blank=True, max_length=5_000)
     is_active = models.BooleanField(_("open for applications"), default=True)
 
     class Meta:
@@ -67,8 +67,8 @@ class Subsidy(models.Model):
     amount_requested = models.DecimalField(_("amount requested"), max_digits=12, decimal_places=2)
     amount_approved = models.DecimalField(_("amount approved"), max_digits=12, decimal_places=2, null=True, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.REQUESTED)
-    applicant_note = models.TextField(_("applicant's note"), blank=True)
-    decision_note = models.TextField(_("officer's note"), blank=True)
+    applicant_note = models.TextField(_("applicant's note"), blank=True, max_length=2_000)
+    decision_note = models.TextField(_("officer's note"), blank=True, max_length=2_000)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
