@@ -25,6 +25,9 @@ def count_words(text: str) -> int:
     return len(CJK.findall(text)) + len(WORD.findall(CJK.sub(" ", text)))
 
 
+LONG_ANSWER_CHARS = 20_000
+
+
 class WordLimitValidator:
     def __init__(self, limit: int):
         self.limit = limit
@@ -54,7 +57,10 @@ def build_field(question, *, strict: bool, existing_file=None):
         return forms.CharField(max_length=value.get("max_length") or 500, **common)
     if kind == "long_text":
         validators = [WordLimitValidator(value["max_words"])] if value.get("max_words") else []
-        field = forms.CharField(widget=forms.Textarea(attrs={"rows": 6}), validators=validators, **common)
+        # A hard cap in characters too, whatever the word limit: no answer of megabytes.
+        field = forms.CharField(
+            widget=forms.Textarea(attrs={"rows": 6}), validators=validators, max_length=LONG_ANSWER_CHARS, **common
+        )
         if value.get("max_words"):
             field.help_text = " ".join(
                 filter(None, [common["help_text"], _("At most %(limit)s words.") % {"limit": value["max_words"]}])

@@ -94,6 +94,14 @@ def test_multiple_choice_questions_enforce_the_most_choices():
         field.clean(["a", "b", "c"])
 
 
+def test_a_long_answer_has_a_character_cap_even_without_a_word_limit():
+    field = build_field(FakeQuestion("long_text"), strict=True)
+    field.clean("word " * 1000)
+    with pytest.raises(ValidationError, match="at most 20000 characters"):
+        field.clean("x" * (1024 * 1024))
+    assert field.widget.attrs["maxlength"] == "20000"
+
+
 def test_required_questions_are_only_required_at_submission():
     assert build_field(FakeQuestion("short_text"), strict=False).required is False
     assert build_field(FakeQuestion("short_text"), strict=True).required is True
