@@ -36,6 +36,15 @@ SAMPLE_CONTEXT = {"path": "/somewhere/", "count": 2, "days": 7, "call_id": 7, "a
 SAMPLE_CONTEXT |= {"award_id": 4, "milestone_id": 5, "report_id": 6, "amount": "1000.00", "currency": "CNY"}
 
 
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection(monkeypatch):
+    """The runner closes stale connections before each task, as a long-lived process must.
+    Inside a test the connection holds the test's transaction (autocommit off), which
+    Django would take for a broken connection and close; its test client skips the same
+    call for the same reason."""
+    monkeypatch.setattr("config.periodic.close_old_connections", lambda: None)
+
+
 @pytest.fixture
 def served(settings):
     settings.SITE_URL = SERVED
