@@ -207,3 +207,65 @@ def dashboard(request):
         },
         icon="view",
     )
+
+
+def _ledger_staff_only(request) -> None:
+    from grants.payments.permissions import can_decide_bank_change
+
+    if not can_decide_bank_change(request.user):
+        raise PermissionDenied(_("Only programme and finance officers can use this page."))
+
+
+def bank_changes(request):
+    """Proposed bank-account changes of verified organisations: a second officer confirms or rejects."""
+    from grants.payments.models import BankAccountChange
+
+    _ledger_staff_only(request)
+    changes = BankAccountChange.objects.select_related("organisation", "proposed_by", "decided_by")
+    return _admin_render(
+        request,
+        "incubator/admin/bank_changes.html",
+        _("Bank account changes"),
+        {
+            "pending": changes.filter(status=BankAccountChange.Status.PENDING).order_by("proposed_at", "pk"),
+            "decided": changes.exclude(status=BankAccountChange.Status.PENDING).order_by("-proposed_at", "-pk")[:20],
+        },
+        icon="tasks",
+    )
+
+
+def bank_change_decide(request, pk):
+    """POST only: confirm, reject (with a reason) or, for its proposer, cancel one pending change."""
+    from django.http import HttpResponseNotAllowed
+
+    from grants.payments import bank_accounts
+    from grants.payments.models import BankAccountChange
+    from grants.payments.permissions import can_decide_bank_change
+
+    _ledger_staff_only(request)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    change = get_object_or_404(BankAccountChange.objects.select_related("organisation"), pk=pk)
+    action = request.POST.get("action")
+    if action == "cancel":
+        if change.proposed_by_id != request.user.pk:
+            raise PermissionDenied(_("Only the officer who proposed this change can cancel it."))
+    elif not can_decide_bank_change(request.user, change):
+        raise PermissionDenied(_("You proposed this change, so another officer must confirm or reject it."))
+    name = change.organisation.name
+    try:
+        if action == "confirm":
+            bank_accounts.bank_change_confirm(change=change, by=request.user)
+            messages.success(request, _("The new bank account of “%(name)s” is confirmed.") % {"name": name})
+        elif action == "reject":
+            bank_accounts.bank_change_reject(change=change, by=request.user, reason=request.POST.get("reason", ""))
+            messages.success(request, _("The bank account change of “%(name)s” is rejected.") % {"name": name})
+        elif action == "cancel":
+            bank_accounts.bank_change_cancel(change=change, by=request.user)
+            messages.success(request, _("The bank account change of “%(name)s” is cancelled.") % {"name": name})
+        else:
+            messages.error(request, _("Unknown action."))
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    return redirect("incubator_admin_bank_changes")

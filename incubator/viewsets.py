@@ -1,5 +1,7 @@
 """The incubator's back office: Wagtail viewsets for programme officers."""
 
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.views import generic
@@ -46,17 +48,61 @@ class OrganisationIndexView(generic.IndexView):
         return super().get_base_queryset().select_related("district")
 
 
+BANK_FIELDS = ("bank_name", "bank_account_name", "bank_account_number")
+
+
 class OrganisationEditView(generic.EditView):
-    """Officers correct an organisation's details (never its status); the change is audited."""
+    """Officers correct an organisation's details (never its status); the change is audited.
+
+    A verified organisation's bank account is not written here: the new account is
+    proposed and waits for a second officer's confirmation ("Bank account changes",
+    ``grants.payments.bank_accounts``). An unverified organisation's account is
+    written directly, as its own form does.
+    """
+
+    def form_valid(self, form):
+        self.bank_change = None
+        try:
+            response = super().form_valid(form)
+        except (ValidationError, PermissionDenied) as error:
+            form.add_error("bank_account_number", getattr(error, "messages", None) or str(error))
+            self.produced_error_message = self.get_error_message()
+            return self.form_invalid(form)
+        if self.bank_change is not None:
+            messages.warning(
+                self.request,
+                _(
+                    "The new bank account of “%(name)s” is not in use yet: another programme or finance officer "
+                    "must confirm it under “Bank account changes”."
+                )
+                % {"name": self.object.name},
+            )
+        return response
 
     def save_instance(self):
+        from grants.payments.bank_accounts import bank_change_propose
+
+        instance = self.form.instance
+        changed = [name for name in self.form.changed_data if name not in BANK_FIELDS]
+        proposed = None
+        if any(name in self.form.changed_data for name in BANK_FIELDS):
+            stored = Organisation.objects.get(pk=instance.pk)
+            if stored.is_verified:
+                proposed = {name: getattr(instance, name) for name in BANK_FIELDS}
+                for name in BANK_FIELDS:
+                    setattr(instance, name, getattr(stored, name))
+            else:
+                changed += [name for name in BANK_FIELDS if name in self.form.changed_data]
         instance = super().save_instance()
-        record_event(
-            target=instance,
-            verb="organisation.updated",
-            actor=self.request.user,
-            message=", ".join(self.form.changed_data),
-        )
+        record_event(target=instance, verb="organisation.updated", actor=self.request.user, message=", ".join(changed))
+        if proposed is not None:
+            self.bank_change = bank_change_propose(
+                organisation=instance,
+                by=self.request.user,
+                bank_name=proposed["bank_name"],
+                account_name=proposed["bank_account_name"],
+                account_number=proposed["bank_account_number"],
+            )
         return instance
 
 

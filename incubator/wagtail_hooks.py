@@ -27,6 +27,12 @@ def register_incubator_admin_urls():
         ),
         path("incubator/incubatees/<int:pk>/decide/", admin_views.incubatee_decide, name="incubator_admin_incubatee"),
         path("incubator/subsidies/<int:pk>/decide/", admin_views.subsidy_decide, name="incubator_admin_subsidy"),
+        path("incubator/bank-changes/", admin_views.bank_changes, name="incubator_admin_bank_changes"),
+        path(
+            "incubator/bank-changes/<int:pk>/decide/",
+            admin_views.bank_change_decide,
+            name="incubator_admin_bank_change",
+        ),
     ]
 
 
@@ -43,3 +49,17 @@ def register_queue_menu_item():
 @hooks.register("register_admin_menu_item")
 def register_dashboard_menu_item():
     return OfficerMenuItem(_("Incubator dashboard"), reverse("incubator_admin_dashboard"), icon_name="view", order=206)
+
+
+class LedgerStaffMenuItem(MenuItem):
+    def is_shown(self, request):
+        from grants.payments.permissions import can_decide_bank_change
+
+        return can_decide_bank_change(request.user)
+
+
+@hooks.register("register_admin_menu_item")
+def register_bank_changes_menu_item():
+    return LedgerStaffMenuItem(
+        _("Bank account changes"), reverse("incubator_admin_bank_changes"), icon_name="tasks", order=207
+    )

@@ -1,7 +1,8 @@
 """The bank-transfer rail's two files: the batch finance keys in, and the bank's confirmation.
 
 Export: every approved bank payment the finance officer may release goes into one
-batch (CSV); each is marked ``sent`` with the batch's reference. Import: each line of
+batch (CSV), paying the account recorded on the payment when it was approved (not
+the organisation's account of today); each is marked ``sent`` with the batch's reference. Import: each line of
 the bank's confirmation file that matches a sent payment (same reference, same
 amount) marks it ``paid``; anything else (unknown reference, a different amount, a
 payment already paid or not yet sent) is reported, never applied.
@@ -27,24 +28,36 @@ from grants.payments.services import payment_mark_paid, payment_mark_sent
 Status = Payment.Status
 
 
-def bank_details_problem(payment: Payment) -> str:
+def _destination(payment: Payment) -> tuple[str, str, str]:
+    """(bank, account name, account number) recorded when the payment was approved.
+
+    A payment approved before destinations were recorded (the data migration fills
+    them; this is the last resort) falls back to the payee's current account.
+    """
+    if payment.has_destination:
+        return payment.destination_bank_name, payment.destination_account_name, payment.destination_account_number
     payee = payment.payee
-    if not (payee.bank_name and payee.bank_account_number):
-        return _("%(payee)s has no bank account on file.") % {"payee": payee.name}
+    return payee.bank_name, payee.bank_account_name or payee.name_zh, payee.bank_account_number
+
+
+def bank_details_problem(payment: Payment) -> str:
+    bank_name, _name, number = _destination(payment)
+    if not (bank_name and number):
+        return _("%(payee)s has no bank account on file.") % {"payee": payment.payee.name}
     return ""
 
 
 def _instruction(payment: Payment) -> BankTransferInstruction:
-    payee = payment.payee
+    bank_name, account_name, number = _destination(payment)
     return BankTransferInstruction(
         payment_reference=payment.reference,
         amount_cents=payment.amount_cents,
         currency=payment.currency,
-        destination=payee.bank_account_number,
+        destination=number,
         idempotency_key=payment.reference,
-        payee_name=payee.bank_account_name or payee.name_zh,
-        bank_name=payee.bank_name,
-        account_number=payee.bank_account_number,
+        payee_name=account_name,
+        bank_name=bank_name,
+        account_number=number,
     )
 
 

@@ -13,7 +13,11 @@ Rules held here (the database holds the rest, see ``models``):
   approvals lock the same row) and the ledger never pays more under a policy than
   its cap (per calendar year for incubation subsidies);
 - nothing is paid twice: one live payment per tranche and per subsidy (database),
-  and each transition re-reads the payment under a row lock before changing it.
+  and each transition re-reads the payment under a row lock before changing it;
+- the money goes where it was approved to go: approval (and a retry, which is a new
+  approval) copies the payee's bank account onto the payment, and the bank batch pays
+  that copy; changing a verified organisation's account takes two people
+  (``grants.payments.bank_accounts``).
 
 Lock order, everywhere: organisation (subsidies) or award (tranches), then the subsidy
 or tranche, then the payment. Network calls to Stripe never happen under a lock.
@@ -188,6 +192,19 @@ def _move(payment: Payment, *, target: str, by, verb: str, message: str = "", da
     return payment
 
 
+def _destination(payee) -> dict:
+    """The payee's bank account as it is now: what an approved payment records and the bank batch pays."""
+    return {
+        "destination_bank_name": payee.bank_name,
+        "destination_account_name": payee.bank_account_name or payee.name_zh,
+        "destination_account_number": payee.bank_account_number,
+    }
+
+
+def _destination_label(payee) -> str:
+    return f"{payee.bank_name} {payee.masked_bank_account}".strip()
+
+
 # --- Creating payments ----------------------------------------------------------------------
 
 
@@ -325,7 +342,16 @@ def payment_approve(*, payment: Payment, by) -> Payment:
     )
     check_transition(allowed=TRANSITIONS, current=payment.status, target=Status.APPROVED)
     _check_source_payable(payment, statuses=RELEASED)
-    _move(payment, target=Status.APPROVED, by=by, verb="payment.approved", approved_by=by, approved_at=timezone.now())
+    _move(
+        payment,
+        target=Status.APPROVED,
+        by=by,
+        verb="payment.approved",
+        data={"destination": _destination_label(payment.payee)},
+        approved_by=by,
+        approved_at=timezone.now(),
+        **_destination(payment.payee),
+    )
     _notify_payee(payment, "payments_approved")
     _enqueue_send(payment)
     return payment
@@ -444,6 +470,7 @@ def payment_retry(*, payment: Payment, by) -> Payment:
         failure_reason="",
         approved_by=by,
         approved_at=timezone.now(),
+        **_destination(payment.payee),
     )
     _enqueue_send(payment)
     return payment

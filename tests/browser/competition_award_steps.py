@@ -122,18 +122,32 @@ def small_jpeg(path: Path, *, colour=(40, 120, 200), label: str = "") -> Path:
 # --- 1. The NGO accepts its award ---------------------------------------------------------------
 
 
-def officer_enters_bank_details(page, live_server, organisation, *, bank: str, account: str):
+def officer_enters_bank_details(page, live_server, organisation, *, bank: str, account: str, confirmer_page):
     """A bank transfer needs the payee's account. A verified organisation's bank details
     are locked in its own form (only the programme office changes them), so the officer
-    enters them in the back office, from the organisation's bank letter."""
+    enters them in the back office, from the organisation's bank letter. Four eyes, as for
+    payments: even a first account of a verified organisation is only proposed, and a
+    second person (``confirmer_page``: finance) confirms it under "Bank account changes"."""
     page.goto(f"{live_server.url}/admin/incubator_organisations/edit/{organisation.pk}/")
     page.fill("input[name=bank_name]", bank)
     page.fill("input[name=bank_account_name]", organisation.name_zh or organisation.name_en)
     page.fill("input[name=bank_account_number]", account)
     screenshot(page, f"award-journey-00-officer-bank-details-{organisation.pk}")
     submit(page, "button[type=submit]:has-text('Save')")
+    assert_message(page, "another programme or finance officer must confirm it")
     organisation.refresh_from_db()
-    assert organisation.bank_account_number == account, main_text(page)[:2000]
+    assert organisation.bank_account_number != account, "not in use before a second person confirms"
+
+    confirmer_page.goto(f"{live_server.url}/admin/incubator/bank-changes/")
+    row = confirmer_page.locator("tr.bank-change", has_text=organisation.name_zh)
+    assert row.count() == 1, main_text(confirmer_page)[:2000]
+    assert account in row.inner_text()
+    screenshot(confirmer_page, f"award-journey-00-finance-confirms-bank-details-{organisation.pk}")
+    with confirmer_page.expect_navigation():
+        row.locator("button[value=confirm]").click()
+    assert_message(confirmer_page, "is confirmed")
+    organisation.refresh_from_db()
+    assert organisation.bank_account_number == account, main_text(confirmer_page)[:2000]
 
 
 def ngo_sees_award_and_accepts(page, live_server, award: Award):
@@ -573,6 +587,7 @@ def run_awards_to_paid(
                     organisation,
                     bank="Bank of China Suzhou Branch",
                     account=f"62178560000{index:08d}",
+                    confirmer_page=pages["finance"],
                 )
         for page, organisation, award in zip(ngo_pages, organisations, awards, strict=True):
             browser_login(page, live_server, manager_of(organisation), password=TEST_PASSWORD)

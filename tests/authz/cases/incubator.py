@@ -58,6 +58,7 @@ def cases(world):
     admin_cases.append(Case("incubator_organisations:edit", VIEWSET, kwargs={"pk": org.pk}))
     admin_cases.append(Case("incubator_service_log:add", VIEWSET))
     admin_cases.append(Case("incubator_checkpoints:add", VIEWSET))
+    admin_cases += bank_change_cases(org)
     return [
         *admin_cases,
         Case("incubator:home", signed_in()),
@@ -116,5 +117,33 @@ def cases(world):
             members_only(),
             kwargs={**pk, "subsidy_pk": subsidy.pk},
             method="post",
+        ),
+    ]
+
+
+def bank_change_cases(org) -> list[Case]:
+    """Bank account changes of verified organisations: programme and finance officers see and
+    decide them; the proposer (here a third officer) cannot. Wagtail answers a refused
+    officer with a redirect to the admin home, which the matrix counts as ALLOW; the
+    four-eyes refusals are checked in tests/incubator/test_bank_account_changes.py."""
+    from grants.payments.models import BankAccountChange
+    from tests.factories.accounts import UserFactory
+
+    change = BankAccountChange.objects.create(
+        organisation=org,
+        bank_name="中国银行苏州分行",
+        bank_account_name="测试中心",
+        bank_account_number="6217000011119999",
+        proposed_by=UserFactory(officer=True),
+    )
+    return [
+        Case("incubator_admin_bank_changes", back_office()),
+        Case(
+            "incubator_admin_bank_change",
+            back_office(),
+            kwargs={"pk": change.pk},
+            method="post",
+            data={"action": "reject", "reason": ""},
+            note="a rejection without a reason is refused with a message; nothing is written",
         ),
     ]
