@@ -253,3 +253,27 @@ def test_request_then_approve_by_the_requester_is_still_refused(organisation, of
     payment_request(payment=payment, by=officer)
     with pytest.raises((PermissionDenied, ValidationError)):
         payment_approve(payment=payment, by=officer)
+
+
+def test_the_data_migration_records_destinations_of_payments_released_before(organisation):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("grants.payments.migrations.0002_bank_account_changes_and_payment_destination")
+    subsidy = approved_subsidy(organisation=organisation)
+    approved = PaymentFactory(subsidy=subsidy, approved=True)
+    sent = PaymentFactory(subsidy=approved_subsidy(organisation=organisation), sent=True)
+    requested = PaymentFactory(subsidy=approved_subsidy(organisation=organisation), requested=True)
+
+    migration.fill_destinations(apps, None)
+
+    for payment in (approved, sent):
+        payment.refresh_from_db()
+        assert (
+            payment.destination_bank_name,
+            payment.destination_account_name,
+            payment.destination_account_number,
+        ) == OLD
+    requested.refresh_from_db()
+    assert requested.destination_account_number == "", "not approved yet: approval records it"
