@@ -44,26 +44,13 @@ from grants.payments.models import Payment
 from grants.payments.tranches import Trigger
 from home.models import HomePage
 from incubator.models import Membership
-from tests.browser.helpers import TOTP_PERIOD, browser_login, current_totp_code, screenshot
+from tests.browser.helpers import TOTP_PERIOD, browser_login, current_totp_code, new_page, screenshot, submit
 from tests.factories.accounts import TEST_PASSWORD, UserFactory
 
 MONEY = re.compile(r"[¥$€£][\d,]+\.\d\d")
 
 
 # --- Pages and sign-in -------------------------------------------------------------------------
-
-
-def new_page(browser, **options):
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB", **options)
-    page = context.new_page()
-    page.set_default_timeout(20_000)
-    return page
-
-
-def submit(page, selector: str):
-    with page.expect_navigation():
-        page.click(selector)
-    page.wait_for_load_state()
 
 
 def staff_login(page, live_server, user):

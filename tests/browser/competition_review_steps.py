@@ -18,30 +18,13 @@ from django.core import mail
 from django.utils import timezone
 
 from grants.review.models import Announcement, AwardProposal, PanelMember
-from tests.browser.helpers import browser_login, current_totp_code, fresh_totp_code, screenshot
+from tests.browser.helpers import browser_login, close, current_totp_code, fresh_totp_code, new_page, screenshot, submit
 from tests.factories.accounts import TEST_PASSWORD, UserFactory
 
 NEW_REVIEWER_PASSWORD = "panel-expert-password-2026"
 SCORES = {"need": "8", "feasibility": "7", "team": "7", "budget": "6", "sustainability": "7"}
 # A second reviewer scores a little lower, so the two reviewers' scales differ.
 LOWER_SCORES = {"need": "6", "feasibility": "6", "team": "5", "budget": "6", "sustainability": "5"}
-
-
-def new_page(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    return page
-
-
-def close(page):
-    page.context.close()
-
-
-def submit(page, selector: str):
-    with page.expect_navigation():
-        page.click(selector)
-    page.wait_for_load_state()
 
 
 def assert_heading_names_call(page, call):

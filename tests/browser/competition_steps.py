@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from grants.models import Application, Call, ServiceItem
 from incubator.models import Membership
-from tests.browser.helpers import browser_login, screenshot
+from tests.browser.helpers import browser_login, close, new_page, screenshot, submit
 from tests.factories.accounts import UserFactory
 from tests.factories.files import pdf_bytes
 from tests.factories.grants import FunderFactory
@@ -48,24 +48,6 @@ CHOICES = {
 # the officer reweighs them and writes guidance for the reviewers.
 RUBRIC_WEIGHTS = {"need": 30, "feasibility": 25, "team": 20, "budget": 15, "sustainability": 10}
 PDF = pdf_bytes()  # a real PDF: attachments are parsed
-
-
-def new_page(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    return page
-
-
-def close(page):
-    page.context.close()
-
-
-def submit(page, target):
-    """Click `target` (a selector or a locator) and wait for the page it leads to."""
-    with page.expect_navigation():
-        (page.locator(target) if isinstance(target, str) else target).first.click()
-    page.wait_for_load_state()
 
 
 def link(page, text: str):

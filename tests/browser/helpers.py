@@ -52,3 +52,22 @@ def browser_login(page, live_server, user, *, password: str = TEST_PASSWORD, lan
         assert "/accounts/2fa/authenticate" not in page.url, "the TOTP challenge refused the code"
     assert "/accounts/login" not in page.url, f"login failed for {user.email}"
     return page
+
+
+def new_page(browser, **options):
+    """A page in a fresh desktop browser context (its own cookies: one person's session)."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB", **options)
+    page = context.new_page()
+    page.set_default_timeout(20_000)
+    return page
+
+
+def close(page):
+    page.context.close()
+
+
+def submit(page, target):
+    """Click `target` (a selector or a locator) and wait for the page it leads to."""
+    with page.expect_navigation():
+        (page.locator(target) if isinstance(target, str) else target).first.click()
+    page.wait_for_load_state()

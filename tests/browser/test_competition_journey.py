@@ -8,8 +8,8 @@ from grants.models import Application, Call
 from grants.payments.models import Payment
 from tests.browser.competition_award_steps import run_awards_to_paid
 from tests.browser.competition_review_steps import run_review_to_final
-from tests.browser.competition_steps import link, new_page, run_call_to_screened
-from tests.browser.helpers import browser_login, screenshot
+from tests.browser.competition_steps import link, run_call_to_screened
+from tests.browser.helpers import browser_login, new_page, screenshot
 from tests.cms.site import ensure_base_pages
 
 

@@ -9,8 +9,8 @@ from grants.models import Application, Call
 from grants.review.models import Objection, ProposalLine
 from grants.services.applications import application_mark_eligible
 from grants.services.calls import call_close
-from tests.browser.competition_review_steps import new_page, run_review_to_final
-from tests.browser.helpers import browser_login, screenshot
+from tests.browser.competition_review_steps import run_review_to_final
+from tests.browser.helpers import browser_login, new_page, screenshot
 from tests.factories.accounts import UserFactory
 from tests.factories.grants import ApplicationFactory, CallFactory, FunderFactory, applicant_of
 
