@@ -29,7 +29,8 @@ from core.audit import record_event
 from core.notify import notify
 from core.transitions import require
 from grants.payments import permissions
-from grants.payments.models import BankAccountChange, mask_account_number
+from grants.payments.models import BankAccountChange
+from incubator.models.organisations import mask_account_number
 
 Status = BankAccountChange.Status
 

@@ -15,6 +15,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from incubator.models.organisations import mask_account_number
+
 _REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: read over the phone
 
 
@@ -184,11 +186,6 @@ class Payment(models.Model):
     @property
     def masked_destination_account(self) -> str:
         return mask_account_number(self.destination_account_number)
-
-
-def mask_account_number(number: str) -> str:
-    """``•••• 1234``: what audit messages, lists and e-mails show of an account number."""
-    return "•••• " + number[-4:] if number else ""
 
 
 class BankAccountChange(models.Model):

@@ -29,6 +29,11 @@ class Area(BilingualNameMixin):
         indexes = [models.Index(fields=["level", "parent"])]
 
 
+def mask_account_number(number: str) -> str:
+    """``•••• 1234``: what pages, audit messages and emails show of a bank account number."""
+    return "•••• " + number[-4:] if number else ""
+
+
 class Organisation(BilingualNameMixin):
     """A legal-aid NGO. Only `verified` organisations are public or may apply."""
 
@@ -125,10 +130,7 @@ class Organisation(BilingualNameMixin):
 
     @property
     def masked_bank_account(self) -> str:
-        number = self.bank_account_number
-        if not number:
-            return ""
-        return "•••• " + number[-4:]
+        return mask_account_number(self.bank_account_number)
 
     @property
     def is_verified(self) -> bool:
