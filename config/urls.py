@@ -28,11 +28,20 @@ urlpatterns = [
 ]
 
 if settings.DEBUG:
-    from django.conf.urls.static import static
     from django.contrib.staticfiles.urls import staticfiles_urlpatterns
+    from django.urls import re_path
+    from django.views.static import serve
 
     urlpatterns += staticfiles_urlpatterns()
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+    # Only Wagtail's images are public media; CMS documents go through Wagtail's view and
+    # uploads through the permission-checked views (core/private_files.py).
+    urlpatterns += [
+        re_path(
+            r"^media/(?P<path>(?:original_images|images|avatar_images)/.+)$",
+            serve,
+            {"document_root": settings.MEDIA_ROOT},
+        ),
+    ]
 
 urlpatterns += i18n_patterns(
     # allauth's TOTP set-up and recovery codes, returning to the page that asked for them.

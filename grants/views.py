@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -11,6 +11,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.private_files import download_name, serve_private_file
 from grants import permissions, selectors
 from grants.eligibility import eligibility_failures
 from grants.forms import ApplicationEditForms, CommentForm, StartApplicationForm, WithdrawForm
@@ -343,8 +344,4 @@ def application_comment(request, pk):
 @require_GET
 def attachment_download(request, pk, attachment_pk):
     attachment = selectors.attachment_for(request.user, pk, attachment_pk)
-    try:
-        handle = attachment.file.open("rb")
-    except FileNotFoundError as error:
-        raise Http404 from error
-    return FileResponse(handle, as_attachment=True, filename=attachment.file.name.rsplit("/", 1)[-1])
+    return serve_private_file(attachment.file, filename=download_name(attachment.title, attachment.file.name))

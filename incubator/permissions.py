@@ -77,6 +77,16 @@ def can_withdraw_subsidy(user, subsidy) -> bool:
     return role_of(user, subsidy.organisation) in MANAGERS and subsidy.status == Subsidy.Status.REQUESTED
 
 
+def can_see_logo(user, organisation) -> bool:
+    """A verified organisation's logo is public (the directory shows it); before that only
+    its members and the officers who verify it see it."""
+    return (
+        organisation.status == Status.VERIFIED
+        or can_view_organisation(user, organisation)
+        or is_programme_officer(user)
+    )
+
+
 def can_verify_organisation(user, organisation) -> bool:
     return is_programme_officer(user) and organisation.status == Status.SUBMITTED
 

@@ -9,6 +9,7 @@ urlpatterns = [
     path("register/", views.organisation_create, name="organisation_create"),
     path("invitations/<str:token>/", views.invitation_accept, name="invitation_accept"),
     path("<int:pk>/", views.organisation_detail, name="organisation_detail"),
+    path("<int:pk>/logo/", views.organisation_logo, name="organisation_logo"),
     path("<int:pk>/edit/", views.organisation_edit, name="organisation_edit"),
     path("<int:pk>/submit/", views.organisation_submit, name="organisation_submit"),
     path("<int:pk>/members/", views.members, name="members"),

@@ -3,12 +3,13 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
+from core.private_files import download_name, serve_private_file
 from incubator import permissions, selectors
 from incubator.forms import (
     DocumentForm,
@@ -19,7 +20,7 @@ from incubator.forms import (
     SubsidyApplicationForm,
 )
 from incubator.history import history_of
-from incubator.models import Incubatee, Invitation, Membership
+from incubator.models import Incubatee, Invitation, Membership, Organisation
 from incubator.services import documents as document_services
 from incubator.services import incubation as incubation_services
 from incubator.services import membership as membership_services
@@ -327,13 +328,23 @@ def document_download(request, pk, document_pk):
 
 
 def _serve_document(document):
-    handle = document.file.open("rb")
-    extension = document.file.name.rsplit(".", 1)[-1]
-    filename = f"{document.get_kind_display()}-{document.pk}.{extension}"
-    response = FileResponse(handle, content_type=document.content_type, as_attachment=False, filename=filename)
-    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    filename = download_name(f"{document.get_kind_display()}-{document.pk}", document.file.name)
+    return serve_private_file(document.file, filename=filename, content_type=document.content_type, as_attachment=False)
+
+
+@require_GET
+def organisation_logo(request, pk):
+    """The logo, through a permission check: it is stored privately like every upload."""
+    organisation = Organisation.objects.filter(pk=pk).first()
+    if organisation is None or not organisation.logo or not permissions.can_see_logo(request.user, organisation):
+        raise Http404
+    public = organisation.status == Organisation.Status.VERIFIED
+    return serve_private_file(
+        organisation.logo,
+        filename=download_name("logo", organisation.logo.name),
+        as_attachment=False,
+        cache_control="public, max-age=3600" if public else "private, no-store",
+    )
 
 
 @login_required

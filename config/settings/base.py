@@ -9,6 +9,7 @@ DEBUG is off unless a settings module turns it on.
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -215,26 +216,51 @@ WAGTAILSIMPLETRANSLATION_SYNC_PAGE_TREE = False
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Public media: only Wagtail's images and renditions (and CMS documents, which Wagtail
+# serves through its own view). Everything people upload is private (core/private_files.py).
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
+# Private uploads live outside MEDIA_ROOT, so publishing the media folder never publishes them.
+PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=BASE_DIR / "private-media")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "private": {
+        "BACKEND": "core.private_files.PrivateFileSystemStorage",
+        "OPTIONS": {"location": str(PRIVATE_MEDIA_ROOT), "base_url": None},
+    },
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-# Media on S3-compatible storage when a bucket is named (django-storages must then be
-# installed; see docs/operations.md).
+# How a permission-checked view hands over a private file: "django" streams it,
+# "x-accel-redirect" lets nginx send it from an internal location (the prefix below),
+# "signed-url" redirects to a short-lived signed URL (S3-compatible storage).
+PRIVATE_FILES_SERVE = env("PRIVATE_FILES_SERVE", default="django")
+PRIVATE_FILES_INTERNAL_PREFIX = env("PRIVATE_FILES_INTERNAL_PREFIX", default="/_private/")
+PRIVATE_FILES_URL_SECONDS = env.int("PRIVATE_FILES_URL_SECONDS", default=60)
+# Wagtail streams CMS documents through its view, which checks collection privacy.
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
+# Media on S3-compatible storage when a bucket is named: public images at the bucket's
+# root as before, private uploads under private/ with signed URLs that expire in a minute
+# (docs/operations.md).
 if env("MEDIA_S3_BUCKET", default=""):
-    STORAGES["default"] = {
-        "BACKEND": "storages.backends.s3.S3Storage",
-        "OPTIONS": {
-            "bucket_name": env("MEDIA_S3_BUCKET"),
-            "endpoint_url": env("MEDIA_S3_ENDPOINT_URL", default=None),
-            "access_key": env("MEDIA_S3_ACCESS_KEY", default=None),
-            "secret_key": env("MEDIA_S3_SECRET_KEY", default=None),
-            "default_acl": "private",
-            "querystring_auth": True,
-        },
+    _s3 = {
+        "bucket_name": env("MEDIA_S3_BUCKET"),
+        "endpoint_url": env("MEDIA_S3_ENDPOINT_URL", default=None),
+        "access_key": env("MEDIA_S3_ACCESS_KEY", default=None),
+        "secret_key": env("MEDIA_S3_SECRET_KEY", default=None),
+        "region_name": env("MEDIA_S3_REGION", default=None),
+        "default_acl": "private",
+        "querystring_auth": True,
+        "file_overwrite": False,
+        "signature_version": "s3v4",
     }
+    STORAGES["default"] = {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": _s3}
+    STORAGES["private"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {**_s3, "location": "private", "querystring_expire": PRIVATE_FILES_URL_SECONDS},
+    }
+    PRIVATE_FILES_SERVE = "signed-url"
+if PRIVATE_FILES_SERVE not in ("django", "x-accel-redirect", "signed-url"):
+    raise ImproperlyConfigured("PRIVATE_FILES_SERVE must be django, x-accel-redirect or signed-url.")
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 

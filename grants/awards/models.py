@@ -19,6 +19,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
+from core.private_files import private_storage, unguessable_name
 from grants.payments.tranches import DEFAULT_TEMPLATE, Trigger, parse_template, split_award, template_to_data
 
 SCORE = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))]
@@ -529,11 +530,11 @@ class SpendingLine(models.Model):
 
 
 def evidence_path(instance, filename):
-    return f"reports/{instance.report_id}/{filename}"
+    return unguessable_name("reports", filename)
 
 
 def thumbnail_path(instance, filename):
-    return f"reports/{instance.report_id}/thumbs/{filename}"
+    return unguessable_name("reports/thumbs", filename)
 
 
 class ReportEvidence(models.Model):
@@ -545,8 +546,10 @@ class ReportEvidence(models.Model):
 
     report = models.ForeignKey(MilestoneReport, on_delete=models.CASCADE, related_name="evidence")
     kind = models.CharField(_("kind"), max_length=5, choices=Kind.choices)
-    file = models.FileField(_("file"), upload_to=evidence_path, max_length=300)
-    thumbnail = models.ImageField(_("thumbnail"), upload_to=thumbnail_path, max_length=300, blank=True)
+    file = models.FileField(_("file"), upload_to=evidence_path, storage=private_storage, max_length=300)
+    thumbnail = models.ImageField(
+        _("thumbnail"), upload_to=thumbnail_path, storage=private_storage, max_length=300, blank=True
+    )
     caption = models.CharField(_("caption"), max_length=200, blank=True)
     original_name = models.CharField(max_length=255)
     content_type = models.CharField(max_length=100)

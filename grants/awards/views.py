@@ -7,12 +7,13 @@ member of the organisation gets 404 (never 403: outsiders cannot learn which ids
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.private_files import download_name, serve_private_file
 from grants.awards import permissions, selectors, services
 from grants.awards.forms import EvidenceForm, FunderRatingForm, ReportForm
 from grants.awards.models import AwardMilestone, MilestoneReport
@@ -247,15 +248,13 @@ def evidence_delete(request, pk, milestone_pk, evidence_pk):
 def serve_evidence(evidence, *, thumbnail: bool):
     field = evidence.thumbnail if thumbnail and evidence.thumbnail else evidence.file
     content_type = "image/jpeg" if field is evidence.thumbnail else evidence.content_type
-    response = FileResponse(
-        field.open("rb"),
+    return serve_private_file(
+        field,
+        filename=download_name(evidence.original_name, field.name),
         content_type=content_type,
         as_attachment=evidence.kind == evidence.Kind.FILE,
-        filename=evidence.original_name,
+        cache_control="private, max-age=3600",
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, max-age=3600"
-    return response
 
 
 @login_required

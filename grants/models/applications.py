@@ -7,6 +7,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.private_files import private_storage, unguessable_name
 from grants.uploads import validate_attachment
 
 
@@ -210,7 +211,7 @@ class ApplicationKPI(models.Model):
 
 
 def attachment_path(instance, filename):
-    return f"applications/{instance.application_id}/{filename}"
+    return unguessable_name("applications", filename)
 
 
 class ApplicationAttachment(models.Model):
@@ -218,7 +219,9 @@ class ApplicationAttachment(models.Model):
     # Set when the file answers one of the call's file questions (the block id).
     question_id = models.CharField(max_length=64, blank=True)
     title = models.CharField(_("title"), max_length=200)
-    file = models.FileField(_("file"), upload_to=attachment_path, validators=[validate_attachment])
+    file = models.FileField(
+        _("file"), upload_to=attachment_path, storage=private_storage, validators=[validate_attachment]
+    )
     size = models.PositiveIntegerField(default=0)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     uploaded_at = models.DateTimeField(auto_now_add=True)

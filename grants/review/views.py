@@ -7,13 +7,14 @@ import contextlib
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.adapters import INVITED_TO_ROLE
 from accounts.mfa import mfa_setup_redirect, user_has_mfa
+from core.private_files import download_name, serve_private_file
 from core.spreadsheet import SafeCsvWriter
 from grants.review import permissions, selectors
 from grants.review.blind import neutral_filename, reviewer_view
@@ -227,9 +228,9 @@ def attachment_download(request, pk, number):
     if not permissions.can_see_application_content(request.user, assignment):
         raise PermissionDenied(_("Declare whether you have a conflict of interest first."))
     number, attachment = selectors.attachment_for_reviewer(assignment, number)
-    name = attachment.file.name.rsplit("/", 1)[-1]
+    name = download_name(attachment.title, attachment.file.name)
     filename = neutral_filename(number, name) if assignment.call.blind_review else name
-    return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=filename)
+    return serve_private_file(attachment.file, filename=filename)
 
 
 @_reviewer_only

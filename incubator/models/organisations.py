@@ -1,11 +1,11 @@
 import uuid
-from pathlib import PurePath
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from core.models import BilingualNameMixin
+from core.private_files import private_storage, unguessable_name
 from incubator.uscc import validate_uscc
 
 
@@ -32,6 +32,10 @@ class Area(BilingualNameMixin):
 def mask_account_number(number: str) -> str:
     """``•••• 1234``: what pages, audit messages and emails show of a bank account number."""
     return "•••• " + number[-4:] if number else ""
+
+
+def logo_upload_to(instance, filename: str) -> str:
+    return unguessable_name("org-logos", filename)
 
 
 class Organisation(BilingualNameMixin):
@@ -96,7 +100,7 @@ class Organisation(BilingualNameMixin):
     staff_full_time = models.PositiveIntegerField(_("full-time staff"), default=0)
     staff_volunteers = models.PositiveIntegerField(_("volunteers"), default=0)
     staff_lawyers = models.PositiveIntegerField(_("lawyers"), default=0)
-    logo = models.ImageField(_("logo"), upload_to="org-logos/", blank=True)
+    logo = models.ImageField(_("logo"), upload_to=logo_upload_to, storage=private_storage, blank=True)
     bank_name = models.CharField(_("bank"), max_length=200, blank=True)
     bank_account_name = models.CharField(_("account name"), max_length=200, blank=True)
     bank_account_number = models.CharField(_("account number"), max_length=40, blank=True)
@@ -220,9 +224,7 @@ class Invitation(models.Model):
 
 
 def document_upload_to(instance, filename: str) -> str:
-    # The stored name never contains what the uploader typed.
-    suffix = PurePath(filename).suffix.lower()
-    return f"org-documents/{instance.organisation_id}/{uuid.uuid4().hex}{suffix}"
+    return unguessable_name("org-documents", filename)
 
 
 class OrganisationDocument(models.Model):
@@ -236,7 +238,7 @@ class OrganisationDocument(models.Model):
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
     title = models.CharField(_("title"), max_length=200, blank=True)
     year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True)
-    file = models.FileField(_("file"), upload_to=document_upload_to, max_length=200)
+    file = models.FileField(_("file"), upload_to=document_upload_to, storage=private_storage, max_length=200)
     original_name = models.CharField(_("original file name"), max_length=200, blank=True)
     content_type = models.CharField(max_length=100)
     size = models.PositiveIntegerField(_("size in bytes"))

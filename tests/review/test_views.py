@@ -264,7 +264,7 @@ def test_without_blind_review_the_attachment_keeps_its_name(call, reviewer, revi
     )
     AssignmentFactory(application=application, reviewer=reviewer, declared=True)
     response = reviewer_client.get(reverse("review:attachment_download", kwargs={"pk": application.pk, "number": 1}))
-    assert "plan" in response["Content-Disposition"]
+    assert 'filename="Plan.pdf"' in response["Content-Disposition"]
 
 
 # --- Profile and invitations -------------------------------------------------------------------

@@ -4,7 +4,7 @@ An organisation's pages answer 404 to everyone who is not its member (officers u
 the back office), so outsiders cannot even learn which ids exist.
 """
 
-from tests.authz.matrix import ALLOW, FORBIDDEN, LOGIN, Case, members_only, public, signed_in
+from tests.authz.matrix import ALLOW, FORBIDDEN, LOGIN, NOT_FOUND, ROLES, Case, members_only, public, signed_in
 from tests.factories.incubator import (
     DocumentFactory,
     IncubateeFactory,
@@ -33,6 +33,29 @@ def back_office(**overrides) -> dict:
 VIEWSET = back_office()
 
 
+def logo_cases(world):
+    """A verified organisation's logo is public (the directory shows it); a draft's is
+    seen by its members and the officers only. Every logo is a private file."""
+    from django.core.files.base import ContentFile
+
+    from incubator.models import Membership
+    from tests.factories.incubator import MembershipFactory, OrganisationFactory, image_bytes
+
+    world.ngo_org.logo.save("logo.png", ContentFile(image_bytes("PNG")), save=True)
+    draft = OrganisationFactory(name_en="Draft NGO")
+    MembershipFactory(organisation=draft, user=world.users["ngo_member"], role=Membership.Role.OWNER)
+    draft.logo.save("logo.png", ContentFile(image_bytes("PNG")), save=True)
+    return [
+        Case("incubator:organisation_logo", public(), kwargs={"pk": world.ngo_org.pk}, note="verified: public"),
+        Case(
+            "incubator:organisation_logo",
+            {**dict.fromkeys(ROLES, NOT_FOUND), "ngo_member": ALLOW, "programme_officer": ALLOW},
+            kwargs={"pk": draft.pk},
+            note="not yet verified: members and officers only",
+        ),
+    ]
+
+
 def cases(world):
     from incubator.models import Membership
     from incubator.services.membership import invitation_token
@@ -59,6 +82,7 @@ def cases(world):
     admin_cases.append(Case("incubator_service_log:add", VIEWSET))
     admin_cases.append(Case("incubator_checkpoints:add", VIEWSET))
     admin_cases += bank_change_cases(org)
+    admin_cases += logo_cases(world)
     return [
         *admin_cases,
         Case("incubator:home", signed_in()),
