@@ -84,12 +84,30 @@ def verification_queue(*, status: str = Organisation.Status.SUBMITTED):
     )
 
 
-def members_of(*, organisation):
-    return (
-        Membership.objects.filter(organisation=organisation, left_at__isnull=True)
-        .select_related("user")
-        .order_by("role", "joined_at", "id")
-    )
+def members_by_organisation(*, organisation_ids, roles=None) -> dict[int, list]:
+    """The people who speak for each organisation, by organisation id: current members
+    (not left) whose account is active, optionally only in ``roles``. Every email to "the
+    organisation" goes to these, so a deactivated account never gets one."""
+    memberships = Membership.objects.filter(
+        organisation_id__in=organisation_ids, left_at__isnull=True, user__is_active=True
+    ).select_related("user")
+    if roles is not None:
+        memberships = memberships.filter(role__in=roles)
+    people: dict[int, list] = {}
+    for membership in memberships.order_by("organisation_id", "joined_at", "id"):
+        people.setdefault(membership.organisation_id, []).append(membership.user)
+    return people
+
+
+def members_of(organisation, *, roles=None) -> list:
+    """One organisation's current members with active accounts (see members_by_organisation)."""
+    organisation_id = getattr(organisation, "pk", organisation)
+    return members_by_organisation(organisation_ids=[organisation_id], roles=roles).get(organisation_id, [])
+
+
+def managers_of(organisation) -> list:
+    """Its owners and admins: the people who hear about its status, money and bank account."""
+    return members_of(organisation, roles=[Membership.Role.OWNER, Membership.Role.ADMIN])
 
 
 def open_invitations(*, organisation, now):

@@ -44,6 +44,7 @@ from grants.awards.models import (
 from grants.awards.uploads import clean_document, clean_photo, is_photo_name
 from grants.payments.tranches import TemplateLine, split_award
 from grants.selectors import programme_officers_of
+from incubator.selectors import members_of
 
 S = Award.Status
 AWARD_TRANSITIONS = {
@@ -73,27 +74,11 @@ class StaleReport(Exception):
 
 
 def _managers(award):
-    from incubator.models import Membership
-
-    return [
-        membership.user
-        for membership in Membership.objects.filter(
-            organisation_id=award.application.organisation_id,
-            left_at__isnull=True,
-            role__in=permissions.MANAGERS,
-        ).select_related("user")
-    ]
+    return members_of(award.application.organisation_id, roles=permissions.MANAGERS)
 
 
 def _members(award):
-    from incubator.models import Membership
-
-    return [
-        membership.user
-        for membership in Membership.objects.filter(
-            organisation_id=award.application.organisation_id, left_at__isnull=True
-        ).select_related("user")
-    ]
+    return members_of(award.application.organisation_id)
 
 
 def _officers(award):

@@ -41,6 +41,7 @@ from grants.permissions import (
 )
 from grants.selectors import programme_officers_of
 from grants.snapshot import build_snapshot
+from incubator.selectors import members_of
 
 A = Application.Status
 APPLICATION_TRANSITIONS = {
@@ -112,12 +113,7 @@ def _locked(application: Application) -> Application:
 
 
 def _member_recipients(application: Application):
-    from incubator.models import Membership
-
-    memberships = Membership.objects.filter(
-        organisation_id=application.organisation_id, left_at__isnull=True, user__is_active=True
-    ).select_related("user")
-    return [membership.user for membership in memberships]
+    return members_of(application.organisation_id)
 
 
 def _officer_recipients(application: Application):

@@ -2,7 +2,6 @@
 
 from datetime import timedelta
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone, translation
@@ -14,6 +13,7 @@ from core.transitions import check_transition, require
 from grants.models import Application, Call
 from grants.permissions import can_manage_call, is_programme_officer_of
 from grants.selectors import programme_officers_of
+from incubator.selectors import members_by_organisation
 
 S = Call.Status
 CALL_TRANSITIONS = {
@@ -134,15 +134,8 @@ def _notify_applicants_of_early_close(call: Call) -> None:
     organisation_ids = (
         Application.objects.filter(call=call).exclude(status=Application.Status.WITHDRAWN).values("organisation_id")
     )
-    members = (
-        get_user_model()
-        .objects.filter(
-            is_active=True,
-            memberships__left_at__isnull=True,
-            memberships__organisation_id__in=organisation_ids,
-        )
-        .distinct()
-    )
+    people = members_by_organisation(organisation_ids=organisation_ids)
+    members = list({user.pk: user for users in people.values() for user in users}.values())
     notify(
         template="grants_call_closed_early",
         recipients=list(members),

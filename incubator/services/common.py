@@ -8,15 +8,11 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from accounts import roles
-from incubator.models import Membership, Organisation
+from incubator import selectors
+from incubator.models import Organisation
 
-
-def managers_of(organisation: Organisation) -> list:
-    """The people who hear about an organisation's status: its owners and admins."""
-    memberships = Membership.objects.filter(
-        organisation=organisation, left_at__isnull=True, role__in=[Membership.Role.OWNER, Membership.Role.ADMIN]
-    ).select_related("user")
-    return [membership.user for membership in memberships if membership.user.is_active]
+# The one definition lives with the other reads (incubator.selectors); services use it from here.
+managers_of = selectors.managers_of
 
 
 def programme_officers() -> list:

@@ -26,6 +26,7 @@ from grants.review.models import Announcement, AwardProposal, Objection
 from grants.review.services.common import lock_call, officers_of, site_path
 from grants.services.applications import applications_award_final
 from grants.services.calls import CALL_TRANSITIONS, call_announce, call_finalise
+from incubator.selectors import members_by_organisation
 
 OS = Objection.Status
 OBJECTION_TRANSITIONS = {OS.OPEN: (OS.RESOLVED,), OS.RESOLVED: ()}
@@ -38,17 +39,9 @@ def client_hash(address: str) -> str:
 
 def _members_of(application_ids) -> dict[int, list]:
     """Current members of each application's organisation, by application id."""
-    from collections import defaultdict
-
-    from incubator.models import Membership
-
     org_of = dict(Application.objects.filter(pk__in=application_ids).values_list("pk", "organisation_id"))
-    users_by_org = defaultdict(list)
-    for membership in Membership.objects.filter(
-        organisation_id__in=set(org_of.values()), left_at__isnull=True, user__is_active=True
-    ).select_related("user"):
-        users_by_org[membership.organisation_id].append(membership.user)
-    return {app_id: users_by_org[org_id] for app_id, org_id in org_of.items() if users_by_org[org_id]}
+    users_by_org = members_by_organisation(organisation_ids=set(org_of.values()))
+    return {app_id: users_by_org[org_id] for app_id, org_id in org_of.items() if users_by_org.get(org_id)}
 
 
 @transaction.atomic
