@@ -2,7 +2,7 @@ from celery import shared_task
 from django.core.exceptions import ValidationError
 
 
-@shared_task(bind=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+@shared_task(bind=True, autoretry_for=(OSError,), retry_backoff=True, retry_backoff_max=10, max_retries=5)
 def create_showcase_for_award(self, award_id: int) -> int | None:
     """A draft showcase for a newly made award (idempotent: one showcase per award).
 

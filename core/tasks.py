@@ -25,7 +25,7 @@ def render_email(template: str, context: dict, language: str) -> tuple[str, str]
 
 
 # A claim still "sending" after this long belongs to no live attempt (the task's hard
-# time limit is 90 s): that attempt died between taking the key and recording the send.
+# time limit is 25 s): that attempt died between taking the key and recording the send.
 SENDING_STALE_AFTER = datetime.timedelta(minutes=5)
 
 
@@ -43,11 +43,12 @@ def _claim(key: str) -> bool:
     bind=True,
     autoretry_for=(OSError,),
     retry_backoff=True,
+    retry_backoff_max=10,  # 1, 2, 4, 8, 10 s: with the time limit, under the visibility timeout
     max_retries=5,
     acks_late=True,
     reject_on_worker_lost=True,
-    soft_time_limit=60,
-    time_limit=90,
+    soft_time_limit=20,
+    time_limit=25,
 )
 def send_templated_email(self, *, template: str, to: str, language: str, context: dict, key: str) -> bool:
     """Send one email at most once per key, and never lose one that was not started.

@@ -288,27 +288,31 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-# Time limits (seconds, enforced by the prefork pool): a task past its soft limit gets
-# SoftTimeLimitExceeded, past the hard one its process is killed. Tasks that may run
-# longer or must stop sooner set their own (grants/payments/tasks.py, core/tasks.py).
-CELERY_TASK_SOFT_TIME_LIMIT = 240
-CELERY_TASK_TIME_LIMIT = 300
-# The longest countdown a task waits before retrying (payments back off up to an hour).
-# With Redis a worker holds a countdown's message unacknowledged until it runs.
-TASK_RETRY_MAX_COUNTDOWN = 3600
-# Redis redelivers a message not acknowledged within the visibility timeout: that is
-# how the task of a killed worker runs again, and also what runs a task twice if the
-# timeout is shorter than the task (or its retry countdown). So it must exceed the
-# longest hard time limit plus the longest countdown; tests/core/test_celery_settings.py
-# checks the relation. Lower it only together with those (docs/operations.md).
-TASK_VISIBILITY_TIMEOUT = env.int(
-    "CELERY_VISIBILITY_TIMEOUT", default=TASK_RETRY_MAX_COUNTDOWN + CELERY_TASK_TIME_LIMIT + 300
-)
+# Redis hands a message that was not acknowledged within the visibility timeout to
+# another worker. That is how the task of a worker killed outright (SIGKILL, a container
+# stopped without grace) runs again, so the timeout is short: redelivery within a minute.
+# It is also what would run a task twice if the task were still running, or still
+# waiting for its retry countdown, when the timeout ends. So no task is long and no task
+# waits long inside Celery: time limits (seconds, enforced by the prefork pool) and retry
+# countdowns stay under the timeout, and longer waits (payments and webhook events back
+# off up to an hour) are kept in the database, where a periodic sweep queues what is due
+# (grants/payments/retries.py). tests/core/test_celery_settings.py checks the relations;
+# raise the timeout only to make redelivery slower, and lower it only with the limits.
+TASK_VISIBILITY_TIMEOUT = env.int("CELERY_VISIBILITY_TIMEOUT", default=45)
+CELERY_TASK_SOFT_TIME_LIMIT = 25
+CELERY_TASK_TIME_LIMIT = 30
+# The longest countdown before a retry inside Celery (retry_backoff_max of the tasks
+# that retry, and the delay of a retry that names none).
+TASK_RETRY_MAX_COUNTDOWN = 10
+CELERY_TASK_ANNOTATIONS = {"*": {"default_retry_delay": TASK_RETRY_MAX_COUNTDOWN}}
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": TASK_VISIBILITY_TIMEOUT,
-    # Look for abandoned messages every few seconds (kombu's default is every 100 s).
-    "unacked_restore_interval": max(1, min(10, TASK_VISIBILITY_TIMEOUT // 10)),
+    # Look for abandoned messages every 5 s (kombu's default is every 100 s), so one is
+    # back on the queue at most visibility timeout + 5 s after it was delivered.
+    "unacked_restore_interval": 5,
     "unacked_restore_throttle": 1,
+    # The lock around that look expires after 15 s (not 5 min) if its holder was killed.
+    "unacked_mutex_expire": 15,
 }
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {}

@@ -1,7 +1,7 @@
 from celery import shared_task
 
 
-@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, retry_backoff_max=10, max_retries=5)
 def make_evidence_thumbnail(evidence_id: int) -> bool:
     """Make the thumbnail of a report photo; does nothing when it exists or the photo is gone."""
     from grants.awards.models import ReportEvidence

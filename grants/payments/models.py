@@ -100,6 +100,9 @@ class Payment(models.Model):
     failure_reason = models.TextField(_("reason for failure"), blank=True)
     cancel_reason = models.TextField(_("reason for cancelling"), blank=True)
     send_attempts = models.PositiveSmallIntegerField(default=0, editable=False)
+    # When the sweep sends an approved Stripe payment again if no attempt has recorded an
+    # outcome by then (grants/payments/retries.py); empty once there is nothing to retry.
+    next_attempt_at = models.DateTimeField(null=True, blank=True, editable=False)
     reversed_at = models.DateTimeField(_("reversed at"), null=True, blank=True)
 
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
@@ -335,6 +338,9 @@ class WebhookEvent(models.Model):
     processed_at = models.DateTimeField(null=True, blank=True)
     result = models.CharField(max_length=200, blank=True)
     error = models.TextField(blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    # When the sweep processes the event again if it is still unprocessed (grants/payments/retries.py).
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-received_at", "-id"]

@@ -21,6 +21,11 @@ Rules held here (the database holds the rest, see ``models``):
 
 Lock order, everywhere: organisation (subsidies) or award (tranches), then the subsidy
 or tranche, then the payment. Network calls to Stripe never happen under a lock.
+
+Sending a Stripe payment is retried from the database, not from Celery: each attempt
+first commits when the next one is due (``next_attempt_at``), and ``payments_send_due``
+(a periodic sweep) queues the approved payments whose time has come
+(``grants.payments.retries``).
 """
 
 from __future__ import annotations
@@ -42,7 +47,7 @@ from core.audit import record_event
 from core.money import format_money
 from core.notify import notify
 from core.transitions import check_transition, require
-from grants.payments import permissions
+from grants.payments import permissions, retries
 from grants.payments.models import ConnectedAccount, Payment, new_idempotency_key
 from grants.payments.rails import TransferInstruction
 from grants.payments.stripe_gateway import PaymentGatewayError
@@ -182,6 +187,8 @@ def _move(payment: Payment, *, target: str, by, verb: str, message: str = "", da
     current = payment.status
     check_transition(allowed=TRANSITIONS, current=current, target=target)
     payment.status = target
+    if target != Status.APPROVED:
+        payment.next_attempt_at = None  # only approved payments are sent (again)
     for name, value in fields.items():
         setattr(payment, name, value)
     payment.full_clean(exclude=["tranche", "subsidy", "payee", "funder", "batch"])
@@ -351,6 +358,7 @@ def payment_approve(*, payment: Payment, by) -> Payment:
         approved_by=by,
         approved_at=timezone.now(),
         **_destination(payment.payee),
+        **_send_schedule(payment),
     )
     _notify_payee(payment, "payments_approved")
     _enqueue_send(payment)
@@ -465,12 +473,14 @@ def payment_retry(*, payment: Payment, by) -> Payment:
         verb="payment.retried",
         message=payment.failure_reason,
         idempotency_key=None,
+        send_attempts=0,  # a new key, a new series of attempts
         external_id="",
         batch=None,
         failure_reason="",
         approved_by=by,
         approved_at=timezone.now(),
         **_destination(payment.payee),
+        **_send_schedule(payment),
     )
     _enqueue_send(payment)
     return payment
@@ -495,6 +505,13 @@ def payment_cancel(*, payment: Payment, by, reason: str) -> Payment:
 
 
 # --- Sending (called by the Celery task) -----------------------------------------------------
+
+
+def _send_schedule(payment: Payment) -> dict:
+    """An approved Stripe payment is queued on commit; should that message be lost, the sweep sends it."""
+    if payment.rail != Rail.STRIPE:
+        return {}
+    return {"next_attempt_at": timezone.now() + retries.UNCLAIMED_AFTER}
 
 
 def _enqueue_send(payment: Payment) -> None:
@@ -531,14 +548,16 @@ def _instruction(payment: Payment) -> TransferInstruction:
 
 @transaction.atomic
 def _claim_for_sending(payment_id: int) -> Payment | None:
-    """Store the idempotency key (committed before any network call); None if there is nothing to send."""
+    """Store the idempotency key and when to try again should this attempt record no outcome
+    (committed before any network call); None if there is nothing to send."""
     payment = Payment.objects.select_for_update().select_related("payee").filter(pk=payment_id).first()
     if payment is None or payment.status != Status.APPROVED or payment.rail != Rail.STRIPE:
         return None
     if not payment.idempotency_key:
         payment.idempotency_key = new_idempotency_key()
     payment.send_attempts += 1
-    payment.save(update_fields=["idempotency_key", "send_attempts", "updated_at"])
+    payment.next_attempt_at = retries.next_attempt_at(payment.send_attempts, timezone.now())
+    payment.save(update_fields=["idempotency_key", "send_attempts", "next_attempt_at", "updated_at"])
     return payment
 
 
@@ -550,7 +569,8 @@ def payment_send(*, payment_id: int) -> Payment | None:
        sends the same key and gets the original transfer back; a repeat late enough for
        Stripe to have forgotten the key first looks the transfer up by reference.
     3. Record the transfer (``sent``). A definite refusal fails the payment; an unknown
-       outcome (timeout, 5xx) is raised for the task to retry with the same key.
+       outcome (timeout, 5xx) is raised, and the sweep tries again with the same key when
+       the time stored in step 1 comes (``payment_send_postponed``).
     """
     payment = _claim_for_sending(payment_id)
     if payment is None:
@@ -586,6 +606,58 @@ def payment_send(*, payment_id: int) -> Payment | None:
                 data={"external_id": external_id},
             )
         return current
+
+
+def payment_send_postponed(*, payment_id: int, error: BaseException) -> str:
+    """An attempt ended without an outcome: say when the next one is due, or that none is.
+
+    Nothing to write: the attempt's claim already stored ``next_attempt_at``. When the
+    attempts are used up the payment stays approved (Stripe may have made the transfer,
+    so it is never failed on a guess) and a ``payment.send_stalled`` event tells finance.
+    """
+    payment = Payment.objects.filter(pk=payment_id).first()
+    if payment is None or payment.status != Status.APPROVED:
+        return f"outcome unknown ({error}); the payment has moved on"
+    if payment.next_attempt_at is None:
+        logger.error(
+            "Payment %s: no outcome after %s attempts (%s); not retried", payment, payment.send_attempts, error
+        )
+        record_event(
+            target=payment,
+            verb="payment.send_stalled",
+            message=f"No outcome from Stripe after {payment.send_attempts} attempts: {error}"[:2000],
+            data={"attempts": payment.send_attempts},
+        )
+        return "stalled"
+    logger.warning("Payment %s: outcome unknown (%s); next attempt at %s", payment, error, payment.next_attempt_at)
+    return f"next attempt at {payment.next_attempt_at.isoformat()}"
+
+
+@transaction.atomic
+def payments_send_due(*, now: datetime.datetime | None = None) -> list[int]:
+    """Queue the sending of every approved Stripe payment whose next attempt is due.
+
+    Pushes each one's next attempt past ``retries.UNCLAIMED_AFTER`` first, so a backed-up
+    queue does not get the same payment every sweep; the attempt's claim sets the real one.
+    """
+    now = now or timezone.now()
+    due = list(
+        Payment.objects.select_for_update(skip_locked=True)
+        .filter(status=Status.APPROVED, rail=Rail.STRIPE, next_attempt_at__lte=now)
+        .order_by("next_attempt_at")
+        .values_list("pk", flat=True)[: retries.SWEEP_BATCH]
+    )
+    if not due:
+        return []
+    Payment.objects.filter(pk__in=due).update(next_attempt_at=now + retries.UNCLAIMED_AFTER)
+    from grants.payments.tasks import send_payment
+
+    def queue():
+        for payment_id in due:
+            send_payment.delay(payment_id)
+
+    transaction.on_commit(queue)
+    return due
 
 
 # --- Notifications ---------------------------------------------------------------------------

@@ -4,7 +4,9 @@ Webhook path: the view verifies the signature, ``webhook_store`` saves the event
 its id (a replay hits the unique id and is acknowledged, nothing runs twice), and the
 ``process_webhook_event`` task routes the stored event through ``webhooks.dispatch``
 with ``HANDLERS``. Every handler is idempotent per object, because Stripe delivers at
-least once and in any order.
+least once and in any order. An event not processed (a handler failed, the worker died,
+the task was never queued) is processed again by the periodic sweep when its
+``next_attempt_at`` comes (``grants.payments.retries``).
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from core.audit import record_event
 from core.transitions import require
-from grants.payments import permissions, stripe_gateway, webhooks
+from grants.payments import permissions, retries, stripe_gateway, webhooks
 from grants.payments.models import ConnectedAccount, Payment, WebhookEvent
 
 logger = logging.getLogger(__name__)
@@ -118,6 +120,8 @@ def webhook_store(event) -> tuple[WebhookEvent, bool]:
                 object_id=identity.object_id or "",
                 account=identity.account or "",
                 payload=payload,
+                # Queued on commit; should that message be lost, the sweep processes it.
+                next_attempt_at=timezone.now() + retries.UNCLAIMED_AFTER,
             )
     except IntegrityError:
         WebhookEvent.objects.filter(event_id=identity.id).update(deliveries=F("deliveries") + 1)
@@ -135,8 +139,61 @@ def webhook_process(*, event_pk: int) -> str:
     row.processed_at = timezone.now()
     row.result = str(result)[:200]
     row.error = ""
-    row.save(update_fields=["processed_at", "result", "error"])
+    row.next_attempt_at = None
+    row.save(update_fields=["processed_at", "result", "error", "next_attempt_at"])
     return row.result
+
+
+@transaction.atomic
+def _claim_webhook_attempt(event_pk: int) -> bool:
+    """Count the attempt and store when to try again should it record no outcome (committed first)."""
+    row = WebhookEvent.objects.select_for_update().filter(pk=event_pk, processed_at__isnull=True).first()
+    if row is None:
+        return False
+    row.attempts += 1
+    row.next_attempt_at = retries.next_attempt_at(row.attempts, timezone.now())
+    row.save(update_fields=["attempts", "next_attempt_at"])
+    return True
+
+
+def webhook_attempt(*, event_pk: int) -> str:
+    """One attempt at processing a stored event (the task's body).
+
+    A handler's error is stored on the event and the sweep tries again when the time
+    stored by the claim comes (1 min, 2 min ... 1 h); after ``retries.MAX_ATTEMPTS`` the
+    event stays unprocessed with its error for the operator.
+    """
+    if not _claim_webhook_attempt(event_pk):
+        return WebhookEvent.objects.filter(pk=event_pk).values_list("result", flat=True).first() or "no such event"
+    try:
+        return webhook_process(event_pk=event_pk)
+    except Exception as error:  # stored, logged and retried later; never lost
+        WebhookEvent.objects.filter(pk=event_pk).update(error=f"{type(error).__name__}: {error}"[:2000])
+        logger.exception("Stripe webhook event %s failed; retried when due", event_pk)
+        return f"failed: {type(error).__name__}"
+
+
+@transaction.atomic
+def webhooks_process_due(*, now: datetime.datetime | None = None) -> list[int]:
+    """Queue every unprocessed webhook event whose next attempt is due (see ``payments_send_due``)."""
+    now = now or timezone.now()
+    due = list(
+        WebhookEvent.objects.select_for_update(skip_locked=True)
+        .filter(processed_at__isnull=True, next_attempt_at__lte=now)
+        .order_by("next_attempt_at")
+        .values_list("pk", flat=True)[: retries.SWEEP_BATCH]
+    )
+    if not due:
+        return []
+    WebhookEvent.objects.filter(pk__in=due).update(next_attempt_at=now + retries.UNCLAIMED_AFTER)
+    from grants.payments.tasks import process_webhook_event
+
+    def queue():
+        for event_pk in due:
+            process_webhook_event.delay(event_pk)
+
+    transaction.on_commit(queue)
+    return due
 
 
 # --- Webhooks: handlers ---------------------------------------------------------------------------

@@ -1,58 +1,57 @@
-"""Celery tasks: send one payment, process one stored webhook event. Both take ids and are idempotent.
+"""Celery tasks: send one payment, process one stored webhook event, and the sweep that retries both.
 
-Neither may be lost: acknowledged only once finished, and put back on the queue when the
-worker dies under them (the broker redelivers it after the visibility timeout, see
-config/settings/base.py). Their hard time limits stay well under that timeout: two
-Stripe calls of STRIPE_TIMEOUT_SECONDS (20 s) each plus the database fit in 90 s.
+The first two take ids, are idempotent and must not be lost: acknowledged only once
+finished, and put back on the queue when the worker dies under them (with Redis a
+killed worker's message is redelivered after the visibility timeout, under a minute,
+see config/settings/base.py). Neither retries through Celery: an attempt that records
+no outcome has already stored when the next one is due, and ``retry_due`` (every 30 s,
+grants/payments/schedules.py) queues what is due (grants/payments/retries.py).
+Their time limits fit one Stripe call of STRIPE_TIMEOUT_SECONDS (20 s) and the database.
 """
 
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
-from django.conf import settings
 
 from grants.payments.stripe_gateway import PaymentGatewayError
 
 MUST_NOT_BE_LOST = {
     "acks_late": True,
     "reject_on_worker_lost": True,
-    "soft_time_limit": 90,
-    "time_limit": 120,
+    "soft_time_limit": 25,
+    "time_limit": 30,
 }
 
 
-def _countdown(retries: int) -> int:
-    """30 s, 1 min, 2 min ... capped so the message stays within the broker's visibility timeout."""
-    return min(settings.TASK_RETRY_MAX_COUNTDOWN, 30 * 2**retries)
-
-
-@shared_task(bind=True, max_retries=10, **MUST_NOT_BE_LOST)
-def send_payment(self, payment_id: int) -> str:
+@shared_task(**MUST_NOT_BE_LOST)
+def send_payment(payment_id: int) -> str:
     """Send an approved payment through its rail.
 
-    Killed or timed out anywhere, the task runs again: the idempotency key was
-    committed before the first call, so Stripe answers a repeat with the original
-    transfer. Unknown outcomes retry with backoff (30 s, 1 min, 2 min ... 1 h).
+    Killed or timed out anywhere, the payment is sent again (redelivered, or by the
+    sweep): the idempotency key was committed before the first call, so Stripe answers
+    a repeat with the original transfer. An unknown outcome (timeout, 5xx) waits for the
+    next attempt stored by the claim (1 min, 2 min, 4 min ... 1 h).
     """
-    from grants.payments.services import payment_send
+    from grants.payments.services import payment_send, payment_send_postponed
 
     try:
         payment = payment_send(payment_id=payment_id)
-    except (PaymentGatewayError, SoftTimeLimitExceeded) as error:  # outcome unknown: the same key again
-        if self.request.is_eager:
-            raise
-        raise self.retry(exc=error, countdown=_countdown(self.request.retries)) from error
+    except (PaymentGatewayError, SoftTimeLimitExceeded) as error:  # outcome unknown: the same key next time
+        return payment_send_postponed(payment_id=payment_id, error=error)
     return payment.status if payment is not None else "nothing to send"
 
 
-@shared_task(bind=True, max_retries=10, **MUST_NOT_BE_LOST)
-def process_webhook_event(self, event_pk: int) -> str:
-    from grants.payments.models import WebhookEvent
-    from grants.payments.stripe_services import webhook_process
+@shared_task(**MUST_NOT_BE_LOST)
+def process_webhook_event(event_pk: int) -> str:
+    """Run a stored event's handler; a failure is stored on the event and retried by the sweep."""
+    from grants.payments.stripe_services import webhook_attempt
 
-    try:
-        return webhook_process(event_pk=event_pk)
-    except Exception as error:
-        WebhookEvent.objects.filter(pk=event_pk).update(error=f"{type(error).__name__}: {error}"[:2000])
-        if self.request.is_eager:
-            raise
-        raise self.retry(exc=error, countdown=_countdown(self.request.retries)) from error
+    return webhook_attempt(event_pk=event_pk)
+
+
+@shared_task
+def retry_due() -> dict:
+    """Queue the payments and webhook events whose next attempt is due (every 30 s; idempotent)."""
+    from grants.payments.services import payments_send_due
+    from grants.payments.stripe_services import webhooks_process_due
+
+    return {"payments": payments_send_due(), "webhook_events": webhooks_process_due()}

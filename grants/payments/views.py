@@ -129,6 +129,6 @@ def stripe_webhook(request):
         from grants.payments.tasks import process_webhook_event
 
         row_pk = row.pk
-        # Robust: a failing handler is retried by the task; it must not turn the stored event into a 500.
+        # Robust: a broker out of reach must not turn the stored event into a 500 (the sweep processes it).
         transaction.on_commit(lambda: process_webhook_event.delay(row_pk), robust=True)
     return HttpResponse("ok" if created else "duplicate", status=200)

@@ -159,6 +159,7 @@ def test_every_beat_entry_names_a_real_task():
         "grants.review.tasks.remind_before_deadlines",
         "grants.review.tasks.finalise_due_calls",
         "grants.awards.tasks.send_report_reminders",
+        "grants.payments.tasks.retry_due",
     } <= {entry["task"] for entry in schedule.values()}
     runner = PeriodicRunner()
     assert {entry.name for entry in runner.entries} == set(schedule)
@@ -207,10 +208,14 @@ def test_after_the_first_tick_each_task_runs_at_its_own_interval():
     assert 1 <= runner.seconds_to_next() <= 60
 
     clock.now = start + timedelta(seconds=61)
-    assert [o.task for o in runner.tick()] == ["grants.tasks.advance_call_windows"]
+    assert sorted(o.task for o in runner.tick()) == [
+        "grants.payments.tasks.retry_due",  # every 30 s
+        "grants.tasks.advance_call_windows",
+    ]
 
     clock.now = start + timedelta(minutes=11)
     assert sorted(o.task for o in runner.tick()) == [
+        "grants.payments.tasks.retry_due",
         "grants.review.tasks.finalise_due_calls",
         "grants.tasks.advance_call_windows",
     ]

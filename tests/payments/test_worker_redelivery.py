@@ -3,12 +3,14 @@
 The test database (SQLite in memory) is copied to a file the worker processes open.
 The fake Stripe server creates the transfer and then holds its answer, so the first
 worker is killed while it waits inside the task, after Stripe acted and before the
-payment was recorded as sent. The broker must hand the message to a second worker
-(a short visibility timeout stands in for production's), whose Stripe call repeats the
-stored idempotency key and gets the same transfer back.
+payment was recorded as sent. The broker must hand the message to a second worker,
+with production's visibility timeout and restore interval (config/settings/base.py),
+within a minute of the kill; its Stripe call repeats the stored idempotency key and
+gets the same transfer back.
 """
 
 import contextlib
+import datetime
 import os
 import signal
 import sqlite3
@@ -31,7 +33,6 @@ pytestmark = [pytest.mark.worker, pytest.mark.django_db]
 
 ROOT = Path(__file__).resolve().parents[2]
 BROKER = f"redis://{REDIS_HOST}:{REDIS_PORT}/13"  # a database of its own, flushed around the test
-VISIBILITY_TIMEOUT = 5  # seconds; production's is over an hour (config/settings/base.py)
 
 
 @pytest.fixture(autouse=True)
@@ -60,21 +61,24 @@ def redis_broker():
 def start_worker(redis_broker, tmp_path):
     processes = []
 
-    def start(name: str, database: Path, stripe_url: str, visibility_timeout=VISIBILITY_TIMEOUT) -> subprocess.Popen:
+    def start(name: str, database: Path, stripe_url: str, visibility_timeout: int | None = None) -> subprocess.Popen:
+        """A worker with production's Celery settings; `visibility_timeout` overrides the default."""
         env = {
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "config.settings.dev",
             "DATABASE_URL": f"sqlite:///{database}",
             "CELERY_BROKER_URL": redis_broker,
-            "CELERY_VISIBILITY_TIMEOUT": str(visibility_timeout),
             "STRIPE_SECRET_KEY": FAKE_SECRET_KEY,
             "STRIPE_WEBHOOK_SECRET": FAKE_WEBHOOK_SECRET,
             "STRIPE_API_BASE": stripe_url,
-            "STRIPE_TIMEOUT_SECONDS": "60",  # the first worker must still be waiting when it is killed
             "MEDIA_ROOT": str(tmp_path / "media"),
             "LOG_LEVEL": "WARNING",
         }
         env.pop("CELERY_RESULT_BACKEND", None)
+        env.pop("CELERY_VISIBILITY_TIMEOUT", None)
+        env.pop("STRIPE_TIMEOUT_SECONDS", None)  # production's 20 s, under the task's soft time limit
+        if visibility_timeout is not None:
+            env["CELERY_VISIBILITY_TIMEOUT"] = str(visibility_timeout)
         log = open(tmp_path / f"{name}.log", "wb")  # noqa: SIM115 (closed with the process)
         process = subprocess.Popen(
             [
@@ -135,7 +139,9 @@ class QueuedPayment:
     the fake Stripe server will create the transfer and then hold its answer.
     """
 
-    def __init__(self, fake_stripe, broker: str, database: Path, capture_on_commit):
+    def __init__(
+        self, fake_stripe, broker: str, database: Path, capture_on_commit, *, fault=("timeout_after_commit", 120)
+    ):
         account = fake_stripe.add_account(onboarded=True)
         subsidy = approved_subsidy()
         ConnectedAccountFactory(organisation=subsidy.organisation, account_id=account["id"])
@@ -151,12 +157,26 @@ class QueuedPayment:
         with sqlite3.connect(database) as target:
             target.executescript("\n".join(connection.connection.iterdump()))
 
-        fake_stripe.fail_next("/v1/transfers", mode="timeout_after_commit", delay=120)
+        mode, delay = fault
+        fake_stripe.fail_next("/v1/transfers", mode=mode, delay=delay)
+        self.broker = broker
+        self.send_task("grants.payments.tasks.send_payment", args=[self.payment.pk])
+
+    def send_task(self, name: str, args=()) -> None:
         from celery import Celery
 
         # Not the current app: the project's tasks in this process must stay eager.
-        with Celery("probe", broker=broker, set_as_current=False) as probe:
-            probe.send_task("grants.payments.tasks.send_payment", args=[self.payment.pk])
+        with Celery("probe", broker=self.broker, set_as_current=False) as probe:
+            probe.send_task(name, args=list(args))
+
+    def move_next_attempt_to_the_past(self) -> None:
+        # Django stores aware datetimes in SQLite as UTC text without the offset.
+        past = (datetime.datetime.now(datetime.UTC) - datetime.timedelta(seconds=1)).replace(tzinfo=None)
+        with sqlite3.connect(self.database, timeout=20) as db:
+            db.execute(
+                f"UPDATE {Payment._meta.db_table} SET next_attempt_at = ? WHERE id = ?",
+                [past.isoformat(sep=" "), self.payment.pk],
+            )
 
     def row(self) -> tuple:
         with sqlite3.connect(self.database, timeout=20) as db:
@@ -180,21 +200,34 @@ def pool_processes(worker: subprocess.Popen) -> list[int]:
     return [int(pid) for pid in found.stdout.split()]
 
 
-def test_a_worker_killed_mid_transfer_has_its_task_redelivered_and_stripe_makes_one_transfer(
+def process_alive(pid: int) -> bool:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except FileNotFoundError:
+        return False
+    return stat.rsplit(")", 1)[-1].split()[0] not in {"Z", "X"}  # a zombie is dead too
+
+
+def test_a_whole_worker_killed_mid_transfer_has_its_task_redelivered_within_a_minute_and_stripe_makes_one_transfer(
     fake_stripe, start_worker, redis_broker, tmp_path, django_capture_on_commit_callbacks
 ):
+    """Production's settings: the visibility timeout (45 s) plus one restore interval (5 s)."""
     queued = QueuedPayment(fake_stripe, redis_broker, tmp_path / "worker.sqlite3", django_capture_on_commit_callbacks)
     first = start_worker("first", queued.database, fake_stripe.url)
     wait_for(lambda: fake_stripe.objects_of("transfer"), timeout=60, what="the first transfer", workers=[first])
+    (pool_process,) = pool_processes(first)
 
-    os.killpg(first.pid, signal.SIGKILL)  # the worker and its pool process, as when a container is killed
-    first.wait(timeout=10)
+    # The whole worker, parent and pool process, as when a container is killed: the process
+    # group gets SIGKILL, so nobody is left to put the message back or to say it died.
+    os.killpg(first.pid, signal.SIGKILL)
     killed_at = time.monotonic()
+    first.wait(timeout=10)
+    wait_for(lambda: not process_alive(pool_process), timeout=10, what="the pool process to die", workers=[first])
     status, external_id, key, attempts = queued.row()
     assert (status, external_id, attempts) == (Payment.Status.APPROVED, "", 1), "killed mid-task"
     assert key
 
-    # Nothing tells Redis the worker died: after the visibility timeout another worker gets the task.
+    # After the visibility timeout the new worker's periodic look finds the message and runs it.
     second = start_worker("second", queued.database, fake_stripe.url)
     wait_for(
         lambda: queued.row()[0] == Payment.Status.SENT,
@@ -202,7 +235,8 @@ def test_a_worker_killed_mid_transfer_has_its_task_redelivered_and_stripe_makes_
         what="the redelivered task to send the payment",
         workers=[first, second],
     )
-    assert time.monotonic() - killed_at < 60, "redelivered within a minute"
+    elapsed = time.monotonic() - killed_at
+    assert elapsed < 60, f"redelivered within a minute (took {elapsed:.0f} s)"
     assert_one_transfer_sent_twice_with_one_key(fake_stripe, queued)
     assert second.poll() is None, "the second worker is still running"
 
@@ -228,3 +262,35 @@ def test_a_pool_process_killed_mid_transfer_has_its_task_requeued_at_once(
     assert time.monotonic() - killed_at < 60
     assert_one_transfer_sent_twice_with_one_key(fake_stripe, queued)
     assert worker.poll() is None
+
+
+def test_a_payment_whose_attempt_failed_is_sent_by_the_sweep_on_a_real_worker_when_due_and_not_before(
+    fake_stripe, start_worker, redis_broker, tmp_path, django_capture_on_commit_callbacks
+):
+    """No Celery countdown holds the retry: the attempt stored its next time, and the
+    periodic ``retry_due`` task (sent here as beat would) queues it once it is due."""
+    queued = QueuedPayment(
+        fake_stripe, redis_broker, tmp_path / "worker.sqlite3", django_capture_on_commit_callbacks, fault=("500", None)
+    )
+    worker = start_worker("worker", queued.database, fake_stripe.url)
+    wait_for(lambda: fake_stripe.requests_to("/v1/transfers"), timeout=60, what="the first attempt", workers=[worker])
+    assert not fake_stripe.objects_of("transfer")
+
+    def sweeps_done() -> int:
+        log = worker.log_path.read_text(errors="replace")
+        return sum("grants.payments.tasks.retry_due[" in line and "succeeded" in line for line in log.splitlines())
+
+    queued.send_task("grants.payments.tasks.retry_due")  # before the next attempt is due
+    wait_for(lambda: sweeps_done() == 1, timeout=30, what="the first sweep", workers=[worker])
+    time.sleep(1)
+    assert len(fake_stripe.requests_to("/v1/transfers")) == 1, "not sent again before it is due"
+    assert queued.row()[0] == Payment.Status.APPROVED
+
+    queued.move_next_attempt_to_the_past()
+    queued.send_task("grants.payments.tasks.retry_due")
+    wait_for(lambda: queued.row()[0] == Payment.Status.SENT, timeout=30, what="the sweep to send it", workers=[worker])
+    (transfer,) = fake_stripe.objects_of("transfer")
+    _, external_id, key, attempts = queued.row()
+    assert (external_id, attempts) == (transfer["id"], 2)
+    first, second = fake_stripe.requests_to("/v1/transfers")
+    assert first.idempotency_key == second.idempotency_key == key
