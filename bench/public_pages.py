@@ -74,15 +74,12 @@ def load_uncached(port: int, path: str, *, concurrency: int, seconds: float, war
     return LoadResult(f"{path} (uncached)", len(latencies), errors, time.monotonic() - began, latencies)
 
 
-# The public site's demo needs only the loaders up to and including cms.demo.
+# The public site's demo needs only the loaders up to and including demo.cms.
 PARTIAL_DEMO = (
     "from django.db import transaction\n"
-    "from core.demo_loader import DemoContext, demo_modules\n"
-    "ctx = DemoContext()\n"
+    "from demo.loader import PUBLIC_SITE, DemoContext, load\n"
     "with transaction.atomic():\n"
-    "    for module in demo_modules():\n"
-    "        if getattr(module, 'ORDER', 100) <= 60:\n"
-    "            module.load(ctx)\n"
+    "    load(DemoContext(), PUBLIC_SITE)\n"
 )
 
 

@@ -17,7 +17,6 @@ from django.contrib.auth.models import Group
 
 from accounts import roles
 
-ORDER = 10
 DEMO_PASSWORD = "demo-pass-2026"
 # Base32 secret shared by the demo staff accounts; add it to any authenticator app.
 DEMO_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
@@ -34,7 +33,7 @@ DEMO_USERS = [
     ("reviewer2", "reviewer2@demo.legalaid.cn", "Sun", "Yan", [roles.REVIEWER], False, False),
     ("reviewer3", "reviewer3@demo.legalaid.cn", "Guo", "Hua", [roles.REVIEWER], False, False),
     ("reviewer4", "reviewer4@demo.legalaid.cn", "Ma", "Rui", [roles.REVIEWER], False, False),
-    # At the domains of 明理 and 和合, the organisations they own (incubator/demo.py).
+    # At the domains of 明理 and 和合, the organisations they own (demo/incubator.py).
     ("ngo", "ngo@mingli.demo.legalaid.cn", "Liu", "Yang", [roles.NGO_MEMBER], False, False),
     ("ngo2", "ngo2@hehe.demo.legalaid.cn", "Huang", "Li", [roles.NGO_MEMBER], False, False),
 ]

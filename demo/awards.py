@@ -16,10 +16,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image, ImageDraw
 
+from demo.grants import fill_application, organisation_member
 from grants.awards import services
 from grants.awards.models import Award, AwardMilestone, FunderRating, MilestoneReport
-
-ORDER = 70
+from grants.models import Application, Call, Funder
+from incubator.models import Membership
 
 DEMO_CALL_SLUG = "2025-neighbourhood-legal-aid"
 # Stage per awarded application, in order of application id within each final call.
@@ -33,8 +34,6 @@ RATINGS = {
 
 
 def load(ctx):
-    from grants.models import Call
-
     _demo_call(ctx)
     calls = Call.objects.filter(status=Call.Status.FINAL).select_related("funder").order_by("opens_at", "id")
     stage_index = 0
@@ -60,9 +59,6 @@ def _officer(funder):
 
 def _demo_call(ctx):
     """A second final call of the bureau with four awarded applications, unless it exists."""
-    from grants.demo import _fill, _member
-    from grants.models import Application, Call, Funder
-
     if Call.objects.filter(slug=DEMO_CALL_SLUG).exists():
         return
     funder = (ctx.objects.get("funders") or {}).get("bureau") or Funder.objects.order_by("id").first()
@@ -85,18 +81,15 @@ def _demo_call(ctx):
         application = Application.objects.create(
             call=call,
             organisation=organisation,
-            created_by=_member(ctx, organisation),
+            created_by=organisation_member(ctx, organisation),
             reference=f"GC-2025-9{index:03d}",
             status=Application.Status.AWARDED,
             submitted_at=opens_at + timedelta(days=5),
         )
-        _fill(application, index)
+        fill_application(application, index)
 
 
 def _manager(ctx, award):
-    from grants.demo import _member
-    from incubator.models import Membership
-
     membership = (
         Membership.objects.filter(
             organisation_id=award.application.organisation_id,
@@ -107,7 +100,7 @@ def _manager(ctx, award):
         .order_by("id")
         .first()
     )
-    return membership.user if membership else _member(ctx, award.application.organisation)
+    return membership.user if membership else organisation_member(ctx, award.application.organisation)
 
 
 def _photo(text: str) -> SimpleUploadedFile:

@@ -13,7 +13,6 @@ from decimal import Decimal
 from django.utils import timezone
 from wagtail.models import Locale, Page, Site
 
-from cms.demo_images import demo_image
 from cms.models import (
     ArticlePage,
     EventIndexPage,
@@ -27,9 +26,9 @@ from cms.models import (
     ShowcasePhoto,
     StandardPage,
 )
+from demo.cms_images import demo_image
 from home.models import HomePage, SiteSettings
-
-ORDER = 60
+from incubator.selectors import public_organisations
 
 
 def _rich(*paragraphs: str) -> str:
@@ -181,7 +180,7 @@ def load(ctx):
     zh = Locale.objects.get(language_code="zh-hans")
     home = HomePage.objects.get(locale=en, depth=2)
     zh_home = home.get_translation_or_none(zh)
-    if zh_home is None:  # home.demo normally made it; be safe when run alone
+    if zh_home is None:  # demo.home normally made it; be safe when run alone
         zh_home = home.copy_for_translation(zh)
         zh_home.save_revision().publish()
     zh_home = zh_home.specific
@@ -653,6 +652,4 @@ def _add_missing_views(menu: MainMenu, items: list[tuple[str, int | None, str]])
 
 
 def _demo_organisations() -> list:
-    from incubator.selectors import public_organisations
-
     return list(public_organisations().order_by("pk")[:2])

@@ -10,11 +10,23 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from grants.models import Application, ApplicationKPI, ApplicationMilestone, BudgetLine, Call, Funder, ServiceItem
+from accounts.roles import NGO_MEMBER
+from demo.accounts import ensure_user
+from grants.models import (
+    Application,
+    ApplicationKPI,
+    ApplicationMilestone,
+    BudgetLine,
+    Call,
+    Funder,
+    ServiceCategory,
+    ServiceItem,
+)
 from grants.services import applications as app_services
 from grants.services import calls as call_services
-
-ORDER = 40
+from incubator.models import Membership, Organisation
+from incubator.selectors import organisations_of
+from incubator.uscc import PREFIX_BY_LEGAL_FORM, check_character
 
 FUNDERS = [
     # key, kind, zh, en, uscc, officer keys
@@ -103,16 +115,11 @@ CALLS = [
 
 
 def _uscc(legal_form: str, n: int) -> str:
-    from incubator.uscc import PREFIX_BY_LEGAL_FORM, check_character
-
     body = f"{PREFIX_BY_LEGAL_FORM[legal_form]}320506MJD{n:06d}"[:17]
     return body + check_character(body)
 
 
 def _organisations(ctx):
-    from incubator.models import Membership, Organisation
-    from incubator.selectors import organisations_of
-
     organisations = []
     for index, (user_key, name_zh, name_en, legal_form) in enumerate(ORGANISATIONS, start=1):
         user = ctx.users.get(user_key) if user_key else None
@@ -140,11 +147,8 @@ def _organisations(ctx):
     return organisations
 
 
-def _member(ctx, organisation):
-    from accounts.demo import ensure_user
-    from accounts.roles import NGO_MEMBER
-    from incubator.models import Membership
-
+def organisation_member(ctx, organisation):
+    """A current member of `organisation`, or a demo owner made for it."""
     membership = (
         Membership.objects.filter(organisation=organisation, left_at__isnull=True).select_related("user").first()
     )
@@ -155,7 +159,8 @@ def _member(ctx, organisation):
     return user
 
 
-def _fill(application, index):
+def fill_application(application, index):
+    """Every section of `application` filled in, as its organisation would."""
     item = (
         ServiceItem.objects.filter(category__in=application.call.eligible_categories.all()).first()
         or ServiceItem.objects.first()
@@ -198,7 +203,7 @@ def _fill(application, index):
     application.save()
 
 
-def _advance_application(application, target, *, officer, member, now):
+def advance_application(application, target, *, officer, member, now):
     S = app_services
     if target == A.DRAFT:
         return application
@@ -241,8 +246,6 @@ def _decide(application, target, *, officer):
 
 
 def load(ctx):
-    from grants.models import ServiceCategory
-
     funders = {}
     for key, kind, name_zh, name_en, uscc, officer_keys in FUNDERS:
         funder, _ = Funder.objects.get_or_create(
@@ -293,10 +296,10 @@ def load(ctx):
         call.refresh_from_db()
         for org_index, target in applications:
             organisation = organisations[org_index]
-            member = _member(ctx, organisation)
+            member = organisation_member(ctx, organisation)
             application = app_services.application_start(call=call, organisation=organisation, by=member, now=during)
-            _fill(application, org_index)
-            application = _advance_application(application, target, officer=officer, member=member, now=during)
+            fill_application(application, org_index)
+            application = advance_application(application, target, officer=officer, member=member, now=during)
         if final_state == Call.Status.OPEN:
             calls[slug] = call
             continue

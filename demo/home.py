@@ -7,8 +7,6 @@ from wagtail.models import Locale, Site
 
 from home.models import HomePage, SiteSettings
 
-ORDER = 20
-
 
 def serve_site_at_site_url() -> None:
     """The default Wagtail site answers at SITE_URL (`make run` derives it from the port),

@@ -32,8 +32,6 @@ from incubator.models import (
 )
 from incubator.uscc import PREFIX_BY_LEGAL_FORM, check_character
 
-ORDER = 30
-
 S = Organisation.Status
 F = Organisation.FieldType
 L = Organisation.LegalForm

@@ -1,11 +1,10 @@
-"""Demo data. Each app may have a `demo.py` with `ORDER` (int) and `load(ctx)`;
-`manage.py load_demo` runs them in order. Every loader must be idempotent: running
-it twice changes nothing (use stable natural keys and get_or_create)."""
+"""Demo data: one module per part of the product, each with `load(ctx)`, run in the
+order of `LOADERS` by `manage.py load_demo`. Every loader must be idempotent: running it
+twice changes nothing (use stable natural keys and get_or_create)."""
 
-import importlib
 from dataclasses import dataclass, field
 
-from django.apps import apps
+from demo import accounts, awards, cms, grants, home, incubator, payments, review
 
 
 @dataclass
@@ -16,14 +15,14 @@ class DemoContext:
     log: list = field(default_factory=list)
 
 
-def demo_modules():
-    modules = []
-    for config in apps.get_app_configs():
-        try:
-            module = importlib.import_module(f"{config.name}.demo")
-        except ModuleNotFoundError as error:
-            if error.name != f"{config.name}.demo":
-                raise
-            continue
-        modules.append(module)
-    return sorted(modules, key=lambda module: getattr(module, "ORDER", 100))
+# Each loader builds on the ones before it: people, the home page, organisations, calls
+# and applications, their reviews, the public site, grants, then payments.
+LOADERS = (accounts, home, incubator, grants, review, cms, awards, payments)
+# What the public site's pages show needs only the loaders up to and including cms.
+PUBLIC_SITE = LOADERS[: LOADERS.index(cms) + 1]
+
+
+def load(ctx: DemoContext, loaders=LOADERS) -> DemoContext:
+    for module in loaders:
+        module.load(ctx)
+    return ctx

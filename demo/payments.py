@@ -4,7 +4,10 @@ subsidy marked ``demo-payment:<state>``, and tranches with a live payment are sk
 
 from django.utils import timezone
 
-ORDER = 80
+from grants.awards.selectors import tranches_payable
+from grants.payments import banking, services
+from grants.payments.models import Payment
+from incubator.models import Organisation, Subsidy, SubsidyPolicy
 
 STATES = ("scheduled", "requested", "approved", "sent", "paid", "failed", "cancelled")
 DEMO_BANKS = [
@@ -15,8 +18,6 @@ DEMO_BANKS = [
 
 
 def _organisations(ctx):
-    from incubator.models import Organisation
-
     organisations = list(ctx.objects.get("grant_organisations") or [])
     if not organisations:
         organisations = list(Organisation.objects.filter(status=Organisation.Status.VERIFIED).order_by("id")[:3])
@@ -31,8 +32,6 @@ def _organisations(ctx):
 
 
 def _subsidy(organisation, state, months, officer):
-    from incubator.models import Subsidy, SubsidyPolicy
-
     policy = SubsidyPolicy.objects.filter(kind=SubsidyPolicy.Kind.POST).order_by("id").first()
     if policy is None:
         return None
@@ -58,9 +57,6 @@ def _subsidy(organisation, state, months, officer):
 
 
 def _walk(subsidy, state, *, officer, finance):
-    from grants.payments import banking, services
-    from grants.payments.models import Payment
-
     if Payment.objects.filter(subsidy=subsidy).exists():
         return
     payment = services.payment_schedule_subsidy(subsidy=subsidy, by=officer)
@@ -88,13 +84,6 @@ def _walk(subsidy, state, *, officer, finance):
 
 def _tranches(ctx, officer):
     """Request the first payable tranche of each demo award that has no payment yet."""
-    try:
-        from grants.awards.selectors import tranches_payable
-    except ImportError:
-        return 0
-    from grants.payments import services
-    from grants.payments.models import Payment
-
     live = Payment.objects.exclude(status=Payment.Status.CANCELLED).filter(tranche__isnull=False)
     requested = 0
     for tranche in tranches_payable().exclude(pk__in=live.values("tranche_id")):

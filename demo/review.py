@@ -1,4 +1,4 @@
-"""Demo data for the review stage, on top of the calls and applications of grants/demo.py.
+"""Demo data for the review stage, on top of the calls and applications of demo/grants.py.
 
 - "2026 Community legal clinics": a call mid-review, made through the services: a panel
   of the three demo reviewers, assignments from the optimiser, reviews submitted,
@@ -20,6 +20,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from demo.grants import advance_application, fill_application, organisation_member
 from grants.models import Application, Call, ServiceCategory
 from grants.review.models import (
     Announcement,
@@ -30,11 +31,16 @@ from grants.review.models import (
     Panel,
     PanelMember,
     ProposalLine,
+    Review,
     ReviewerProfile,
     ScoreSummary,
 )
-
-ORDER = 50
+from grants.review.services import assignments as assignment_services
+from grants.review.services import reviews as review_services
+from grants.review.services.announcements import objection_resolve
+from grants.review.services.ranking import aggregate_call
+from grants.services import applications as app_services
+from grants.services import calls as call_services
 
 MID_REVIEW_SLUG = "2026-community-legal-clinics"
 CONFLICTED_SLUG = "2026-elderly-legal-services"
@@ -88,9 +94,6 @@ def _score(seed: int, criteria) -> dict:
 
 
 def _review(assignment, *, seed: int, submit: bool):
-    from grants.review.services import assignments as assignment_services
-    from grants.review.services import reviews as review_services
-
     if not assignment.declared:
         assignment = assignment_services.declare(assignment=assignment, by=assignment.reviewer, has_conflict=False)
         if assignment is None:
@@ -111,11 +114,6 @@ def _review(assignment, *, seed: int, submit: bool):
 
 def _mid_review_call(ctx):
     """A new call taken through the services to the middle of its review."""
-    from grants import demo as grants_demo
-    from grants.review.services import assignments as assignment_services
-    from grants.services import applications as app_services
-    from grants.services import calls as call_services
-
     if Call.objects.filter(slug=MID_REVIEW_SLUG).exists():
         return
     funder = ctx.objects["funders"]["bureau"]
@@ -143,12 +141,10 @@ def _mid_review_call(ctx):
     call_services.call_open(call=call, now=during)
     call.refresh_from_db()
     for index, organisation in enumerate(organisations, start=2):
-        member = grants_demo._member(ctx, organisation)
+        member = organisation_member(ctx, organisation)
         application = app_services.application_start(call=call, organisation=organisation, by=member, now=during)
-        grants_demo._fill(application, index)
-        grants_demo._advance_application(
-            application, Application.Status.ELIGIBLE, officer=officer, member=member, now=during
-        )
+        fill_application(application, index)
+        advance_application(application, Application.Status.ELIGIBLE, officer=officer, member=member, now=during)
     call_services.call_close(call=call, now=closes_at)
     call.refresh_from_db()
     assignment_services.review_start(call=call, by=officer)
@@ -165,8 +161,6 @@ def _mid_review_call(ctx):
 
 
 def _conflicted_call(ctx):
-    from grants.review.services.assignments import record_conflicts
-
     call = Call.objects.filter(slug=CONFLICTED_SLUG, status=Call.Status.IN_REVIEW).first()
     if call is None or Panel.objects.filter(call=call).exists():
         return
@@ -179,13 +173,10 @@ def _conflicted_call(ctx):
             organisation=first.organisation,
             defaults={"nature": "曾任该机构理事（2022–2024）"},
         )
-    record_conflicts(call=call)
+    assignment_services.record_conflicts(call=call)
 
 
 def _announced_call(ctx):
-    from grants.review.services.announcements import objection_resolve
-    from grants.review.services.ranking import aggregate_call
-
     call = Call.objects.filter(slug=ANNOUNCED_SLUG, status=Call.Status.ANNOUNCED).first()
     if call is None or Announcement.objects.filter(call=call).exists():
         return
@@ -197,8 +188,6 @@ def _announced_call(ctx):
             call=call, status__in=(Application.Status.RECOMMENDED, Application.Status.NOT_RECOMMENDED)
         ).order_by("id")
     )
-    from grants.review.models import Review
-
     criteria = call.criteria
     for a_index, application in enumerate(applications):
         strong = application.status == Application.Status.RECOMMENDED

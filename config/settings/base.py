@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "grants.review",
     "grants.awards",
     "grants.payments",
+    "demo",  # the demo data (load_demo); at the top of the stack
     # Wagtail
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",

@@ -9,7 +9,6 @@ from decimal import Decimal
 from django.utils import timezone
 from wagtail.models import Locale, Page
 
-from cms.demo_images import demo_image
 from cms.models import (
     ArticlePage,
     EventIndexPage,
@@ -21,6 +20,7 @@ from cms.models import (
     ShowcasePhoto,
     StandardPage,
 )
+from demo.cms_images import demo_image
 from home.models import HomePage
 
 

@@ -3,10 +3,10 @@ through the main menu, in both languages, on the demo site an editor starts from
 
 import pytest
 
-from accounts import demo as accounts_demo
-from cms import demo as cms_demo
-from core.demo_loader import DemoContext
-from home import demo as home_demo
+from demo import accounts as accounts_demo
+from demo import cms as cms_demo
+from demo import home as home_demo
+from demo.loader import DemoContext
 from tests.factories.grants import CallFactory, FunderFactory
 
 pytestmark = pytest.mark.django_db

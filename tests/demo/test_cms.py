@@ -2,11 +2,11 @@ import pytest
 from wagtail.images import get_image_model
 from wagtail.models import Page, Revision
 
-from accounts import demo as accounts_demo
-from cms import demo as cms_demo
 from cms.models import MainMenu
-from core.demo_loader import DemoContext
-from home import demo as home_demo
+from demo import accounts as accounts_demo
+from demo import cms as cms_demo
+from demo import home as home_demo
+from demo.loader import DemoContext
 
 pytestmark = pytest.mark.django_db
 

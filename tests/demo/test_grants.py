@@ -1,8 +1,8 @@
 import pytest
 
-from accounts import demo as accounts_demo
-from core.demo_loader import DemoContext
-from grants import demo
+from demo import accounts as accounts_demo
+from demo import grants as grants_demo
+from demo.loader import DemoContext
 from grants.models import Application, ApplicationRevision, Call, Funder
 
 
@@ -10,7 +10,7 @@ from grants.models import Application, ApplicationRevision, Call, Funder
 def test_demo_has_calls_and_applications_in_every_state_and_loading_twice_changes_nothing():
     ctx = DemoContext()
     accounts_demo.load(ctx)
-    demo.load(ctx)
+    grants_demo.load(ctx)
     counts = (
         Funder.objects.count(),
         Call.objects.count(),
@@ -20,7 +20,7 @@ def test_demo_has_calls_and_applications_in_every_state_and_loading_twice_change
     assert set(Call.objects.values_list("status", flat=True)) == set(Call.Status.values)
     assert set(Application.objects.values_list("status", flat=True)) == set(Application.Status.values)
     assert ctx.users["officer"].funders.count() == 2
-    demo.load(ctx)
+    grants_demo.load(ctx)
     assert (
         Funder.objects.count(),
         Call.objects.count(),

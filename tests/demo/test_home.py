@@ -5,9 +5,9 @@ import pytest
 from django.core import mail
 from wagtail.models import Site
 
-from accounts import demo as accounts_demo
-from core.demo_loader import DemoContext
-from home import demo as home_demo
+from demo import accounts as accounts_demo
+from demo import home as home_demo
+from demo.loader import DemoContext
 from home.models import HomePage
 
 pytestmark = pytest.mark.django_db

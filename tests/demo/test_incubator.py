@@ -1,8 +1,8 @@
 import pytest
 
-from accounts import demo as accounts_demo
-from core.demo_loader import DemoContext
-from incubator import demo
+from demo import accounts as accounts_demo
+from demo import incubator as incubator_demo
+from demo.loader import DemoContext
 from incubator.models import (
     Checkpoint,
     Incubatee,
@@ -20,7 +20,7 @@ MODELS = (Organisation, Membership, OrganisationDocument, Incubatee, ServiceLogE
 def load():
     ctx = DemoContext()
     accounts_demo.load(ctx)
-    demo.load(ctx)
+    incubator_demo.load(ctx)
     return ctx
 
 

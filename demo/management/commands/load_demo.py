@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.test.utils import override_settings
 
-from core.demo_loader import DemoContext, demo_modules
+from demo.loader import DemoContext, load
 
 
 class Command(BaseCommand):
@@ -27,8 +27,7 @@ class Command(BaseCommand):
             with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
                 outbox_before = len(getattr(mail, "outbox", []))
                 with transaction.atomic():
-                    for module in demo_modules():
-                        module.load(ctx)
+                    load(ctx)
                 emails = len(getattr(mail, "outbox", [])) - outbox_before
         finally:
             trace_log.setLevel(trace_level)
