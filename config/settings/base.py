@@ -7,8 +7,10 @@ DEBUG is off unless a settings module turns it on.
 """
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -70,6 +72,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "core.middleware.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "core.middleware.SiteLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -350,6 +353,62 @@ CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+
+# --- Content Security Policy --------------------------------------------------------
+
+# django-csp's middleware sends the header on every response (core.middleware picks
+# the policy). Public and portal pages run no inline script at all: every script is a
+# file under static/ (the static test in tests/core/test_content_security_policy.py
+# keeps it so), and no nonce is offered, because public pages are cached whole and a
+# nonce baked into a cached page would be shared by every reader. Inline styles stay
+# allowed (style attributes for bars and layout). See docs/security.md.
+_csp_images = [SELF, "data:"]
+if env("MEDIA_S3_BUCKET", default="") and env("MEDIA_S3_ENDPOINT_URL", default=""):
+    # Images come from the bucket's host, path-style or as a subdomain of it.
+    _endpoint = urlsplit(env("MEDIA_S3_ENDPOINT_URL"))
+    _csp_images += [
+        f"{_endpoint.scheme}://{_endpoint.netloc}",
+        f"{_endpoint.scheme}://{env('MEDIA_S3_BUCKET')}.{_endpoint.netloc}",
+    ]
+elif env("MEDIA_S3_BUCKET", default=""):
+    _csp_images.append(f"https://{env('MEDIA_S3_BUCKET')}.s3.amazonaws.com")
+    if env("MEDIA_S3_REGION", default=""):
+        _csp_images.append(f"https://{env('MEDIA_S3_BUCKET')}.s3.{env('MEDIA_S3_REGION')}.amazonaws.com")
+# A form whose answer redirects elsewhere needs that origin in form-action (Chromium
+# applies it to the redirect): donations go to Stripe Checkout, payout set-up to Connect.
+_csp_form_targets = [SELF, "https://checkout.stripe.com", "https://connect.stripe.com"]
+if env("STRIPE_API_BASE", default=""):
+    _stripe_fake = urlsplit(env("STRIPE_API_BASE"))
+    _csp_form_targets.append(f"{_stripe_fake.scheme}://{_stripe_fake.netloc}")
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": _csp_images,
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": _csp_form_targets,
+        # As X_FRAME_OPTIONS = "DENY": nothing frames a public page (Wagtail's preview
+        # is an admin page and gets the admin's policy).
+        "frame-ancestors": [NONE],
+    },
+}
+# Wagtail's admin writes inline scripts and handlers of its own, so it gets a relaxed
+# policy: inline scripts, blob: thumbnails of images being uploaded, and framing by
+# itself (the live preview panel). Its pages are never cached.
+CONTENT_SECURITY_POLICY_ADMIN_PREFIXES = ("/admin/",)
+CONTENT_SECURITY_POLICY_ADMIN = {
+    "DIRECTIVES": {
+        **CONTENT_SECURITY_POLICY["DIRECTIVES"],
+        "script-src": [SELF, UNSAFE_INLINE],
+        "img-src": [*_csp_images, "blob:"],
+        "frame-ancestors": [SELF],
+    },
+}
+# No avatars from Gravatar: the admin would send a hash of each user's email address
+# to a third party (and need it in img-src).
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 
 LOGGING = {
     "version": 1,

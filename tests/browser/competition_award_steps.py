@@ -35,6 +35,7 @@ from pathlib import Path
 from django.core.cache import cache
 from django.core.files.storage import default_storage
 from PIL import Image, ImageDraw
+from playwright.sync_api import expect
 
 from cms.models import ShowcaseIndexPage, ShowcasePage
 from cms.opendata.threesixty import grant_id
@@ -501,7 +502,9 @@ def visitor_sees_showcase_and_open_data(page, live_server, award: Award, showcas
     gallery = page.locator("main img[alt='Mediation session in the village hall']")
     assert gallery.count() >= 1, "the report's photo is not in the showcase's gallery"
     gallery.first.scroll_into_view_if_needed()
-    page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=gallery.first.element_handle())
+    # expect() rather than wait_for_function(): the page's policy forbids eval (script-src 'self').
+    expect(gallery.first).to_have_js_property("complete", True)
+    assert gallery.first.evaluate("img => img.naturalWidth") > 0, "the report's photo did not load"
     screenshot(page, "award-journey-19-visitor-showcase")
 
     page.goto(f"{live_server.url}/en/open-data/")
