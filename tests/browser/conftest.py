@@ -6,6 +6,8 @@ import shutil
 
 import pytest
 
+from tests.browser.helpers import assert_no_csp_violations, watch_content_security_policy
+
 # Playwright's sync API keeps an event loop in this thread; the test's own ORM calls
 # are still synchronous and safe.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -46,10 +48,11 @@ def browser():
 @pytest.fixture
 def page(browser):
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
-    page = context.new_page()
+    page = watch_content_security_policy(context.new_page())
     page.set_default_timeout(15_000)
     yield page
     context.close()
+    assert_no_csp_violations(page)
 
 
 @pytest.fixture
@@ -58,7 +61,8 @@ def phone_page(browser):
     context = browser.new_context(
         viewport={"width": 375, "height": 812}, device_scale_factor=2, is_mobile=True, has_touch=True
     )
-    page = context.new_page()
+    page = watch_content_security_policy(context.new_page())
     page.set_default_timeout(15_000)
     yield page
     context.close()
+    assert_no_csp_violations(page)

@@ -3,6 +3,7 @@
 import re
 import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 
@@ -54,16 +55,40 @@ def browser_login(page, live_server, user, *, password: str = TEST_PASSWORD, lan
     return page
 
 
+def watch_content_security_policy(page, *, admin: bool = False):
+    """Keep on `page.csp_violations` what Chromium's console reports as blocked by the
+    Content-Security-Policy on the pages of its context; by default not on Wagtail's
+    admin pages, whose relaxed policy is their own matter."""
+    page.csp_violations = []
+
+    def record(message):
+        url = message.page.url if message.page else ""
+        if "Content Security Policy" in message.text and (admin or not urlsplit(url).path.startswith("/admin/")):
+            page.csp_violations.append(f"{url}: {message.text}")
+
+    page.context.on("console", record)
+    return page
+
+
+def assert_no_csp_violations(page):
+    violations = getattr(page, "csp_violations", [])
+    assert not violations, "blocked by the Content-Security-Policy:\n" + "\n".join(violations)
+
+
 def new_page(browser, **options):
     """A page in a fresh desktop browser context (its own cookies: one person's session)."""
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB", **options)
     page = context.new_page()
     page.set_default_timeout(20_000)
-    return page
+    return watch_content_security_policy(page)
 
 
 def close(page):
-    page.context.close()
+    """Close the page's context; fail if the Content-Security-Policy blocked anything on it."""
+    try:
+        assert_no_csp_violations(page)
+    finally:
+        page.context.close()
 
 
 def submit(page, target):
