@@ -6,9 +6,9 @@ from django.utils.translation import gettext as _
 
 from core.audit import record_event
 from core.transitions import require
+from core.uploads import CleanFile
 from incubator import permissions
 from incubator.models import Organisation, OrganisationDocument
-from incubator.uploads import CleanFile
 
 
 @transaction.atomic

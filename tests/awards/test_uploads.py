@@ -53,7 +53,7 @@ def test_a_photo_over_the_size_limit_is_refused():
 
 
 def test_a_file_named_jpg_that_is_not_an_image_is_refused():
-    with pytest.raises(ValidationError, match="not a valid photo"):
+    with pytest.raises(ValidationError, match="not a valid picture"):
         clean_photo(upload("fake.jpg", b"GIF89a not really"))
 
 
@@ -68,7 +68,7 @@ def test_a_document_must_match_its_type():
     assert clean_document(upload("sheet.pdf", PDF_BYTES, "application/pdf")).content_type == "application/pdf"
     with pytest.raises(ValidationError, match="does not look like"):
         clean_document(upload("sheet.pdf", b"MZ executable", "application/pdf"))
-    with pytest.raises(ValidationError, match="not an accepted document type"):
+    with pytest.raises(ValidationError, match="not an accepted file type"):
         clean_document(upload("tool.exe", b"MZ", "application/octet-stream"))
 
 

@@ -130,7 +130,7 @@ def test_a_bad_photo_is_explained_and_the_report_text_is_kept(client, member):
     )
     body = response.content.decode()
     assert response.status_code == 200
-    assert "not a valid photo" in body
+    assert "not a valid picture" in body
     assert "Forty sessions in six villages." in body
 
 

@@ -70,7 +70,7 @@ class TestRegistrationForm:
         logo = SimpleUploadedFile("logo.png", b"not an image at all", content_type="image/png")
         response = client.post("/en/ngo/register/", {**registration_post(), "logo": logo})
         assert response.status_code == 200
-        assert "not a valid image" in response.content.decode()
+        assert "not a valid picture" in response.content.decode()
         assert 'value="Huimin Legal Service Centre"' in response.content.decode()
         assert not Organisation.objects.exists()
 
@@ -118,7 +118,7 @@ class TestDocumentsPage:
             f"/en/ngo/{membership.organisation.pk}/documents/", {"kind": "charter", "title": "章程2024", "file": fake}
         )
         assert response.status_code == 200
-        assert "This file is not a readable PDF" in response.content.decode()
+        assert "does not look like a pdf file" in response.content.decode()
         assert 'value="章程2024"' in response.content.decode()
         assert not OrganisationDocument.objects.exists()
 
