@@ -58,107 +58,111 @@ def _translate(page: Page, locale: Locale, **fields):
     return translated
 
 
-def _images():
-    return {
-        "hero": demo_image(
-            key="demo-hero",
-            title="Legal Aid Hub",
-            subtitle="法律服务社会组织孵化平台",
-            palette="blue",
-            motif="scales",
-            description="Illustration: the scales of justice over a blue gradient",
-        ),
-        "about": demo_image(
-            key="demo-about",
-            title="Who we are",
-            subtitle="关于我们",
-            palette="teal",
-            motif="people",
-            description="Illustration: a row of people standing together",
-        ),
-        "apply": demo_image(
-            key="demo-apply",
-            title="How to apply",
-            subtitle="申报指南",
-            palette="amber",
-            motif="bars",
-            description="Illustration: rising bars on an amber gradient",
-        ),
-        "news-cohort": demo_image(
-            key="demo-news-cohort",
-            title="Spring cohort",
-            subtitle="春季孵化班",
-            palette="green",
-            motif="people",
-            description="Illustration: people gathered for the spring cohort",
-        ),
-        "news-results": demo_image(
-            key="demo-news-results",
-            title="2026 results",
-            subtitle="公益创投结果公示",
-            palette="plum",
-            motif="bars",
-            description="Illustration: a bar chart of results",
-        ),
-        "news-report": demo_image(
-            key="demo-news-report",
-            title="Annual report",
-            subtitle="年度报告",
-            palette="slate",
-            motif="circles",
-            description="Illustration: concentric circles on a slate gradient",
-        ),
-        "event-briefing": demo_image(
-            key="demo-event-briefing",
-            title="Application briefing",
-            subtitle="申报说明会",
-            palette="blue",
-            motif="circles",
-            description="Illustration: concentric circles on a blue gradient",
-        ),
-        "event-training": demo_image(
-            key="demo-event-training",
-            title="Mediation training",
-            subtitle="人民调解培训",
-            palette="teal",
-            motif="scales",
-            description="Illustration: the scales of justice on a teal gradient",
-        ),
-        "showcase-mediation": demo_image(
-            key="demo-showcase-mediation",
-            title="Neighbourhood mediation",
-            subtitle="社区调解室",
-            palette="green",
-            motif="scales",
-            description="Illustration: scales of justice for the mediation project",
-        ),
-        "showcase-workers": demo_image(
-            key="demo-showcase-workers",
-            title="Wage claims clinic",
-            subtitle="农民工讨薪法律援助",
-            palette="amber",
-            motif="people",
-            description="Illustration: workers standing together",
-        ),
-        "photo-session": demo_image(
-            key="demo-photo-session",
-            title="Mediation session",
-            subtitle="调解现场",
-            palette="slate",
-            motif="people",
-            size=(1200, 800),
-            description="Illustration: a mediation session",
-        ),
-        "photo-lecture": demo_image(
-            key="demo-photo-lecture",
-            title="Legal lecture",
-            subtitle="普法讲座",
-            palette="plum",
-            motif="circles",
-            size=(1200, 800),
-            description="Illustration: a community legal lecture",
-        ),
-    }
+# Each picture: its key (its title in the image library), what is drawn on it, its alt text.
+IMAGES = {
+    "hero": {
+        "key": "demo-hero",
+        "title": "Legal Aid Hub",
+        "subtitle": "法律服务社会组织孵化平台",
+        "palette": "blue",
+        "motif": "scales",
+        "description": "Illustration: the scales of justice over a blue gradient",
+    },
+    "about": {
+        "key": "demo-about",
+        "title": "Who we are",
+        "subtitle": "关于我们",
+        "palette": "teal",
+        "motif": "people",
+        "description": "Illustration: a row of people standing together",
+    },
+    "apply": {
+        "key": "demo-apply",
+        "title": "How to apply",
+        "subtitle": "申报指南",
+        "palette": "amber",
+        "motif": "bars",
+        "description": "Illustration: rising bars on an amber gradient",
+    },
+    "news-cohort": {
+        "key": "demo-news-cohort",
+        "title": "Spring cohort",
+        "subtitle": "春季孵化班",
+        "palette": "green",
+        "motif": "people",
+        "description": "Illustration: people gathered for the spring cohort",
+    },
+    "news-results": {
+        "key": "demo-news-results",
+        "title": "2026 results",
+        "subtitle": "公益创投结果公示",
+        "palette": "plum",
+        "motif": "bars",
+        "description": "Illustration: a bar chart of results",
+    },
+    "news-report": {
+        "key": "demo-news-report",
+        "title": "Annual report",
+        "subtitle": "年度报告",
+        "palette": "slate",
+        "motif": "circles",
+        "description": "Illustration: concentric circles on a slate gradient",
+    },
+    "event-briefing": {
+        "key": "demo-event-briefing",
+        "title": "Application briefing",
+        "subtitle": "申报说明会",
+        "palette": "blue",
+        "motif": "circles",
+        "description": "Illustration: concentric circles on a blue gradient",
+    },
+    "event-training": {
+        "key": "demo-event-training",
+        "title": "Mediation training",
+        "subtitle": "人民调解培训",
+        "palette": "teal",
+        "motif": "scales",
+        "description": "Illustration: the scales of justice on a teal gradient",
+    },
+    "showcase-mediation": {
+        "key": "demo-showcase-mediation",
+        "title": "Neighbourhood mediation",
+        "subtitle": "社区调解室",
+        "palette": "green",
+        "motif": "scales",
+        "description": "Illustration: scales of justice for the mediation project",
+    },
+    "showcase-workers": {
+        "key": "demo-showcase-workers",
+        "title": "Wage claims clinic",
+        "subtitle": "农民工讨薪法律援助",
+        "palette": "amber",
+        "motif": "people",
+        "description": "Illustration: workers standing together",
+    },
+    "photo-session": {
+        "key": "demo-photo-session",
+        "title": "Mediation session",
+        "subtitle": "调解现场",
+        "palette": "slate",
+        "motif": "people",
+        "size": (1200, 800),
+        "description": "Illustration: a mediation session",
+    },
+    "photo-lecture": {
+        "key": "demo-photo-lecture",
+        "title": "Legal lecture",
+        "subtitle": "普法讲座",
+        "palette": "plum",
+        "motif": "circles",
+        "size": (1200, 800),
+        "description": "Illustration: a community legal lecture",
+    },
+}
+
+
+def _images() -> dict:
+    return {name: demo_image(**picture) for name, picture in IMAGES.items()}
 
 
 def _figures(heading: str, labels: tuple[str, str, str]) -> dict:
@@ -175,17 +179,98 @@ def _figures(heading: str, labels: tuple[str, str, str]) -> dict:
     }
 
 
+# slug, English title, Chinese title, English summary, Chinese summary, picture, days ago, featured
+ARTICLES = [
+    (
+        "spring-cohort-opens",
+        "Spring incubation cohort welcomes twelve organisations",
+        "春季孵化班迎来十二家社会组织",
+        "Twelve legal-aid organisations moved into the maker base for six months of training and mentoring.",
+        "十二家法律服务类社会组织入驻创客基地，开始为期六个月的培训和辅导。",
+        "news-cohort",
+        3,
+        True,
+    ),
+    (
+        "venture-grant-results",
+        "Public-benefit venture grant results announced",
+        "公益创投项目评审结果公示",
+        "The panel recommended eighteen projects; objections may be lodged during the seven-day announcement period.",
+        "评审委员会推荐十八个项目，公示期七天内可提出异议。",
+        "news-results",
+        12,
+        True,
+    ),
+    (
+        "annual-report",
+        "Annual report: legal aid closer to home",
+        "年度报告：让法律援助就在身边",
+        "Our annual report shows how community organisations brought legal help to villages and neighbourhoods.",
+        "年度报告展示了社会组织如何把法律服务送到村居和社区。",
+        "news-report",
+        40,
+        False,
+    ),
+]
+
+# slug, English title, Chinese title, English summary, Chinese summary, picture,
+# [(indicator en, zh, unit en, zh, target, achieved)]
+SHOWCASES = [
+    (
+        "neighbourhood-mediation",
+        "Neighbourhood mediation rooms",
+        "社区调解室",
+        "Mediation rooms in six communities resolve disputes between neighbours before they reach court.",
+        "在六个社区设立调解室，把邻里纠纷化解在诉讼之前。",
+        "showcase-mediation",
+        [
+            ("Disputes mediated", "调解纠纷", "cases", "件", 120, 134),
+            ("Mediation success rate", "调解成功率", "%", "%", 90, 93),
+        ],
+    ),
+    (
+        "wage-claims-clinic",
+        "Wage claims clinic for migrant workers",
+        "农民工讨薪法律援助站",
+        "Lawyers and volunteers help migrant workers recover unpaid wages, on construction sites and online.",
+        "律师和志愿者在工地和线上帮助农民工追讨欠薪。",
+        "showcase-workers",
+        [
+            ("Workers advised", "咨询人数", "people", "人", 500, 420),
+            ("Wages recovered", "追回工资", "¥10k", "万元", 200, 158),
+        ],
+    ),
+]
+
+
 def load(ctx):
     en = Locale.objects.get(language_code="en")
     zh = Locale.objects.get(language_code="zh-hans")
+    home, zh_home = _home_pages(en, zh)
+    images = _images()
+    _home_pictures(home, zh_home, images)
+    about = _about_page(home, zh, images)
+    _how_to_apply_page(home, zh, images)
+    news = _news(home, zh, images)
+    events = _events(home, zh, images)
+    showcases = _showcases(home, zh, images)
+    _menus(en, zh, zh_home, about=about, showcases=showcases, news=news, events=events)
+    _site_settings(images)
+    ctx.log.append("cms: bilingual site with news, events, showcases and menus")
+
+
+def _home_pages(en: Locale, zh: Locale):
+    """The home page and its Chinese translation (demo.home normally made it; be safe when run alone)."""
     home = HomePage.objects.get(locale=en, depth=2)
     zh_home = home.get_translation_or_none(zh)
-    if zh_home is None:  # demo.home normally made it; be safe when run alone
+    if zh_home is None:
         zh_home = home.copy_for_translation(zh)
         zh_home.save_revision().publish()
-    zh_home = zh_home.specific
-    images = _images()
+    return home, zh_home.specific
 
+
+def _home_pictures(home: HomePage, zh_home: HomePage, images: dict) -> None:
+    """The hero picture and the section headings of both home pages."""
     if home.hero_image_id is None:
         home.hero_image = images["hero"]
         home.hero_image_alt = "The scales of justice"
@@ -203,7 +288,8 @@ def load(ctx):
         zh_home.search_description = "孵化法律服务类社会组织，开展公益创投，公开每一笔资助。"
         zh_home.save_revision().publish()
 
-    # --- Standard pages ------------------------------------------------------------
+
+def _about_page(home: HomePage, zh: Locale, images: dict) -> StandardPage:
     about, _ = _child(
         home,
         StandardPage,
@@ -279,7 +365,10 @@ def load(ctx):
             },
         ],
     )
+    return about
 
+
+def _how_to_apply_page(home: HomePage, zh: Locale, images: dict) -> None:
     how_to_apply, _ = _child(
         home,
         StandardPage,
@@ -346,51 +435,26 @@ def load(ctx):
         ],
     )
 
-    # --- News ----------------------------------------------------------------------
+
+def _news(home: HomePage, zh: Locale, images: dict) -> NewsIndexPage:
+    """The news index and its articles."""
     news, _ = _child(
         home, NewsIndexPage, slug="news", title="News", intro="News from the hub and the organisations it supports."
     )
     _translate(news, zh, slug="news", title="新闻动态", intro="平台及其支持的社会组织的最新动态。")
+    _articles(news, zh, images)
+    return news
+
+
+def _articles(news: NewsIndexPage, zh: Locale, images: dict) -> None:
     today = timezone.localdate()
-    articles = [
-        (
-            "spring-cohort-opens",
-            "Spring incubation cohort welcomes twelve organisations",
-            "春季孵化班迎来十二家社会组织",
-            "Twelve legal-aid organisations moved into the maker base for six months of training and mentoring.",
-            "十二家法律服务类社会组织入驻创客基地，开始为期六个月的培训和辅导。",
-            "news-cohort",
-            today - dt.timedelta(days=3),
-            True,
-        ),
-        (
-            "venture-grant-results",
-            "Public-benefit venture grant results announced",
-            "公益创投项目评审结果公示",
-            "The panel recommended eighteen projects; objections may be lodged during the seven-day announcement period.",
-            "评审委员会推荐十八个项目，公示期七天内可提出异议。",
-            "news-results",
-            today - dt.timedelta(days=12),
-            True,
-        ),
-        (
-            "annual-report",
-            "Annual report: legal aid closer to home",
-            "年度报告：让法律援助就在身边",
-            "Our annual report shows how community organisations brought legal help to villages and neighbourhoods.",
-            "年度报告展示了社会组织如何把法律服务送到村居和社区。",
-            "news-report",
-            today - dt.timedelta(days=40),
-            False,
-        ),
-    ]
-    for slug, title_en, title_zh, summary_en, summary_zh, image_key, date, featured in articles:
+    for slug, title_en, title_zh, summary_en, summary_zh, image_key, days_ago, featured in ARTICLES:
         article, _ = _child(
             news,
             ArticlePage,
             slug=slug,
             title=title_en,
-            date=date,
+            date=today - dt.timedelta(days=days_ago),
             summary=summary_en,
             featured=featured,
             listing_image=images[image_key],
@@ -409,7 +473,9 @@ def load(ctx):
             body=[{"type": "paragraph", "value": _rich(summary_zh, "更多信息请查看平台页面和开放数据。")}],
         )
 
-    # --- Events --------------------------------------------------------------------
+
+def _events(home: HomePage, zh: Locale, images: dict) -> EventIndexPage:
+    """The events index, a briefing ahead and a training day past."""
     events, _ = _child(
         home,
         EventIndexPage,
@@ -476,8 +542,11 @@ def load(ctx):
         summary="面向社区调解员的调解技巧全天培训。",
         listing_image_alt="正义的天平",
     )
+    return events
 
-    # --- Showcases -----------------------------------------------------------------
+
+def _showcases(home: HomePage, zh: Locale, images: dict) -> ShowcaseIndexPage:
+    """The projects index and a showcase per project, of the first public organisations."""
     showcases, _ = _child(
         home,
         ShowcaseIndexPage,
@@ -487,94 +556,78 @@ def load(ctx):
     )
     _translate(showcases, zh, slug="projects", title="资助项目", intro="经各组织同意发布的资助项目故事。")
     organisations = _demo_organisations()
-    showcase_specs = [
-        (
-            "neighbourhood-mediation",
-            "Neighbourhood mediation rooms",
-            "社区调解室",
-            "Mediation rooms in six communities resolve disputes between neighbours before they reach court.",
-            "在六个社区设立调解室，把邻里纠纷化解在诉讼之前。",
-            "showcase-mediation",
-            [
-                ("Disputes mediated", "调解纠纷", "cases", "件", 120, 134),
-                ("Mediation success rate", "调解成功率", "%", "%", 90, 93),
-            ],
-        ),
-        (
-            "wage-claims-clinic",
-            "Wage claims clinic for migrant workers",
-            "农民工讨薪法律援助站",
-            "Lawyers and volunteers help migrant workers recover unpaid wages, on construction sites and online.",
-            "律师和志愿者在工地和线上帮助农民工追讨欠薪。",
-            "showcase-workers",
-            [
-                ("Workers advised", "咨询人数", "people", "人", 500, 420),
-                ("Wages recovered", "追回工资", "¥10k", "万元", 200, 158),
-            ],
-        ),
-    ]
-    for index, (slug, title_en, title_zh, summary_en, summary_zh, image_key, kpis) in enumerate(showcase_specs):
-        showcase = ShowcasePage.objects.child_of(showcases).filter(slug=slug).first()
-        if showcase is None:
-            showcase = ShowcasePage(
-                slug=slug,
-                title=title_en,
-                summary=summary_en,
-                organisation=organisations[index] if index < len(organisations) else None,
-                listing_image=images[image_key],
-                listing_image_alt=images[image_key].description,
-                consent_given=True,
-                consent_note="Consent given in writing by the organisation's director.",
-                featured=True,
-                donations_enabled=index == 0,  # shown only when Stripe is configured
-                story=[
-                    {"type": "paragraph", "value": _rich(summary_en)},
-                    {
-                        "type": "quote",
-                        "value": {
-                            "quote": "We could finally get help without leaving the neighbourhood.",
-                            "attribution": "A resident",
-                        },
-                    },
-                ],
-            )
-            for order, (label_en, _label_zh, unit_en, _unit_zh, target, achieved) in enumerate(kpis):
-                showcase.kpis.add(
-                    ShowcaseKpi(
-                        sort_order=order,
-                        indicator=label_en,
-                        unit=unit_en,
-                        target=Decimal(target),
-                        achieved=Decimal(achieved),
-                    )
-                )
-            for order, key in enumerate(("photo-session", "photo-lecture")):
-                showcase.photos.add(
-                    ShowcasePhoto(sort_order=order, image=images[key], alt_text=images[key].description, caption="")
-                )
-            showcases.add_child(instance=showcase)
-            showcase.save_revision().publish()
-        if showcase.get_translation_or_none(zh) is None:
-            translated = showcase.copy_for_translation(zh).specific
-            translated.title = title_zh
-            translated.summary = summary_zh
-            translated.listing_image_alt = summary_zh[:40]
-            translated.story = [
-                {"type": "paragraph", "value": _rich(summary_zh)},
-                {"type": "quote", "value": {"quote": "终于不用出社区就能得到法律帮助。", "attribution": "一位居民"}},
-            ]
-            kpi_rows = list(translated.kpis.all())
-            for kpi, (_label_en, label_zh, _unit_en, unit_zh, _target, _achieved) in zip(kpi_rows, kpis, strict=False):
-                kpi.indicator = label_zh
-                kpi.unit = unit_zh
-            translated.kpis = kpi_rows
-            photo_rows = list(translated.photos.all())
-            for photo in photo_rows:
-                photo.alt_text = "调解与普法活动现场插图"
-            translated.photos = photo_rows
-            translated.save_revision().publish()
+    for index, spec in enumerate(SHOWCASES):
+        organisation = organisations[index] if index < len(organisations) else None
+        _showcase(showcases, zh, images, spec, organisation=organisation, donations=index == 0)
+    return showcases
 
-    # --- Menus and settings --------------------------------------------------------
+
+def _showcase(showcases: ShowcaseIndexPage, zh: Locale, images: dict, spec, *, organisation, donations: bool) -> None:
+    """One project's story with its KPIs and photos, in English and Chinese."""
+    slug, title_en, title_zh, summary_en, summary_zh, image_key, kpis = spec
+    showcase = ShowcasePage.objects.child_of(showcases).filter(slug=slug).first()
+    if showcase is None:
+        showcase = ShowcasePage(
+            slug=slug,
+            title=title_en,
+            summary=summary_en,
+            organisation=organisation,
+            listing_image=images[image_key],
+            listing_image_alt=images[image_key].description,
+            consent_given=True,
+            consent_note="Consent given in writing by the organisation's director.",
+            featured=True,
+            donations_enabled=donations,  # shown only when Stripe is configured
+            story=[
+                {"type": "paragraph", "value": _rich(summary_en)},
+                {
+                    "type": "quote",
+                    "value": {
+                        "quote": "We could finally get help without leaving the neighbourhood.",
+                        "attribution": "A resident",
+                    },
+                },
+            ],
+        )
+        for order, (label_en, _label_zh, unit_en, _unit_zh, target, achieved) in enumerate(kpis):
+            showcase.kpis.add(
+                ShowcaseKpi(
+                    sort_order=order,
+                    indicator=label_en,
+                    unit=unit_en,
+                    target=Decimal(target),
+                    achieved=Decimal(achieved),
+                )
+            )
+        for order, key in enumerate(("photo-session", "photo-lecture")):
+            showcase.photos.add(
+                ShowcasePhoto(sort_order=order, image=images[key], alt_text=images[key].description, caption="")
+            )
+        showcases.add_child(instance=showcase)
+        showcase.save_revision().publish()
+    if showcase.get_translation_or_none(zh) is None:
+        translated = showcase.copy_for_translation(zh).specific
+        translated.title = title_zh
+        translated.summary = summary_zh
+        translated.listing_image_alt = summary_zh[:40]
+        translated.story = [
+            {"type": "paragraph", "value": _rich(summary_zh)},
+            {"type": "quote", "value": {"quote": "终于不用出社区就能得到法律帮助。", "attribution": "一位居民"}},
+        ]
+        kpi_rows = list(translated.kpis.all())
+        for kpi, (_label_en, label_zh, _unit_en, unit_zh, _target, _achieved) in zip(kpi_rows, kpis, strict=False):
+            kpi.indicator = label_zh
+            kpi.unit = unit_zh
+        translated.kpis = kpi_rows
+        photo_rows = list(translated.photos.all())
+        for photo in photo_rows:
+            photo.alt_text = "调解与普法活动现场插图"
+        translated.photos = photo_rows
+        translated.save_revision().publish()
+
+
+def _menus(en: Locale, zh: Locale, zh_home: HomePage, *, about, showcases, news, events) -> None:
+    """The main menu in both languages: the site's pages and its data pages."""
     _menu(
         en,
         [
@@ -603,6 +656,9 @@ def load(ctx):
         ],
     )
 
+
+def _site_settings(images: dict) -> None:
+    """The Chinese footer, opening hours, social links and the donation account."""
     site_settings = SiteSettings.load(request_or_site=Site.objects.get(is_default_site=True))
     if not site_settings.footer_text_zh:
         site_settings.address_zh = "人民路88号 司法局服务中心"
@@ -623,7 +679,6 @@ def load(ctx):
         )
         site_settings.donation_note_zh = "如需公益事业捐赠票据，请将您的姓名和转账日期发送至我们的邮箱。"
         site_settings.save()
-    ctx.log.append("cms: bilingual site with news, events, showcases and menus")
 
 
 def _menu(locale: Locale, items: list[tuple[str, int | None, str]]) -> None:

@@ -246,6 +246,19 @@ def _decide(application, target, *, officer):
 
 
 def load(ctx):
+    funders = _funders(ctx)
+    ctx.objects["funders"] = funders
+    organisations = _organisations(ctx)
+    ctx.objects["grant_organisations"] = organisations
+    calls = {}
+    for spec in CALLS:
+        slug = spec[0]
+        calls[slug] = _call(ctx, spec, funders, organisations)
+    ctx.objects["calls"] = calls
+    ctx.log.append(f"grants: {len(funders)} funders, {len(calls)} calls, {Application.objects.count()} applications")
+
+
+def _funders(ctx) -> dict:
     funders = {}
     for key, kind, name_zh, name_en, uscc, officer_keys in FUNDERS:
         funder, _ = Funder.objects.get_or_create(
@@ -253,67 +266,63 @@ def load(ctx):
         )
         funder.officers.add(*[ctx.users[k] for k in officer_keys if k in ctx.users])
         funders[key] = funder
-    ctx.objects["funders"] = funders
-    organisations = _organisations(ctx)
-    ctx.objects["grant_organisations"] = organisations
+    return funders
 
-    calls = {}
-    for slug, funder_key, title, final_state, opened_days_ago, applications in CALLS:
-        existing = Call.objects.filter(slug=slug).first()
-        if existing is not None:
-            calls[slug] = existing
-            continue
-        funder = funders[funder_key]
-        officer = funder.officers.filter(groups__name="Programme officer").order_by("id").first()
-        now = timezone.now().replace(second=0, microsecond=0)
-        opens_at = now - timedelta(days=opened_days_ago)
-        closes_at = opens_at + timedelta(days=45) if final_state == Call.Status.OPEN else opens_at + timedelta(days=30)
-        if final_state == Call.Status.OPEN:
-            closes_at = now + timedelta(days=25)
-        call = Call(
-            funder=funder,
-            title=title,
-            slug=slug,
-            summary="Public-benefit venture grants for legal-service organisations in Wuzhong.",
-            description="<p>Grants of up to ¥100,000 for one-year projects that bring legal services to residents.</p>",
-            total_budget=Decimal("600000"),
-            max_per_project=Decimal("100000"),
-            min_cofunding_percent=Decimal("10"),
-            admin_cost_cap_percent=Decimal("10"),
-            min_months_registered=12 if final_state == Call.Status.DRAFT else 0,
-            max_active_grants=3,
-            opens_at=opens_at,
-            closes_at=closes_at,
-            auto_open=final_state != Call.Status.DRAFT,
-        )
-        call = call_services.call_save(call=call, by=officer)
-        call.eligible_categories.set(ServiceCategory.objects.all())
-        if final_state == Call.Status.DRAFT:
-            calls[slug] = call
-            continue
-        during = opens_at + timedelta(days=1)
-        call_services.call_open(call=call, now=during)
-        call.refresh_from_db()
+
+def _call(ctx, spec, funders: dict, organisations: list) -> Call:
+    """The call `spec` describes, taken through the services to its final state with its
+    applications in theirs; an existing call (by slug) is left alone."""
+    slug, funder_key, title, final_state, opened_days_ago, applications = spec
+    existing = Call.objects.filter(slug=slug).first()
+    if existing is not None:
+        return existing
+    funder = funders[funder_key]
+    officer = funder.officers.filter(groups__name="Programme officer").order_by("id").first()
+    now = timezone.now().replace(second=0, microsecond=0)
+    opens_at = now - timedelta(days=opened_days_ago)
+    closes_at = opens_at + timedelta(days=45) if final_state == Call.Status.OPEN else opens_at + timedelta(days=30)
+    if final_state == Call.Status.OPEN:
+        closes_at = now + timedelta(days=25)
+    call = Call(
+        funder=funder,
+        title=title,
+        slug=slug,
+        summary="Public-benefit venture grants for legal-service organisations in Wuzhong.",
+        description="<p>Grants of up to ¥100,000 for one-year projects that bring legal services to residents.</p>",
+        total_budget=Decimal("600000"),
+        max_per_project=Decimal("100000"),
+        min_cofunding_percent=Decimal("10"),
+        admin_cost_cap_percent=Decimal("10"),
+        min_months_registered=12 if final_state == Call.Status.DRAFT else 0,
+        max_active_grants=3,
+        opens_at=opens_at,
+        closes_at=closes_at,
+        auto_open=final_state != Call.Status.DRAFT,
+    )
+    call = call_services.call_save(call=call, by=officer)
+    call.eligible_categories.set(ServiceCategory.objects.all())
+    if final_state == Call.Status.DRAFT:
+        return call
+    during = opens_at + timedelta(days=1)
+    call_services.call_open(call=call, now=during)
+    call.refresh_from_db()
+    for org_index, target in applications:
+        organisation = organisations[org_index]
+        member = organisation_member(ctx, organisation)
+        application = app_services.application_start(call=call, organisation=organisation, by=member, now=during)
+        fill_application(application, org_index)
+        application = advance_application(application, target, officer=officer, member=member, now=during)
+    if final_state == Call.Status.OPEN:
+        return call
+    call_services.call_close(call=call, now=closes_at)
+    if final_state != Call.Status.CLOSED:
+        call_services.call_start_review(call=call, by=officer)
         for org_index, target in applications:
-            organisation = organisations[org_index]
-            member = organisation_member(ctx, organisation)
-            application = app_services.application_start(call=call, organisation=organisation, by=member, now=during)
-            fill_application(application, org_index)
-            application = advance_application(application, target, officer=officer, member=member, now=during)
-        if final_state == Call.Status.OPEN:
-            calls[slug] = call
-            continue
-        call_services.call_close(call=call, now=closes_at)
-        if final_state != Call.Status.CLOSED:
-            call_services.call_start_review(call=call, by=officer)
-            for org_index, target in applications:
-                application = Application.objects.get(call=call, organisation=organisations[org_index])
-                _decide(application, target, officer=officer)
-            for target_state in (Call.Status.DECIDED, Call.Status.ANNOUNCED, Call.Status.FINAL):
-                if list(Call.Status.values).index(target_state) > list(Call.Status.values).index(final_state):
-                    break
-                call_services.CALL_ACTIONS[target_state](call=call, by=officer)
-        call.refresh_from_db()
-        calls[slug] = call
-    ctx.objects["calls"] = calls
-    ctx.log.append(f"grants: {len(funders)} funders, {len(calls)} calls, {Application.objects.count()} applications")
+            application = Application.objects.get(call=call, organisation=organisations[org_index])
+            _decide(application, target, officer=officer)
+        for target_state in (Call.Status.DECIDED, Call.Status.ANNOUNCED, Call.Status.FINAL):
+            if list(Call.Status.values).index(target_state) > list(Call.Status.values).index(final_state):
+                break
+            call_services.CALL_ACTIONS[target_state](call=call, by=officer)
+    call.refresh_from_db()
+    return call

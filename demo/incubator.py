@@ -122,24 +122,23 @@ def _organisations(ctx) -> dict:
                 and not Membership.objects.filter(organisation=organisation, user=user, left_at__isnull=True).exists()
             ):
                 Membership.objects.create(organisation=organisation, user=user, role=role)
-        if not created:
-            continue
-        organisation.services.set(services[index % 7 :: 7][:4])
-        if community:
-            organisation.service_areas.set(community.parent.children.exclude(pk=community.pk)[:2])
-        if status != S.DRAFT:
-            _document(organisation, OrganisationDocument.Kind.REGISTRATION_CERTIFICATE, "登记证书", owner)
-            _document(organisation, OrganisationDocument.Kind.CHARTER, "章程", owner)
-        if status == S.VERIFIED:
-            _document(
-                organisation,
-                OrganisationDocument.Kind.ANNUAL_REPORT,
-                f"{today.year - 1}年度工作报告",
-                owner,
-                today.year - 1,
-            )
-        _history(organisation, status, owner, officer)
+        if created:
+            organisation.services.set(services[index % 7 :: 7][:4])
+            if community:
+                organisation.service_areas.set(community.parent.children.exclude(pk=community.pk)[:2])
+            _documents(organisation, status, owner)
+            _history(organisation, status, owner, officer)
     return organisations
+
+
+def _documents(organisation, status, owner):
+    """Registration certificate and charter once submitted; last year's report once verified."""
+    if status != S.DRAFT:
+        _document(organisation, OrganisationDocument.Kind.REGISTRATION_CERTIFICATE, "登记证书", owner)
+        _document(organisation, OrganisationDocument.Kind.CHARTER, "章程", owner)
+    if status == S.VERIFIED:
+        year = timezone.localdate().year - 1
+        _document(organisation, OrganisationDocument.Kind.ANNUAL_REPORT, f"{year}年度工作报告", owner, year)
 
 
 def _pdf(title: str) -> bytes:
@@ -198,8 +197,14 @@ GOALS = [
 
 
 def _incubation(ctx, organisations):
+    """The maker base's programme, its spring and autumn cohorts, and incubatees at every stage."""
+    spring = _cohorts()
+    _incubatees(ctx, spring, organisations)
+
+
+def _cohorts() -> Cohort:
+    """The programme with a running spring cohort (with its goals) and an autumn one taking applications."""
     today = timezone.localdate()
-    officer = ctx.users.get("officer")
     programme, _ = Programme.objects.get_or_create(
         name_zh="吴中区司法行政社会组织创客基地",
         defaults={
@@ -241,6 +246,12 @@ def _incubation(ctx, organisations):
             "target_hatched": 4,
         },
     )
+    return spring
+
+
+def _incubatees(ctx, spring: Cohort, organisations: dict) -> None:
+    today = timezone.localdate()
+    officer = ctx.users.get("officer")
     D = datetime.timedelta
     Stage = Incubatee.Status
     stages = [
@@ -267,29 +278,40 @@ def _incubation(ctx, organisations):
         )
         if not created or status not in (Stage.ADMITTED, Stage.INCUBATING, Stage.HATCHED):
             continue
-        for days, kind, provider, hours in [
-            (200, ServiceLogEntry.Kind.REGISTRATION_GUIDANCE, "吴中区民政局 周科长", Decimal("2.0")),
-            (150, ServiceLogEntry.Kind.TRAINING, "社会组织财务管理培训（李会计师）", Decimal("6.0")),
-            (90, ServiceLogEntry.Kind.PROJECT_DESIGN, "苏州大学王教授", Decimal("3.5")),
-            (12, ServiceLogEntry.Kind.BIDDING_SUPPORT, officer.display_name if officer else "项目官员", Decimal("2.0")),
-        ]:
-            in_residence = resident is not None and days < resident and (hatched is None or days > hatched)
-            if in_residence:
-                ServiceLogEntry.objects.create(
-                    incubatee=incubatee, kind=kind, provided_on=today - D(days=days), provider=provider, hours=hours,
-                    notes="", recorded_by=officer,
-                )  # fmt: skip
-        for order, goal in enumerate(spring.goals.all()):
-            Checkpoint.objects.create(
-                incubatee=incubatee,
-                goal=goal,
-                held_on=today - D(days=30),
-                progress=[Checkpoint.Progress.MET, Checkpoint.Progress.ON_TRACK, Checkpoint.Progress.AT_RISK][
-                    order % 3
-                ],
-                notes="中期检查",
-                recorded_by=officer,
-            )
+        _service_log(incubatee, officer, resident=resident, hatched=hatched)
+        _checkpoints(incubatee, spring, officer)
+
+
+def _service_log(incubatee: Incubatee, officer, *, resident: int | None, hatched: int | None) -> None:
+    """The services given while the organisation was in residence (days ago)."""
+    today = timezone.localdate()
+    D = datetime.timedelta
+    for days, kind, provider, hours in [
+        (200, ServiceLogEntry.Kind.REGISTRATION_GUIDANCE, "吴中区民政局 周科长", Decimal("2.0")),
+        (150, ServiceLogEntry.Kind.TRAINING, "社会组织财务管理培训（李会计师）", Decimal("6.0")),
+        (90, ServiceLogEntry.Kind.PROJECT_DESIGN, "苏州大学王教授", Decimal("3.5")),
+        (12, ServiceLogEntry.Kind.BIDDING_SUPPORT, officer.display_name if officer else "项目官员", Decimal("2.0")),
+    ]:
+        in_residence = resident is not None and days < resident and (hatched is None or days > hatched)
+        if in_residence:
+            ServiceLogEntry.objects.create(
+                incubatee=incubatee, kind=kind, provided_on=today - D(days=days), provider=provider, hours=hours,
+                notes="", recorded_by=officer,
+            )  # fmt: skip
+
+
+def _checkpoints(incubatee: Incubatee, spring: Cohort, officer) -> None:
+    """The mid-term check of each of the cohort's goals."""
+    today = timezone.localdate()
+    for order, goal in enumerate(spring.goals.all()):
+        Checkpoint.objects.create(
+            incubatee=incubatee,
+            goal=goal,
+            held_on=today - datetime.timedelta(days=30),
+            progress=[Checkpoint.Progress.MET, Checkpoint.Progress.ON_TRACK, Checkpoint.Progress.AT_RISK][order % 3],
+            notes="中期检查",
+            recorded_by=officer,
+        )
 
 
 def _subsidies(ctx, organisations):

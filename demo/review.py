@@ -177,6 +177,7 @@ def _conflicted_call(ctx):
 
 
 def _announced_call(ctx):
+    """The announced call's reviews, decided proposal, announcement and objections."""
     call = Call.objects.filter(slug=ANNOUNCED_SLUG, status=Call.Status.ANNOUNCED).first()
     if call is None or Announcement.objects.filter(call=call).exists():
         return
@@ -188,6 +189,14 @@ def _announced_call(ctx):
             call=call, status__in=(Application.Status.RECOMMENDED, Application.Status.NOT_RECOMMENDED)
         ).order_by("id")
     )
+    _submitted_reviews(call, applications, reviewers)
+    aggregate_call(call=call)
+    proposal = _decided_proposal(call, applications, officer)
+    _announcement(call, proposal, officer)
+
+
+def _submitted_reviews(call, applications, reviewers) -> None:
+    """Every reviewer's submitted review of each application: strong for the recommended."""
     criteria = call.criteria
     for a_index, application in enumerate(applications):
         strong = application.status == Application.Status.RECOMMENDED
@@ -212,7 +221,10 @@ def _announced_call(ctx):
                     "submitted_at": call.closes_at + timedelta(days=5),
                 },
             )
-    aggregate_call(call=call)
+
+
+def _decided_proposal(call, applications, officer) -> AwardProposal:
+    """The award proposal the officer decided: the recommended applications funded, by merit."""
     summaries = {s.application_id: s for s in ScoreSummary.objects.filter(call=call)}
     decided_at = timezone.now() - timedelta(days=3)
     proposal = AwardProposal.objects.create(
@@ -247,6 +259,11 @@ def _announced_call(ctx):
     proposal.total_amount = total
     proposal.total_merit = sum(line.merit for line in proposal.lines.filter(funded=True))
     proposal.save(update_fields=["total_amount", "total_merit"])
+    return proposal
+
+
+def _announcement(call, proposal, officer) -> None:
+    """The public announcement and two objections to it, one answered and one open."""
     published = timezone.now() - timedelta(days=2)
     Announcement.objects.create(
         call=call,
