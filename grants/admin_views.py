@@ -14,8 +14,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from core.spreadsheet import SafeCsvWriter
+from core.staff_pages import refuse_with_403
 from grants import permissions, selectors
-from grants.admin_refusals import refuse_with_403
 from grants.forms import ScreeningForm, StaffCommentForm
 from grants.models import Application, Call
 from grants.questions import answer_text

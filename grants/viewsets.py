@@ -27,8 +27,8 @@ from wagtail.admin.widgets.button import HeaderButton
 
 from core.admin_permissions import register_no_add_policy
 from core.money import format_money
+from core.staff_pages import RefuseWith403Mixin
 from grants import selectors
-from grants.admin_refusals import RefuseWith403Mixin
 from grants.models import Application, Call, Funder, ServiceCategory, ServiceItem
 from grants.services.calls import EDITABLE_STATES, call_save
 from incubator.models import Area, Organisation

@@ -4,7 +4,9 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from core.staff_pages import staff_page
 from incubator import permissions, selectors
 from incubator.forms import IncubateeDecisionForm, ReturnForm, SubsidyDecisionForm, VerifyForm
 from incubator.history import history_of
@@ -16,18 +18,15 @@ from incubator.services.common import local_today
 from incubator.services.subsidies import eligibility_problems, maximum_for
 from incubator.views import _serve_document
 
-
-def _officer_only(request) -> None:
-    if not permissions.can_manage_incubation(request.user):
-        raise PermissionDenied(_("Only programme officers can use this page."))
+officer_page = staff_page(permissions.can_manage_incubation, gettext_lazy("Only programme officers can use this page."))
 
 
 def _admin_render(request, template, title, context, icon="group"):
     return render(request, template, {"page_title": title, "header_icon": icon, **context})
 
 
+@officer_page
 def verification_queue(request):
-    _officer_only(request)
     status = request.GET.get("status") or Organisation.Status.SUBMITTED
     if status not in Organisation.Status.values:
         status = Organisation.Status.SUBMITTED
@@ -43,8 +42,8 @@ def verification_queue(request):
     )
 
 
+@officer_page
 def organisation_review(request, pk):
-    _officer_only(request)
     organisation = selectors.organisation_for_staff(pk=pk)
     verify_form = VerifyForm(prefix="verify")
     return_form = ReturnForm(prefix="return")
@@ -88,14 +87,14 @@ def organisation_review(request, pk):
     )
 
 
+@officer_page
 def organisation_document(request, pk, document_pk):
-    _officer_only(request)
     organisation = selectors.organisation_for_staff(pk=pk)
     return _serve_document(selectors.document_of(organisation=organisation, pk=document_pk))
 
 
+@officer_page
 def incubatee_decide(request, pk):
-    _officer_only(request)
     incubatee = get_object_or_404(
         Incubatee.objects.select_related("organisation", "cohort", "cohort__programme"), pk=pk
     )
@@ -141,8 +140,8 @@ def incubatee_decide(request, pk):
     )
 
 
+@officer_page
 def subsidy_decide(request, pk):
-    _officer_only(request)
     subsidy = get_object_or_404(Subsidy.objects.select_related("organisation", "policy"), pk=pk)
     form = SubsidyDecisionForm(request.POST or None, initial={"amount": subsidy.amount_requested})
     if request.method == "POST" and form.is_valid():
@@ -189,8 +188,8 @@ def subsidy_decide(request, pk):
     )
 
 
+@officer_page
 def dashboard(request):
-    _officer_only(request)
     by_field = selectors.organisations_by_field_type()
     top = max((count for _label, count in by_field), default=0) or 1
     return _admin_render(
@@ -209,18 +208,22 @@ def dashboard(request):
     )
 
 
-def _ledger_staff_only(request) -> None:
+def _can_see_bank_changes(user) -> bool:
     from grants.payments.permissions import can_decide_bank_change
 
-    if not can_decide_bank_change(request.user):
-        raise PermissionDenied(_("Only programme and finance officers can use this page."))
+    return can_decide_bank_change(user)
 
 
+ledger_staff_page = staff_page(
+    _can_see_bank_changes, gettext_lazy("Only programme and finance officers can use this page.")
+)
+
+
+@ledger_staff_page
 def bank_changes(request):
     """Proposed bank-account changes of verified organisations: a second officer confirms or rejects."""
     from grants.payments.models import BankAccountChange
 
-    _ledger_staff_only(request)
     changes = BankAccountChange.objects.select_related("organisation", "proposed_by", "decided_by")
     return _admin_render(
         request,
@@ -234,6 +237,7 @@ def bank_changes(request):
     )
 
 
+@ledger_staff_page
 def bank_change_decide(request, pk):
     """POST only: confirm, reject (with a reason) or, for its proposer, cancel one pending change."""
     from django.http import HttpResponseNotAllowed
@@ -242,7 +246,6 @@ def bank_change_decide(request, pk):
     from grants.payments.models import BankAccountChange
     from grants.payments.permissions import can_decide_bank_change
 
-    _ledger_staff_only(request)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     change = get_object_or_404(BankAccountChange.objects.select_related("organisation"), pk=pk)

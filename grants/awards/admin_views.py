@@ -5,19 +5,18 @@ Every object is found through a scoped selector (another funder's award or repor
 a 404) and every change goes through a service.
 """
 
-from functools import wraps
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.roles import is_finance_officer, is_programme_officer
 from core.audit import events_for
+from core.staff_pages import staff_page
 from grants.awards import permissions, selectors, services
 from grants.awards.forms import BudgetRevisionForm, DecisionForm, EvaluationForm, ExtensionForm
 from grants.awards.models import Award, MilestoneReport
@@ -26,40 +25,26 @@ from grants.awards.views import serve_evidence
 PAGE_SIZE = 50
 
 
-def _require_staff(user):
-    if not (is_programme_officer(user) or is_finance_officer(user)):
-        raise PermissionDenied(_("Only programme and finance officers can see grants."))
+def _is_grants_staff(user) -> bool:
+    return is_programme_officer(user) or is_finance_officer(user)
 
 
-def funder_scoped(view):
-    """An award, report or file outside the officer's funders (or an id that does not exist,
-    alike, so nothing leaks) gets a plain 403 page. Raising would not do: outside the
-    language prefix a 404 becomes a locale redirect, and Wagtail turns PermissionDenied
-    into a redirect to the dashboard."""
-
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        try:
-            return view(request, *args, **kwargs)
-        except (Http404, PermissionDenied) as error:
-            message = str(error) if isinstance(error, PermissionDenied) and str(error) else None
-            return TemplateResponse(
-                request,
-                "awards/admin/forbidden.html",
-                {"message": message or _("This is not an award of your funders, or it does not exist.")},
-                status=403,
-            )
-
-    return wrapped
+# Every page here: grants staff only; an award, report or file outside the officer's
+# funders, or an id that does not exist, gets the same 403 page, so nothing leaks.
+grants_staff_page = staff_page(
+    _is_grants_staff,
+    gettext_lazy("Only programme and finance officers can see grants."),
+    not_found_message=gettext_lazy("This is not an award of your funders, or it does not exist."),
+)
 
 
 def _errors(error) -> list[str]:
     return list(getattr(error, "messages", None) or [str(error)])
 
 
+@grants_staff_page
 @require_GET
 def award_list(request):
-    _require_staff(request.user)
     status = request.GET.get("status", "")
     if status not in Award.Status.values:
         status = ""
@@ -90,18 +75,16 @@ def _award_context(request, award, **forms):
     }
 
 
-@funder_scoped
+@grants_staff_page
 @require_GET
 def award_detail(request, pk):
-    _require_staff(request.user)
     award = selectors.award_for_officer(request.user, pk)
     return TemplateResponse(request, "awards/admin/award_detail.html", _award_context(request, award))
 
 
-@funder_scoped
+@grants_staff_page
 @require_POST
 def award_extend(request, pk):
-    _require_staff(request.user)
     award = selectors.award_for_officer(request.user, pk)
     form = ExtensionForm(request.POST)
     if form.is_valid():
@@ -121,10 +104,9 @@ def award_extend(request, pk):
     )
 
 
-@funder_scoped
+@grants_staff_page
 @require_POST
 def award_budget(request, pk):
-    _require_staff(request.user)
     award = selectors.award_for_officer(request.user, pk)
     form = BudgetRevisionForm(request.POST, award=award)
     if form.is_valid():
@@ -146,10 +128,9 @@ def award_budget(request, pk):
     )
 
 
-@funder_scoped
+@grants_staff_page
 @require_http_methods(["GET", "POST"])
 def award_evaluate(request, pk):
-    _require_staff(request.user)
     award = selectors.award_for_officer(request.user, pk)
     form = EvaluationForm(request.POST or None)
     if request.method == "POST":
@@ -185,9 +166,9 @@ def award_evaluate(request, pk):
     )
 
 
+@grants_staff_page
 @require_GET
 def report_queue(request):
-    _require_staff(request.user)
     status = request.GET.get("status", "")
     if status not in MilestoneReport.Status.values:
         status = ""
@@ -216,17 +197,15 @@ def _report_context(request, report, form=None):
     }
 
 
-@funder_scoped
+@grants_staff_page
 @require_GET
 def report_detail(request, pk):
-    _require_staff(request.user)
     report = selectors.report_for_officer(request.user, pk)
     return TemplateResponse(request, "awards/admin/report_detail.html", _report_context(request, report))
 
 
 def _decide(request, pk, action, success):
     """`success` is a message with %(milestone)s, %(reference)s and %(organisation)s."""
-    _require_staff(request.user)
     report = selectors.report_for_officer(request.user, pk)
     if not permissions.can_decide_report(request.user, report):
         if report.status != MilestoneReport.Status.SUBMITTED:
@@ -261,13 +240,13 @@ def _decide(request, pk, action, success):
     )
 
 
-@funder_scoped
+@grants_staff_page
 @require_POST
 def report_accept(request, pk):
     return _decide(request, pk, services.report_accept, _("%(milestone)s of %(reference)s accepted."))
 
 
-@funder_scoped
+@grants_staff_page
 @require_POST
 def report_return(request, pk):
     return _decide(
@@ -275,17 +254,16 @@ def report_return(request, pk):
     )
 
 
-@funder_scoped
+@grants_staff_page
 @require_GET
 def evidence_file(request, pk):
-    _require_staff(request.user)
     evidence = selectors.evidence_for_officer(request.user, pk)
     return serve_evidence(evidence, thumbnail=request.GET.get("size") == "thumb")
 
 
+@grants_staff_page
 @require_GET
 def funder_ratings(request):
-    _require_staff(request.user)
     return TemplateResponse(
         request,
         "awards/admin/funder_ratings.html",

@@ -6,10 +6,8 @@ Every page finds its objects through scoped selectors and changes state only thr
 services; permission checks are the ``permissions`` functions the templates use too.
 """
 
-import functools
-
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -21,32 +19,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core.audit import events_for
 from core.spreadsheet import SafeCsvWriter
+from core.staff_pages import refuse_with_403
+from core.transitions import require
 from grants.payments import banking, permissions, selectors, services
 from grants.payments.forms import ConfirmationUploadForm, MarkPaidForm, QueueFilterForm, ReasonForm
 from grants.payments.models import Payment
 
 QUEUE_LIMIT = 200
-
-
-def refuse_with_403(view):
-    """Answer a refusal with a real 403 (Wagtail would turn PermissionDenied into a redirect home,
-    which hides from finance that the four-eyes rule stopped them)."""
-
-    @functools.wraps(view)
-    def wrapped(request, *args, **kwargs):
-        try:
-            return view(request, *args, **kwargs)
-        except PermissionDenied as error:
-            from core.views import permission_denied
-
-            return permission_denied(request, error)
-
-    return wrapped
-
-
-def _require(allowed: bool, message: str) -> None:
-    if not allowed:
-        raise PermissionDenied(message)
 
 
 def _flash(request, error: ValidationError) -> None:
@@ -61,7 +40,7 @@ def _flash(request, error: ValidationError) -> None:
 @require_http_methods(["GET", "POST"])
 def queue(request):
     user = request.user
-    _require(permissions.can_view_ledger(user), _("Only programme and finance officers see the payments ledger."))
+    require(permissions.can_view_ledger(user), _("Only programme and finance officers see the payments ledger."))
     if request.method == "POST":
         return _bulk_approve(request)
     from grants.selectors import funders_for_officer
@@ -98,7 +77,7 @@ def queue(request):
 
 def _bulk_approve(request):
     user = request.user
-    _require(permissions.can_approve_payment(user), _("Only finance officers approve payments."))
+    require(permissions.can_approve_payment(user), _("Only finance officers approve payments."))
     ids = [int(value) for value in request.POST.getlist("payment") if value.isdigit()]
     payments = list(selectors.payments_for_user(user=user).filter(pk__in=ids))
     if not payments:
@@ -124,7 +103,7 @@ def _bulk_approve(request):
 @require_GET
 def payment_detail(request, pk):
     user = request.user
-    _require(permissions.can_view_ledger(user), _("Only programme and finance officers see the payments ledger."))
+    require(permissions.can_view_ledger(user), _("Only programme and finance officers see the payments ledger."))
     payment = selectors.payment_for_user(user=user, pk=pk)
     status = payment.status
     S = Payment.Status
@@ -153,7 +132,7 @@ def payment_detail(request, pk):
 @require_POST
 def payment_action(request, pk, action):
     user = request.user
-    _require(permissions.can_view_ledger(user), _("Only programme and finance officers see the payments ledger."))
+    require(permissions.can_view_ledger(user), _("Only programme and finance officers see the payments ledger."))
     payment = selectors.payment_for_user(user=user, pk=pk)
     try:
         if action == "request":
@@ -199,7 +178,7 @@ def payment_action(request, pk, action):
 @require_GET
 def payable(request):
     user = request.user
-    _require(permissions.can_request_payment(user), _("Only programme officers request payments."))
+    require(permissions.can_request_payment(user), _("Only programme officers request payments."))
     tranches, subsidies = selectors.payable_without_payment(user=user)
     return TemplateResponse(request, "payments/admin/payable.html", {"tranches": tranches, "subsidies": subsidies})
 
@@ -208,7 +187,7 @@ def payable(request):
 @require_POST
 def request_source(request, kind, pk):
     user = request.user
-    _require(permissions.can_request_payment(user), _("Only programme officers request payments."))
+    require(permissions.can_request_payment(user), _("Only programme officers request payments."))
     tranches, subsidies = selectors.payable_without_payment(user=user)
     pool = {"tranche": tranches, "subsidy": subsidies}.get(kind)
     source = next((item for item in pool or () if item.pk == pk), None)
@@ -233,7 +212,7 @@ def request_source(request, kind, pk):
 @require_http_methods(["GET", "POST"])
 def batches(request):
     user = request.user
-    _require(permissions.can_release_payment(user), _("Only finance officers export bank batches."))
+    require(permissions.can_release_payment(user), _("Only finance officers export bank batches."))
     if request.method == "POST":
         ids = [int(value) for value in request.POST.getlist("payment") if value.isdigit()]
         if not ids:
@@ -265,7 +244,7 @@ def batches(request):
 @refuse_with_403
 @require_GET
 def batch_download(request, pk):
-    _require(permissions.can_release_payment(request.user), _("Only finance officers download bank batches."))
+    require(permissions.can_release_payment(request.user), _("Only finance officers download bank batches."))
     batch = selectors.batch_for_user(user=request.user, pk=pk)
     response = HttpResponse(batch.csv, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{batch.reference}.csv"'
@@ -276,7 +255,7 @@ def batch_download(request, pk):
 @require_http_methods(["GET", "POST"])
 def reconciliation(request):
     user = request.user
-    _require(permissions.can_release_payment(user), _("Only finance officers import bank confirmations."))
+    require(permissions.can_release_payment(user), _("Only finance officers import bank confirmations."))
     form = ConfirmationUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
@@ -297,7 +276,7 @@ def reconciliation(request):
 @refuse_with_403
 @require_GET
 def reconciliation_report(request, pk):
-    _require(permissions.can_release_payment(request.user), _("Only finance officers see reconciliation reports."))
+    require(permissions.can_release_payment(request.user), _("Only finance officers see reconciliation reports."))
     result = selectors.import_for_user(user=request.user, pk=pk)
     return TemplateResponse(request, "payments/admin/reconciliation_report.html", {"result": result})
 
@@ -309,7 +288,7 @@ def reconciliation_report(request, pk):
 @require_GET
 def finance(request):
     user = request.user
-    _require(permissions.can_view_ledger(user), _("Only programme and finance officers see the payments ledger."))
+    require(permissions.can_view_ledger(user), _("Only programme and finance officers see the payments ledger."))
     return TemplateResponse(
         request,
         "payments/admin/finance.html",
@@ -352,7 +331,7 @@ LEDGER_HEADER = [
 @require_GET
 def ledger_export(request):
     user = request.user
-    _require(permissions.can_export_ledger(user), _("Only programme and finance officers export the ledger."))
+    require(permissions.can_export_ledger(user), _("Only programme and finance officers export the ledger."))
     rows = selectors.payments_for_user(user=user).order_by("created_at", "id")
     writer = SafeCsvWriter(_Echo())
 

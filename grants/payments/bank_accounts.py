@@ -21,6 +21,7 @@ Lock order: the organisation, then the change.
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -130,7 +131,8 @@ def bank_change_reject(*, change: BankAccountChange, by, reason: str) -> BankAcc
     )
     require(change.status == Status.PENDING, _("This change is no longer pending."))
     reason = (reason or "").strip()
-    require(bool(reason), _("Say why the change is rejected."))
+    if not reason:
+        raise ValidationError({"reason": _("Say why the change is rejected.")})
     change.status, change.decided_by, change.decided_at, change.reason = Status.REJECTED, by, timezone.now(), reason
     change.save(update_fields=["status", "decided_by", "decided_at", "reason"])
     record_event(

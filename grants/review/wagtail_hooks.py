@@ -6,7 +6,7 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
 from accounts.roles import is_finance_officer, is_programme_officer
-from grants.admin_refusals import refuse_with_403
+from core.staff_pages import refuse_with_403
 from grants.review import admin_views
 
 

@@ -137,7 +137,7 @@ def test_officer_does_not_see_another_funders_payment(officer):
     foreign = tranche_payment(requested=True)
     client = login(Client(), officer)
     assert foreign.reference not in client.get(reverse("payments_admin_queue")).content.decode()
-    assert client.get(reverse("payments_admin_payment", kwargs={"pk": foreign.pk})).status_code in (302, 404)
+    assert client.get(reverse("payments_admin_payment", kwargs={"pk": foreign.pk})).status_code == 403
 
 
 def test_payment_page_shows_the_audit_trail_with_who_and_when(finance_client, finance, officer):

@@ -161,7 +161,7 @@ def test_people_who_are_not_officers_cannot_confirm(organisation, officer, role)
 
 def test_a_rejected_change_writes_nothing_and_needs_a_reason(organisation, officer, second_officer):
     change = propose(organisation, officer)
-    with pytest.raises(PermissionDenied, match="why"):
+    with pytest.raises(ValidationError, match="why"):
         bank_change_reject(change=change, by=second_officer, reason=" ")
     bank_change_reject(change=change, by=second_officer, reason="The bank letter does not match.")
 

@@ -15,9 +15,9 @@ from tests.factories.incubator import (
 
 def back_office(**overrides) -> dict:
     """Signed-in users without admin access are refused (403) before Wagtail. Staff
-    who lack the role (the finance officer) are sent back to the admin home by Wagtail
-    with an error message: the matrix counts that redirect as ALLOW, but nothing is
-    shown (tests/incubator/test_back_office.py checks the redirect)."""
+    who lack the role (the finance officer) get the staff-page guard's 403 page
+    (core.staff_pages) on the workflow pages; Wagtail's own viewsets send them back to
+    the admin home, which the matrix counts as ALLOW (nothing is shown)."""
     expect = {
         "anonymous": LOGIN,
         "ngo_member": FORBIDDEN,
@@ -31,6 +31,7 @@ def back_office(**overrides) -> dict:
 
 
 VIEWSET = back_office()
+OFFICER_PAGE = back_office(finance_officer=FORBIDDEN)
 
 
 def logo_cases(world):
@@ -68,12 +69,12 @@ def cases(world):
     subsidy = SubsidyFactory(organisation=org)
     pk = {"pk": org.pk}
     admin_cases = [
-        Case("incubator_admin_queue", back_office()),
-        Case("incubator_admin_dashboard", back_office()),
-        Case("incubator_admin_review", back_office(), kwargs=pk),
-        Case("incubator_admin_document", back_office(), kwargs={**pk, "document_pk": document.pk}),
-        Case("incubator_admin_incubatee", back_office(), kwargs={"pk": incubatee.pk}),
-        Case("incubator_admin_subsidy", back_office(), kwargs={"pk": subsidy.pk}),
+        Case("incubator_admin_queue", OFFICER_PAGE),
+        Case("incubator_admin_dashboard", OFFICER_PAGE),
+        Case("incubator_admin_review", OFFICER_PAGE, kwargs=pk),
+        Case("incubator_admin_document", OFFICER_PAGE, kwargs={**pk, "document_pk": document.pk}),
+        Case("incubator_admin_incubatee", OFFICER_PAGE, kwargs={"pk": incubatee.pk}),
+        Case("incubator_admin_subsidy", OFFICER_PAGE, kwargs={"pk": subsidy.pk}),
     ]
     for viewset in ("organisations", "cohorts", "incubatees", "service_log", "checkpoints", "subsidies"):
         admin_cases.append(Case(f"incubator_{viewset}:index", VIEWSET, note="list shown to officers only"))
@@ -147,9 +148,8 @@ def cases(world):
 
 def bank_change_cases(org) -> list[Case]:
     """Bank account changes of verified organisations: programme and finance officers see and
-    decide them; the proposer (here a third officer) cannot. Wagtail answers a refused
-    officer with a redirect to the admin home, which the matrix counts as ALLOW; the
-    four-eyes refusals are checked in tests/incubator/test_bank_account_changes.py."""
+    decide them; the proposer (here a third officer) cannot. The guard answers a refused
+    officer with a 403 page (core.staff_pages); the four-eyes refusals are checked in tests/incubator/test_bank_account_changes.py."""
     from grants.payments.models import BankAccountChange
     from tests.factories.accounts import UserFactory
 
