@@ -47,7 +47,7 @@ def build(rows: int):
 
     from django.utils import timezone
 
-    from grants.models import Application, ServiceItem
+    from grants.calls.models import Application, ServiceItem
     from incubator.models import Organisation
     from tests.factories.accounts import UserFactory
     from tests.factories.grants import CallFactory, FunderFactory
@@ -132,7 +132,7 @@ def main() -> None:
         from django.test import Client
         from django.urls import reverse
 
-        from grants.models import Application
+        from grants.calls.models import Application
         from tests.utils.auth import login
 
         print(f"Creating {args.rows:,} applications…", flush=True)
@@ -151,7 +151,7 @@ def main() -> None:
 
         Organisation.objects.filter(name_en__startswith="Bench NGO").delete()
         build_rows = args.rows
-        from grants.models import Call
+        from grants.calls.models import Call
 
         Call.objects.filter(pk=call.pk).delete()
         officer.delete()

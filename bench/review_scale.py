@@ -17,14 +17,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from grants.review_engine.aggregation import Criterion, ReviewScores, aggregate_scores, rank
-from grants.review_engine.assignment import (
+from grants.review.engine.aggregation import Criterion, ReviewScores, aggregate_scores, rank
+from grants.review.engine.assignment import (
     ApplicationSpec,
     ReviewerSpec,
     assign_reviewers,
     validate_assignment,
 )
-from grants.review_engine.award_proposal import AwardCandidate, CategoryQuota, propose_awards
+from grants.review.engine.award_proposal import AwardCandidate, CategoryQuota, propose_awards
 
 TARGET_SECONDS = 5.0
 N_APPLICATIONS, N_REVIEWERS, R = 5_000, 200, 5

@@ -1,5 +1,5 @@
 """The public side of grant calls: open, upcoming and past calls (with their results),
-read through `grants.selectors.public_calls()`; a call's own page, with how to apply,
+read through `grants.calls.selectors.public_calls()`; a call's own page, with how to apply,
 is the grants app's (`grants:call_detail`)."""
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils import timezone
 
-from grants.models import Call, ServiceCategory
-from grants.selectors import public_calls
+from grants.calls.models import Call, ServiceCategory
+from grants.calls.selectors import public_calls
 
 PAST_LIMIT = 30
 

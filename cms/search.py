@@ -14,8 +14,8 @@ import re
 from django.db.models import Q
 from wagtail.models import Page
 
-from grants.models import Call
-from grants.selectors import public_calls
+from grants.calls.models import Call
+from grants.calls.selectors import public_calls
 from incubator.selectors import public_organisations
 
 HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")

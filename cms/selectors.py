@@ -11,7 +11,7 @@ from django.db.models import Max, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
 from cms.models import ArticlePage, EventPage, ShowcasePage
-from grants.models import ServiceCategory, ServiceItem
+from grants.calls.models import ServiceCategory, ServiceItem
 from incubator.models import Area, Organisation
 from incubator.selectors import public_organisations
 

@@ -17,7 +17,7 @@ app.autodiscover_tasks()
 
 SCHEDULE_MODULES = [
     "incubator.schedules",
-    "grants.schedules",
+    "grants.calls.schedules",
     "grants.review.schedules",
     "grants.awards.schedules",
     "grants.payments.schedules",

@@ -19,7 +19,7 @@ from PIL import Image, ImageDraw
 from demo.grants import fill_application, organisation_member
 from grants.awards import services
 from grants.awards.models import Award, AwardMilestone, FunderRating, MilestoneReport
-from grants.models import Application, Call, Funder
+from grants.calls.models import Application, Call, Funder
 from incubator.models import Membership
 
 DEMO_CALL_SLUG = "2025-neighbourhood-legal-aid"

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from accounts.roles import NGO_MEMBER
 from demo.accounts import ensure_user
-from grants.models import (
+from grants.calls.models import (
     Application,
     ApplicationKPI,
     ApplicationMilestone,
@@ -22,8 +22,8 @@ from grants.models import (
     ServiceCategory,
     ServiceItem,
 )
-from grants.services import applications as app_services
-from grants.services import calls as call_services
+from grants.calls.services import applications as app_services
+from grants.calls.services import calls as call_services
 from incubator.models import Membership, Organisation
 from incubator.selectors import organisations_of
 from incubator.uscc import PREFIX_BY_LEGAL_FORM, check_character

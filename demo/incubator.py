@@ -15,7 +15,7 @@ from django.utils import timezone
 from pypdf import PdfWriter
 
 from core.audit import record_event
-from grants.models import ServiceItem
+from grants.calls.models import ServiceItem
 from incubator.models import (
     Area,
     Checkpoint,

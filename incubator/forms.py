@@ -5,7 +5,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from grants.models import ServiceItem
+from grants.calls.models import ServiceItem
 from incubator.models import (
     Area,
     Cohort,

@@ -5,15 +5,11 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 PY="${PY:-$ROOT/.venv/bin/python}"
 cd "$ROOT"
-APPS=(incubator grants grants/review grants/awards grants/payments cms home)
+APPS=(incubator grants/calls grants/review grants/awards grants/payments cms home)
 for app in "${APPS[@]}"; do
   [ -d "$app" ] || continue
   mkdir -p "$app/locale"
-  ignore=()
-  # grants/ must not swallow its sub-apps' strings (only there: inside grants/review the
-  # same pattern would skip its own templates/review/ folder).
-  [ "$app" = grants ] && ignore=(--ignore=review/* --ignore=awards/* --ignore=payments/* --ignore=review_engine/*)
-  (cd "$app" && "$PY" "$ROOT/manage.py" makemessages -l zh_Hans "${ignore[@]}" >/dev/null)
+  (cd "$app" && "$PY" "$ROOT/manage.py" makemessages -l zh_Hans >/dev/null)
 done
 "$PY" manage.py makemessages -l zh_Hans --ignore=.venv --ignore=tests --ignore=bench --ignore=staticfiles \
   --ignore=artifacts --ignore=incubator --ignore=grants --ignore=cms --ignore=home >/dev/null

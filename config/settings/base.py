@@ -31,7 +31,7 @@ INSTALLED_APPS = [
     "home",
     "cms",
     "incubator",
-    "grants",
+    "grants.calls",
     "grants.review",
     "grants.awards",
     "grants.payments",

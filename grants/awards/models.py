@@ -310,7 +310,7 @@ class AwardBudgetLine(models.Model):
 
     @property
     def kind_label(self) -> str:
-        from grants.models import BudgetLine
+        from grants.calls.models import BudgetLine
 
         return str(dict(BudgetLine.Kind.choices).get(self.kind, self.kind))
 

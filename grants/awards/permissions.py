@@ -9,7 +9,7 @@ A platform administrator (superuser) may do what an officer may.
 
 from accounts.roles import is_programme_officer
 from grants.awards.models import Award, MilestoneReport
-from grants.permissions import (
+from grants.calls.permissions import (
     is_member_of,
     is_programme_officer_of,
     is_staff_of_funder,

@@ -69,7 +69,7 @@ def _award_base():
 
 def awards_for_member(user):
     """Awards of the organisations `user` belongs to, newest first."""
-    from grants.permissions import member_organisation_ids
+    from grants.calls.permissions import member_organisation_ids
 
     if not user.is_authenticated:
         return Award.objects.none()
@@ -169,7 +169,7 @@ def report_detail(report: MilestoneReport | None, award: Award) -> dict:
 
 
 def evidence_for_member(user, pk) -> ReportEvidence:
-    from grants.permissions import member_organisation_ids
+    from grants.calls.permissions import member_organisation_ids
 
     evidence = (
         ReportEvidence.objects.filter(
@@ -197,7 +197,7 @@ def payments_for_award(award) -> list | None:
 
 def awards_for_officer(user):
     """Awards of the officer's funders (all for a platform administrator)."""
-    from grants.permissions import officer_funder_ids
+    from grants.calls.permissions import officer_funder_ids
 
     if not user.is_authenticated:
         return Award.objects.none()
@@ -240,7 +240,7 @@ def officer_award_list(user, *, status: str = ""):
 
 
 def reports_for_officer(user):
-    from grants.permissions import officer_funder_ids
+    from grants.calls.permissions import officer_funder_ids
 
     queryset = MilestoneReport.objects.select_related(
         "milestone",
@@ -298,7 +298,7 @@ def funder_rating_summary(funder) -> dict | None:
 
 def funder_rating_summaries(user) -> list[dict]:
     """One row per funder the officer works for, with aggregates only where at least three ratings exist."""
-    from grants.selectors import funders_for_officer
+    from grants.calls.selectors import funders_for_officer
 
     funders = funders_for_officer(user).annotate(
         rating_count=Count("ratings"),

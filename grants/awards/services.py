@@ -42,8 +42,8 @@ from grants.awards.models import (
     TrancheTemplate,
 )
 from grants.awards.uploads import clean_document, clean_photo, is_photo_name
+from grants.calls.selectors import programme_officers_of
 from grants.payments.tranches import TemplateLine, split_award
-from grants.selectors import programme_officers_of
 from incubator.selectors import members_of
 
 S = Award.Status
@@ -214,7 +214,7 @@ def create_awards_for_call(
     (the default 40/40/20 unless given) and add up to the amount exactly.
     Returns the awards created by this call (none when run again).
     """
-    from grants.models import Application, Call
+    from grants.calls.models import Application, Call
 
     call = Call.objects.select_for_update().select_related("funder").get(pk=call.pk)
     if call.status != Call.Status.FINAL:

@@ -8,7 +8,7 @@ from pathlib import PurePath
 
 from core.uploads import IMAGE_EXTENSIONS, CleanFile, clean_image, clean_typed_file
 from core.uploads import make_thumbnail as make_thumbnail  # the evidence task's thumbnails
-from grants.uploads import MAX_ATTACHMENT_BYTES
+from grants.calls.uploads import MAX_ATTACHMENT_BYTES
 
 MAX_PHOTO_BYTES = 8 * 1024 * 1024
 # 30 megapixels is more than any phone camera; larger images are refused undecoded.

@@ -43,7 +43,7 @@ def queue(request):
     require(permissions.can_view_ledger(user), _("Only programme and finance officers see the payments ledger."))
     if request.method == "POST":
         return _bulk_approve(request)
-    from grants.selectors import funders_for_officer
+    from grants.calls.selectors import funders_for_officer
 
     funders = list(funders_for_officer(user))
     form = QueueFilterForm(request.GET or None, funders=funders)

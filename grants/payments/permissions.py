@@ -8,7 +8,7 @@ payments. Four-eyes: whoever requested a payment never approves or retries it.
 """
 
 from accounts.roles import is_finance_officer, is_programme_officer
-from grants.permissions import member_organisation_ids, officer_funder_ids
+from grants.calls.permissions import member_organisation_ids, officer_funder_ids
 
 
 def _in_scope(user, payment) -> bool:

@@ -36,7 +36,7 @@ def payments_for_user(*, user):
     queryset = _ledger()
     if user.is_superuser:
         return queryset
-    from grants.permissions import officer_funder_ids
+    from grants.calls.permissions import officer_funder_ids
 
     return queryset.filter(Q(funder__isnull=True) | Q(funder_id__in=officer_funder_ids(user)))
 
@@ -86,7 +86,7 @@ def payments_for_organisation(org):
 
 
 def payment_for_member(*, user, pk) -> Payment:
-    from grants.permissions import member_organisation_ids
+    from grants.calls.permissions import member_organisation_ids
 
     payment = _ledger().filter(pk=pk, payee_id__in=member_organisation_ids(user)).first()
     if payment is None:
@@ -145,7 +145,7 @@ def finance_by_call(*, user) -> list[dict]:
     Committed is what the call's awards promise; available is the budget less that.
     """
     from grants.awards.models import Award
-    from grants.selectors import calls_for_officer
+    from grants.calls.selectors import calls_for_officer
 
     calls = list(calls_for_officer(user).order_by("funder__name_zh", "-opens_at", "id"))
     awarded = dict(
@@ -212,7 +212,7 @@ def finance_subsidies(*, user) -> dict:
 def payable_without_payment(*, user):
     """What officers can put in the ledger now: payable tranches and approved subsidies with no live payment."""
     from grants.awards.selectors import tranches_payable
-    from grants.permissions import officer_funder_ids
+    from grants.calls.permissions import officer_funder_ids
     from incubator.selectors import payable_subsidies
 
     if not permissions.can_request_payment(user):

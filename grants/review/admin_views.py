@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from grants.models import Call
+from grants.calls.models import Call
 from grants.review import permissions, selectors
 from grants.review.forms import (
     AnswerForm,
@@ -354,7 +354,7 @@ def aggregate(request, pk):
 def _proposal_form(call, data=None):
     categories = call.eligible_categories.all()
     if not categories.exists():
-        from grants.models import ServiceCategory
+        from grants.calls.models import ServiceCategory
 
         categories = ServiceCategory.objects.all()
     return ProposalForm(data, categories=categories, initial={"basis": call.panel.ranking_basis})

@@ -12,7 +12,7 @@ from pathlib import PurePath
 
 from django.utils.translation import gettext as _
 
-from grants.questions import answer_text
+from grants.calls.questions import answer_text
 from grants.review.conflicts import website_domain
 from incubator.models import Membership
 

@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from grants.models import ServiceCategory
+from grants.calls.models import ServiceCategory
 from grants.review.models import Objection, RankingBasis, Recommendation, ReviewerProfile
 from incubator.models import Area, Organisation
 
@@ -221,7 +221,7 @@ class ObjectionForm(forms.ModelForm):
 
     def __init__(self, *args, awards, **kwargs):
         super().__init__(*args, **kwargs)
-        from grants.models import Application
+        from grants.calls.models import Application
 
         self.fields["application"].queryset = Application.objects.filter(
             pk__in=[line.application_id for line in awards]

@@ -2,7 +2,7 @@
 scores, the award proposal and the public announcement with its objections.
 
 The algorithms (assignment, aggregation, award proposal) live in
-`grants.review_engine`; these models hold their inputs and results.
+`grants.review.engine`; these models hold their inputs and results.
 """
 
 import uuid

@@ -1,13 +1,13 @@
 """Who may do what in the review stage. Used by views, templates and services.
 
-Officers act on the panels of their funders' calls (`grants.permissions`). A reviewer
+Officers act on the panels of their funders' calls (`grants.calls.permissions`). A reviewer
 acts only on their own assignments, and sees an application's content only after
 declaring no conflict; a conflict removes the assignment, so the page is then a 404.
 """
 
 from accounts.roles import is_reviewer
-from grants.models import Application, Call
-from grants.permissions import can_manage_call, is_member_of, is_staff_of_funder
+from grants.calls.models import Application, Call
+from grants.calls.permissions import can_manage_call, is_member_of, is_staff_of_funder
 
 # --- Officers -------------------------------------------------------------------------------
 

@@ -12,7 +12,8 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from grants.models import Application, ApplicationAttachment, Call
+from grants.calls.models import Application, ApplicationAttachment, Call
+from grants.calls.selectors import calls_for_officer
 from grants.review.models import (
     Announcement,
     Assignment,
@@ -29,7 +30,6 @@ from grants.review.models import (
     ScoreSummary,
 )
 from grants.review.permissions import FEEDBACK_STATES, can_see_feedback
-from grants.selectors import calls_for_officer
 
 REVIEW_STATES = (Call.Status.IN_REVIEW, Call.Status.DECIDED, Call.Status.ANNOUNCED, Call.Status.FINAL)
 
@@ -101,7 +101,7 @@ def export_for_reviewer(user):
 
 def applications_with_feedback(user):
     """The user's organisations' reviewed applications in announced or final calls."""
-    from grants.permissions import member_organisation_ids
+    from grants.calls.permissions import member_organisation_ids
     from grants.review.permissions import REVIEWED_STATES
 
     if not user.is_authenticated:

@@ -25,7 +25,7 @@ def aggregate_call_scores(call_id: int) -> int:
     """Recompute a call's scores (large calls: run off the request). Within the default
     30 s time limit: the engine is benchmarked under 5 s for 5,000 applications with five
     reviews each (bench/review_scale.py), and the rows are written in one bulk insert."""
-    from grants.models import Call
+    from grants.calls.models import Call
     from grants.review.services.ranking import aggregate_call
 
     call = Call.objects.filter(pk=call_id).first()

@@ -12,7 +12,7 @@ from grants.review import admin_views
 
 class _Refusing:
     """The admin views, each answering a refusal (another funder's call, a role that may
-    not act) with a plain 403; see grants/admin_refusals.py for why."""
+    not act) with a plain 403; see core/staff_pages.py for why."""
 
     def __getattr__(self, name):
         return refuse_with_403(getattr(admin_views, name))

@@ -56,7 +56,7 @@ def _url(name, **kwargs):
 
 
 def application_attachment(world):
-    from grants.models import ApplicationAttachment
+    from grants.calls.models import ApplicationAttachment
 
     call = ReviewCallFactory(funder=FunderFactory(officers=[world.users["programme_officer"]]))
     application = InReviewApplicationFactory(call=call, organisation=world.ngo_org)

@@ -18,7 +18,7 @@ from grants.awards.models import (
     TrancheTemplate,
 )
 from grants.awards.services import ReportData, StaleReport
-from grants.models import Application, ApplicationKPI, ApplicationMilestone, BudgetLine, Call
+from grants.calls.models import Application, ApplicationKPI, ApplicationMilestone, BudgetLine, Call
 from grants.payments.tranches import Trigger
 from incubator.models import Membership
 from tests.factories.accounts import UserFactory

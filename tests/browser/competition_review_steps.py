@@ -290,7 +290,7 @@ def run_review_to_final(
     Returns {"reviewers", "new_reviewer", "objector_email", "basis", "funded"}:
     "funded" lists the applications the final results fund.
     """
-    from grants.models import Application
+    from grants.calls.models import Application
     from grants.review.models import ProposalLine
 
     assert {a.call_id for a in applications} == {call.pk}

@@ -19,7 +19,7 @@ from datetime import timedelta
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from grants.models import Application, Call, ServiceItem
+from grants.calls.models import Application, Call, ServiceItem
 from incubator.models import Membership
 from tests.browser.helpers import browser_login, close, new_page, screenshot, submit
 from tests.factories.accounts import UserFactory
@@ -27,7 +27,7 @@ from tests.factories.files import pdf_bytes
 from tests.factories.grants import FunderFactory
 from tests.factories.incubator import MembershipFactory, OrganisationFactory
 
-# Every kind of question the builder offers (grants.blocks.QuestionsBlock), by its label
+# Every kind of question the builder offers (grants.calls.blocks.QuestionsBlock), by its label
 # in the block chooser, with the question the officer writes and what an NGO answers.
 QUESTIONS = [
     ("Short text", "Name of the partner law firm", "Xinhe Law Office"),

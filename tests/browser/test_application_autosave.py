@@ -1,6 +1,6 @@
 """The applicant's own background save never makes their next click a "changed elsewhere" conflict."""
 
-from grants.models import Application
+from grants.calls.models import Application
 from tests.browser.helpers import browser_login, screenshot
 from tests.factories.accounts import UserFactory
 from tests.factories.grants import ApplicationFactory, CallFactory

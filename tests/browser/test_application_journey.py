@@ -6,7 +6,7 @@ from datetime import timedelta
 from django.core import mail
 from django.utils import timezone
 
-from grants.models import Application, ServiceItem
+from grants.calls.models import Application, ServiceItem
 from tests.browser.helpers import browser_login, screenshot
 from tests.factories.accounts import UserFactory
 from tests.factories.grants import CallFactory

@@ -12,10 +12,10 @@ from wagtail.models import Locale
 from cms.models import ShowcaseIndexPage, ShowcasePage
 from grants.awards.models import Award
 from grants.awards.services import create_awards_for_call
-from grants.models import Application, Call
+from grants.calls.models import Application, Call
+from grants.calls.services import applications as application_services
+from grants.calls.services import calls as call_services
 from grants.payments.models import Payment
-from grants.services import applications as application_services
-from grants.services import calls as call_services
 from home.models import HomePage
 from incubator.models import Membership
 from tests.browser.competition_award_steps import run_awards_to_paid

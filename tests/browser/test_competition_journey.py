@@ -4,7 +4,7 @@
 from django.core import mail
 
 from grants.awards.models import Award
-from grants.models import Application, Call
+from grants.calls.models import Application, Call
 from grants.payments.models import Payment
 from tests.browser.competition_award_steps import run_awards_to_paid
 from tests.browser.competition_review_steps import run_review_to_final

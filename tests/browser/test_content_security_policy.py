@@ -6,7 +6,7 @@ import re
 
 from playwright.sync_api import expect
 
-from grants.models import Application
+from grants.calls.models import Application
 from tests.browser.helpers import (
     assert_no_csp_violations,
     browser_login,

@@ -5,10 +5,10 @@ Checked after: every funded application is awarded with exactly one award, and i
 NGO's members see it in their portal."""
 
 from grants.awards.models import Award
-from grants.models import Application, Call
+from grants.calls.models import Application, Call
+from grants.calls.services.applications import application_mark_eligible
+from grants.calls.services.calls import call_close
 from grants.review.models import Objection, ProposalLine
-from grants.services.applications import application_mark_eligible
-from grants.services.calls import call_close
 from tests.browser.competition_review_steps import run_review_to_final
 from tests.browser.helpers import browser_login, new_page, screenshot
 from tests.factories.accounts import UserFactory

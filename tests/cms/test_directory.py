@@ -2,7 +2,7 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from grants.models import ServiceCategory
+from grants.calls.models import ServiceCategory
 from incubator.models import Area, Organisation
 from tests.factories.incubator import AreaFactory, OrganisationFactory
 from tests.utils.queries import assert_flat_query_count

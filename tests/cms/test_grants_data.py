@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from cms import impact
 from cms.opendata.selectors import awarded_grant_rows
-from grants.models import Call
+from grants.calls.models import Call
 from tests.factories.awards import AwardFactory, ReportFactory
 from tests.factories.grants import CallFactory
 from tests.factories.payments import tranche_payment

@@ -19,7 +19,7 @@ from config.periodic import PeriodicRunner
 from config.settings.dev import runserver_url
 from core.notify import notify
 from core.tasks import render_email
-from grants.models import Call
+from grants.calls.models import Call
 from home.models import SiteSettings
 from tests.factories.accounts import UserFactory
 from tests.factories.grants import CallFactory, FunderFactory
@@ -155,7 +155,7 @@ class FakeClock:
 def test_every_beat_entry_names_a_real_task():
     schedule = celery_app.conf.beat_schedule
     assert {
-        "grants.tasks.advance_call_windows",
+        "grants.calls.tasks.advance_call_windows",
         "grants.review.tasks.remind_before_deadlines",
         "grants.review.tasks.finalise_due_calls",
         "grants.awards.tasks.send_report_reminders",
@@ -169,7 +169,7 @@ def test_every_beat_entry_names_a_real_task():
 
 def test_an_unknown_task_in_the_schedule_is_refused():
     with pytest.raises(LookupError, match="no_such_task"):
-        PeriodicRunner({"broken": {"task": "grants.tasks.no_such_task", "schedule": 60.0}})
+        PeriodicRunner({"broken": {"task": "grants.calls.tasks.no_such_task", "schedule": 60.0}})
 
 
 def test_one_tick_runs_every_task_and_opens_a_call_whose_time_has_come(served, django_capture_on_commit_callbacks):
@@ -191,7 +191,7 @@ def test_one_tick_runs_every_task_and_opens_a_call_whose_time_has_come(served, d
     assert {o.name for o in outcomes} == set(celery_app.conf.beat_schedule)
     assert [o for o in outcomes if o.error] == []
     by_task = {o.task: o.result for o in outcomes}
-    assert by_task["grants.tasks.advance_call_windows"] == {"opened": [call.pk], "closed": []}
+    assert by_task["grants.calls.tasks.advance_call_windows"] == {"opened": [call.pk], "closed": []}
     call.refresh_from_db()
     assert call.status == Call.Status.OPEN
     (message,) = [m for m in mail.outbox if officer.email in m.to]
@@ -208,24 +208,28 @@ def test_after_the_first_tick_each_task_runs_at_its_own_interval():
     assert 1 <= runner.seconds_to_next() <= 60
 
     clock.now = start + timedelta(seconds=61)
-    assert sorted(o.task for o in runner.tick()) == [
-        "grants.payments.tasks.retry_due",  # every 30 s
-        "grants.tasks.advance_call_windows",
-    ]
+    assert sorted(o.task for o in runner.tick()) == sorted(
+        [
+            "grants.payments.tasks.retry_due",  # every 30 s
+            "grants.calls.tasks.advance_call_windows",
+        ]
+    )
 
     clock.now = start + timedelta(minutes=11)
-    assert sorted(o.task for o in runner.tick()) == [
-        "grants.payments.tasks.retry_due",
-        "grants.review.tasks.finalise_due_calls",
-        "grants.tasks.advance_call_windows",
-    ]
+    assert sorted(o.task for o in runner.tick()) == sorted(
+        [
+            "grants.payments.tasks.retry_due",
+            "grants.review.tasks.finalise_due_calls",
+            "grants.calls.tasks.advance_call_windows",
+        ]
+    )
 
     clock.now = start + timedelta(days=1)  # past 08:30 and past an hour: everything again
     assert {o.task for o in runner.tick()} == {entry["task"] for entry in celery_app.conf.beat_schedule.values()}
 
 
 def test_a_failing_task_does_not_stop_the_others(monkeypatch):
-    from grants.services import calls
+    from grants.calls.services import calls
 
     def broken(**kwargs):
         raise RuntimeError("database unavailable")
@@ -233,5 +237,5 @@ def test_a_failing_task_does_not_stop_the_others(monkeypatch):
     monkeypatch.setattr(calls, "advance_call_windows", broken)
     outcomes = PeriodicRunner(clock=FakeClock(timezone.now())).tick()
     failed = [o.task for o in outcomes if o.error]
-    assert failed == ["grants.tasks.advance_call_windows"]
+    assert failed == ["grants.calls.tasks.advance_call_windows"]
     assert len(outcomes) == len(celery_app.conf.beat_schedule)

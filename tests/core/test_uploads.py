@@ -6,7 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from core.uploads import check_pdf
-from grants.models import ApplicationAttachment
+from grants.calls.models import ApplicationAttachment
 from incubator.models import OrganisationDocument
 from tests.factories.files import encrypted_pdf_bytes, pdf_bytes
 from tests.factories.grants import ApplicationFactory, CallFactory, FunderFactory

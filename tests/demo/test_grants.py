@@ -3,7 +3,7 @@ import pytest
 from demo import accounts as accounts_demo
 from demo import grants as grants_demo
 from demo.loader import DemoContext
-from grants.models import Application, ApplicationRevision, Call, Funder
+from grants.calls.models import Application, ApplicationRevision, Call, Funder
 
 
 @pytest.mark.django_db

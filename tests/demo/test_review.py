@@ -10,7 +10,7 @@ from django.core.management import call_command
 
 from accounts import roles
 from demo.review import CONFLICTED_SLUG
-from grants.models import Application, Call
+from grants.calls.models import Application, Call
 from grants.review.models import Assignment, ConflictOfInterest, ReviewerInvitation
 from grants.review.services.assignments import assign_reviewers, conflict_pairs
 from incubator.models import Membership

@@ -21,7 +21,7 @@ from grants.awards.models import (
     Tranche,
     TrancheTemplate,
 )
-from grants.models import Application, Call, Funder
+from grants.calls.models import Application, Call, Funder
 from grants.payments.tranches import split_award
 from tests.factories.incubator import OrganisationFactory
 

@@ -11,7 +11,7 @@ from decimal import Decimal
 import factory
 from django.utils import timezone
 
-from grants.models import (
+from grants.calls.models import (
     Application,
     ApplicationKPI,
     ApplicationMilestone,
@@ -138,7 +138,7 @@ class ApplicationFactory(factory.django.DjangoModelFactory):
         if complete or submitted:
             fill_application(application)
         if submitted:
-            from grants.services.applications import application_submit
+            from grants.calls.services.applications import application_submit
 
             member = applicant_of(application)
             application_submit(application=application, by=member)

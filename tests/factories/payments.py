@@ -51,7 +51,7 @@ def award_with_tranches(
 ):
     """An award of ``amount`` with tranches (first one payable on signing once ``accepted``)."""
     from grants.awards.models import Award, EvaluationScheme, Tranche
-    from grants.models import Application
+    from grants.calls.models import Application
     from tests.factories.grants import ApplicationFactory, CallFactory
 
     call = CallFactory(funder=funder) if funder else CallFactory()

@@ -12,8 +12,8 @@ from decimal import Decimal
 import factory
 from django.utils import timezone
 
-from grants.blocks import DEFAULT_RUBRIC
-from grants.models import Application, Call
+from grants.calls.blocks import DEFAULT_RUBRIC
+from grants.calls.models import Application, Call
 from grants.review.models import (
     Announcement,
     Assignment,
@@ -53,7 +53,7 @@ def officer_call(officer=None, **kwargs) -> Call:
     """An in-review call whose funder has `officer` (a new programme officer if None)."""
     officer = officer or UserFactory(officer=True)
     funder = FunderFactory(officers=[officer])
-    # grants.permissions caches the officer's funders on the user object.
+    # grants.calls.permissions caches the officer's funders on the user object.
     officer.__dict__.pop("_grant_funder_ids", None)
     return ReviewCallFactory(funder=funder, **kwargs)
 

@@ -10,11 +10,11 @@ from django.utils import timezone
 
 from core.audit import events_for
 from core.transitions import TransitionNotAllowed
-from grants import eligibility
-from grants.models import Application, ApplicationComment, ReferenceCounter
-from grants.selectors import comments_for
-from grants.services import applications as services
-from grants.snapshot import diff_snapshots
+from grants.calls import eligibility
+from grants.calls.models import Application, ApplicationComment, ReferenceCounter
+from grants.calls.selectors import comments_for
+from grants.calls.services import applications as services
+from grants.calls.snapshot import diff_snapshots
 from incubator.models import Organisation
 from tests.factories.accounts import UserFactory
 from tests.factories.grants import ApplicationFactory, applicant_of, fill_application
@@ -495,7 +495,7 @@ def test_the_eligibility_rules_are_checked_again_at_submission(draft, member, ca
 
 @pytest.mark.django_db
 def test_a_category_the_call_does_not_fund_stops_submission(draft, member, call):
-    from grants.models import ServiceCategory
+    from grants.calls.models import ServiceCategory
 
     call.eligible_categories.set([ServiceCategory.objects.get(code="legal-aid")])
     fill_application(draft)

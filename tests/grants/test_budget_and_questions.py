@@ -4,10 +4,10 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from grants.budget import budget_problems, percent, totals
-from grants.models import Call
-from grants.questions import WordLimitValidator, build_field, count_words
-from grants.uploads import validate_attachment
+from grants.calls.budget import budget_problems, percent, totals
+from grants.calls.models import Call
+from grants.calls.questions import WordLimitValidator, build_field, count_words
+from grants.calls.uploads import validate_attachment
 from tests.factories.files import pdf_bytes
 
 

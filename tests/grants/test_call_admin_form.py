@@ -9,8 +9,8 @@ from django.utils.text import slugify
 from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfield
 from wagtail.users.models import UserProfile
 
-from grants.blocks import QuestionsBlock
-from grants.models import Call, ServiceCategory
+from grants.calls.blocks import QuestionsBlock
+from grants.calls.models import Call, ServiceCategory
 from tests.factories.accounts import UserFactory
 from tests.factories.grants import FunderFactory
 from tests.utils.auth import login

@@ -9,8 +9,8 @@ from django.contrib.messages import get_messages
 from django.urls import reverse
 from django.utils import timezone
 
-from grants.models import Call
-from grants.services import applications as services
+from grants.calls.models import Call
+from grants.calls.services import applications as services
 from tests.factories.grants import CallFactory, FunderFactory
 from tests.grants.test_views import form_data
 from tests.utils.auth import login

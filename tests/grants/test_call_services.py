@@ -5,9 +5,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from core.audit import events_for
-from grants.models import Call
-from grants.schedules import BEAT_SCHEDULE
-from grants.services import calls as services
+from grants.calls.models import Call
+from grants.calls.schedules import BEAT_SCHEDULE
+from grants.calls.services import calls as services
 from tests.factories.accounts import UserFactory
 from tests.factories.grants import ApplicationFactory, CallFactory, FunderFactory
 from tests.factories.incubator import MembershipFactory
@@ -117,13 +117,13 @@ def test_a_call_whose_closing_time_has_passed_cannot_open(officer, funder):
 
 def test_the_beat_schedule_runs_the_window_task_every_minute():
     entry = BEAT_SCHEDULE["grants-advance-call-windows"]
-    assert entry["task"] == "grants.tasks.advance_call_windows"
+    assert entry["task"] == "grants.calls.tasks.advance_call_windows"
     assert entry["schedule"] == 60.0
 
 
 @pytest.mark.django_db
 def test_the_window_task_is_registered_and_runs(funder):
-    from grants.tasks import advance_call_windows
+    from grants.calls.tasks import advance_call_windows
 
     call = CallFactory(funder=funder, status=S.OPEN)
     Call.objects.filter(pk=call.pk).update(closes_at=timezone.now() - timedelta(seconds=1))

@@ -7,7 +7,7 @@ import pytest
 from django.test import RequestFactory
 from django.urls import reverse
 
-from grants.viewsets import ApplicationViewSet, CallViewSet
+from grants.calls.viewsets import ApplicationViewSet, CallViewSet
 from tests.factories.accounts import UserFactory
 from tests.factories.grants import ApplicationFactory, CallFactory, FunderFactory
 from tests.smoke.forms import form_data

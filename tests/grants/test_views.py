@@ -10,8 +10,8 @@ from django.http import StreamingHttpResponse
 from django.urls import reverse
 from django.utils import timezone
 
-from grants.models import Application, ApplicationComment, Call
-from grants.services import applications as services
+from grants.calls.models import Application, ApplicationComment, Call
+from grants.calls.services import applications as services
 from tests.factories.grants import ApplicationFactory, CallFactory, applicant_of, fill_application
 from tests.factories.incubator import OrganisationFactory
 from tests.utils.auth import login
@@ -87,7 +87,7 @@ def test_a_call_page_shows_the_deadline_in_beijing_time_with_a_countdown(client)
 
 
 def test_public_calls_selector_hides_drafts():
-    from grants.selectors import public_calls
+    from grants.calls.selectors import public_calls
 
     draft, live = CallFactory(draft=True), CallFactory()
     assert list(public_calls()) == [live]
@@ -205,7 +205,7 @@ def test_a_form_posted_one_second_after_the_close_is_refused_whatever_the_beat_d
 def test_the_budget_rule_stops_submission_and_the_fixed_application_submits_with_a_receipt(
     client, draft, member, django_capture_on_commit_callbacks
 ):
-    from grants.models import ServiceItem
+    from grants.calls.models import ServiceItem
 
     item = ServiceItem.objects.get(code="neighbourhood-mediation")
     login(client, member)
@@ -403,7 +403,7 @@ def test_the_call_page_sends_later_stages_to_the_review_panel(client, officer, f
 
 
 def test_the_dashboard_offers_applicants_and_officers_their_grant_pages(member, officer, funder):
-    from grants.dashboard import grant_links
+    from grants.calls.dashboard import grant_links
 
     assert reverse("grants:my_applications") in [link["url"] for link in grant_links(member)]
     assert reverse("grants_calls:index") in [link["url"] for link in grant_links(officer)]

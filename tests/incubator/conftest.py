@@ -1,7 +1,7 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from grants.models import ServiceItem
+from grants.calls.models import ServiceItem
 from incubator.models import Area, Membership, OrganisationDocument
 from incubator.uploads import clean_pdf
 from tests.factories.accounts import UserFactory

@@ -2,7 +2,7 @@ import pytest
 from bs4 import BeautifulSoup
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from grants.models import ServiceItem
+from grants.calls.models import ServiceItem
 from incubator.models import Membership, Organisation, OrganisationDocument
 from tests.factories.accounts import UserFactory
 from tests.factories.incubator import (

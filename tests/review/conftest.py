@@ -1,6 +1,6 @@
 import pytest
 
-from grants.models import ServiceCategory
+from grants.calls.models import ServiceCategory
 from tests.factories.accounts import UserFactory
 from tests.factories.review import officer_call
 

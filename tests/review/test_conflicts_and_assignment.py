@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from core.audit import events_for
-from grants.models import Application, Call
+from grants.calls.models import Application, Call
 from grants.review.conflicts import detect_conflicts
 from grants.review.models import Assignment, ConflictOfInterest, DeclaredRelationship
 from grants.review.services import assignments as services
@@ -133,7 +133,7 @@ def test_assignment_never_assigns_a_conflicted_pair(call, officer, reviewers):
 
 
 def test_assignment_prefers_reviewers_with_expertise_in_the_category(call, officer, reviewers, mediation):
-    from grants.models import ServiceCategory
+    from grants.calls.models import ServiceCategory
 
     other = ServiceCategory.objects.exclude(pk=mediation.pk).first()
     application = InReviewApplicationFactory(call=call)  # mediation

@@ -81,7 +81,7 @@ def test_the_announcement_says_which_score_it_shows_and_shows_it(officer, basis,
 def test_the_objections_page_says_when_the_results_became_final(officer, officer_client):
     from django.utils import timezone
 
-    from grants.models import Call
+    from grants.calls.models import Call
     from grants.review.models import Announcement
 
     call, _lines = announced_call(officer=officer)

@@ -4,7 +4,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from core.audit import events_for
 from core.transitions import TransitionNotAllowed
-from grants.models import Call
+from grants.calls.models import Call
 from grants.review.models import Review, ScoreSummary
 from grants.review.services import reviews as services
 from grants.review.services.ranking import aggregate_call

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts import roles
-from grants.models import Application, ApplicationAttachment, Call
+from grants.calls.models import Application, ApplicationAttachment, Call
 from grants.review.models import (
     Announcement,
     Assignment,

@@ -7,7 +7,7 @@ from decimal import Decimal
 import numpy as np
 import pytest
 
-from grants.review_engine.aggregation import (
+from grants.review.engine.aggregation import (
     ApplicationScore,
     Criterion,
     ReviewScores,

@@ -4,7 +4,7 @@ import random
 
 import pytest
 
-from grants.review_engine.assignment import (
+from grants.review.engine.assignment import (
     ApplicationSpec,
     AssignmentInfeasible,
     ReviewerSpec,

@@ -6,7 +6,7 @@ from decimal import Decimal
 import numpy as np
 import pytest
 
-from grants.review_engine.award_proposal import (
+from grants.review.engine.award_proposal import (
     AwardCandidate,
     CategoryQuota,
     ProposalInfeasible,

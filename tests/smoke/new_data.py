@@ -85,7 +85,7 @@ def _chinese_call_data(world, suffix):
 
 
 def _chinese_call_saved(world, suffix):
-    from grants.models import Call
+    from grants.calls.models import Call
 
     call = Call.objects.filter(title=f"社区调解小额资助{suffix}").first()
     return call is not None and len(call.rubric) == 2 and len(call.questions) == 7
@@ -99,7 +99,7 @@ def _page_body():
 
 
 def _call_saved(world, suffix):
-    from grants.models import Call
+    from grants.calls.models import Call
 
     call = Call.objects.filter(title=f"Smoke call {suffix}").first()
     return (

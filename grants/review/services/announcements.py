@@ -20,12 +20,12 @@ from core.audit import record_event
 from core.notify import notify
 from core.transitions import check_transition, require
 from grants.awards.services import create_awards_for_call
-from grants.models import Application, Call
-from grants.permissions import can_manage_call
+from grants.calls.models import Application, Call
+from grants.calls.permissions import can_manage_call
+from grants.calls.services.applications import applications_award_final
+from grants.calls.services.calls import CALL_TRANSITIONS, call_announce, call_finalise
 from grants.review.models import Announcement, AwardProposal, Objection
 from grants.review.services.common import lock_call, officers_of, site_path
-from grants.services.applications import applications_award_final
-from grants.services.calls import CALL_TRANSITIONS, call_announce, call_finalise
 from incubator.selectors import members_by_organisation
 
 OS = Objection.Status

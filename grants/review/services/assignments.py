@@ -1,6 +1,6 @@
 """Starting the review, conflicts of interest, assignment of reviewers, reminders.
 
-The assignment itself is computed by `grants.review_engine.assignment` (min-cost
+The assignment itself is computed by `grants.review.engine.assignment` (min-cost
 flow): every application gets the call's R reviewers, no conflicted pair, balanced
 loads, expertise preferred. Hand adjustments are checked with the engine's
 `validate_assignment` against the same rules.
@@ -18,15 +18,15 @@ from django.utils.translation import gettext as _
 from core.audit import record_event
 from core.notify import notify
 from core.transitions import require
-from grants.models import Application, Call
+from grants.calls.models import Application, Call
+from grants.calls.services import applications as application_services
+from grants.calls.services.calls import call_start_review
 from grants.review.conflicts import detect_conflicts
+from grants.review.engine import assignment as engine
 from grants.review.models import Assignment, ConflictOfInterest, PanelMember, Review, ReviewerProfile
 from grants.review.permissions import can_declare_on, can_manage_panel
 from grants.review.services.common import lock_call, officers_of, site_path
 from grants.review.services.panels import panel_for
-from grants.review_engine import assignment as engine
-from grants.services import applications as application_services
-from grants.services.calls import call_start_review
 
 A = Application.Status
 

@@ -3,8 +3,8 @@
 from django.urls import reverse
 from django.utils import translation
 
-from grants.models import Call
-from grants.selectors import programme_officers_of
+from grants.calls.models import Call
+from grants.calls.selectors import programme_officers_of
 
 
 def site_path(name: str, **kwargs) -> str:

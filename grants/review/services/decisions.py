@@ -1,6 +1,6 @@
 """The award proposal and the officers' decision.
 
-`grants.review_engine.award_proposal` finds the exact merit-maximising set of awards
+`grants.review.engine.award_proposal` finds the exact merit-maximising set of awards
 within the call budget, the optional per-category quotas and one award per
 organisation. Officers then accept it, or override any line with a written reason;
 deciding moves every application to recommended / not recommended and the call to
@@ -17,14 +17,14 @@ from django.utils.translation import gettext as _
 
 from core.audit import record_event
 from core.transitions import require
-from grants.models import Application, Call
-from grants.permissions import can_manage_call
+from grants.calls.models import Application, Call
+from grants.calls.permissions import can_manage_call
+from grants.calls.services import applications as application_services
+from grants.calls.services.calls import call_decide
+from grants.review.engine import award_proposal as engine
 from grants.review.models import AwardProposal, ProposalLine, RankingBasis, ScoreSummary
 from grants.review.services.common import lock_call
 from grants.review.services.ranking import aggregate_call
-from grants.review_engine import award_proposal as engine
-from grants.services import applications as application_services
-from grants.services.calls import call_decide
 
 A = Application.Status
 

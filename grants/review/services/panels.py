@@ -19,7 +19,7 @@ from accounts import roles
 from core.audit import record_event
 from core.notify import notify
 from core.transitions import require
-from grants.models import Call
+from grants.calls.models import Call
 from grants.review.models import DeclaredRelationship, Panel, PanelMember, ReviewerInvitation, ReviewerProfile
 from grants.review.permissions import can_manage_panel
 from grants.review.services.common import site_path

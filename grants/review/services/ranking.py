@@ -1,15 +1,15 @@
 """Aggregation of submitted reviews into per-application scores and both rankings.
 
-The arithmetic is `grants.review_engine.aggregation`: weighted raw mean, reviewer
+The arithmetic is `grants.review.engine.aggregation`: weighted raw mean, reviewer
 z-score normalisation mapped back to the 0–100 scale, spread and disagreement.
 """
 
 from django.db import transaction
 from django.utils import timezone
 
-from grants.models import Call
+from grants.calls.models import Call
+from grants.review.engine import aggregation as engine
 from grants.review.models import Panel, Review, ScoreSummary
-from grants.review_engine import aggregation as engine
 
 
 def engine_rubric(call: Call) -> list[engine.Criterion]:

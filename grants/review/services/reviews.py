@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 from core.audit import record_event
 from core.notify import notify
 from core.transitions import check_transition, require
-from grants.models import Call
-from grants.permissions import can_manage_call
+from grants.calls.models import Call
+from grants.calls.permissions import can_manage_call
 from grants.review.models import Assignment, Recommendation, Review
 from grants.review.permissions import can_edit_review
 from grants.review.services.common import site_path

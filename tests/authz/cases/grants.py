@@ -30,7 +30,7 @@ def funder_staff(**overrides) -> dict:
 
 
 def other_funder() -> dict:
-    """Another funder's object: refused with 403 (see grants/admin_refusals.py for why not 404)."""
+    """Another funder's object: refused with 403 (see core/staff_pages.py for why not 404)."""
     return funder_staff(programme_officer=FORBIDDEN, finance_officer=FORBIDDEN)
 
 
@@ -40,7 +40,7 @@ EMPTY_FORMSETS = {
 
 
 def _attach(application):
-    from grants.models import ApplicationAttachment
+    from grants.calls.models import ApplicationAttachment
 
     return ApplicationAttachment.objects.create(
         application=application, title="Plan", file=ContentFile(pdf_bytes(), name="plan.pdf"), size=len(pdf_bytes())

@@ -4,7 +4,7 @@ announcements (/announcements/) and the officers' review pages in the Wagtail ad
 A reviewer reaches only their own assignments: an unassigned or conflicted
 application, or another reviewer's review, is a 404. In the admin, the call's funder's
 programme officer acts, its finance officer only looks, and another funder's call is a
-plain 403 (grants/admin_refusals.py explains why not 404).
+plain 403 (core/staff_pages.py explains why not 404).
 """
 
 from django.core.files.base import ContentFile
@@ -46,7 +46,7 @@ def funder_staff(**overrides) -> dict:
 
 
 def cases(world):
-    from grants.models import Application, ApplicationAttachment, Call
+    from grants.calls.models import Application, ApplicationAttachment, Call
     from grants.review.models import ConflictOfInterest, DeclaredRelationship
     from grants.review.services.panels import invitation_token
     from tests.factories.accounts import UserFactory

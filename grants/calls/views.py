@@ -12,11 +12,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.private_files import download_name, serve_private_file
-from grants import permissions, selectors
-from grants.eligibility import eligibility_failures
-from grants.forms import ApplicationEditForms, CommentForm, StartApplicationForm, WithdrawForm
-from grants.models import ServiceCategory, ServiceItem
-from grants.services import applications as services
+from grants.calls import permissions, selectors
+from grants.calls.eligibility import eligibility_failures
+from grants.calls.forms import ApplicationEditForms, CommentForm, StartApplicationForm, WithdrawForm
+from grants.calls.models import ServiceCategory, ServiceItem
+from grants.calls.services import applications as services
 from incubator.models import Area, Organisation
 from incubator.selectors import organisations_of
 
@@ -124,7 +124,7 @@ def application_detail(request, pk):
 
 
 def _answers(application):
-    from grants.questions import answer_text
+    from grants.calls.questions import answer_text
 
     by_id = {attachment.pk: attachment for attachment in application.attachments.all()}
     return [

@@ -15,13 +15,13 @@ from django.views.decorators.http import require_GET, require_POST
 
 from core.spreadsheet import SafeCsvWriter
 from core.staff_pages import refuse_with_403
-from grants import permissions, selectors
-from grants.forms import ScreeningForm, StaffCommentForm
-from grants.models import Application, Call
-from grants.questions import answer_text
-from grants.services import applications as application_services
-from grants.services.calls import CALL_TRANSITIONS, EDITABLE_STATES, WINDOW_ACTIONS
-from grants.snapshot import diff_snapshots
+from grants.calls import permissions, selectors
+from grants.calls.forms import ScreeningForm, StaffCommentForm
+from grants.calls.models import Application, Call
+from grants.calls.questions import answer_text
+from grants.calls.services import applications as application_services
+from grants.calls.services.calls import CALL_TRANSITIONS, EDITABLE_STATES, WINDOW_ACTIONS
+from grants.calls.snapshot import diff_snapshots
 
 
 @require_GET

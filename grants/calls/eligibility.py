@@ -48,7 +48,7 @@ def months_between(start: date, end: date) -> int:
 
 def eligibility_failures(*, organisation, call, now=None) -> list[RuleFailure]:
     """Every rule of `call` that `organisation` fails, in the order the call lists them."""
-    import grants.eligibility as rules
+    import grants.calls.eligibility as rules
     from incubator.models import Organisation
 
     now = now or timezone.now()

@@ -11,7 +11,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from wagtail.fields import RichTextField, StreamField
 
-from grants.blocks import QuestionsBlock, RubricBlock, default_rubric
+from grants.calls.blocks import QuestionsBlock, RubricBlock, default_rubric
 
 PERCENT = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))]
 
@@ -88,7 +88,7 @@ class Call(models.Model):
         help_text=_("Leave empty to accept every category."),
     )
 
-    # Eligibility rules (see grants.eligibility).
+    # Eligibility rules (see grants.calls.eligibility).
     require_verified = models.BooleanField(_("organisation must be verified"), default=True)
     eligible_legal_forms = models.JSONField(
         _("eligible legal forms"), default=list, blank=True, help_text=_("Leave empty to accept every legal form.")

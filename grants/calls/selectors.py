@@ -6,8 +6,8 @@ from django.shortcuts import get_object_or_404
 
 from accounts import roles
 from core.audit import events_for
-from grants.models import Application, ApplicationAttachment, ApplicationComment, Call, Funder
-from grants.permissions import member_organisation_ids, officer_funder_ids
+from grants.calls.models import Application, ApplicationAttachment, ApplicationComment, Call, Funder
+from grants.calls.permissions import member_organisation_ids, officer_funder_ids
 
 # --- Public -----------------------------------------------------------------------------
 
@@ -140,7 +140,7 @@ def application_for_member(user, pk, *, for_update=False) -> Application:
 
 def comments_for(user, application):
     """The thread as `user` may see it: applicants never see internal notes."""
-    from grants.permissions import can_see_internal_notes
+    from grants.calls.permissions import can_see_internal_notes
 
     queryset = ApplicationComment.objects.filter(application=application).select_related("author")
     if not can_see_internal_notes(user, application):
@@ -149,7 +149,7 @@ def comments_for(user, application):
 
 
 def attachment_for(user, application_pk, attachment_pk) -> ApplicationAttachment:
-    from grants.permissions import can_view_application
+    from grants.calls.permissions import can_view_application
 
     attachment = get_object_or_404(
         ApplicationAttachment.objects.select_related("application", "application__call"),

@@ -1,6 +1,6 @@
 from django.db import migrations
 
-from grants.catalogue_data import CATALOGUE
+from grants.calls.catalogue_data import CATALOGUE
 
 
 def load_catalogue(apps, schema_editor):

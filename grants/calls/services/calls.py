@@ -10,9 +10,9 @@ from django.utils.translation import gettext as _
 from core.audit import record_event
 from core.notify import notify
 from core.transitions import check_transition, require
-from grants.models import Application, Call
-from grants.permissions import can_manage_call, is_programme_officer_of
-from grants.selectors import programme_officers_of
+from grants.calls.models import Application, Call
+from grants.calls.permissions import can_manage_call, is_programme_officer_of
+from grants.calls.selectors import programme_officers_of
 from incubator.selectors import members_by_organisation
 
 S = Call.Status

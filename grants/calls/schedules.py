@@ -2,7 +2,7 @@
 
 BEAT_SCHEDULE = {
     "grants-advance-call-windows": {
-        "task": "grants.tasks.advance_call_windows",
+        "task": "grants.calls.tasks.advance_call_windows",
         "schedule": 60.0,
     },
 }

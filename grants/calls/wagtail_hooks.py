@@ -1,8 +1,8 @@
 from django.urls import path
 from wagtail import hooks
 
-from grants import admin_views
-from grants.viewsets import GrantsViewSetGroup
+from grants.calls import admin_views
+from grants.calls.viewsets import GrantsViewSetGroup
 
 
 @hooks.register("register_admin_viewset")

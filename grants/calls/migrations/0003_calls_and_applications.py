@@ -2,9 +2,9 @@
 
 import django.core.validators
 import django.db.models.deletion
-import grants.blocks
-import grants.models.applications
-import grants.uploads
+import grants.calls.blocks
+import grants.calls.models.applications
+import grants.calls.uploads
 import wagtail.fields
 from decimal import Decimal
 from django.conf import settings
@@ -74,7 +74,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('question_id', models.CharField(blank=True, max_length=64)),
                 ('title', models.CharField(max_length=200, verbose_name='title')),
-                ('file', models.FileField(upload_to=grants.models.applications.attachment_path, validators=[grants.uploads.validate_attachment], verbose_name='file')),
+                ('file', models.FileField(upload_to=grants.calls.models.applications.attachment_path, validators=[grants.calls.uploads.validate_attachment], verbose_name='file')),
                 ('size', models.PositiveIntegerField(default=0)),
                 ('uploaded_at', models.DateTimeField(auto_now_add=True)),
                 ('application', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attachments', to='grants.application')),
@@ -140,7 +140,7 @@ class Migration(migrations.Migration):
                 ('opens_at', models.DateTimeField(help_text='Asia/Shanghai time.', verbose_name='opens at')),
                 ('closes_at', models.DateTimeField(help_text='Asia/Shanghai time.', verbose_name='closes at')),
                 ('auto_open', models.BooleanField(default=True, help_text='Open by itself at the opening time. Untick to keep the draft closed until you open it.', verbose_name='open automatically')),
-                ('rubric', wagtail.fields.StreamField([('criterion', 6)], block_lookup={0: ('wagtail.blocks.CharBlock', (), {'help_text': 'A short stable key, e.g. “feasibility”.', 'label': 'Code', 'max_length': 40}), 1: ('wagtail.blocks.CharBlock', (), {'label': 'Criterion (Chinese)', 'max_length': 120}), 2: ('wagtail.blocks.CharBlock', (), {'label': 'Criterion (English)', 'max_length': 120, 'required': False}), 3: ('wagtail.blocks.IntegerBlock', (), {'label': 'Weight (%)', 'max_value': 100, 'min_value': 1}), 4: ('wagtail.blocks.IntegerBlock', (), {'default': 10, 'label': 'Maximum score', 'max_value': 100, 'min_value': 1}), 5: ('wagtail.blocks.TextBlock', (), {'label': 'Guidance for reviewers', 'required': False}), 6: ('wagtail.blocks.StructBlock', [[('code', 0), ('label_zh', 1), ('label_en', 2), ('weight', 3), ('max_score', 4), ('guidance', 5)]], {})}, default=grants.blocks.default_rubric, verbose_name='review rubric')),
+                ('rubric', wagtail.fields.StreamField([('criterion', 6)], block_lookup={0: ('wagtail.blocks.CharBlock', (), {'help_text': 'A short stable key, e.g. “feasibility”.', 'label': 'Code', 'max_length': 40}), 1: ('wagtail.blocks.CharBlock', (), {'label': 'Criterion (Chinese)', 'max_length': 120}), 2: ('wagtail.blocks.CharBlock', (), {'label': 'Criterion (English)', 'max_length': 120, 'required': False}), 3: ('wagtail.blocks.IntegerBlock', (), {'label': 'Weight (%)', 'max_value': 100, 'min_value': 1}), 4: ('wagtail.blocks.IntegerBlock', (), {'default': 10, 'label': 'Maximum score', 'max_value': 100, 'min_value': 1}), 5: ('wagtail.blocks.TextBlock', (), {'label': 'Guidance for reviewers', 'required': False}), 6: ('wagtail.blocks.StructBlock', [[('code', 0), ('label_zh', 1), ('label_en', 2), ('weight', 3), ('max_score', 4), ('guidance', 5)]], {})}, default=grants.calls.blocks.default_rubric, verbose_name='review rubric')),
                 ('reviewers_per_application', models.PositiveSmallIntegerField(default=3, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(15)], verbose_name='reviewers per application')),
                 ('blind_review', models.BooleanField(default=False, help_text="Hide the applicant's name from reviewers.", verbose_name='blind review')),
                 ('objection_period_days', models.PositiveSmallIntegerField(default=7, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(60)], verbose_name='objection period (days)')),

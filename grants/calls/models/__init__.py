@@ -1,6 +1,6 @@
 """Grant models, one module per part of the lifecycle. Import them from here."""
 
-from grants.models.applications import (
+from grants.calls.models.applications import (
     Application,
     ApplicationAttachment,
     ApplicationComment,
@@ -10,8 +10,8 @@ from grants.models.applications import (
     BudgetLine,
     ReferenceCounter,
 )
-from grants.models.calls import Call
-from grants.models.catalogue import Funder, ServiceCategory, ServiceItem
+from grants.calls.models.calls import Call
+from grants.calls.models.catalogue import Funder, ServiceCategory, ServiceItem
 
 __all__ = [
     "Application",

@@ -8,7 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from core.private_files import private_storage, unguessable_name
-from grants.uploads import validate_attachment
+from grants.calls.uploads import validate_attachment
 
 
 class Application(models.Model):

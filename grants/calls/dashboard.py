@@ -1,9 +1,9 @@
-"""Cards for the signed-in dashboard (registered in GrantsConfig.ready)."""
+"""Cards for the signed-in dashboard (registered in CallsConfig.ready)."""
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from grants.permissions import member_organisation_ids, officer_funder_ids
+from grants.calls.permissions import member_organisation_ids, officer_funder_ids
 
 
 def grant_links(user) -> list[dict]:

@@ -39,7 +39,7 @@ def organisation_profile(organisation) -> dict:
 
 
 def build_snapshot(application, *, number: int, now) -> dict:
-    from grants import questions as question_fields
+    from grants.calls import questions as question_fields
 
     call = application.call
     attachments = list(application.attachments.all())

@@ -13,10 +13,10 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from grants import questions
-from grants.models import Application, BudgetLine, ServiceCategory, ServiceItem
-from grants.services.applications import DraftData, NewFile
-from grants.uploads import ALLOWED_EXTENSIONS, validate_attachment
+from grants.calls import questions
+from grants.calls.models import Application, BudgetLine, ServiceCategory, ServiceItem
+from grants.calls.services.applications import DraftData, NewFile
+from grants.calls.uploads import ALLOWED_EXTENSIONS, validate_attachment
 
 POSITIVE = Decimal("0.01")
 S = Application.Section

@@ -19,8 +19,8 @@ from django.utils.translation import gettext as _
 from core.audit import record_event
 from core.notify import notify
 from core.transitions import check_transition, require
-from grants import budget, eligibility, questions
-from grants.models import (
+from grants.calls import budget, eligibility, questions
+from grants.calls.models import (
     Application,
     ApplicationAttachment,
     ApplicationComment,
@@ -31,7 +31,7 @@ from grants.models import (
     Call,
     ReferenceCounter,
 )
-from grants.permissions import (
+from grants.calls.permissions import (
     applicant_window_open,
     can_add_internal_note,
     can_comment_on_application,
@@ -39,8 +39,8 @@ from grants.permissions import (
     is_member_of,
     is_programme_officer_of,
 )
-from grants.selectors import programme_officers_of
-from grants.snapshot import build_snapshot
+from grants.calls.selectors import programme_officers_of
+from grants.calls.snapshot import build_snapshot
 from incubator.selectors import members_of
 
 A = Application.Status

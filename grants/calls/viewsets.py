@@ -28,9 +28,9 @@ from wagtail.admin.widgets.button import HeaderButton
 from core.admin_permissions import register_no_add_policy
 from core.money import format_money
 from core.staff_pages import RefuseWith403Mixin
-from grants import selectors
-from grants.models import Application, Call, Funder, ServiceCategory, ServiceItem
-from grants.services.calls import EDITABLE_STATES, call_save
+from grants.calls import selectors
+from grants.calls.models import Application, Call, Funder, ServiceCategory, ServiceItem
+from grants.calls.services.calls import EDITABLE_STATES, call_save
 from incubator.models import Area, Organisation
 
 # Applications are made by NGOs in the portal: the admin has no "Add" form for them.

@@ -3,7 +3,7 @@
 from django.urls import path
 from django.views.generic import RedirectView
 
-from grants import views
+from grants.calls import views
 
 app_name = "grants"
 

@@ -1,6 +1,6 @@
 """StreamField blocks of a call: its rubric and its call-specific questions.
 
-Officers build these in the Wagtail admin; `grants.questions` turns the question
+Officers build these in the Wagtail admin; `grants.calls.questions` turns the question
 blocks into form fields, and every block's stable `id` (Wagtail's block UUID) is the
 key its answer is stored under on the application.
 """

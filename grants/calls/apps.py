@@ -1,0 +1,19 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CallsConfig(AppConfig):
+    """Calls and applications: the catalogue, funders, calls, applications and screening.
+
+    The label stays "grants" so that tables, migrations and content types keep their
+    names from before the app moved into grants/calls/."""
+
+    name = "grants.calls"
+    label = "grants"
+    verbose_name = _("Grants")
+
+    def ready(self):
+        from accounts import dashboard
+        from grants.calls.dashboard import grant_links
+
+        dashboard.register(grant_links)
