@@ -2,7 +2,7 @@ import pytest
 from django.utils import translation
 
 from cms.models import MainMenu, MainMenuItem
-from core.navigation import main_menu
+from cms.navigation import main_menu
 
 pytestmark = pytest.mark.django_db
 

@@ -15,9 +15,9 @@ from django.utils import timezone
 from wagtail.models import Site
 
 from config.celery import app as celery_app
-from config.periodic import PeriodicRunner
 from config.settings.dev import runserver_url
 from core.notify import notify
+from core.periodic import PeriodicRunner
 from core.tasks import render_email
 from grants.calls.models import Call
 from home.models import SiteSettings
@@ -42,7 +42,7 @@ def _keep_the_test_connection(monkeypatch):
     Inside a test the connection holds the test's transaction (autocommit off), which
     Django would take for a broken connection and close; its test client skips the same
     call for the same reason."""
-    monkeypatch.setattr("config.periodic.close_old_connections", lambda: None)
+    monkeypatch.setattr("core.periodic.close_old_connections", lambda: None)
 
 
 @pytest.fixture

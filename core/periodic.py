@@ -18,10 +18,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from celery import current_app
 from celery.schedules import BaseSchedule, maybe_schedule
 from django.db import close_old_connections
-
-from config.celery import app as celery_app
 
 logger = logging.getLogger(__name__)
 
@@ -50,9 +49,9 @@ class Outcome:
 class PeriodicRunner:
     """The beat schedule's entries with their last run; `tick()` runs the ones due."""
 
-    def __init__(
-        self, beat_schedule: dict | None = None, *, app=celery_app, clock: Callable[[], datetime] | None = None
-    ):
+    def __init__(self, beat_schedule: dict | None = None, *, app=None, clock: Callable[[], datetime] | None = None):
+        # The project's Celery app (config.celery), set as current when Django starts.
+        app = app or current_app._get_current_object()
         self.app = app
         self.clock = clock or app.now
         app.loader.import_default_modules()

@@ -5,7 +5,7 @@ import threading
 
 from django.core.management.base import BaseCommand
 
-from config.periodic import PeriodicRunner
+from core.periodic import PeriodicRunner
 
 
 class Command(BaseCommand):

@@ -12,14 +12,15 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from cms.caching import generation
+from cms.models import MainMenu
+
 DEFAULT_MENU = [
     ("cms:calls", _("Grant calls")),
     ("cms:directory", _("NGO directory")),
     ("announcements:list", _("Results announcements")),
     ("cms:open_data", _("Open data")),
 ]
-# Kept for code that still reads the old name.
-MAIN_MENU = DEFAULT_MENU
 CACHE_SECONDS = 60 * 60
 
 
@@ -35,8 +36,6 @@ def default_menu() -> list[dict]:
 
 def editor_menu(language_code: str) -> list[dict] | None:
     """The items of the editors' menu for `language_code`, or None when there is none."""
-    from cms.models import MainMenu
-
     menu = (
         MainMenu.objects.filter(locale__language_code=language_code)
         .prefetch_related("items__link_page")
@@ -50,10 +49,8 @@ def editor_menu(language_code: str) -> list[dict] | None:
 
 
 def main_menu() -> list[dict]:
-    from cms.caching import generation
-
     language = translation.get_language() or "en"
-    key = f"core:main-menu:{generation()}:{language}"
+    key = f"cms:main-menu:{generation()}:{language}"
     items = cache.get(key)
     if items is None:
         items = editor_menu(language)
