@@ -8,5 +8,9 @@ class CmsConfig(AppConfig):
 
     def ready(self):
         from cms import signals
+        from cms.tasks import queue_showcase_for_award
+        from grants.awards.services import on_award_made
 
         signals.connect()
+        # Every funded project gets a draft showcase (published only with the NGO's consent).
+        on_award_made(queue_showcase_for_award)

@@ -17,3 +17,8 @@ def create_showcase_for_award(self, award_id: int) -> int | None:
         return showcase_create_for_award(award=award).pk
     except ValidationError:
         return None
+
+
+def queue_showcase_for_award(award_id: int) -> None:
+    """Registered with awards (CmsConfig.ready()): runs after the award is committed."""
+    create_showcase_for_award.delay(award_id)

@@ -9,7 +9,16 @@ class AwardsConfig(AppConfig):
     verbose_name = "Awards"
 
     def ready(self):
+        # Awards sits above calls and review: it tells them what it knows and does.
         from accounts.dashboard import register
+        from grants.awards import selectors, services
         from grants.awards.dashboard import award_links
+        from grants.calls import eligibility
+        from grants.review.services import announcements
 
         register(award_links)
+        eligibility.register_grant_history(
+            overdue_reports=selectors.organisation_has_overdue_reports,
+            active_grants=selectors.organisation_active_grant_count,
+        )
+        announcements.on_results_final(services.create_awards_for_call)

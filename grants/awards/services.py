@@ -7,6 +7,7 @@ Milestone report: `draft → submitted → accepted | returned`, and `returned �
 A returned report keeps everything the NGO wrote and can be changed and resubmitted.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -288,16 +289,21 @@ def create_awards_for_call(
             context=_context(award, amount=_grouped(amount), currency=award.currency),
             key=f"award-offered:{award.pk}",
         )
-        # Every funded project gets a draft showcase (published only with the NGO's consent).
-        transaction.on_commit(partial(_queue_showcase, award.pk))
+        for handler in AWARD_MADE_HANDLERS:
+            transaction.on_commit(partial(handler, award.pk))
         created.append(award)
     return created
 
 
-def _queue_showcase(award_id: int) -> None:
-    from cms.tasks import create_showcase_for_award
+# What higher apps do once an award is made, called after commit with the award's id.
+# cms registers the draft showcase every funded project gets (CmsConfig.ready()).
+AWARD_MADE_HANDLERS: list[Callable[[int], None]] = []
 
-    create_showcase_for_award.delay(award_id)
+
+def on_award_made(handler: Callable[[int], None]) -> Callable[[int], None]:
+    if handler not in AWARD_MADE_HANDLERS:
+        AWARD_MADE_HANDLERS.append(handler)
+    return handler
 
 
 @transaction.atomic

@@ -1,20 +1,16 @@
 """Whether an organisation may apply to a call, rule by rule, with the exact reason.
 
-Two rules depend on parts of the product built later:
-
-- `has_overdue_reports(organisation)` answers False until milestone reports exist.
-  The reports module should replace its body (or the module attribute) with a
-  query for reports past their due date and not accepted.
-- `active_grant_count(organisation)` counts awarded applications until awards exist;
-  the awards module should count agreements not yet closed.
-
-Both are looked up through this module at call time, so tests and later modules
-can swap them without touching the rule list.
+Two rules read what a higher app knows: whether the organisation has overdue reports
+and how many grants it holds. Calls sit below awards in the stack, so awards registers
+those two questions here when it starts (``register_grant_history`` in
+AwardsConfig.ready()); until it has, the rules refuse to guess.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
+from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -25,18 +21,28 @@ class RuleFailure:
     message: str
 
 
-def has_overdue_reports(organisation) -> bool:
-    """Whether the organisation has a milestone report past its due date (see grants.awards)."""
-    from grants.awards.selectors import organisation_has_overdue_reports
+_grant_history: dict[str, Callable] = {}
 
-    return organisation_has_overdue_reports(organisation)
+
+def register_grant_history(*, overdue_reports: Callable[..., bool], active_grants: Callable[..., int]) -> None:
+    """Called once by the awards app: how to tell overdue reports and count running grants."""
+    _grant_history.update(overdue_reports=overdue_reports, active_grants=active_grants)
+
+
+def _grant_history_rule(name: str) -> Callable:
+    if name not in _grant_history:
+        raise ImproperlyConfigured("grants.awards must register the grant history (register_grant_history).")
+    return _grant_history[name]
+
+
+def has_overdue_reports(organisation) -> bool:
+    """Whether the organisation has a milestone report past its due date (answered by awards)."""
+    return _grant_history_rule("overdue_reports")(organisation)
 
 
 def active_grant_count(organisation) -> int:
-    """Grants not yet completed (awarded and still running)."""
-    from grants.awards.selectors import organisation_active_grant_count
-
-    return organisation_active_grant_count(organisation)
+    """Grants not yet completed (answered by awards)."""
+    return _grant_history_rule("active_grants")(organisation)
 
 
 def months_between(start: date, end: date) -> int:

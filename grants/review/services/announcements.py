@@ -8,6 +8,7 @@ and the applicants told.
 
 import hashlib
 import hmac
+from collections.abc import Callable
 from datetime import timedelta
 
 from django.conf import settings
@@ -19,7 +20,6 @@ from django.utils.translation import gettext as _
 from core.audit import record_event
 from core.notify import notify
 from core.transitions import check_transition, require
-from grants.awards.services import create_awards_for_call
 from grants.calls.models import Application, Call
 from grants.calls.permissions import can_manage_call
 from grants.calls.services.applications import applications_award_final
@@ -200,9 +200,21 @@ def call_make_final(*, call: Call, by=None, now=None) -> Call:
     call = call_finalise(call=call, by=by) if by is not None else _system_finalise(call)
     Announcement.objects.filter(call=call).update(finalised_at=now)
     applications_award_final(call=call, by=by)
-    create_awards_for_call(call=call, by=by)
+    for handler in RESULTS_FINAL_HANDLERS:
+        handler(call=call, by=by)
     _notify_outcomes(call)
     return call
+
+
+# What higher apps do in the same transaction when a call's results become final; awards
+# registers the making of the awards (AwardsConfig.ready()), so no final call is without them.
+RESULTS_FINAL_HANDLERS: list[Callable[..., object]] = []
+
+
+def on_results_final(handler: Callable[..., object]) -> Callable[..., object]:
+    if handler not in RESULTS_FINAL_HANDLERS:
+        RESULTS_FINAL_HANDLERS.append(handler)
+    return handler
 
 
 def _notify_outcomes(call: Call) -> None:
