@@ -20,7 +20,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from core.private_files import private_storage, unguessable_name
-from grants.payments.tranches import DEFAULT_TEMPLATE, Trigger, parse_template, split_award, template_to_data
+from grants.awards.tranches import DEFAULT_TEMPLATE, Trigger, parse_template, split_award, template_to_data
 
 SCORE = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))]
 STARS = [MinValueValidator(1), MaxValueValidator(5)]
@@ -40,7 +40,7 @@ TRIGGER_LABELS = {
 class TrancheTemplate(models.Model):
     """How an award is split into tranches: lines of percentages, fixed amounts or the remainder.
 
-    Stored as data (`lines`, in the format of `grants.payments.tranches.parse_template`)
+    Stored as data (`lines`, in the format of `grants.awards.tranches.parse_template`)
     so staff can add templates; exactly one is the default.
     """
 

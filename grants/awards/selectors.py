@@ -1,5 +1,6 @@
 """Reads of awards, reports and evaluations, scoped to who is asking."""
 
+from collections.abc import Callable
 from decimal import Decimal
 
 from django.db.models import Avg, Case, Count, Prefetch, Q, Value, When
@@ -183,13 +184,18 @@ def evidence_for_member(user, pk) -> ReportEvidence:
     return evidence
 
 
-def payments_for_award(award) -> list | None:
-    """The ledger's payments of this award, or None while the ledger does not offer them."""
-    try:
-        from grants.payments.selectors import payments_for_award as ledger_payments
-    except ImportError:
-        return None
-    return list(ledger_payments(award))
+# The ledger (grants.payments, above awards) registers how to list an award's payments
+# (PaymentsConfig.ready()); the award pages show them.
+_ledger: dict[str, Callable] = {}
+
+
+def register_award_payments(reader: Callable) -> None:
+    _ledger["payments_for_award"] = reader
+
+
+def payments_for_award(award) -> list:
+    """The ledger's payments of this award."""
+    return list(_ledger["payments_for_award"](award))
 
 
 # --- Officers -----------------------------------------------------------------------------------

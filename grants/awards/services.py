@@ -42,9 +42,9 @@ from grants.awards.models import (
     Tranche,
     TrancheTemplate,
 )
+from grants.awards.tranches import TemplateLine, split_award
 from grants.awards.uploads import clean_document, clean_photo, is_photo_name
 from grants.calls.selectors import programme_officers_of
-from grants.payments.tranches import TemplateLine, split_award
 from incubator.selectors import members_of
 
 S = Award.Status

@@ -18,8 +18,8 @@ from grants.awards.models import (
     TrancheTemplate,
 )
 from grants.awards.services import ReportData, StaleReport
+from grants.awards.tranches import Trigger
 from grants.calls.models import Application, ApplicationKPI, ApplicationMilestone, BudgetLine, Call
-from grants.payments.tranches import Trigger
 from incubator.models import Membership
 from tests.factories.accounts import UserFactory
 from tests.factories.awards import AwardedApplicationFactory, AwardFactory, FinalCallFactory, ReportFactory, milestone

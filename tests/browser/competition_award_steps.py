@@ -42,7 +42,7 @@ from cms.opendata.threesixty import grant_id
 from core.money import format_money
 from grants.awards.models import Award, AwardMilestone, MilestoneReport
 from grants.payments.models import Payment
-from grants.payments.tranches import Trigger
+from grants.awards.tranches import Trigger
 from home.models import HomePage
 from incubator.models import Membership
 from tests.browser.helpers import TOTP_PERIOD, browser_login, current_totp_code, new_page, screenshot, submit

@@ -7,7 +7,7 @@ imported, NGO sees it paid) is added by the disbursement ledger's tests.
 from django.utils import timezone
 
 from grants.awards.models import MilestoneReport
-from grants.payments.tranches import Trigger
+from grants.awards.tranches import Trigger
 from incubator.models import Membership
 from tests.awards.test_uploads import jpeg_with_gps
 from tests.browser.helpers import browser_login, screenshot

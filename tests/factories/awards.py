@@ -22,7 +22,7 @@ from grants.awards.models import (
     TrancheTemplate,
 )
 from grants.calls.models import Application, Call, Funder
-from grants.payments.tranches import split_award
+from grants.awards.tranches import split_award
 from tests.factories.incubator import OrganisationFactory
 
 

@@ -6,7 +6,7 @@ from fractions import Fraction
 
 import pytest
 
-from grants.payments.tranches import (
+from grants.awards.tranches import (
     DEFAULT_TEMPLATE,
     TemplateLine,
     TrancheLine,
