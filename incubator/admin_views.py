@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -10,7 +11,8 @@ from core.staff_pages import staff_page
 from incubator import permissions, selectors
 from incubator.forms import IncubateeDecisionForm, ReturnForm, SubsidyDecisionForm, VerifyForm
 from incubator.history import history_of
-from incubator.models import Incubatee, Organisation, Subsidy
+from incubator.models import BankAccountChange, Incubatee, Organisation, Subsidy
+from incubator.services import bank_accounts
 from incubator.services import incubation as incubation_services
 from incubator.services import organisations as organisation_services
 from incubator.services import subsidies as subsidy_services
@@ -208,22 +210,14 @@ def dashboard(request):
     )
 
 
-def _can_see_bank_changes(user) -> bool:
-    from grants.payments.permissions import can_decide_bank_change
-
-    return can_decide_bank_change(user)
-
-
 ledger_staff_page = staff_page(
-    _can_see_bank_changes, gettext_lazy("Only programme and finance officers can use this page.")
+    permissions.can_decide_bank_change, gettext_lazy("Only programme and finance officers can use this page.")
 )
 
 
 @ledger_staff_page
 def bank_changes(request):
     """Proposed bank-account changes of verified organisations: a second officer confirms or rejects."""
-    from grants.payments.models import BankAccountChange
-
     changes = BankAccountChange.objects.select_related("organisation", "proposed_by", "decided_by")
     return _admin_render(
         request,
@@ -240,12 +234,6 @@ def bank_changes(request):
 @ledger_staff_page
 def bank_change_decide(request, pk):
     """POST only: confirm, reject (with a reason) or, for its proposer, cancel one pending change."""
-    from django.http import HttpResponseNotAllowed
-
-    from grants.payments import bank_accounts
-    from grants.payments.models import BankAccountChange
-    from grants.payments.permissions import can_decide_bank_change
-
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     change = get_object_or_404(BankAccountChange.objects.select_related("organisation"), pk=pk)
@@ -253,7 +241,7 @@ def bank_change_decide(request, pk):
     if action == "cancel":
         if change.proposed_by_id != request.user.pk:
             raise PermissionDenied(_("Only the officer who proposed this change can cancel it."))
-    elif not can_decide_bank_change(request.user, change):
+    elif not permissions.can_decide_bank_change(request.user, change):
         raise PermissionDenied(_("You proposed this change, so another officer must confirm or reject it."))
     name = change.organisation.name
     try:

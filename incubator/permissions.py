@@ -4,7 +4,7 @@ An organisation's pages are for its active members; owners manage people, owners
 admins edit and apply, members read. Programme officers verify and run incubation.
 """
 
-from accounts.roles import is_programme_officer
+from accounts.roles import is_finance_officer, is_programme_officer
 from incubator.models import Membership, Organisation, Subsidy
 
 Role = Membership.Role
@@ -101,3 +101,19 @@ def can_decide_subsidy(user, subsidy) -> bool:
 
 def can_view_incubator_dashboard(user) -> bool:
     return is_programme_officer(user)
+
+
+def _works_on_bank_accounts(user) -> bool:
+    return user.is_authenticated and (user.is_superuser or is_programme_officer(user) or is_finance_officer(user))
+
+
+def can_propose_bank_change(user) -> bool:
+    """Programme and finance officers propose a new bank account for a verified organisation."""
+    return _works_on_bank_accounts(user)
+
+
+def can_decide_bank_change(user, change=None) -> bool:
+    """Another programme or finance officer confirms or rejects it, never the proposer (four-eyes)."""
+    if not _works_on_bank_accounts(user):
+        return False
+    return change is None or change.proposed_by_id != user.pk

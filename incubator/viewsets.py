@@ -23,6 +23,7 @@ from incubator.models import (
     Target,
 )
 from incubator.services import incubation as incubation_services
+from incubator.services.bank_accounts import bank_change_propose
 
 # Incubatees come from cohort applications, subsidies from NGOs' requests: no "Add" form.
 register_no_add_policy(Incubatee, Subsidy)
@@ -56,7 +57,7 @@ class OrganisationEditView(generic.EditView):
 
     A verified organisation's bank account is not written here: the new account is
     proposed and waits for a second officer's confirmation ("Bank account changes",
-    ``grants.payments.bank_accounts``). An unverified organisation's account is
+    ``incubator.services.bank_accounts``). An unverified organisation's account is
     written directly, as its own form does.
     """
 
@@ -80,8 +81,6 @@ class OrganisationEditView(generic.EditView):
         return response
 
     def save_instance(self):
-        from grants.payments.bank_accounts import bank_change_propose
-
         instance = self.form.instance
         changed = [name for name in self.form.changed_data if name not in BANK_FIELDS]
         proposed = None

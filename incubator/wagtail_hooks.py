@@ -53,9 +53,7 @@ def register_dashboard_menu_item():
 
 class LedgerStaffMenuItem(MenuItem):
     def is_shown(self, request):
-        from grants.payments.permissions import can_decide_bank_change
-
-        return can_decide_bank_change(request.user)
+        return permissions.can_decide_bank_change(request.user)
 
 
 @hooks.register("register_admin_menu_item")

@@ -74,15 +74,3 @@ def can_manage_stripe_account(user, organisation) -> bool:
     from incubator.permissions import MANAGERS, role_of
 
     return role_of(user, organisation) in MANAGERS
-
-
-def can_propose_bank_change(user) -> bool:
-    """Programme and finance officers propose a new bank account for a verified organisation."""
-    return is_ledger_staff(user)
-
-
-def can_decide_bank_change(user, change=None) -> bool:
-    """Another programme or finance officer confirms or rejects it, never the proposer (four-eyes)."""
-    if not is_ledger_staff(user):
-        return False
-    return change is None or change.proposed_by_id != user.pk

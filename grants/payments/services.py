@@ -17,7 +17,7 @@ Rules held here (the database holds the rest, see ``models``):
 - the money goes where it was approved to go: approval (and a retry, which is a new
   approval) copies the payee's bank account onto the payment, and the bank batch pays
   that copy; changing a verified organisation's account takes two people
-  (``grants.payments.bank_accounts``).
+  (``incubator.services.bank_accounts``).
 
 Lock order, everywhere: organisation (subsidies) or award (tranches), then the subsidy
 or tranche, then the payment. Network calls to Stripe never happen under a lock.

@@ -2,6 +2,8 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.models import BilingualNameMixin
@@ -263,3 +265,66 @@ class OrganisationDocument(models.Model):
     @property
     def is_image(self) -> bool:
         return self.content_type.startswith("image/")
+
+
+class BankAccountChange(models.Model):
+    """A proposed new bank account for a verified organisation, waiting for a second person.
+
+    Four eyes, as for payments: one officer proposes, another programme or finance
+    officer confirms (only then are the organisation's bank fields written) or rejects.
+    The database refuses a decider who is the proposer and a second pending change.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        CONFIRMED = "confirmed", _("Confirmed")
+        REJECTED = "rejected", _("Rejected")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="bank_account_changes",
+        verbose_name=_("organisation"),
+    )
+    bank_name = models.CharField(_("bank"), max_length=200)
+    bank_account_name = models.CharField(_("account name"), max_length=200, blank=True)
+    bank_account_number = models.CharField(_("account number"), max_length=40)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.PENDING)
+    proposed_at = models.DateTimeField(_("proposed at"), default=timezone.now)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("proposed by")
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    reason = models.TextField(_("reason"), blank=True)
+
+    class Meta:
+        # The table keeps the name it had when the ledger owned it.
+        db_table = "payments_bankaccountchange"
+        ordering = ["-proposed_at", "-id"]
+        verbose_name = _("bank account change")
+        verbose_name_plural = _("bank account changes")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(decided_by__isnull=True) | ~Q(decided_by=models.F("proposed_by")),
+                name="bank_change_decider_is_not_proposer",
+            ),
+            models.UniqueConstraint(
+                fields=["organisation"], condition=Q(status="pending"), name="one_pending_bank_change_per_organisation"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.organisation} → {self.bank_name} {self.masked_account}"
+
+    @property
+    def masked_account(self) -> str:
+        return mask_account_number(self.bank_account_number)

@@ -41,8 +41,8 @@ from cms.models import ShowcaseIndexPage, ShowcasePage
 from cms.opendata.threesixty import grant_id
 from core.money import format_money
 from grants.awards.models import Award, AwardMilestone, MilestoneReport
-from grants.payments.models import Payment
 from grants.awards.tranches import Trigger
+from grants.payments.models import Payment
 from home.models import HomePage
 from incubator.models import Membership
 from tests.browser.helpers import TOTP_PERIOD, browser_login, current_totp_code, new_page, screenshot, submit

@@ -21,8 +21,8 @@ from grants.awards.models import (
     Tranche,
     TrancheTemplate,
 )
-from grants.calls.models import Application, Call, Funder
 from grants.awards.tranches import split_award
+from grants.calls.models import Application, Call, Funder
 from tests.factories.incubator import OrganisationFactory
 
 

@@ -7,7 +7,7 @@ from bs4 import BeautifulSoup
 from django.test import Client
 
 from core.audit import events_for
-from grants.payments.models import BankAccountChange
+from incubator.models import BankAccountChange
 from tests.factories.accounts import UserFactory
 from tests.factories.incubator import OrganisationFactory
 from tests.utils.auth import login

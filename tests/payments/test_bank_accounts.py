@@ -10,15 +10,16 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
 from core.audit import events_for
-from grants.payments.bank_accounts import (
+from grants.payments.banking import bank_batch_create
+from grants.payments.models import Payment
+from grants.payments.services import payment_approve, payment_request, payment_retry
+from incubator.models import BankAccountChange
+from incubator.services.bank_accounts import (
     bank_change_cancel,
     bank_change_confirm,
     bank_change_propose,
     bank_change_reject,
 )
-from grants.payments.banking import bank_batch_create
-from grants.payments.models import BankAccountChange, Payment
-from grants.payments.services import payment_approve, payment_request, payment_retry
 from tests.factories.accounts import UserFactory
 from tests.factories.incubator import MembershipFactory, OrganisationFactory
 from tests.factories.payments import PaymentFactory, approved_subsidy

@@ -150,7 +150,7 @@ def bank_change_cases(org) -> list[Case]:
     """Bank account changes of verified organisations: programme and finance officers see and
     decide them; the proposer (here a third officer) cannot. The guard answers a refused
     officer with a 403 page (core.staff_pages); the four-eyes refusals are checked in tests/incubator/test_bank_account_changes.py."""
-    from grants.payments.models import BankAccountChange
+    from incubator.models import BankAccountChange
     from tests.factories.accounts import UserFactory
 
     change = BankAccountChange.objects.create(

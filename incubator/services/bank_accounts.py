@@ -29,16 +29,15 @@ from django.utils.translation import gettext as _
 from core.audit import record_event
 from core.notify import notify
 from core.transitions import require
-from grants.payments import permissions
-from grants.payments.models import BankAccountChange
+from incubator import permissions
+from incubator.models import BankAccountChange, Organisation
 from incubator.models.organisations import mask_account_number
+from incubator.selectors import managers_of
 
 Status = BankAccountChange.Status
 
 
 def _lock_organisation(organisation_id):
-    from incubator.models import Organisation
-
     return Organisation.objects.select_for_update().get(pk=organisation_id)
 
 
@@ -163,8 +162,6 @@ def bank_change_cancel(*, change: BankAccountChange, by) -> BankAccountChange:
 
 
 def _notify_managers(change: BankAccountChange) -> None:
-    from incubator.services.common import managers_of
-
     recipients = managers_of(change.organisation)
     if recipients:
         notify(
