@@ -43,9 +43,10 @@ test: install ## Install and run the whole test suite (browser tests need Debian
 test-postgres: install ## Run the suite against the local PostgreSQL
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/legalaid} $(BIN)/python -m pytest -q $(PYTEST_ARGS)
 
-lint: install ## ruff lint + format check, migrations check
+lint: install ## ruff lint + format check, the stack of apps (import-linter), migrations check
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
 format: install ## Format and autofix with ruff
