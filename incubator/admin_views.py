@@ -17,7 +17,7 @@ from incubator.services import incubation as incubation_services
 from incubator.services import organisations as organisation_services
 from incubator.services import subsidies as subsidy_services
 from incubator.services.common import local_today
-from incubator.services.subsidies import eligibility_problems, maximum_for
+from incubator.services.subsidies import cap_for, eligibility_problems
 from incubator.views import _serve_document
 
 officer_page = staff_page(permissions.can_manage_incubation, gettext_lazy("Only programme officers can use this page."))
@@ -183,11 +183,25 @@ def subsidy_decide(request, pk):
             "subsidy": subsidy,
             "form": form,
             "problems": problems,
-            "limit": maximum_for(policy=subsidy.policy, posts=subsidy.posts, months=subsidy.months),
+            "limit": _subsidy_limit(subsidy),
             "can_decide": permissions.can_decide_subsidy(request.user, subsidy),
         },
         icon="doc-full",
     )
+
+
+def _subsidy_limit(subsidy):
+    try:
+        return cap_for(
+            policy=subsidy.policy,
+            organisation_id=subsidy.organisation_id,
+            year=subsidy.year,
+            posts=subsidy.posts,
+            months=subsidy.months,
+            subsidy_id=subsidy.pk,
+        ).limit
+    except ValidationError:
+        return None
 
 
 @officer_page

@@ -11,7 +11,8 @@ Rules held here (the database holds the rest, see ``models``):
   counts the award's live payments, so two approvals at the same moment queue;
 - subsidy caps: a subsidy payment locks the organisation row (the incubator's
   approvals lock the same row) and the ledger never pays more under a policy than
-  its cap (per calendar year for incubation subsidies);
+  its cap, which is the incubator's one rule (``incubator.services.subsidies.cap_for``):
+  a subsidy of a kind without a cap is refused, never paid uncapped;
 - nothing is paid twice: one live payment per tranche and per subsidy (database),
   and each transition re-reads the payment under a row lock before changing it;
 - the money goes where it was approved to go: approval (and a retry, which is a new
@@ -51,6 +52,7 @@ from grants.payments import permissions, retries
 from grants.payments.models import ConnectedAccount, Payment, new_idempotency_key
 from grants.payments.rails import TransferInstruction
 from grants.payments.stripe_gateway import PaymentGatewayError
+from incubator.services.subsidies import cap_for
 
 logger = logging.getLogger(__name__)
 
@@ -124,21 +126,6 @@ def _check_award_cap(payment: Payment, *, statuses) -> None:
         )
 
 
-def _subsidy_cap_scope(subsidy) -> tuple[Q, Decimal | None]:
-    """The payments that share a cap with this subsidy, and the cap (None: the approval is the cap)."""
-    from incubator.models import SubsidyPolicy
-
-    policy = subsidy.policy
-    same = Q(subsidy__organisation_id=subsidy.organisation_id, subsidy__policy__kind=policy.kind)
-    if policy.kind == SubsidyPolicy.Kind.INCUBATION:
-        return same & Q(subsidy__year=subsidy.year), policy.amount
-    if policy.kind == SubsidyPolicy.Kind.STARTUP:
-        return same, policy.amount
-    if policy.kind == SubsidyPolicy.Kind.GRADING:
-        return same & Q(subsidy__policy__grade=policy.grade), policy.amount
-    return Q(pk__in=[]), None
-
-
 def _check_subsidy(payment: Payment, *, statuses) -> None:
     """The subsidy is approved and unpaid, the amount is what was approved, and the policy's cap holds."""
     from incubator.models import Subsidy
@@ -154,18 +141,25 @@ def _check_subsidy(payment: Payment, *, statuses) -> None:
             _("The payment is for %(amount)s but %(approved)s was approved.")
             % {"amount": format_money(payment.amount), "approved": format_money(subsidy.amount_approved)}
         )
-    scope, cap = _subsidy_cap_scope(subsidy)
-    if cap is None:
-        return
+    # The incubator's rule, the same one its approvals use; an unknown kind is refused there.
+    cap = cap_for(
+        policy=subsidy.policy,
+        organisation_id=subsidy.organisation_id,
+        year=subsidy.year,
+        posts=subsidy.posts,
+        months=subsidy.months,
+        subsidy_id=subsidy.pk,
+    )
+    scope = Q(**{f"subsidy__{lookup}": value for lookup, value in cap.shared_by.items()})
     others = Payment.objects.filter(scope, status__in=statuses).exclude(pk=payment.pk).aggregate(total=Sum("amount"))[
         "total"
     ] or Decimal(0)
-    if others + payment.amount > cap:
+    if others + payment.amount > cap.limit:
         raise ValidationError(
             _("Paying %(amount)s would exceed the cap of %(cap)s for “%(policy)s” (%(others)s is already committed).")
             % {
                 "amount": format_money(payment.amount),
-                "cap": format_money(cap),
+                "cap": format_money(cap.limit),
                 "policy": subsidy.policy,
                 "others": format_money(others),
             }

@@ -2,12 +2,14 @@
 
 requested → approved | rejected | withdrawn; approved → paid (by the disbursement ledger).
 
-All eligibility rules and caps live in `eligibility_problems`; `subsidy_approve` is the
+The cap of a claim is one rule, `cap_for` (the disbursement ledger pays by it too; a kind
+without a cap is refused). All eligibility rules live in `eligibility_problems`; `subsidy_approve` is the
 one place that enforces them for good, holding a row lock on the organisation so that
 two officers approving at the same moment are serialised and cannot exceed a cap.
 """
 
 import datetime
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -42,11 +44,50 @@ TRANSITIONS = {
 MAX_POST_MONTHS = 12
 
 
-def maximum_for(*, policy: SubsidyPolicy, posts: int | None = None, months: int | None = None) -> Decimal:
-    """The most one claim under `policy` can be for, before counting earlier awards."""
+@dataclass(frozen=True)
+class SubsidyCap:
+    """The subsidy cap of one claim: at most `limit` in all, counting every claim of `shared_by`.
+
+    `shared_by` are lookups on `Subsidy` naming the claims (this one included) whose amounts
+    count against the same limit; the ledger applies them to its payments as `subsidy__…`.
+    """
+
+    limit: Decimal
+    shared_by: dict = field(default_factory=dict)
+
+
+def cap_for(
+    *,
+    policy: SubsidyPolicy,
+    organisation_id: int,
+    year: int,
+    posts: int | None = None,
+    months: int | None = None,
+    subsidy_id: int | None = None,
+) -> SubsidyCap:
+    """The one rule for the subsidy cap, used by approvals here and by the disbursement ledger.
+
+    - start-up: the policy amount, once per organisation ever;
+    - incubation: the policy amount per organisation per calendar year;
+    - post: posts × months × the monthly amount, for this claim alone;
+    - grading: the policy amount, once per organisation and grade.
+
+    A kind without a rule here is refused (ValidationError), never uncapped.
+    """
+    same = {"organisation_id": organisation_id, "policy__kind": policy.kind}
+    if policy.kind == Kind.STARTUP:
+        return SubsidyCap(limit=to_money(policy.amount), shared_by=same)
+    if policy.kind == Kind.INCUBATION:
+        return SubsidyCap(limit=to_money(policy.amount), shared_by={**same, "year": year})
+    if policy.kind == Kind.GRADING:
+        return SubsidyCap(limit=to_money(policy.amount), shared_by={**same, "policy__grade": policy.grade})
     if policy.kind == Kind.POST:
-        return to_money(policy.amount * (posts or 0) * (months or 0))
-    return to_money(policy.amount)
+        return SubsidyCap(limit=to_money(policy.amount * (posts or 0) * (months or 0)), shared_by={"pk": subsidy_id})
+    raise ValidationError(
+        _("“%(kind)s” is not a kind of subsidy with a cap; nothing can be approved or paid under it.")
+        % {"kind": policy.kind},
+        code="unknown_subsidy_kind",
+    )
 
 
 def eligibility_problems(
@@ -73,7 +114,10 @@ def eligibility_problems(
         problems.append(_("Only verified organisations can receive subsidies."))
     if amount <= 0:
         problems.append(_("The amount must be more than zero."))
-    limit = maximum_for(policy=policy, posts=posts, months=months)
+    try:
+        limit = cap_for(policy=policy, organisation_id=organisation.pk, year=year, posts=posts, months=months).limit
+    except ValidationError as error:
+        return [*problems, *error.messages]
 
     if policy.kind == Kind.STARTUP:
         registered = organisation.registration_date

@@ -10,6 +10,7 @@ from core.transitions import TransitionNotAllowed
 from incubator.models import Membership, Subsidy, SubsidyPolicy
 from incubator.selectors import payable_subsidies
 from incubator.services.subsidies import (
+    cap_for,
     subsidy_apply,
     subsidy_approve,
     subsidy_mark_paid,
@@ -194,3 +195,33 @@ class TestRulesAndTransitions:
     def test_only_approved_subsidies_are_marked_paid(self, resident):
         with pytest.raises(TransitionNotAllowed):
             subsidy_mark_paid(subsidy=apply(resident))
+
+
+class TestTheCapIsOneRule:
+    """`cap_for` is the subsidy cap; approvals here and the ledger's payments both use it."""
+
+    def test_each_kind_has_its_cap_and_the_claims_that_share_it(self, resident):
+        org = resident.organisation
+        incubation = cap_for(policy=policy(Kind.INCUBATION), organisation_id=org.pk, year=2026)
+        assert incubation.limit == policy(Kind.INCUBATION).amount
+        assert incubation.shared_by == {"organisation_id": org.pk, "policy__kind": Kind.INCUBATION, "year": 2026}
+        startup = cap_for(policy=policy(Kind.STARTUP), organisation_id=org.pk, year=2026)
+        assert startup.shared_by == {"organisation_id": org.pk, "policy__kind": Kind.STARTUP}
+        grading = cap_for(policy=policy(Kind.GRADING, "4A"), organisation_id=org.pk, year=2026)
+        assert grading.shared_by["policy__grade"] == "4A"
+        post = cap_for(policy=policy(Kind.POST), organisation_id=org.pk, year=2026, posts=2, months=6, subsidy_id=7)
+        assert post.limit == policy(Kind.POST).amount * 12
+        assert post.shared_by == {"pk": 7}
+
+    def test_an_unknown_kind_is_refused_never_uncapped(self, resident):
+        retired = SubsidyPolicy(kind="retired", amount=Decimal("1000"))
+        with pytest.raises(ValidationError, match="not a kind of subsidy with a cap"):
+            cap_for(policy=retired, organisation_id=resident.organisation.pk, year=2026)
+
+    def test_a_request_under_an_unknown_kind_cannot_be_approved(self, resident, officer):
+        subsidy = apply(resident, amount="1000")
+        SubsidyPolicy.objects.filter(pk=subsidy.policy_id).update(kind="retired")
+        with pytest.raises(ValidationError, match="not a kind of subsidy with a cap"):
+            subsidy_approve(subsidy=subsidy, amount=Decimal("1000"), by=officer)
+        subsidy.refresh_from_db()
+        assert subsidy.status == Subsidy.Status.REQUESTED

@@ -11,7 +11,7 @@ from core.audit import events_for
 from core.transitions import TransitionNotAllowed
 from grants.payments import services
 from grants.payments.models import Payment
-from incubator.models import Membership, Subsidy
+from incubator.models import Membership, Subsidy, SubsidyPolicy
 from tests.factories.accounts import UserFactory
 from tests.factories.grants import FunderFactory
 from tests.factories.incubator import MembershipFactory
@@ -396,3 +396,40 @@ def test_rail_is_bank_when_the_stripe_account_cannot_receive_transfers_yet(offic
     subsidy = approved_subsidy()
     ConnectedAccountFactory(organisation=subsidy.organisation, transfers_active=False)
     assert services.payment_request_subsidy(subsidy=subsidy, by=officer).rail == Payment.Rail.BANK
+
+
+# --- The subsidy cap is the incubator's rule ----------------------------------------------------
+
+
+def test_a_subsidy_within_its_cap_is_requested_and_approved(officer, finance):
+    subsidy = approved_subsidy(amount=Decimal("30000.00"))
+    payment = services.payment_request_subsidy(subsidy=subsidy, by=officer)
+    assert services.payment_approve(payment=payment, by=finance).status == Status.APPROVED
+
+
+def test_a_subsidy_payment_over_the_cap_is_refused(officer):
+    subsidy = approved_subsidy(amount=Decimal("30000.00"))
+    # The policy was lowered after the approval: the ledger pays by the cap as it is now.
+    SubsidyPolicy.objects.filter(pk=subsidy.policy_id).update(amount=Decimal("20000.00"))
+    with pytest.raises(ValidationError, match="would exceed the cap of ¥20,000"):
+        services.payment_request_subsidy(subsidy=subsidy, by=officer)
+    assert not Payment.objects.filter(subsidy=subsidy).exclude(status=Status.SCHEDULED).exists()
+
+
+def test_a_post_subsidy_is_capped_at_posts_times_months_times_the_rate(officer):
+    subsidy = approved_subsidy(kind=SubsidyPolicy.Kind.POST, amount=Decimal("999999.00"), posts=1, months=1)
+    with pytest.raises(ValidationError, match="would exceed the cap"):
+        services.payment_request_subsidy(subsidy=subsidy, by=officer)
+
+
+def test_a_subsidy_of_an_unknown_kind_is_refused_by_the_ledger(officer, finance):
+    subsidy = approved_subsidy(amount=Decimal("1000.00"))
+    SubsidyPolicy.objects.filter(pk=subsidy.policy_id).update(kind="retired")
+    with pytest.raises(ValidationError, match="not a kind of subsidy with a cap"):
+        services.payment_request_subsidy(subsidy=subsidy, by=officer)
+    # Nor is a payment already requested approved once its policy has no cap any more.
+    other = approved_subsidy(amount=Decimal("1000.00"))
+    payment = services.payment_request_subsidy(subsidy=other, by=officer)
+    SubsidyPolicy.objects.filter(pk=other.policy_id).update(kind="retired")
+    with pytest.raises(ValidationError, match="not a kind of subsidy with a cap"):
+        services.payment_approve(payment=payment, by=finance)
