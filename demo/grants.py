@@ -24,6 +24,7 @@ from grants.calls.models import (
 )
 from grants.calls.services import applications as app_services
 from grants.calls.services import calls as call_services
+from grants.review.models import Announcement
 from incubator.models import Membership, Organisation
 from incubator.selectors import organisations_of
 from incubator.uscc import PREFIX_BY_LEGAL_FORM, check_character
@@ -258,6 +259,23 @@ def load(ctx):
     ctx.log.append(f"grants: {len(funders)} funders, {len(calls)} calls, {Application.objects.count()} applications")
 
 
+def _finalise(call, *, officer, closed_at) -> None:
+    """The announced call's results become final through the one service that makes a call
+    final, with its checks satisfied: the announcement was published three weeks after the
+    close, its objection period has long passed, and no objection is open."""
+    published = closed_at + timedelta(days=21)
+    announcement, _ = Announcement.objects.get_or_create(
+        call=call,
+        defaults={
+            "published_at": published,
+            "published_by": officer,
+            "objections_close_at": published + timedelta(days=call.objection_period_days),
+        },
+    )
+    call_services.call_finalise(call=call, by=officer)
+    Announcement.objects.filter(pk=announcement.pk).update(finalised_at=timezone.now())
+
+
 def _funders(ctx) -> dict:
     funders = {}
     for key, kind, name_zh, name_en, uscc, officer_keys in FUNDERS:
@@ -320,9 +338,12 @@ def _call(ctx, spec, funders: dict, organisations: list) -> Call:
         for org_index, target in applications:
             application = Application.objects.get(call=call, organisation=organisations[org_index])
             _decide(application, target, officer=officer)
-        for target_state in (Call.Status.DECIDED, Call.Status.ANNOUNCED, Call.Status.FINAL):
-            if list(Call.Status.values).index(target_state) > list(Call.Status.values).index(final_state):
-                break
-            call_services.CALL_ACTIONS[target_state](call=call, by=officer)
+        order = list(Call.Status.values)
+        if order.index(final_state) >= order.index(Call.Status.DECIDED):
+            call_services.call_decide(call=call, by=officer)
+        if order.index(final_state) >= order.index(Call.Status.ANNOUNCED):
+            call_services.call_announce(call=call, by=officer)
+        if final_state == Call.Status.FINAL:
+            _finalise(call, officer=officer, closed_at=closes_at)
     call.refresh_from_db()
     return call

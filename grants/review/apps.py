@@ -11,7 +11,11 @@ class ReviewConfig(AppConfig):
 
     def ready(self):
         from accounts import dashboard
+        from grants.calls.services.calls import register_finalisation_check
         from grants.review import signals  # noqa: F401
         from grants.review.dashboard import review_links
+        from grants.review.services.announcements import finalisation_problems
 
         dashboard.register(review_links)
+        # A call's results become final only once its announcement's objections are settled.
+        register_finalisation_check(finalisation_problems)

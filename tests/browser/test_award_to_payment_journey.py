@@ -7,6 +7,9 @@ award's draft showcase (the Celery task runs eagerly on commit). From there ever
 is a person at a screen; see tests/browser/competition_award_steps.py.
 """
 
+from datetime import timedelta
+
+from django.utils import timezone
 from wagtail.models import Locale
 
 from cms.models import ShowcaseIndexPage, ShowcasePage
@@ -16,6 +19,7 @@ from grants.calls.models import Application, Call
 from grants.calls.services import applications as application_services
 from grants.calls.services import calls as call_services
 from grants.payments.models import Payment
+from grants.review.models import Announcement
 from home.models import HomePage
 from incubator.models import Membership
 from tests.browser.competition_award_steps import run_awards_to_paid
@@ -77,6 +81,11 @@ def final_call_with_awards(officer):
     call_services.call_announce(call=call, by=officer)
     for application in applications:
         application_services.application_award(application=application, by=officer)
+    # The announcement's objection period has passed with no objection open.
+    published = timezone.now() - timedelta(days=call.objection_period_days + 1)
+    Announcement.objects.create(
+        call=call, published_at=published, published_by=officer, objections_close_at=published + timedelta(days=1)
+    )
     call_services.call_finalise(call=call, by=officer)
     call.refresh_from_db()
     assert call.status == Call.Status.FINAL

@@ -17,6 +17,17 @@ ALL = list(S.values)
 ALLOWED = [(current, target) for current, targets in services.CALL_TRANSITIONS.items() for target in targets]
 # No service moves a call back to draft, so only the other targets can be attempted.
 FORBIDDEN = [(current, target) for current in ALL for target in ALL[1:] if (current, target) not in ALLOWED]
+# The service for each target state. The review workflow calls the last four with the work
+# that goes with them (tests/review); becoming final also needs the review's checks to pass,
+# so that move is tested there, through the review's own services.
+MOVES = {
+    S.OPEN: services.call_open,
+    S.CLOSED: services.call_close,
+    S.IN_REVIEW: services.call_start_review,
+    S.DECIDED: services.call_decide,
+    S.ANNOUNCED: services.call_announce,
+    S.FINAL: services.call_finalise,
+}
 
 
 def test_the_call_lifecycle_is_a_straight_line():
@@ -35,16 +46,16 @@ def test_the_call_lifecycle_is_a_straight_line():
 def test_forbidden_call_transitions_are_refused(current, target, officer, funder):
     call = CallFactory(funder=funder, status=current)
     with pytest.raises(ValidationError):
-        services.CALL_ACTIONS[target](call=call, by=officer)
+        MOVES[target](call=call, by=officer)
     call.refresh_from_db()
     assert call.status == current
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("current", "target"), ALLOWED)
+@pytest.mark.parametrize(("current", "target"), [move for move in ALLOWED if move != ("announced", "final")])
 def test_allowed_call_transitions_change_status_and_are_audited(current, target, officer, funder):
     call = CallFactory(funder=funder, status=current)
-    services.CALL_ACTIONS[target](call=call, by=officer)
+    MOVES[target](call=call, by=officer)
     call.refresh_from_db()
     assert call.status == target
     event = events_for(call).last()

@@ -1,5 +1,6 @@
 """Call lifecycle: draft → open → closed → in_review → decided → announced → final."""
 
+from collections.abc import Callable
 from datetime import timedelta
 
 from django.core.exceptions import ValidationError
@@ -171,26 +172,47 @@ def call_announce(*, call: Call, by) -> Call:
     return _officer_move(call=call, by=by, target=S.ANNOUNCED, verb="call.announced")
 
 
+# What must hold before a call's results become final, filled by the apps above that know
+# (review registers its `finalisation_problems` in ReviewConfig.ready(): the announcement
+# exists, the objection period has passed, no objection is open). Each check is
+# `check(call, now) -> list[str]`, the reasons the call cannot become final yet.
+FINALISATION_CHECKS: list[Callable[..., list[str]]] = []
+
+
+def register_finalisation_check(check: Callable[..., list[str]]) -> Callable[..., list[str]]:
+    if check not in FINALISATION_CHECKS:
+        FINALISATION_CHECKS.append(check)
+    return check
+
+
 @transaction.atomic
-def call_finalise(*, call: Call, by) -> Call:
-    """Announced → final: objections resolved; the results stand."""
-    return _officer_move(call=call, by=by, target=S.FINAL, verb="call.finalised")
+def call_finalise(*, call: Call, by=None, now=None) -> Call:
+    """Announced → final: the results stand. The one writer of the final state.
+
+    `by` is the officer, or None when the beat does it. Refused unless every registered
+    finalisation check passes (with none registered nothing can confirm the results, so it
+    is refused too). The work that goes with it (awards, the applicants told) is the review's
+    `call_make_final`, which comes through here.
+    """
+    now = now or timezone.now()
+    if by is not None:
+        require(can_manage_call(by, call), _("You can only manage calls of your own funders."))
+    locked = _locked(call)
+    check_transition(allowed=CALL_TRANSITIONS, current=locked.status, target=S.FINAL)
+    if not FINALISATION_CHECKS:
+        raise ValidationError(_("Nothing can confirm that these results may become final."))
+    problems = [problem for check in FINALISATION_CHECKS for problem in check(locked, now)]
+    if problems:
+        raise ValidationError(problems)
+    return _move(call=locked, target=S.FINAL, by=by, verb="call.finalised")
 
 
 # The moves an officer may make from the call's own page. Later stages move only
 # through the review workflow (grants.review.services), which does the work that goes
-# with them: starting the eligible applications' review, deciding the award proposal,
-# publishing the announcement and settling objections.
+# with them: starting the eligible applications' review (call_start_review), deciding the
+# award proposal (call_decide), publishing the announcement (call_announce) and making the
+# results final once the objections are settled (call_finalise).
 WINDOW_ACTIONS = {S.OPEN: call_open, S.CLOSED: call_close}
-
-CALL_ACTIONS = {
-    S.OPEN: call_open,
-    S.CLOSED: call_close,
-    S.IN_REVIEW: call_start_review,
-    S.DECIDED: call_decide,
-    S.ANNOUNCED: call_announce,
-    S.FINAL: call_finalise,
-}
 
 
 def advance_call_windows(*, now=None) -> dict:

@@ -23,7 +23,7 @@ from core.transitions import check_transition, require
 from grants.calls.models import Application, Call
 from grants.calls.permissions import can_manage_call
 from grants.calls.services.applications import applications_award_final
-from grants.calls.services.calls import CALL_TRANSITIONS, call_announce, call_finalise
+from grants.calls.services.calls import call_announce, call_finalise
 from grants.review.models import Announcement, AwardProposal, Objection
 from grants.review.services.common import lock_call, officers_of, site_path
 from incubator.selectors import members_by_organisation
@@ -159,6 +159,8 @@ def objection_resolve(*, objection: Objection, by, answer: str) -> Objection:
 
 
 def finalisation_problems(call: Call, now) -> list[str]:
+    """Why the call's results cannot become final at `now`: registered with
+    `grants.calls.services.calls.call_finalise` (ReviewConfig.ready())."""
     problems = []
     announcement = Announcement.objects.filter(call=call).first()
     if call.status != Call.Status.ANNOUNCED or announcement is None:
@@ -174,17 +176,6 @@ def finalisation_problems(call: Call, now) -> list[str]:
     return problems
 
 
-def _system_finalise(call: Call) -> Call:
-    """Announced → final without an officer (the beat). Their `call_finalise` needs an
-    officer as actor, so this applies the same transition table itself."""
-    check_transition(allowed=CALL_TRANSITIONS, current=call.status, target=Call.Status.FINAL)
-    previous = call.status
-    call.status = Call.Status.FINAL
-    call.save(update_fields=["status", "updated_at"])
-    record_event(target=call, verb="call.finalised", from_state=previous, to_state=call.status)
-    return call
-
-
 @transaction.atomic
 def call_make_final(*, call: Call, by=None, now=None) -> Call:
     """Announced → final, once the objection period has passed and every objection is
@@ -194,10 +185,9 @@ def call_make_final(*, call: Call, by=None, now=None) -> Call:
     if by is not None:
         require(can_manage_call(by, call), _("Only programme officers of this call's funder can finalise its results."))
     call = lock_call(call)
-    problems = finalisation_problems(call, now)
-    if problems:
-        raise ValidationError(problems)
-    call = call_finalise(call=call, by=by) if by is not None else _system_finalise(call)
+    # The one writer of the final state; it runs `finalisation_problems` (registered in
+    # ReviewConfig.ready()) and refuses while any remains.
+    call = call_finalise(call=call, by=by, now=now)
     Announcement.objects.filter(call=call).update(finalised_at=now)
     applications_award_final(call=call, by=by)
     for handler in RESULTS_FINAL_HANDLERS:
