@@ -578,7 +578,7 @@ def evidence_remove(*, evidence: ReportEvidence, by) -> None:
     record_event(target=report, verb="report.evidence_removed", actor=by, message=name)
 
 
-def report_problems(report: MilestoneReport) -> list[str]:
+def report_problems(*, report: MilestoneReport) -> list[str]:
     """What a report still lacks before it can be submitted, in words for the NGO."""
     problems = []
     if not report.narrative.strip():
@@ -608,7 +608,7 @@ def report_submit(*, report: MilestoneReport, by) -> MilestoneReport:
     check_transition(allowed=REPORT_TRANSITIONS, current=report.status, target=R.SUBMITTED)
     if award.status != S.ACTIVE:
         raise ValidationError(_("Reports can be submitted only while the grant is active."))
-    problems = report_problems(report)
+    problems = report_problems(report=report)
     if problems:
         raise ValidationError(problems)
     previous = report.status

@@ -118,7 +118,7 @@ def _report_context(request, award, milestone, form, evidence_form=None, problem
         "evidence_form": evidence_form or EvidenceForm(),
         "can_edit": permissions.can_edit_report(request.user, milestone),
         "can_submit": report is not None and permissions.can_submit_report(request.user, report),
-        "problems": problems if problems is not None else (services.report_problems(report) if report else []),
+        "problems": problems if problems is not None else (services.report_problems(report=report) if report else []),
     }
 
 

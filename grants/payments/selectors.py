@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.contrib.auth import get_user_model
 from django.db.models import DecimalField, Q, Sum, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
+from accounts import roles
 from grants.payments import permissions
 from grants.payments.models import BankBatch, BankConfirmationImport, Payment, WebhookEvent
 
@@ -223,3 +225,12 @@ def payable_without_payment(*, user):
         tranches = tranches.filter(award__application__call__funder_id__in=officer_funder_ids(user))
     subsidies = payable_subsidies().exclude(pk__in=live.filter(subsidy__isnull=False).values("subsidy_id"))
     return list(tranches), list(subsidies)
+
+
+def finance_officers_for(*, payment: Payment) -> list:
+    """The active finance officers who may approve `payment`: of its funder, when it has one."""
+    User = get_user_model()
+    users = User.objects.filter(groups__name=roles.FINANCE_OFFICER, is_active=True)
+    if payment.funder_id is not None:
+        users = users.filter(funders=payment.funder_id)
+    return list(users.distinct())

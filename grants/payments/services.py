@@ -36,14 +36,12 @@ import logging
 from decimal import Decimal
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts import roles
 from core.audit import record_event
 from core.money import format_money
 from core.notify import notify
@@ -51,6 +49,7 @@ from core.transitions import check_transition, require
 from grants.payments import permissions, retries
 from grants.payments.models import ConnectedAccount, Payment, new_idempotency_key
 from grants.payments.rails import TransferInstruction
+from grants.payments.selectors import finance_officers_for
 from grants.payments.stripe_gateway import PaymentGatewayError
 from incubator.services.subsidies import cap_for
 
@@ -209,7 +208,7 @@ def _destination_label(payee) -> str:
 # --- Creating payments ----------------------------------------------------------------------
 
 
-def choose_rail(organisation) -> str:
+def choose_rail(*, organisation) -> str:
     """Stripe when the platform runs Stripe and the payee can receive transfers; the bank otherwise."""
     if getattr(settings, "PAYMENTS_MODE", "manual") != "stripe":
         return Rail.BANK
@@ -219,7 +218,7 @@ def choose_rail(organisation) -> str:
 
 def _create(*, by, rail: str | None, **fields) -> Payment:
     payment = Payment(created_by=by, **fields)
-    payment.rail = rail or choose_rail(payment.payee)
+    payment.rail = rail or choose_rail(organisation=payment.payee)
     payment.full_clean(exclude=["tranche", "subsidy", "payee", "funder"], validate_constraints=False)
     try:
         with transaction.atomic():
@@ -517,7 +516,7 @@ def _enqueue_send(payment: Payment) -> None:
     transaction.on_commit(lambda: send_payment.delay(payment_id))
 
 
-def get_rail(name: str):
+def get_rail(*, name: str):
     from grants.payments.rails import BankTransferRail
     from grants.payments.stripe_gateway import StripeTransferRail
 
@@ -569,7 +568,7 @@ def payment_send(*, payment_id: int) -> Payment | None:
     payment = _claim_for_sending(payment_id)
     if payment is None:
         return None
-    rail = get_rail(payment.rail)
+    rail = get_rail(name=payment.rail)
     try:
         instruction = _instruction(payment)
         existing = []
@@ -667,16 +666,8 @@ def _context(payment: Payment) -> dict:
     }
 
 
-def finance_officers_for(payment: Payment) -> list:
-    User = get_user_model()
-    users = User.objects.filter(groups__name=roles.FINANCE_OFFICER, is_active=True)
-    if payment.funder_id is not None:
-        users = users.filter(funders=payment.funder_id)
-    return list(users.distinct())
-
-
 def _notify_finance(payment: Payment) -> None:
-    recipients = [user for user in finance_officers_for(payment) if user.pk != payment.requested_by_id]
+    recipients = [user for user in finance_officers_for(payment=payment) if user.pk != payment.requested_by_id]
     if recipients:
         notify(
             template="payments_requested",

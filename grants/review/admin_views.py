@@ -373,7 +373,9 @@ def proposal(request, pk):
             "proposal": current,
             "lines": lines,
             "funded_total": sum(line.amount for line in lines if line.funded),
-            "problems": decision_services.decision_problems(current) if current and not current.is_decided else [],
+            "problems": decision_services.decision_problems(proposal=current)
+            if current and not current.is_decided
+            else [],
             "form": _proposal_form(call),
             "override_form": LineOverrideForm(),
             "can_decide": permissions.can_decide_awards(request.user, call),
@@ -483,7 +485,7 @@ def objections(request, pk):
             "objections": selectors.objections_of_call(call),
             "form": AnswerForm(),
             "can_manage": permissions.can_manage_panel(request.user, call),
-            "problems": announcement_services.finalisation_problems(call, timezone.now())
+            "problems": announcement_services.finalisation_problems(call=call, now=timezone.now())
             if call.status == Call.Status.ANNOUNCED
             else [],
         },

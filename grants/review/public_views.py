@@ -31,7 +31,7 @@ def client_address(request) -> str:
 
 def rate_limited(request) -> bool:
     """Count this attempt; True once the client has used up its allowance."""
-    key = f"objection-rate:{services.client_hash(client_address(request))}"
+    key = f"objection-rate:{services.client_hash(address=client_address(request))}"
     cache.add(key, 0, OBJECTION_WINDOW_SECONDS)
     try:
         count = cache.incr(key)

@@ -13,7 +13,8 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from grants.calls.models import Application, ApplicationAttachment, Call
-from grants.calls.selectors import calls_for_officer
+from grants.calls.selectors import calls_for_officer, programme_officers_of
+from grants.review.engine import aggregation
 from grants.review.models import (
     Announcement,
     Assignment,
@@ -428,3 +429,36 @@ def reviewers_by_application(call: Call) -> dict:
     for application_id, email in Assignment.objects.filter(call=call).values_list("application_id", "reviewer__email"):
         result[application_id].append(email)
     return result
+
+
+# --- Reads the review services use ----------------------------------------------------------
+
+
+def officers_of(*, call: Call) -> list:
+    """The programme officers of the call's funder."""
+    return programme_officers_of(call.funder_id)
+
+
+def outstanding_by_reviewer(*, call: Call) -> dict[int, int]:
+    """How many reviews each reviewer still owes in the call."""
+    counts = defaultdict(int)
+    for reviewer_id in (
+        Assignment.objects.filter(call=call)
+        .exclude(review__status=Review.Status.SUBMITTED)
+        .values_list("reviewer_id", flat=True)
+    ):
+        counts[reviewer_id] += 1
+    return counts
+
+
+def engine_rubric(*, call: Call) -> list[aggregation.Criterion]:
+    """The call's criteria as the scoring engine takes them."""
+    return [aggregation.Criterion(code=c.code, weight=c.weight, max_score=c.max_score) for c in call.criteria]
+
+
+def submitted_scores(*, call: Call) -> list[aggregation.ReviewScores]:
+    """Every submitted review's scores in the call, as the scoring engine takes them."""
+    rows = Review.objects.filter(assignment__call=call, status=Review.Status.SUBMITTED).values_list(
+        "assignment__application_id", "assignment__reviewer_id", "scores"
+    )
+    return [aggregation.ReviewScores(application_id=a, reviewer_id=r, scores=scores) for a, r, scores in rows]

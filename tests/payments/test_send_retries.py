@@ -70,7 +70,7 @@ def test_an_attempt_killed_after_stripe_acted_is_finished_by_the_sweep_with_one_
     made the transfer and before anything was recorded (and its message was lost too)."""
     payment = stripe_payment(fake_stripe)
     claimed = services._claim_for_sending(payment.pk)
-    services.get_rail(claimed.rail).send(services._instruction(claimed))  # ... and the worker dies here
+    services.get_rail(name=claimed.rail).send(services._instruction(claimed))  # ... and the worker dies here
 
     assert sweep(claimed.next_attempt_at - SECOND) == []
     assert sweep(claimed.next_attempt_at) == [payment.pk]

@@ -103,7 +103,7 @@ def test_worker_killed_after_the_call_and_rerun_does_not_pay_twice(fake_stripe):
     the transfer made, nothing recorded. The rerun replays the key and records the original."""
     payment = stripe_payment(fake_stripe)
     claimed = services._claim_for_sending(payment.pk)
-    services.get_rail(claimed.rail).send(services._instruction(claimed))  # ... and the worker dies here
+    services.get_rail(name=claimed.rail).send(services._instruction(claimed))  # ... and the worker dies here
 
     send_payment.delay(payment.pk)
     send_payment.delay(payment.pk)  # a duplicate delivery of the task changes nothing either
@@ -117,7 +117,7 @@ def test_worker_killed_after_the_call_and_rerun_does_not_pay_twice(fake_stripe):
 def test_retry_after_stripe_forgot_the_key_finds_the_transfer_instead_of_sending(fake_stripe):
     payment = stripe_payment(fake_stripe)
     claimed = services._claim_for_sending(payment.pk)
-    services.get_rail(claimed.rail).send(services._instruction(claimed))
+    services.get_rail(name=claimed.rail).send(services._instruction(claimed))
     Payment.objects.filter(pk=payment.pk).update(approved_at=timezone.now() - datetime.timedelta(days=2))
 
     send_payment.delay(payment.pk)

@@ -175,7 +175,7 @@ def call_announce(*, call: Call, by) -> Call:
 # What must hold before a call's results become final, filled by the apps above that know
 # (review registers its `finalisation_problems` in ReviewConfig.ready(): the announcement
 # exists, the objection period has passed, no objection is open). Each check is
-# `check(call, now) -> list[str]`, the reasons the call cannot become final yet.
+# `check(*, call, now) -> list[str]`, the reasons the call cannot become final yet.
 FINALISATION_CHECKS: list[Callable[..., list[str]]] = []
 
 
@@ -201,7 +201,7 @@ def call_finalise(*, call: Call, by=None, now=None) -> Call:
     check_transition(allowed=CALL_TRANSITIONS, current=locked.status, target=S.FINAL)
     if not FINALISATION_CHECKS:
         raise ValidationError(_("Nothing can confirm that these results may become final."))
-    problems = [problem for check in FINALISATION_CHECKS for problem in check(locked, now)]
+    problems = [problem for check in FINALISATION_CHECKS for problem in check(call=locked, now=now)]
     if problems:
         raise ValidationError(problems)
     return _move(call=locked, target=S.FINAL, by=by, verb="call.finalised")

@@ -25,14 +25,15 @@ from grants.calls.permissions import can_manage_call
 from grants.calls.services.applications import applications_award_final
 from grants.calls.services.calls import call_announce, call_finalise
 from grants.review.models import Announcement, AwardProposal, Objection
-from grants.review.services.common import lock_call, officers_of, site_path
+from grants.review.selectors import officers_of
+from grants.review.services.common import lock_call, site_path
 from incubator.selectors import members_by_organisation
 
 OS = Objection.Status
 OBJECTION_TRANSITIONS = {OS.OPEN: (OS.RESOLVED,), OS.RESOLVED: ()}
 
 
-def client_hash(address: str) -> str:
+def client_hash(*, address: str) -> str:
     """A keyed hash of a client address: lets officers spot floods without keeping IPs."""
     return hmac.new(settings.SECRET_KEY.encode(), (address or "").encode(), hashlib.sha256).hexdigest()
 
@@ -101,12 +102,12 @@ def objection_lodge(
         email=(email or "").strip(),
         phone=(phone or "").strip(),
         text=(text or "").strip(),
-        client_hash=client_hash(client) if client else "",
+        client_hash=client_hash(address=client) if client else "",
     )
     objection.full_clean()
     objection.save()
     record_event(target=objection, verb="review.objection_lodged", to_state=OS.OPEN)
-    recipients = officers_of(call)
+    recipients = officers_of(call=call)
     if recipients:
         notify(
             template="review_objection_lodged",
@@ -158,7 +159,7 @@ def objection_resolve(*, objection: Objection, by, answer: str) -> Objection:
     return objection
 
 
-def finalisation_problems(call: Call, now) -> list[str]:
+def finalisation_problems(*, call: Call, now) -> list[str]:
     """Why the call's results cannot become final at `now`: registered with
     `grants.calls.services.calls.call_finalise` (ReviewConfig.ready())."""
     problems = []

@@ -25,7 +25,8 @@ from grants.review.conflicts import detect_conflicts
 from grants.review.engine import assignment as engine
 from grants.review.models import Assignment, ConflictOfInterest, PanelMember, Review, ReviewerProfile
 from grants.review.permissions import can_declare_on, can_manage_panel
-from grants.review.services.common import lock_call, officers_of, site_path
+from grants.review.selectors import officers_of, outstanding_by_reviewer
+from grants.review.services.common import lock_call, site_path
 from grants.review.services.panels import panel_for
 
 A = Application.Status
@@ -350,7 +351,7 @@ def declare(*, assignment: Assignment, by, has_conflict: bool, detail: str = "")
             data={"reviewer": by.pk},
         )
         locked.delete()
-        recipients = officers_of(call)
+        recipients = officers_of(call=call)
         if recipients:
             notify(
                 template="review_conflict",
@@ -373,22 +374,10 @@ def declare(*, assignment: Assignment, by, has_conflict: bool, detail: str = "")
 # --- Reminders --------------------------------------------------------------------------------
 
 
-def outstanding_by_reviewer(call: Call) -> dict[int, int]:
-    """How many reviews each reviewer still owes in the call."""
-    counts = defaultdict(int)
-    for reviewer_id in (
-        Assignment.objects.filter(call=call)
-        .exclude(review__status=Review.Status.SUBMITTED)
-        .values_list("reviewer_id", flat=True)
-    ):
-        counts[reviewer_id] += 1
-    return counts
-
-
 def _send_reminders(call: Call, *, key: str, template: str) -> int:
     from django.contrib.auth import get_user_model
 
-    counts = outstanding_by_reviewer(call)
+    counts = outstanding_by_reviewer(call=call)
     deadline = getattr(getattr(call, "panel", None), "review_deadline", None)
     sent = 0
     for reviewer in get_user_model().objects.filter(pk__in=counts, is_active=True):

@@ -4,7 +4,6 @@ from django.urls import reverse
 from django.utils import translation
 
 from grants.calls.models import Call
-from grants.calls.selectors import programme_officers_of
 
 
 def site_path(name: str, **kwargs) -> str:
@@ -17,7 +16,3 @@ def site_path(name: str, **kwargs) -> str:
 def lock_call(call: Call) -> Call:
     """Serialises every change to one call's review round."""
     return Call.objects.select_for_update().select_related("funder").get(pk=call.pk)
-
-
-def officers_of(call: Call) -> list:
-    return programme_officers_of(call.funder_id)

@@ -196,7 +196,7 @@ def line_override(*, line: ProposalLine, by, funded: bool, amount: Decimal | Non
     return line
 
 
-def decision_problems(proposal: AwardProposal) -> list[str]:
+def decision_problems(*, proposal: AwardProposal) -> list[str]:
     """Hard rules the decided set must still meet after overrides: the budget and one award per organisation."""
     lines = list(proposal.lines.filter(funded=True).select_related("application"))
     problems = []
@@ -222,7 +222,7 @@ def proposal_decide(*, proposal: AwardProposal, by) -> AwardProposal:
     if proposal.is_decided:
         raise ValidationError(_("The awards of this call have already been decided."))
     _require_in_review(call)
-    problems = decision_problems(proposal)
+    problems = decision_problems(proposal=proposal)
     if problems:
         raise ValidationError(problems)
     lines = {line.application_id: line for line in proposal.lines.all()}

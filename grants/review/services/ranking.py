@@ -9,18 +9,8 @@ from django.utils import timezone
 
 from grants.calls.models import Call
 from grants.review.engine import aggregation as engine
-from grants.review.models import Panel, Review, ScoreSummary
-
-
-def engine_rubric(call: Call) -> list[engine.Criterion]:
-    return [engine.Criterion(code=c.code, weight=c.weight, max_score=c.max_score) for c in call.criteria]
-
-
-def submitted_scores(call: Call) -> list[engine.ReviewScores]:
-    rows = Review.objects.filter(assignment__call=call, status=Review.Status.SUBMITTED).values_list(
-        "assignment__application_id", "assignment__reviewer_id", "scores"
-    )
-    return [engine.ReviewScores(application_id=a, reviewer_id=r, scores=scores) for a, r, scores in rows]
+from grants.review.models import Panel, ScoreSummary
+from grants.review.selectors import engine_rubric, submitted_scores
 
 
 @transaction.atomic
@@ -30,7 +20,9 @@ def aggregate_call(*, call: Call, now=None) -> int:
     now = now or timezone.now()
     panel = Panel.objects.filter(call=call).first()
     threshold = float(panel.disagreement_threshold) if panel else engine.DEFAULT_DISAGREEMENT_THRESHOLD
-    scores = engine.aggregate_scores(submitted_scores(call), engine_rubric(call), disagreement_threshold=threshold)
+    scores = engine.aggregate_scores(
+        submitted_scores(call=call), engine_rubric(call=call), disagreement_threshold=threshold
+    )
     raw_rank = {s.application_id: i for i, s in enumerate(engine.rank(scores.values(), by="raw"), start=1)}
     norm_rank = {s.application_id: i for i, s in enumerate(engine.rank(scores.values(), by="normalised"), start=1)}
     ScoreSummary.objects.filter(call=call).delete()
