@@ -47,8 +47,8 @@ def build(rows: int):
 
     from django.utils import timezone
 
-    from grants.calls.models import Application, ServiceItem
-    from incubator.models import Organisation
+    from grants.calls.models import Application
+    from incubator.models import Organisation, ServiceItem
     from tests.factories.accounts import UserFactory
     from tests.factories.grants import CallFactory, FunderFactory
     from tests.factories.incubator import make_uscc

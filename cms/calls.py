@@ -10,8 +10,9 @@ from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils import timezone
 
-from grants.calls.models import Call, ServiceCategory
+from grants.calls.models import Call
 from grants.calls.selectors import public_calls
+from incubator.models import ServiceCategory
 
 PAST_LIMIT = 30
 

@@ -11,8 +11,7 @@ from django.db.models import Max, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
 from cms.models import ArticlePage, EventPage, ShowcasePage
-from grants.calls.models import ServiceCategory, ServiceItem
-from incubator.models import Area, Organisation
+from incubator.models import Area, Organisation, ServiceCategory, ServiceItem
 from incubator.selectors import public_organisations
 
 HOME_FEATURED = 3

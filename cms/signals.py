@@ -3,37 +3,44 @@
 Only cache invalidation happens here: no business rules.
 """
 
-from django.apps import apps
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
+from wagtail.images.models import Image
+from wagtail.models import Locale, Page, PageViewRestriction, Site
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from cms import caching, impact
+from cms.models import Donation, MainMenu, MainMenuItem
+from grants.awards.models import Award, KPIActual, MilestoneReport
+from grants.calls.models import Call, Funder
+from grants.payments.models import Payment
+from grants.review.models import Announcement
+from home.models import SiteSettings
+from incubator.models import Area, Incubatee, Organisation, ServiceCategory, ServiceItem
 
-# Models whose changes can alter public pages or impact figures. Looked up lazily so
-# models that other apps add later are picked up once they exist.
+# Models whose changes can alter public pages or impact figures.
 DATA_MODELS = (
-    "incubator.Organisation",
-    "incubator.Area",
-    "incubator.Incubatee",
-    "grants.ServiceCategory",
-    "grants.ServiceItem",
-    "grants.Funder",
-    "grants.Call",
-    "awards.Award",
-    "awards.MilestoneReport",
-    "awards.KPIActual",
-    "payments.Payment",
-    "review.Announcement",
-    "cms.Donation",
-    "cms.MainMenu",
-    "cms.MainMenuItem",
-    "home.SiteSettings",
-    "wagtailcore.Page",
-    "wagtailcore.Site",
-    "wagtailcore.Locale",
-    "wagtailcore.PageViewRestriction",
-    "wagtailimages.Image",
+    Organisation,
+    Area,
+    Incubatee,
+    ServiceCategory,
+    ServiceItem,
+    Funder,
+    Call,
+    Award,
+    MilestoneReport,
+    KPIActual,
+    Payment,
+    Announcement,
+    Donation,
+    MainMenu,
+    MainMenuItem,
+    SiteSettings,
+    Page,
+    Site,
+    Locale,
+    PageViewRestriction,
+    Image,
 )
 
 
@@ -51,14 +58,9 @@ def connect():
     page_published.connect(purge_public_pages, dispatch_uid="cms-purge-published")
     page_unpublished.connect(purge_public_pages, dispatch_uid="cms-purge-unpublished")
     post_page_move.connect(purge_public_pages, dispatch_uid="cms-purge-moved")
-    for label in DATA_MODELS:
-        app_label, model_name = label.split(".")
-        try:
-            model = apps.get_model(app_label, model_name)
-        except LookupError:
-            continue
-        uid = f"cms-purge-{label}"
-        if model_name != "Page":
+    for model in DATA_MODELS:
+        uid = f"cms-purge-{model._meta.label}"
+        if model is not Page:
             post_save.connect(purge_public_pages, sender=model, dispatch_uid=f"{uid}-save")
         post_delete.connect(purge_public_pages, sender=model, dispatch_uid=f"{uid}-delete")
         for field in model._meta.local_many_to_many:

@@ -12,20 +12,11 @@ from django.utils import timezone
 
 from accounts.roles import NGO_MEMBER
 from demo.accounts import ensure_user
-from grants.calls.models import (
-    Application,
-    ApplicationKPI,
-    ApplicationMilestone,
-    BudgetLine,
-    Call,
-    Funder,
-    ServiceCategory,
-    ServiceItem,
-)
+from grants.calls.models import Application, ApplicationKPI, ApplicationMilestone, BudgetLine, Call, Funder
 from grants.calls.services import applications as app_services
 from grants.calls.services import calls as call_services
 from grants.review.models import Announcement
-from incubator.models import Membership, Organisation
+from incubator.models import Membership, Organisation, ServiceCategory, ServiceItem
 from incubator.selectors import organisations_of
 from incubator.uscc import PREFIX_BY_LEGAL_FORM, check_character
 

@@ -15,7 +15,6 @@ from django.utils import timezone
 from pypdf import PdfWriter
 
 from core.audit import record_event
-from grants.calls.models import ServiceItem
 from incubator.models import (
     Area,
     Checkpoint,
@@ -26,6 +25,7 @@ from incubator.models import (
     Organisation,
     OrganisationDocument,
     Programme,
+    ServiceItem,
     ServiceLogEntry,
     Subsidy,
     SubsidyPolicy,

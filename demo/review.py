@@ -21,7 +21,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from demo.grants import advance_application, fill_application, organisation_member
-from grants.calls.models import Application, Call, ServiceCategory
+from grants.calls.models import Application, Call
 from grants.calls.services import applications as app_services
 from grants.calls.services import calls as call_services
 from grants.review.models import (
@@ -41,6 +41,7 @@ from grants.review.services import assignments as assignment_services
 from grants.review.services import reviews as review_services
 from grants.review.services.announcements import objection_resolve
 from grants.review.services.ranking import aggregate_call
+from incubator.models import ServiceCategory
 
 MID_REVIEW_SLUG = "2026-community-legal-clinics"
 CONFLICTED_SLUG = "2026-elderly-legal-services"

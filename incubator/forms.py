@@ -5,13 +5,13 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from grants.calls.models import ServiceItem
 from incubator.models import (
     Area,
     Cohort,
     Membership,
     Organisation,
     OrganisationDocument,
+    ServiceItem,
     SubsidyPolicy,
 )
 from incubator.services.organisations import LOCKED_WHEN_VERIFIED, duplicate_uscc_error

@@ -14,9 +14,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from grants.calls import questions
-from grants.calls.models import Application, BudgetLine, ServiceCategory, ServiceItem
+from grants.calls.models import Application, BudgetLine
 from grants.calls.services.applications import DraftData, NewFile
 from grants.calls.uploads import ALLOWED_EXTENSIONS, validate_attachment
+from incubator.models import ServiceCategory, ServiceItem
 
 POSITIVE = Decimal("0.01")
 S = Application.Section

@@ -15,9 +15,8 @@ from core.private_files import download_name, serve_private_file
 from grants.calls import permissions, selectors
 from grants.calls.eligibility import eligibility_failures
 from grants.calls.forms import ApplicationEditForms, CommentForm, StartApplicationForm, WithdrawForm
-from grants.calls.models import ServiceCategory, ServiceItem
 from grants.calls.services import applications as services
-from incubator.models import Area, Organisation
+from incubator.models import Area, Organisation, ServiceCategory, ServiceItem
 from incubator.selectors import organisations_of
 
 LEGAL_FORMS = dict(Organisation.LegalForm.choices)

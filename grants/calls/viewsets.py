@@ -29,9 +29,9 @@ from core.admin_permissions import register_no_add_policy
 from core.money import format_money
 from core.staff_pages import RefuseWith403Mixin
 from grants.calls import selectors
-from grants.calls.models import Application, Call, Funder, ServiceCategory, ServiceItem
+from grants.calls.models import Application, Call, Funder
 from grants.calls.services.calls import EDITABLE_STATES, call_save
-from incubator.models import Area, Organisation
+from incubator.models import Area, Organisation, ServiceCategory, ServiceItem
 
 # Applications are made by NGOs in the portal: the admin has no "Add" form for them.
 register_no_add_policy(Application)

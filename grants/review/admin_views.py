@@ -354,7 +354,7 @@ def aggregate(request, pk):
 def _proposal_form(call, data=None):
     categories = call.eligible_categories.all()
     if not categories.exists():
-        from grants.calls.models import ServiceCategory
+        from incubator.models import ServiceCategory
 
         categories = ServiceCategory.objects.all()
     return ProposalForm(data, categories=categories, initial={"basis": call.panel.ranking_basis})

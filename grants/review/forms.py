@@ -3,9 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from grants.calls.models import ServiceCategory
 from grants.review.models import Objection, RankingBasis, Recommendation, ReviewerProfile
-from incubator.models import Area, Organisation
+from incubator.models import Area, Organisation, ServiceCategory
 
 
 class DeclarationForm(forms.Form):

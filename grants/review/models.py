@@ -115,7 +115,7 @@ class ReviewerProfile(models.Model):
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reviewer_profile")
     expertise = models.ManyToManyField(
-        "grants.ServiceCategory", blank=True, related_name="+", verbose_name=_("service categories")
+        "incubator.ServiceCategory", blank=True, related_name="+", verbose_name=_("service categories")
     )
     areas = models.ManyToManyField("incubator.Area", blank=True, related_name="+", verbose_name=_("areas"))
     affiliation = models.CharField(_("employer or affiliation"), max_length=200, blank=True)

@@ -1,5 +1,6 @@
 """The incubator's models, one module per family."""
 
+from incubator.models.catalogue import ServiceCategory, ServiceItem
 from incubator.models.incubation import Checkpoint, Cohort, CohortGoal, Incubatee, Programme, ServiceLogEntry
 from incubator.models.organisations import (
     Area,
@@ -24,6 +25,8 @@ __all__ = [
     "Organisation",
     "OrganisationDocument",
     "Programme",
+    "ServiceCategory",
+    "ServiceItem",
     "ServiceLogEntry",
     "Subsidy",
     "SubsidyPolicy",

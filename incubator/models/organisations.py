@@ -97,7 +97,7 @@ class Organisation(BilingualNameMixin):
     website = models.URLField(_("website"), blank=True)
     mission = models.TextField(_("mission"), blank=True, max_length=2_000)
     services = models.ManyToManyField(
-        "grants.ServiceItem", blank=True, related_name="organisations", verbose_name=_("services offered")
+        "incubator.ServiceItem", blank=True, related_name="organisations", verbose_name=_("services offered")
     )
     staff_full_time = models.PositiveIntegerField(_("full-time staff"), default=0)
     staff_volunteers = models.PositiveIntegerField(_("volunteers"), default=0)

@@ -19,8 +19,8 @@ from datetime import timedelta
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from grants.calls.models import Application, Call, ServiceItem
-from incubator.models import Membership
+from grants.calls.models import Application, Call
+from incubator.models import Membership, ServiceItem
 from tests.browser.helpers import browser_login, close, new_page, screenshot, submit
 from tests.factories.accounts import UserFactory
 from tests.factories.files import pdf_bytes

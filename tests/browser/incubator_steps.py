@@ -5,8 +5,7 @@ import datetime
 
 from django.utils import timezone
 
-from grants.calls.models import ServiceCategory, ServiceItem
-from incubator.models import Area
+from incubator.models import Area, ServiceCategory, ServiceItem
 from tests.browser.helpers import browser_login, screenshot
 from tests.factories.incubator import PDF_BYTES, make_uscc
 

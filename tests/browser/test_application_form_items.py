@@ -1,6 +1,6 @@
 """On the application form, the service-item list narrows to the chosen category."""
 
-from grants.calls.models import ServiceCategory, ServiceItem
+from incubator.models import ServiceCategory, ServiceItem
 from tests.browser.helpers import browser_login, screenshot
 from tests.factories.accounts import UserFactory
 from tests.factories.grants import ApplicationFactory, CallFactory

@@ -6,7 +6,8 @@ from datetime import timedelta
 from django.core import mail
 from django.utils import timezone
 
-from grants.calls.models import Application, ServiceItem
+from grants.calls.models import Application
+from incubator.models import ServiceItem
 from tests.browser.helpers import browser_login, screenshot
 from tests.factories.accounts import UserFactory
 from tests.factories.grants import CallFactory

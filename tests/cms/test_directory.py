@@ -2,8 +2,7 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from grants.calls.models import ServiceCategory
-from incubator.models import Area, Organisation
+from incubator.models import Area, Organisation, ServiceCategory
 from tests.factories.incubator import AreaFactory, OrganisationFactory
 from tests.utils.queries import assert_flat_query_count
 

@@ -11,16 +11,8 @@ from decimal import Decimal
 import factory
 from django.utils import timezone
 
-from grants.calls.models import (
-    Application,
-    ApplicationKPI,
-    ApplicationMilestone,
-    BudgetLine,
-    Call,
-    Funder,
-    ServiceCategory,
-    ServiceItem,
-)
+from grants.calls.models import Application, ApplicationKPI, ApplicationMilestone, BudgetLine, Call, Funder
+from incubator.models import ServiceCategory, ServiceItem
 from tests.factories.incubator import MembershipFactory, OrganisationFactory
 
 

@@ -495,7 +495,7 @@ def test_the_eligibility_rules_are_checked_again_at_submission(draft, member, ca
 
 @pytest.mark.django_db
 def test_a_category_the_call_does_not_fund_stops_submission(draft, member, call):
-    from grants.calls.models import ServiceCategory
+    from incubator.models import ServiceCategory
 
     call.eligible_categories.set([ServiceCategory.objects.get(code="legal-aid")])
     fill_application(draft)

@@ -10,7 +10,8 @@ from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfiel
 from wagtail.users.models import UserProfile
 
 from grants.calls.blocks import QuestionsBlock
-from grants.calls.models import Call, ServiceCategory
+from grants.calls.models import Call
+from incubator.models import ServiceCategory
 from tests.factories.accounts import UserFactory
 from tests.factories.grants import FunderFactory
 from tests.utils.auth import login

@@ -205,7 +205,7 @@ def test_a_form_posted_one_second_after_the_close_is_refused_whatever_the_beat_d
 def test_the_budget_rule_stops_submission_and_the_fixed_application_submits_with_a_receipt(
     client, draft, member, django_capture_on_commit_callbacks
 ):
-    from grants.calls.models import ServiceItem
+    from incubator.models import ServiceItem
 
     item = ServiceItem.objects.get(code="neighbourhood-mediation")
     login(client, member)

@@ -1,8 +1,7 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from grants.calls.models import ServiceItem
-from incubator.models import Area, Membership, OrganisationDocument
+from incubator.models import Area, Membership, OrganisationDocument, ServiceItem
 from incubator.uploads import clean_pdf
 from tests.factories.accounts import UserFactory
 from tests.factories.incubator import PDF_BYTES, MembershipFactory, OrganisationFactory

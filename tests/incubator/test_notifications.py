@@ -6,8 +6,7 @@ from decimal import Decimal
 import pytest
 from django.core import mail
 
-from grants.calls.models import ServiceItem
-from incubator.models import Membership, OrganisationDocument, SubsidyPolicy
+from incubator.models import Membership, OrganisationDocument, ServiceItem, SubsidyPolicy
 from incubator.services.incubation import incubation_apply
 from incubator.services.organisations import organisation_return, organisation_submit
 from incubator.services.subsidies import subsidy_apply

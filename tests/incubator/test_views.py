@@ -2,8 +2,7 @@ import pytest
 from bs4 import BeautifulSoup
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from grants.calls.models import ServiceItem
-from incubator.models import Membership, Organisation, OrganisationDocument
+from incubator.models import Membership, Organisation, OrganisationDocument, ServiceItem
 from tests.factories.accounts import UserFactory
 from tests.factories.incubator import (
     PDF_BYTES,

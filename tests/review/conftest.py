@@ -1,6 +1,6 @@
 import pytest
 
-from grants.calls.models import ServiceCategory
+from incubator.models import ServiceCategory
 from tests.factories.accounts import UserFactory
 from tests.factories.review import officer_call
 

@@ -133,7 +133,7 @@ def test_assignment_never_assigns_a_conflicted_pair(call, officer, reviewers):
 
 
 def test_assignment_prefers_reviewers_with_expertise_in_the_category(call, officer, reviewers, mediation):
-    from grants.calls.models import ServiceCategory
+    from incubator.models import ServiceCategory
 
     other = ServiceCategory.objects.exclude(pk=mediation.pk).first()
     application = InReviewApplicationFactory(call=call)  # mediation

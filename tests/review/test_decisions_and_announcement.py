@@ -10,10 +10,11 @@ from django.utils import timezone
 
 from core.audit import events_for
 from grants.awards.models import Award
-from grants.calls.models import Application, Call, ServiceCategory
+from grants.calls.models import Application, Call
 from grants.review.models import Announcement, AwardProposal, Objection, ProposalLine
 from grants.review.services import announcements
 from grants.review.services import decisions as services
+from incubator.models import ServiceCategory
 from tests.factories.accounts import UserFactory
 from tests.factories.incubator import MembershipFactory
 from tests.factories.review import (

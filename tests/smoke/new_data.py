@@ -169,7 +169,7 @@ NEW_DATA = [
             "code": f"cat-{suffix}".lower(),
             "sort_order": "9",
         },
-        _exists("grants.ServiceCategory", name_en="New category {suffix}"),
+        _exists("incubator.ServiceCategory", name_en="New category {suffix}"),
         OFFICER_AND_ADMIN,
     ),
     NewData(
@@ -182,14 +182,14 @@ NEW_DATA = [
             "code": f"item-{suffix}".lower(),
             "sort_order": "9",
         },
-        _exists("grants.ServiceItem", name_en="New item {suffix}"),
+        _exists("incubator.ServiceItem", name_en="New item {suffix}"),
         OFFICER_AND_ADMIN,
     ),
     NewData(
         "service item edit",
         lambda world: reverse("grants_items:edit", args=[world.item.pk]),
         lambda world, suffix: {"name_en": f"Renamed item {suffix}"},
-        _exists("grants.ServiceItem", name_en="Renamed item {suffix}"),
+        _exists("incubator.ServiceItem", name_en="Renamed item {suffix}"),
         OFFICER_AND_ADMIN,
     ),
     NewData(

@@ -68,7 +68,7 @@ def build_staff_world() -> StaffWorld:
 
 def _grants(world, officer, finance):
     from grants.awards.models import EvaluationScheme, TrancheTemplate
-    from grants.calls.models import ServiceCategory, ServiceItem
+    from incubator.models import ServiceCategory, ServiceItem
 
     funder = FunderFactory(officers=[officer, finance])
     call = CallFactory(funder=funder, draft=True)

@@ -11,7 +11,7 @@ from grants.calls.models.applications import (
     ReferenceCounter,
 )
 from grants.calls.models.calls import Call
-from grants.calls.models.catalogue import Funder, ServiceCategory, ServiceItem
+from grants.calls.models.catalogue import Funder
 
 __all__ = [
     "Application",
@@ -24,6 +24,4 @@ __all__ = [
     "Call",
     "Funder",
     "ReferenceCounter",
-    "ServiceCategory",
-    "ServiceItem",
 ]

@@ -58,7 +58,7 @@ class Application(models.Model):
     title = models.CharField(_("project title"), max_length=200, blank=True)
     summary = models.TextField(_("summary"), blank=True, max_length=2_000)
     category = models.ForeignKey(
-        "grants.ServiceCategory",
+        "incubator.ServiceCategory",
         null=True,
         blank=True,
         on_delete=models.PROTECT,
@@ -66,7 +66,7 @@ class Application(models.Model):
         verbose_name=_("category"),
     )
     service_item = models.ForeignKey(
-        "grants.ServiceItem",
+        "incubator.ServiceItem",
         null=True,
         blank=True,
         on_delete=models.PROTECT,

@@ -81,7 +81,7 @@ class Call(models.Model):
         validators=PERCENT,
     )
     eligible_categories = models.ManyToManyField(
-        "grants.ServiceCategory",
+        "incubator.ServiceCategory",
         blank=True,
         related_name="calls",
         verbose_name=_("eligible service categories"),

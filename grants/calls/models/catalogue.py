@@ -1,33 +1,10 @@
-"""The service catalogue and the funders who buy those services."""
+"""The funders who buy services (the catalogue of services itself is the incubator's)."""
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from core.models import BilingualNameMixin
-
-
-class ServiceCategory(BilingualNameMixin):
-    """One of the six families of purchasable legal services."""
-
-    code = models.SlugField(unique=True)
-    sort_order = models.PositiveSmallIntegerField(default=0)
-
-    class Meta:
-        ordering = ["sort_order", "id"]
-        verbose_name = _("service category")
-        verbose_name_plural = _("service categories")
-
-
-class ServiceItem(BilingualNameMixin):
-    category = models.ForeignKey(ServiceCategory, on_delete=models.PROTECT, related_name="items")
-    code = models.SlugField(unique=True)
-    sort_order = models.PositiveSmallIntegerField(default=0)
-
-    class Meta:
-        ordering = ["category__sort_order", "sort_order", "id"]
-        verbose_name = _("service item")
-        verbose_name_plural = _("service items")
 
 
 class Funder(BilingualNameMixin):
