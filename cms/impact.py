@@ -1,8 +1,8 @@
 """Impact figures for the home page, computed from what exists in the database.
 
-Each figure is counted only when the model behind it is installed (the incubation,
-grants and reporting models arrive in stages); a figure whose data does not exist yet
-is `None`, and templates hide it rather than showing a misleading zero.
+Each figure reads the models of the app below that owns it (cms sits at the top of the
+stack). A figure that is `None` (an `ImpactFigures` built without it) is hidden by the
+templates rather than shown as a misleading zero.
 
 The result is cached; `invalidate()` runs when the underlying data changes (see
 `cms.signals`), so a cached figure is never older than the last change.
@@ -13,12 +13,15 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from decimal import Decimal
 
-from django.apps import apps
 from django.core.cache import cache
 from django.db.models import Max, Q, Sum
 from django.utils.translation import gettext_lazy as _
 
 from core.money import format_money
+from grants.awards.models import Award, KPIActual, MilestoneReport
+from grants.calls.models import Call
+from grants.payments.models import Payment
+from incubator.models import Incubatee, Organisation
 
 CACHE_KEY = "cms:impact-figures:v1"
 CACHE_SECONDS = 60 * 60
@@ -71,82 +74,27 @@ LABELS = {
 }
 
 
-def _model(label: str):
-    """The model called `app_label.ModelName`, or None while it does not exist."""
-    try:
-        return apps.get_model(label)
-    except LookupError:  # the app (by label) or the model is not there yet
-        return None
-
-
-def _has_field(model, name: str) -> bool:
-    try:
-        model._meta.get_field(name)
-    except Exception:
-        return False
-    return True
-
-
-def _status_value(model, *names: str):
-    """The first of `names` that is a value of `model.Status`, so a renamed state is noticed."""
-    status = getattr(model, "Status", None)
-    if status is None:
-        return None
-    values = {choice.value for choice in status}
-    for name in names:
-        if name in values:
-            return name
-    return None
-
-
-def _organisations_verified():
-    Organisation = _model("incubator.Organisation")
-    if Organisation is None:
-        return None
+def _organisations_verified() -> int:
     return Organisation.objects.filter(status=Organisation.Status.VERIFIED).count()
 
 
-def _incubation(*states: str):
-    for label in ("incubator.Incubatee",):
-        model = _model(label)
-        if model is None or not _has_field(model, "organisation") or not _has_field(model, "status"):
-            continue
-        wanted = [value for value in (_status_value(model, state) for state in states) if value]
-        if not wanted:
-            return None
-        return model.objects.filter(status__in=wanted).values("organisation").distinct().count()
-    return None
+def _incubation(*states: str) -> int:
+    """Organisations with an incubation in one of `states`, each counted once."""
+    return Incubatee.objects.filter(status__in=states).values("organisation").distinct().count()
 
 
-def _calls_run():
-    Call = _model("grants.Call")
-    if Call is None or not _has_field(Call, "status"):
-        return None
-    not_run = [value for value in (_status_value(Call, "draft"),) if value]
-    return Call.objects.exclude(status__in=not_run).count()
+def _calls_run() -> int:
+    return Call.objects.exclude(status=Call.Status.DRAFT).count()
 
 
-def _awards():
-    Award = _model("awards.Award")
-    if Award is None:
-        return None, None
+def _awards() -> tuple[int, Decimal]:
     awards = Award.objects.all()
-    cancelled = _status_value(Award, "cancelled", "revoked")
-    if cancelled:
-        awards = awards.exclude(status=cancelled)
-    amount_field = "amount" if _has_field(Award, "amount") else None
-    total = awards.aggregate(total=Sum(amount_field))["total"] if amount_field else None
-    return awards.count(), (total or Decimal("0")) if amount_field else None
+    total = awards.aggregate(total=Sum("amount"))["total"]
+    return awards.count(), total or Decimal("0")
 
 
-def _money_disbursed():
-    Payment = _model("payments.Payment")
-    if Payment is None or not _has_field(Payment, "amount"):
-        return None
-    paid = _status_value(Payment, "paid")
-    if paid is None:
-        return None
-    total = Payment.objects.filter(status=paid).aggregate(total=Sum("amount"))["total"]
+def _money_disbursed() -> Decimal:
+    total = Payment.objects.filter(status=Payment.Status.PAID).aggregate(total=Sum("amount"))["total"]
     return total or Decimal("0")
 
 
@@ -168,20 +116,17 @@ KPI_WORDS = {
 }
 
 
-def _kpi_actual_total(kind: str):
+def _kpi_actual_total(kind: str) -> int:
     """What accepted milestone reports say was achieved for one kind of KPI.
 
     A report's KPI actual is cumulative ("achieved so far"), so each KPI counts with
     its largest accepted actual, and the figure is the sum over KPIs.
     """
-    KPIActual = _model("awards.KPIActual")
-    if KPIActual is None:
-        return None
     words = Q()
     for word in KPI_WORDS[kind]:
         words |= Q(kpi__indicator__icontains=word)
     per_kpi = (
-        KPIActual.objects.filter(report__status="accepted")
+        KPIActual.objects.filter(report__status=MilestoneReport.Status.ACCEPTED)
         .filter(words)
         .exclude(kpi__unit__contains="%")
         .values("kpi")
@@ -195,8 +140,10 @@ def compute() -> ImpactFigures:
     grants_awarded, money_awarded = _awards()
     return ImpactFigures(
         organisations_verified=_organisations_verified(),
-        organisations_incubated=_incubation("incubating", "resident", "graduated", "hatched", "exited"),
-        organisations_hatched=_incubation("graduated", "hatched"),
+        organisations_incubated=_incubation(
+            Incubatee.Status.INCUBATING, Incubatee.Status.HATCHED, Incubatee.Status.EXITED
+        ),
+        organisations_hatched=_incubation(Incubatee.Status.HATCHED),
         calls_run=_calls_run(),
         grants_awarded=grants_awarded,
         money_awarded=money_awarded,
