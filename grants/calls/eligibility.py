@@ -14,6 +14,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from incubator.models import Organisation
+
 
 @dataclass(frozen=True)
 class RuleFailure:
@@ -54,8 +56,6 @@ def months_between(start: date, end: date) -> int:
 
 def eligibility_failures(*, organisation, call, now=None) -> list[RuleFailure]:
     """Every rule of `call` that `organisation` fails, in the order the call lists them."""
-    import grants.calls.eligibility as rules
-    from incubator.models import Organisation
 
     now = now or timezone.now()
     failures = []
@@ -110,7 +110,7 @@ def eligibility_failures(*, organisation, call, now=None) -> list[RuleFailure]:
                         },
                     )
                 )
-    if call.require_no_overdue_reports and rules.has_overdue_reports(organisation):
+    if call.require_no_overdue_reports and has_overdue_reports(organisation):
         failures.append(
             RuleFailure(
                 "overdue_reports",
@@ -118,7 +118,7 @@ def eligibility_failures(*, organisation, call, now=None) -> list[RuleFailure]:
             )
         )
     if call.max_active_grants is not None:
-        count = rules.active_grant_count(organisation)
+        count = active_grant_count(organisation)
         if count >= call.max_active_grants:
             failures.append(
                 RuleFailure(

@@ -8,6 +8,7 @@ of the organisations they currently belong to.
 from django.utils import timezone
 
 from accounts.roles import is_finance_officer, is_programme_officer
+from incubator.selectors import organisations_of
 
 
 def officer_funder_ids(user) -> frozenset:
@@ -26,8 +27,6 @@ def member_organisation_ids(user) -> frozenset:
         return frozenset()
     cached = getattr(user, "_grant_org_ids", None)
     if cached is None:
-        from incubator.selectors import organisations_of
-
         cached = frozenset(organisations_of(user).values_list("id", flat=True))
         user._grant_org_ids = cached
     return cached

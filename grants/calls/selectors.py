@@ -2,12 +2,18 @@
 
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from accounts import roles
 from core.audit import events_for
 from grants.calls.models import Application, ApplicationAttachment, ApplicationComment, Call, Funder
-from grants.calls.permissions import member_organisation_ids, officer_funder_ids
+from grants.calls.permissions import (
+    can_see_internal_notes,
+    can_view_application,
+    member_organisation_ids,
+    officer_funder_ids,
+)
 
 # --- Public -----------------------------------------------------------------------------
 
@@ -140,7 +146,6 @@ def application_for_member(user, pk, *, for_update=False) -> Application:
 
 def comments_for(user, application):
     """The thread as `user` may see it: applicants never see internal notes."""
-    from grants.calls.permissions import can_see_internal_notes
 
     queryset = ApplicationComment.objects.filter(application=application).select_related("author")
     if not can_see_internal_notes(user, application):
@@ -149,8 +154,6 @@ def comments_for(user, application):
 
 
 def attachment_for(user, application_pk, attachment_pk) -> ApplicationAttachment:
-    from grants.calls.permissions import can_view_application
-
     attachment = get_object_or_404(
         ApplicationAttachment.objects.select_related("application", "application__call"),
         pk=attachment_pk,
@@ -160,8 +163,6 @@ def attachment_for(user, application_pk, attachment_pk) -> ApplicationAttachment
     if not can_view_application(user, application) or (
         application.status == Application.Status.DRAFT and not _is_member(user, application)
     ):
-        from django.http import Http404
-
         raise Http404
     return attachment
 

@@ -8,6 +8,8 @@ import difflib
 
 from django.utils import timezone
 
+from grants.calls.questions import answer_text
+
 
 def _text(value) -> str:
     return "" if value is None else str(value)
@@ -39,8 +41,6 @@ def organisation_profile(organisation) -> dict:
 
 
 def build_snapshot(application, *, number: int, now) -> dict:
-    from grants.calls import questions as question_fields
-
     call = application.call
     attachments = list(application.attachments.all())
     by_id = {attachment.pk: attachment for attachment in attachments}
@@ -53,7 +53,7 @@ def build_snapshot(application, *, number: int, now) -> dict:
                 "type": question.block_type,
                 "label": question.value["label"],
                 "value": value,
-                "text": question_fields.answer_text(question, value, by_id),
+                "text": answer_text(question, value, by_id),
             }
         )
     return {

@@ -15,6 +15,7 @@ from core.private_files import download_name, serve_private_file
 from grants.calls import permissions, selectors
 from grants.calls.eligibility import eligibility_failures
 from grants.calls.forms import ApplicationEditForms, CommentForm, StartApplicationForm, WithdrawForm
+from grants.calls.questions import answer_text
 from grants.calls.services import applications as services
 from incubator.models import Area, Organisation, ServiceCategory, ServiceItem
 from incubator.selectors import organisations_of
@@ -123,8 +124,6 @@ def application_detail(request, pk):
 
 
 def _answers(application):
-    from grants.calls.questions import answer_text
-
     by_id = {attachment.pk: attachment for attachment in application.attachments.all()}
     return [
         {

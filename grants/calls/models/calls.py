@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.fields import RichTextField, StreamField
 
 from grants.calls.blocks import QuestionsBlock, RubricBlock, default_rubric
+from incubator.models import Organisation
 
 PERCENT = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))]
 
@@ -150,7 +151,6 @@ class Call(models.Model):
             errors["closes_at"] = _("The call must close after it opens.")
         if self.total_budget and self.max_per_project and self.max_per_project > self.total_budget:
             errors["max_per_project"] = _("The maximum per project cannot exceed the total budget.")
-        from incubator.models import Organisation
 
         unknown = set(self.eligible_legal_forms or []) - set(Organisation.LegalForm.values)
         if unknown:
