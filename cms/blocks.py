@@ -8,6 +8,8 @@ from wagtail import blocks
 from wagtail.blocks.struct_block import StructBlockValidationError
 from wagtail.images.blocks import ImageChooserBlock
 
+from cms import impact
+
 RICH_TEXT_FEATURES = ["h3", "h4", "bold", "italic", "link", "document-link", "ol", "ul", "hr"]
 
 
@@ -129,10 +131,8 @@ class FiguresBlock(blocks.StructBlock):
         template = "cms/blocks/figures.html"
 
     def get_context(self, value, parent_context=None):
-        from cms.impact import impact_figures
-
         context = super().get_context(value, parent_context=parent_context)
-        live = impact_figures()
+        live = impact.impact_figures()
         rows = []
         for figure in value["figures"]:
             if figure["live"]:

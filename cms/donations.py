@@ -15,13 +15,14 @@ from __future__ import annotations
 import logging
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Sum
 from django.utils.translation import gettext as _
 
 from cms.models import Donation, ShowcasePage
+from cms.showcase_figures import donations_enabled, showcase_takes_donations
+from core.audit import record_event
+from grants.payments import stripe_gateway
 
 logger = logging.getLogger(__name__)
 
@@ -30,15 +31,6 @@ MIN_DONATION = Decimal("1")
 MAX_DONATION = Decimal("50000")
 SUGGESTED_AMOUNTS = (Decimal("50"), Decimal("200"), Decimal("500"))
 IGNORED = "ignored"
-
-
-def donations_enabled() -> bool:
-    return settings.PAYMENTS_MODE == "stripe"
-
-
-def showcase_takes_donations(showcase: ShowcasePage) -> bool:
-    """Donors may give to this project: online or, without Stripe, by bank transfer."""
-    return showcase.live and showcase.consent_given and showcase.donations_enabled
 
 
 def showcase_accepts_donations(showcase: ShowcasePage) -> bool:
@@ -51,23 +43,12 @@ def bank_transfer_reference(showcase: ShowcasePage) -> str:
     return _("Donation: %(project)s") % {"project": showcase.title}
 
 
-def donations_total(*, showcase: ShowcasePage) -> Decimal | None:
-    """What donors gave to this project (every language's page of it); None when
-    donations are not taken, so the total is hidden."""
-    if not donations_enabled() or not showcase.donations_enabled:
-        return None
-    total = Donation.objects.filter(showcase__translation_key=showcase.translation_key).aggregate(total=Sum("amount"))
-    return total["total"] or Decimal("0")
-
-
 def donation_checkout_start(*, showcase: ShowcasePage, amount: Decimal, success_url: str, cancel_url: str) -> str:
     """Create a Stripe Checkout Session for `amount` to `showcase`; returns Stripe's URL.
 
     Rules: donations are on (Stripe mode, the showcase live, consented and accepting
     them); the amount is between MIN_DONATION and MAX_DONATION in the site's currency.
     """
-    from grants.payments import stripe_gateway
-
     if not showcase_accepts_donations(showcase):
         raise ValidationError(_("This project does not take donations."))
     if amount < MIN_DONATION or amount > MAX_DONATION:
@@ -117,8 +98,6 @@ def handle_checkout_session_completed(event: dict) -> str:
             donation.save()
     except IntegrityError:  # the same session or event, recorded by a concurrent delivery
         return "duplicate"
-    from core.audit import record_event
-
     record_event(
         target=donation, verb="donation.received", actor=None, message=f"{donation.amount} {donation.currency}"
     )

@@ -4,10 +4,7 @@ public."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from decimal import Decimal
-
-from django.db.models import Max, Prefetch, Q, QuerySet, Sum
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from cms.models import ArticlePage, EventPage, ShowcasePage
@@ -122,51 +119,3 @@ def organisation_showcases(*, organisation: Organisation, locale) -> list[Showca
 
 
 # --- Showcases ---------------------------------------------------------------------
-
-
-def _paid_on(award) -> Decimal:
-    from grants.payments.models import Payment
-
-    total = Payment.objects.filter(tranche__award=award, status=Payment.Status.PAID).aggregate(total=Sum("amount"))
-    return total["total"] or Decimal("0")
-
-
-def showcase_money(*, showcase: ShowcasePage) -> dict:
-    """Money awarded and paid on the showcase's award, and donations received; each
-    None when not known (no award linked, donations not taken)."""
-    from cms.donations import donations_total
-
-    award = showcase.award
-    return {
-        "awarded": award.amount if award else None,
-        "disbursed": _paid_on(award) if award else None,
-        "donated": donations_total(showcase=showcase),
-        "currency": award.currency if award else "CNY",
-    }
-
-
-@dataclass(frozen=True)
-class KpiResult:
-    indicator: str
-    unit: str
-    target: Decimal
-    achieved: Decimal | None
-
-    @property
-    def percent(self) -> int | None:
-        if self.achieved is None or not self.target:
-            return None
-        return int(min(Decimal(100), self.achieved * 100 / self.target))
-
-
-def showcase_kpis(*, showcase: ShowcasePage) -> list[KpiResult]:
-    """The award's KPI targets with the best actual from accepted reports; without an
-    award, the results editors entered on the page."""
-    if showcase.award_id is None:
-        return [KpiResult(k.indicator, k.unit, k.target, k.achieved) for k in showcase.kpis.all()]
-    from grants.awards.models import AwardKPI
-
-    kpis = AwardKPI.objects.filter(award_id=showcase.award_id).annotate(
-        achieved=Max("actuals__actual", filter=Q(actuals__report__status="accepted"))
-    )
-    return [KpiResult(k.indicator, k.unit, k.target, k.achieved) for k in kpis.order_by("position", "pk")]

@@ -14,6 +14,7 @@ from wagtail.models import Locale
 
 from cms.models import ShowcaseIndexPage, ShowcasePage, ShowcasePhoto
 from core.audit import record_event
+from grants.awards.models import MilestoneReport, ReportEvidence
 
 
 def _index(locale) -> ShowcaseIndexPage | None:
@@ -63,8 +64,6 @@ def showcase_import_report_photos(*, showcase: ShowcasePage, by=None) -> int:
     Rules: only photos from accepted reports; each photo once; every photo gets alt text
     (its caption, else a description naming the project).
     """
-    from grants.awards.models import MilestoneReport, ReportEvidence
-
     if showcase.award_id is None:
         raise ValidationError(_("Link the showcase to its award first."))
     # Fresh from the database: the caller's instance may know an older latest revision.

@@ -1,6 +1,9 @@
 from celery import shared_task
 from django.core.exceptions import ValidationError
 
+from cms.services import showcase_create_for_award
+from grants.awards.models import Award
+
 
 @shared_task(bind=True, autoretry_for=(OSError,), retry_backoff=True, retry_backoff_max=10, max_retries=5)
 def create_showcase_for_award(self, award_id: int) -> int | None:
@@ -9,9 +12,6 @@ def create_showcase_for_award(self, award_id: int) -> int | None:
     Returns the showcase's page id, or None when the site has no showcases page yet
     (editors can still create it later from the admin's "Showcases from awards").
     """
-    from cms.services import showcase_create_for_award
-    from grants.awards.models import Award
-
     award = Award.objects.select_related("application__organisation", "application__call").get(pk=award_id)
     try:
         return showcase_create_for_award(award=award).pk

@@ -7,6 +7,10 @@ from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
+from cms.caching import memoize
+from cms.impact import impact_figures
+from cms.selectors import featured_articles, featured_showcases, upcoming_events
+
 
 class HomePage(Page):
     """The site root in each language."""
@@ -67,10 +71,6 @@ class HomePage(Page):
             raise ValidationError({"hero_image_alt": _("Alt text is required when an image is chosen.")})
 
     def get_context(self, request, *args, **kwargs):
-        from cms.caching import memoize
-        from cms.impact import impact_figures
-        from cms.selectors import featured_articles, featured_showcases, upcoming_events
-
         context = super().get_context(request, *args, **kwargs)
         context["impact"] = impact_figures() if self.show_impact else None
         # The lists change only when pages are published, which purges the memo.

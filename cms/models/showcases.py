@@ -20,7 +20,9 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from cms.blocks import BodyBlock
+from cms.caching import memoize
 from cms.models.base import ListingImageMixin
+from cms.showcase_figures import donations_enabled, showcase_kpis, showcase_money, showcase_takes_donations
 
 PAGE_SIZE = 12
 
@@ -130,10 +132,6 @@ class ShowcasePage(ListingImageMixin, Page):
             raise ValidationError({"award": _("This award was made to another organisation.")})
 
     def get_context(self, request, *args, **kwargs):
-        from cms.caching import memoize
-        from cms.donations import donations_enabled, showcase_takes_donations
-        from cms.selectors import showcase_kpis, showcase_money
-
         context = super().get_context(request, *args, **kwargs)
         context.update(
             memoize(

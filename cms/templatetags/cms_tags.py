@@ -9,6 +9,7 @@ from wagtail.models import Locale, Page
 
 from cms import caching
 from cms.caching import memoize
+from home.models import SiteSettings
 
 register = template.Library()
 
@@ -94,8 +95,6 @@ def share_image(context):
         image = getattr(page, attribute, None) if page is not None else None
         if image is not None:
             return image
-    from home.models import SiteSettings
-
     request = context.get("request")
     return memoize("default-share-image", compute=lambda: SiteSettings.load(request_or_site=request).share_image)
 

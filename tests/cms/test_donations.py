@@ -102,7 +102,7 @@ def test_total_covers_every_language_of_the_project(client, site_tree, showcase,
     Donation.objects.create(
         showcase=zh, amount=Decimal("30"), currency="CNY", checkout_session_id="cs_2", event_id="evt_2"
     )
-    from cms.donations import donations_total
+    from cms.showcase_figures import donations_total
 
     assert donations_total(showcase=showcase) == Decimal("80")
 
