@@ -3,7 +3,10 @@ import time
 from allauth.account import app_settings as account_settings
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.authentication import get_authentication_records
+from django.contrib.auth.models import Group
 from django.utils import translation
+
+from accounts.roles import NGO_MEMBER
 
 SIGNED_UP_AT = "accounts_signed_up_at"
 # Set by an invitation that gives its own role (a review panel's): signing up with
@@ -27,10 +30,6 @@ class AccountAdapter(DefaultAccountAdapter):
         return user
 
     def save_user_role(self, user):
-        from django.contrib.auth.models import Group
-
-        from accounts.roles import NGO_MEMBER
-
         user.groups.add(Group.objects.get(name=NGO_MEMBER))
 
     def _get_login_attempts_cache_key(self, request, **credentials) -> str:

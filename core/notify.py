@@ -7,6 +7,8 @@ recipient's language and sends it once per idempotency key.
 
 from django.db import transaction
 
+from core.tasks import send_templated_email
+
 
 def notify(*, template: str, recipients, context: dict, key: str) -> None:
     """Email `recipients` (users or addresses) with `template`.
@@ -14,8 +16,6 @@ def notify(*, template: str, recipients, context: dict, key: str) -> None:
     `key` identifies this message (e.g. "org-verified:42"); each recipient gets it at
     most once, however often the task runs. `context` must be JSON-serialisable.
     """
-    from core.tasks import send_templated_email
-
     targets = []
     for recipient in recipients:
         if isinstance(recipient, str):

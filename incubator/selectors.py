@@ -1,5 +1,7 @@
 """Reads, scoped so views cannot forget the rules, with their joins declared once."""
 
+from decimal import Decimal
+
 from django.db.models import Count, OuterRef, Prefetch, Q, Subquery, Sum
 from django.http import Http404
 
@@ -261,8 +263,6 @@ def district_figures():
 
 def target_progress():
     """Each target with the current figure and whether it is met."""
-    from decimal import Decimal
-
     districts = {row["district"].pk: row for row in district_figures()}
     totals = {
         "population": sum(row["population"] for row in districts.values()),

@@ -12,14 +12,14 @@ from django.core.exceptions import ValidationError
 from django.dispatch import receiver
 from django.utils.translation import gettext as _
 
+from incubator.services import membership as membership_services
+from incubator.views import INVITATION_SESSION_KEY
+
 logger = logging.getLogger(__name__)
 
 
 @receiver(user_logged_in, dispatch_uid="incubator_accept_pending_invitation")
 def accept_pending_invitation(sender, request, user, **kwargs):
-    from incubator.services import membership as membership_services
-    from incubator.views import INVITATION_SESSION_KEY
-
     if request is None or not hasattr(request, "session"):
         return
     token = request.session.pop(INVITATION_SESSION_KEY, None)

@@ -1,5 +1,6 @@
 """The NGO member portal (/ngo/). Thin: selectors scope, services decide."""
 
+from allauth.account.adapter import get_adapter
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -268,8 +269,6 @@ def invitation_accept(request, token):
     except membership_services.InvalidInvitation as error:
         return render(request, "incubator/invitation_accept.html", {"error": error.messages[0]})
     if not user.is_authenticated:
-        from allauth.account.adapter import get_adapter
-
         request.session[INVITATION_SESSION_KEY] = token
         # The link itself proves the address: signing up with it needs no second email.
         get_adapter(request).stash_verified_email(request, invitation.email)
