@@ -4,12 +4,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from accounts.roles import is_finance_officer, is_programme_officer
+from grants.awards import selectors
+from grants.awards.models import MilestoneReport
 
 
 def award_links(user) -> list[dict]:
-    from grants.awards import selectors
-    from grants.awards.models import MilestoneReport
-
     if not user.is_authenticated:
         return []
     links = []

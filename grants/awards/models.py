@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.private_files import private_storage, unguessable_name
 from grants.awards.tranches import DEFAULT_TEMPLATE, Trigger, parse_template, split_award, template_to_data
+from grants.calls.models import BudgetLine
 
 SCORE = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))]
 STARS = [MinValueValidator(1), MaxValueValidator(5)]
@@ -310,8 +311,6 @@ class AwardBudgetLine(models.Model):
 
     @property
     def kind_label(self) -> str:
-        from grants.calls.models import BudgetLine
-
         return str(dict(BudgetLine.Kind.choices).get(self.kind, self.kind))
 
 

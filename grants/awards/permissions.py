@@ -8,7 +8,7 @@ A platform administrator (superuser) may do what an officer may.
 """
 
 from accounts.roles import is_programme_officer
-from grants.awards.models import Award, MilestoneReport
+from grants.awards.models import Award, Evaluation, FunderRating, MilestoneReport
 from grants.calls.permissions import (
     is_member_of,
     is_programme_officer_of,
@@ -114,8 +114,6 @@ def can_view_funder_ratings(user, funder) -> bool:
 
 
 def _has_rating(award) -> bool:
-    from grants.awards.models import FunderRating
-
     try:
         award.funder_rating  # noqa: B018
     except FunderRating.DoesNotExist:
@@ -124,8 +122,6 @@ def _has_rating(award) -> bool:
 
 
 def _has_evaluation(award) -> bool:
-    from grants.awards.models import Evaluation
-
     try:
         award.evaluation  # noqa: B018
     except Evaluation.DoesNotExist:

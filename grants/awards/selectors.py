@@ -17,6 +17,8 @@ from grants.awards.models import (
     ReportEvidence,
     Tranche,
 )
+from grants.calls.permissions import member_organisation_ids, officer_funder_ids
+from grants.calls.selectors import funders_for_officer
 
 
 def tranches_payable():
@@ -70,8 +72,6 @@ def _award_base():
 
 def awards_for_member(user):
     """Awards of the organisations `user` belongs to, newest first."""
-    from grants.calls.permissions import member_organisation_ids
-
     if not user.is_authenticated:
         return Award.objects.none()
     return _award_base().filter(application__organisation_id__in=member_organisation_ids(user))
@@ -170,8 +170,6 @@ def report_detail(report: MilestoneReport | None, award: Award) -> dict:
 
 
 def evidence_for_member(user, pk) -> ReportEvidence:
-    from grants.calls.permissions import member_organisation_ids
-
     evidence = (
         ReportEvidence.objects.filter(
             pk=pk, report__milestone__award__application__organisation_id__in=member_organisation_ids(user)
@@ -203,8 +201,6 @@ def payments_for_award(award) -> list:
 
 def awards_for_officer(user):
     """Awards of the officer's funders (all for a platform administrator)."""
-    from grants.calls.permissions import officer_funder_ids
-
     if not user.is_authenticated:
         return Award.objects.none()
     queryset = _award_base()
@@ -246,8 +242,6 @@ def officer_award_list(user, *, status: str = ""):
 
 
 def reports_for_officer(user):
-    from grants.calls.permissions import officer_funder_ids
-
     queryset = MilestoneReport.objects.select_related(
         "milestone",
         "milestone__award",
@@ -304,8 +298,6 @@ def funder_rating_summary(funder) -> dict | None:
 
 def funder_rating_summaries(user) -> list[dict]:
     """One row per funder the officer works for, with aggregates only where at least three ratings exist."""
-    from grants.calls.selectors import funders_for_officer
-
     funders = funders_for_officer(user).annotate(
         rating_count=Count("ratings"),
         avg_guidance=Avg("ratings__guidance"),

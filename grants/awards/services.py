@@ -42,9 +42,12 @@ from grants.awards.models import (
     Tranche,
     TrancheTemplate,
 )
+from grants.awards.thumbnails import make_evidence_thumbnail
 from grants.awards.tranches import TemplateLine, split_award
 from grants.awards.uploads import clean_document, clean_photo, is_photo_name
+from grants.calls.models import Application, Call
 from grants.calls.selectors import programme_officers_of
+from grants.review.models import ProposalLine
 from incubator.selectors import members_of
 
 S = Award.Status
@@ -115,10 +118,6 @@ def default_evaluation_scheme() -> EvaluationScheme:
 
 def _funded_amount(application) -> Decimal:
     """The amount the officers decided in the award proposal, else the amount requested."""
-    try:
-        from grants.review.models import ProposalLine
-    except ImportError:  # pragma: no cover - the review module is always installed in the product
-        return application.requested_amount
     line = (
         ProposalLine.objects.filter(application=application, funded=True, amount__gt=0)
         .order_by("-proposal__created_at")
@@ -215,8 +214,6 @@ def create_awards_for_call(
     (the default 40/40/20 unless given) and add up to the amount exactly.
     Returns the awards created by this call (none when run again).
     """
-    from grants.calls.models import Application, Call
-
     call = Call.objects.select_for_update().select_related("funder").get(pk=call.pk)
     if call.status != Call.Status.FINAL:
         raise ValidationError(
@@ -560,8 +557,6 @@ def evidence_add(*, report: MilestoneReport, by, upload, caption: str = "") -> R
     evidence.save()
     record_event(target=report, verb="report.evidence_added", actor=by, message=evidence.original_name)
     if photo:
-        from grants.awards.tasks import make_evidence_thumbnail
-
         transaction.on_commit(lambda: make_evidence_thumbnail.delay(evidence.pk))
     return evidence
 
