@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from core.audit import events_for
 from grants.calls.models import Call
 from grants.review import permissions, selectors
 from grants.review.forms import (
@@ -26,13 +27,14 @@ from grants.review.forms import (
     ProposalForm,
     ReasonForm,
 )
-from grants.review.models import RankingBasis
+from grants.review.models import Announcement, RankingBasis
 from grants.review.services import announcements as announcement_services
 from grants.review.services import assignments as assignment_services
 from grants.review.services import decisions as decision_services
 from grants.review.services import panels as panel_services
 from grants.review.services import ranking as ranking_services
 from grants.review.services import reviews as review_services
+from incubator.models import ServiceCategory
 
 
 def _flash(request, error: ValidationError) -> None:
@@ -288,8 +290,6 @@ def review_detail(request, pk, review_pk):
         {"criterion": c, "score": review.scores.get(c.code), "comment": review.criterion_comments.get(c.code, "")}
         for c in call.criteria
     ]
-    from core.audit import events_for
-
     return TemplateResponse(
         request,
         "review/admin/review_detail.html",
@@ -354,8 +354,6 @@ def aggregate(request, pk):
 def _proposal_form(call, data=None):
     categories = call.eligible_categories.all()
     if not categories.exists():
-        from incubator.models import ServiceCategory
-
         categories = ServiceCategory.objects.all()
     return ProposalForm(data, categories=categories, initial={"basis": call.panel.ranking_basis})
 
@@ -474,8 +472,6 @@ def publish(request, pk):
 @require_GET
 def objections(request, pk):
     call = _call(request, pk)
-    from grants.review.models import Announcement
-
     return TemplateResponse(
         request,
         "review/admin/objections.html",

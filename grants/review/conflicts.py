@@ -15,6 +15,7 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext as _
 
+from grants.review.models import ConflictOfInterest, DeclaredRelationship
 from incubator.models import Membership, Organisation
 
 # Addresses at these domains say nothing about where someone works.
@@ -108,8 +109,6 @@ def reviewer_domains(reviewer_ids: Iterable[int]) -> dict[int, set[str]]:
 def detect_conflicts(*, applications: Iterable[tuple[int, int]], reviewer_ids: Iterable[int]) -> list[DetectedConflict]:
     """Every automatic conflict between `applications` ((application id, organisation id)
     pairs) and the reviewers, one entry per (pair, source)."""
-    from grants.review.models import ConflictOfInterest, DeclaredRelationship
-
     Source = ConflictOfInterest.Source
     apps_of_org: dict[int, list[int]] = defaultdict(list)
     for application_id, organisation_id in applications:

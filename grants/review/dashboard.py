@@ -4,6 +4,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from accounts.roles import is_reviewer
+from grants.review.selectors import applications_with_feedback
 
 MAX_RESULT_CARDS = 5
 
@@ -23,8 +24,6 @@ def review_links(user) -> list[dict]:
                 "description": _("Your expertise, areas and declared relationships."),
             },
         ]
-    from grants.review.selectors import applications_with_feedback
-
     for application in applications_with_feedback(user)[:MAX_RESULT_CARDS]:
         links.append(
             {

@@ -3,7 +3,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from grants.calls.models import Application
 from grants.review.models import Objection, RankingBasis, Recommendation, ReviewerProfile
+from grants.review.services.reviews import ReviewData
 from incubator.models import Area, Organisation, ServiceCategory
 
 
@@ -74,8 +76,6 @@ class ReviewForm(forms.Form):
         ]
 
     def review_data(self):
-        from grants.review.services.reviews import ReviewData
-
         data = self.cleaned_data
         return ReviewData(
             scores={
@@ -220,8 +220,6 @@ class ObjectionForm(forms.ModelForm):
 
     def __init__(self, *args, awards, **kwargs):
         super().__init__(*args, **kwargs)
-        from grants.calls.models import Application
-
         self.fields["application"].queryset = Application.objects.filter(
             pk__in=[line.application_id for line in awards]
         )

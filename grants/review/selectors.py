@@ -7,12 +7,14 @@ assigned to (or were unassigned from after a conflict) is simply not found: 404.
 from collections import defaultdict
 from dataclasses import dataclass
 
+from django.contrib.auth import get_user_model
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from grants.calls.models import Application, ApplicationAttachment, Call
+from grants.calls.permissions import member_organisation_ids
 from grants.calls.selectors import calls_for_officer, programme_officers_of
 from grants.review.engine import aggregation
 from grants.review.models import (
@@ -30,7 +32,7 @@ from grants.review.models import (
     ReviewerProfile,
     ScoreSummary,
 )
-from grants.review.permissions import FEEDBACK_STATES, can_see_feedback
+from grants.review.permissions import FEEDBACK_STATES, REVIEWED_STATES, can_see_feedback
 
 REVIEW_STATES = (Call.Status.IN_REVIEW, Call.Status.DECIDED, Call.Status.ANNOUNCED, Call.Status.FINAL)
 
@@ -102,9 +104,6 @@ def export_for_reviewer(user):
 
 def applications_with_feedback(user):
     """The user's organisations' reviewed applications in announced or final calls."""
-    from grants.calls.permissions import member_organisation_ids
-    from grants.review.permissions import REVIEWED_STATES
-
     if not user.is_authenticated:
         return Application.objects.none()
     return (
@@ -392,8 +391,6 @@ def objection_of_call(call: Call, pk) -> Objection:
 
 
 def reviewer_choices(call: Call):
-    from django.contrib.auth import get_user_model
-
     return get_user_model().objects.filter(panel_memberships__panel__call=call).order_by("email")
 
 

@@ -13,13 +13,12 @@ from django.dispatch import receiver
 from django.utils.translation import gettext as _
 
 from accounts.mfa import user_has_mfa
+from grants.review.services import panels
+from grants.review.views import INVITATION_SESSION_KEY
 
 
 @receiver(user_logged_in, dispatch_uid="review_accept_pending_invitation")
 def accept_pending_invitation(sender, request, user, **kwargs):
-    from grants.review.services import panels
-    from grants.review.views import INVITATION_SESSION_KEY
-
     if request is None or not hasattr(request, "session"):
         return
     if not user_has_mfa(user):

@@ -4,6 +4,7 @@ reviewer, so another reviewer's assignment or review is a 404."""
 
 import contextlib
 
+from allauth.account.adapter import get_adapter
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,7 +18,7 @@ from accounts.mfa import mfa_setup_redirect, user_has_mfa
 from core.private_files import download_name, serve_private_file
 from core.spreadsheet import SafeCsvWriter
 from grants.review import permissions, selectors
-from grants.review.blind import neutral_filename, reviewer_view
+from grants.review.blind import neutral_filename, redactor, reviewer_view
 from grants.review.forms import DeclarationForm, ProfileForm, RelationshipForm, ReviewForm
 from grants.review.services import assignments as assignment_services
 from grants.review.services import panels as panel_services
@@ -96,8 +97,6 @@ def application_detail(request, pk):
 def reviewer_view_title(assignment) -> str:
     if not assignment.call.blind_review:
         return assignment.application.display_title
-    from grants.review.blind import redactor
-
     return redactor(assignment.application.organisation)(assignment.application.display_title)
 
 
@@ -337,8 +336,6 @@ def invitation_accept(request, token):
     except panel_services.InvalidInvitation as error:
         return render(request, "review/invitation_accept.html", {"error": error.messages[0]})
     if not user.is_authenticated:
-        from allauth.account.adapter import get_adapter
-
         request.session[INVITATION_SESSION_KEY] = token
         get_adapter(request).stash_verified_email(request, invitation.email)
         # Signing up from here makes a reviewer (on accepting), not an NGO member.

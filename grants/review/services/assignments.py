@@ -8,7 +8,9 @@ loads, expertise preferred. Hand adjustments are checked with the engine's
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import timedelta
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
@@ -23,7 +25,7 @@ from grants.calls.services import applications as application_services
 from grants.calls.services.calls import call_start_review
 from grants.review.conflicts import detect_conflicts
 from grants.review.engine import assignment as engine
-from grants.review.models import Assignment, ConflictOfInterest, PanelMember, Review, ReviewerProfile
+from grants.review.models import Assignment, ConflictOfInterest, Panel, PanelMember, Review, ReviewerProfile
 from grants.review.permissions import can_declare_on, can_manage_panel
 from grants.review.selectors import officers_of, outstanding_by_reviewer
 from grants.review.services.common import lock_call, site_path
@@ -217,8 +219,6 @@ def assign_reviewers(*, call: Call, by) -> AssignmentOutcome:
 
 
 def _notify_new_assignments(call: Call, pairs, *, run) -> None:
-    from django.contrib.auth import get_user_model
-
     counts = defaultdict(int)
     for _app, reviewer_id in pairs:
         counts[reviewer_id] += 1
@@ -375,8 +375,6 @@ def declare(*, assignment: Assignment, by, has_conflict: bool, detail: str = "")
 
 
 def _send_reminders(call: Call, *, key: str, template: str) -> int:
-    from django.contrib.auth import get_user_model
-
     counts = outstanding_by_reviewer(call=call)
     deadline = getattr(getattr(call, "panel", None), "review_deadline", None)
     sent = 0
@@ -418,10 +416,6 @@ REMIND_BEFORE_HOURS = 48
 def remind_before_deadlines(*, now=None) -> int:
     """Remind reviewers who owe reviews once, REMIND_BEFORE_HOURS before their panel's
     deadline. Run by the beat; the email key makes repeats harmless."""
-    from datetime import timedelta
-
-    from grants.review.models import Panel
-
     now = now or timezone.now()
     sent = 0
     panels = Panel.objects.filter(

@@ -8,6 +8,7 @@ invited address, and joins the panel: the account is added to the Reviewer group
 
 from datetime import timedelta
 
+from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group
 from django.core import signing
 from django.core.exceptions import ValidationError
@@ -20,7 +21,14 @@ from core.audit import record_event
 from core.notify import notify
 from core.transitions import require
 from grants.calls.models import Call
-from grants.review.models import DeclaredRelationship, Panel, PanelMember, ReviewerInvitation, ReviewerProfile
+from grants.review.models import (
+    Assignment,
+    DeclaredRelationship,
+    Panel,
+    PanelMember,
+    ReviewerInvitation,
+    ReviewerProfile,
+)
 from grants.review.permissions import can_manage_panel
 from grants.review.services.common import site_path
 
@@ -154,8 +162,6 @@ def invitation_revoke(*, invitation: ReviewerInvitation, by) -> ReviewerInvitati
 
 
 def user_owns_email(user, email: str) -> bool:
-    from allauth.account.models import EmailAddress
-
     return EmailAddress.objects.filter(user=user, email__iexact=email, verified=True).exists()
 
 
@@ -202,8 +208,6 @@ def member_remove(*, member: PanelMember, by) -> None:
     reassign those first, so no review silently disappears."""
     call = member.panel.call
     require(can_manage_panel(by, call), _("Only programme officers of this call's funder can change its panel."))
-    from grants.review.models import Assignment
-
     if Assignment.objects.filter(call=call, reviewer_id=member.reviewer_id).exists():
         raise ValidationError(
             _("This reviewer has assignments in this call. Reassign them before removing the reviewer.")
