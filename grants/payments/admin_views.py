@@ -21,6 +21,7 @@ from core.audit import events_for
 from core.spreadsheet import SafeCsvWriter
 from core.staff_pages import refuse_with_403
 from core.transitions import require
+from grants.calls.selectors import funders_for_officer
 from grants.payments import banking, permissions, selectors, services
 from grants.payments.forms import ConfirmationUploadForm, MarkPaidForm, QueueFilterForm, ReasonForm
 from grants.payments.models import Payment
@@ -43,7 +44,6 @@ def queue(request):
     require(permissions.can_view_ledger(user), _("Only programme and finance officers see the payments ledger."))
     if request.method == "POST":
         return _bulk_approve(request)
-    from grants.calls.selectors import funders_for_officer
 
     funders = list(funders_for_officer(user))
     form = QueueFilterForm(request.GET or None, funders=funders)

@@ -4,13 +4,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from grants.payments import permissions
+from incubator.selectors import organisations_of
 
 
 def payment_links(user) -> list[dict]:
     if not user.is_authenticated:
         return []
     links = []
-    from incubator.selectors import organisations_of
 
     for organisation in organisations_of(user).order_by("name_zh", "id"):
         links.append(

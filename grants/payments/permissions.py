@@ -9,6 +9,7 @@ payments. Four-eyes: whoever requested a payment never approves or retries it.
 
 from accounts.roles import is_finance_officer, is_programme_officer
 from grants.calls.permissions import member_organisation_ids, officer_funder_ids
+from incubator.permissions import MANAGERS, role_of
 
 
 def _in_scope(user, payment) -> bool:
@@ -71,6 +72,4 @@ def can_export_ledger(user) -> bool:
 
 def can_manage_stripe_account(user, organisation) -> bool:
     """Owners and admins connect their organisation's Stripe account."""
-    from incubator.permissions import MANAGERS, role_of
-
     return role_of(user, organisation) in MANAGERS

@@ -10,8 +10,14 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from accounts import roles
+from grants.awards.models import Award
+from grants.awards.selectors import tranches_payable
+from grants.calls.permissions import member_organisation_ids, officer_funder_ids
+from grants.calls.selectors import calls_for_officer
 from grants.payments import permissions
 from grants.payments.models import BankBatch, BankConfirmationImport, Payment, WebhookEvent
+from incubator.models import Subsidy
+from incubator.selectors import payable_subsidies
 
 Status = Payment.Status
 _RELATED = (
@@ -38,7 +44,6 @@ def payments_for_user(*, user):
     queryset = _ledger()
     if user.is_superuser:
         return queryset
-    from grants.calls.permissions import officer_funder_ids
 
     return queryset.filter(Q(funder__isnull=True) | Q(funder_id__in=officer_funder_ids(user)))
 
@@ -88,8 +93,6 @@ def payments_for_organisation(org):
 
 
 def payment_for_member(*, user, pk) -> Payment:
-    from grants.calls.permissions import member_organisation_ids
-
     payment = _ledger().filter(pk=pk, payee_id__in=member_organisation_ids(user)).first()
     if payment is None:
         raise Http404
@@ -146,9 +149,6 @@ def finance_by_call(*, user) -> list[dict]:
 
     Committed is what the call's awards promise; available is the budget less that.
     """
-    from grants.awards.models import Award
-    from grants.calls.selectors import calls_for_officer
-
     calls = list(calls_for_officer(user).order_by("funder__name_zh", "-opens_at", "id"))
     awarded = dict(
         Award.objects.filter(application__call__in=[c.pk for c in calls])
@@ -198,8 +198,6 @@ def finance_by_funder(*, user) -> list[dict]:
 
 def finance_subsidies(*, user) -> dict:
     """The platform's subsidies: approved (committed) and paid through the ledger."""
-    from incubator.models import Subsidy
-
     if not permissions.is_ledger_staff(user):
         return {}
     approved = Subsidy.objects.filter(status__in=[Subsidy.Status.APPROVED, Subsidy.Status.PAID]).aggregate(
@@ -213,10 +211,6 @@ def finance_subsidies(*, user) -> dict:
 
 def payable_without_payment(*, user):
     """What officers can put in the ledger now: payable tranches and approved subsidies with no live payment."""
-    from grants.awards.selectors import tranches_payable
-    from grants.calls.permissions import officer_funder_ids
-    from incubator.selectors import payable_subsidies
-
     if not permissions.can_request_payment(user):
         return [], []
     live = Payment.objects.exclude(status=Status.CANCELLED)

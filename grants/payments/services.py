@@ -36,7 +36,7 @@ import logging
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q, Sum
 from django.utils import timezone
@@ -46,12 +46,15 @@ from core.audit import record_event
 from core.money import format_money
 from core.notify import notify
 from core.transitions import check_transition, require
+from grants.awards.models import Award
 from grants.payments import permissions, retries
 from grants.payments.models import ConnectedAccount, Payment, new_idempotency_key
-from grants.payments.rails import TransferInstruction
+from grants.payments.rails import BankTransferRail, TransferInstruction
 from grants.payments.selectors import finance_officers_for
-from grants.payments.stripe_gateway import PaymentGatewayError
-from incubator.services.subsidies import cap_for
+from grants.payments.stripe_gateway import PaymentGatewayError, StripeTransferRail, find_transfers
+from incubator.models import Organisation, Subsidy
+from incubator.services.common import managers_of
+from incubator.services.subsidies import cap_for, subsidy_mark_paid
 
 logger = logging.getLogger(__name__)
 
@@ -93,14 +96,10 @@ def _lock(payment: Payment) -> Payment:
 
 
 def _lock_award(award_id):
-    from grants.awards.models import Award
-
     return Award.objects.select_for_update().get(pk=award_id)
 
 
 def _lock_organisation(organisation_id):
-    from incubator.models import Organisation
-
     return Organisation.objects.select_for_update().get(pk=organisation_id)
 
 
@@ -127,8 +126,6 @@ def _check_award_cap(payment: Payment, *, statuses) -> None:
 
 def _check_subsidy(payment: Payment, *, statuses) -> None:
     """The subsidy is approved and unpaid, the amount is what was approved, and the policy's cap holds."""
-    from incubator.models import Subsidy
-
     subsidy = Subsidy.objects.select_for_update().select_related("policy").get(pk=payment.subsidy_id)
     if subsidy.status != Subsidy.Status.APPROVED:
         raise ValidationError(
@@ -269,7 +266,6 @@ def payment_schedule_subsidy(*, subsidy, by, rail: str | None = None) -> Payment
     existing = Payment.objects.filter(subsidy=subsidy).exclude(status=Status.CANCELLED).first()
     if existing:
         return existing
-    from incubator.models import Subsidy
 
     subsidy = Subsidy.objects.select_related("policy", "organisation").get(pk=subsidy.pk)
     if subsidy.status != Subsidy.Status.APPROVED:
@@ -360,8 +356,6 @@ def payment_approve(*, payment: Payment, by) -> Payment:
 
 def payments_approve_bulk(*, payments, by) -> tuple[list[Payment], list[tuple[Payment, str]]]:
     """Approve each payment on its own (each four-eyes checked); returns (approved, [(payment, why not)])."""
-    from django.core.exceptions import PermissionDenied
-
     approved, refused = [], []
     for payment in payments:
         try:
@@ -414,8 +408,6 @@ def payment_mark_paid(
         paid_on=paid_on or timezone.localdate(),
     )
     if payment.subsidy_id:
-        from incubator.services.subsidies import subsidy_mark_paid
-
         subsidy_mark_paid(subsidy=payment.subsidy, by=by, paid_at=now)
     _notify_payee(payment, "payments_paid")
     return payment
@@ -517,9 +509,6 @@ def _enqueue_send(payment: Payment) -> None:
 
 
 def get_rail(*, name: str):
-    from grants.payments.rails import BankTransferRail
-    from grants.payments.stripe_gateway import StripeTransferRail
-
     return StripeTransferRail() if name == Rail.STRIPE else BankTransferRail()
 
 
@@ -576,7 +565,6 @@ def payment_send(*, payment_id: int) -> Payment | None:
             payment.approved_at is None or payment.approved_at < timezone.now() - KEY_LIFETIME
         ):
             # Stripe may have forgotten the key by now: look for the transfer before sending again.
-            from grants.payments.stripe_gateway import find_transfers
 
             existing = find_transfers(payment_reference=payment.reference)
         external_id = existing[0].id if existing else rail.send(instruction).external_id
@@ -678,8 +666,6 @@ def _notify_finance(payment: Payment) -> None:
 
 
 def _notify_payee(payment: Payment, template: str) -> None:
-    from incubator.services.common import managers_of
-
     recipients = managers_of(payment.payee)
     if recipients:
         notify(template=template, recipients=recipients, context=_context(payment), key=f"{template}:{payment.pk}")

@@ -24,6 +24,8 @@ from core.audit import record_event
 from core.transitions import require
 from grants.payments import permissions, retries, stripe_gateway, webhooks
 from grants.payments.models import ConnectedAccount, Payment, WebhookEvent
+from grants.payments.services import payment_fail, payment_mark_paid, payment_mark_sent
+from incubator.models import Organisation
 
 logger = logging.getLogger(__name__)
 Status = Payment.Status
@@ -41,8 +43,6 @@ def connected_account_ensure(
     The account id is saved on the organisation (``stripe_account_id``) and here. The
     organisation row is locked so two owners clicking at once create one account.
     """
-    from incubator.models import Organisation
-
     require(
         permissions.can_manage_stripe_account(by, organisation),
         _("Only owners and admins can connect the organisation's Stripe account."),
@@ -214,8 +214,6 @@ def handle_transfer_created(event) -> str:
     Also covers the case where our request timed out after Stripe accepted it: the
     payment is still ``approved``, so it is marked sent with this transfer first.
     """
-    from grants.payments.services import payment_mark_paid, payment_mark_sent
-
     transfer = event["data"]["object"]
     payment = _payment_for_transfer(transfer)
     if payment is None:
@@ -247,8 +245,6 @@ def handle_transfer_created(event) -> str:
 def handle_transfer_reversed(event) -> str:
     """Money taken back. Before confirmation the payment fails (finance may retry); a paid one is
     flagged for finance rather than un-paid, since the tranche or subsidy was recorded as settled."""
-    from grants.payments.services import payment_fail
-
     transfer = event["data"]["object"]
     payment = _payment_for_transfer(transfer)
     if payment is None or payment.external_id != transfer["id"]:

@@ -12,7 +12,9 @@ Their time limits fit one Stripe call of STRIPE_TIMEOUT_SECONDS (20 s) and the d
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 
+from grants.payments.services import payment_send, payment_send_postponed, payments_send_due
 from grants.payments.stripe_gateway import PaymentGatewayError
+from grants.payments.stripe_services import webhook_attempt, webhooks_process_due
 
 MUST_NOT_BE_LOST = {
     "acks_late": True,
@@ -31,8 +33,6 @@ def send_payment(payment_id: int) -> str:
     a repeat with the original transfer. An unknown outcome (timeout, 5xx) waits for the
     next attempt stored by the claim (1 min, 2 min, 4 min ... 1 h).
     """
-    from grants.payments.services import payment_send, payment_send_postponed
-
     try:
         payment = payment_send(payment_id=payment_id)
     except (PaymentGatewayError, SoftTimeLimitExceeded) as error:  # outcome unknown: the same key next time
@@ -43,15 +43,10 @@ def send_payment(payment_id: int) -> str:
 @shared_task(**MUST_NOT_BE_LOST)
 def process_webhook_event(event_pk: int) -> str:
     """Run a stored event's handler; a failure is stored on the event and retried by the sweep."""
-    from grants.payments.stripe_services import webhook_attempt
-
     return webhook_attempt(event_pk=event_pk)
 
 
 @shared_task
 def retry_due() -> dict:
     """Queue the payments and webhook events whose next attempt is due (every 30 s; idempotent)."""
-    from grants.payments.services import payments_send_due
-    from grants.payments.stripe_services import webhooks_process_due
-
     return {"payments": payments_send_due(), "webhook_events": webhooks_process_due()}

@@ -5,6 +5,7 @@ Thin: selectors scope (another organisation's pages answer 404), services decide
 
 import logging
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
@@ -19,13 +20,13 @@ from django.views.decorators.http import require_GET, require_POST
 from grants.payments import permissions, selectors, stripe_gateway, stripe_services
 from grants.payments.models import ConnectedAccount
 from grants.payments.stripe_gateway import PaymentGatewayError, WebhookSignatureError
+from grants.payments.tasks import process_webhook_event
+from incubator.selectors import organisation_for_member
 
 logger = logging.getLogger(__name__)
 
 
 def _organisation(request, pk):
-    from incubator.selectors import organisation_for_member
-
     return organisation_for_member(user=request.user, pk=pk)
 
 
@@ -48,8 +49,6 @@ def organisation_payments(request, pk):
 
 
 def stripe_enabled() -> bool:
-    from django.conf import settings
-
     return getattr(settings, "PAYMENTS_MODE", "manual") == "stripe"
 
 
@@ -126,8 +125,6 @@ def stripe_webhook(request):
         return HttpResponse("webhooks not configured", status=503)
     row, created = stripe_services.webhook_store(event)
     if created or row.processed_at is None:
-        from grants.payments.tasks import process_webhook_event
-
         row_pk = row.pk
         # Robust: a broker out of reach must not turn the stored event into a 500 (the sweep processes it).
         transaction.on_commit(lambda: process_webhook_event.delay(row_pk), robust=True)
