@@ -38,3 +38,14 @@ def delay_after(attempt: int) -> datetime.timedelta:
 def next_attempt_at(attempt: int, now: datetime.datetime) -> datetime.datetime | None:
     """When to try again if attempt ``attempt``, starting ``now``, records no outcome; None: give up."""
     return None if attempt >= MAX_ATTEMPTS else now + delay_after(attempt)
+
+
+# Delivery of the two tasks that must not be lost (send a payment, process a webhook
+# event): acknowledged only once finished, put back on the queue when the worker dies
+# under them; time limits that fit one Stripe call of STRIPE_TIMEOUT_SECONDS (20 s).
+MUST_NOT_BE_LOST = {
+    "acks_late": True,
+    "reject_on_worker_lost": True,
+    "soft_time_limit": 25,
+    "time_limit": 30,
+}

@@ -35,6 +35,8 @@ import datetime
 import logging
 from decimal import Decimal
 
+from celery import shared_task
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -502,8 +504,6 @@ def _send_schedule(payment: Payment) -> dict:
 def _enqueue_send(payment: Payment) -> None:
     if payment.rail != Rail.STRIPE:
         return  # bank payments wait for finance's next batch export
-    from grants.payments.tasks import send_payment
-
     payment_id = payment.pk
     transaction.on_commit(lambda: send_payment.delay(payment_id))
 
@@ -614,6 +614,22 @@ def payment_send_postponed(*, payment_id: int, error: BaseException) -> str:
     return f"next attempt at {payment.next_attempt_at.isoformat()}"
 
 
+@shared_task(name="grants.payments.tasks.send_payment", **retries.MUST_NOT_BE_LOST)
+def send_payment(payment_id: int) -> str:
+    """Send an approved payment through its rail.
+
+    Killed or timed out anywhere, the payment is sent again (redelivered, or by the
+    sweep): the idempotency key was committed before the first call, so Stripe answers
+    a repeat with the original transfer. An unknown outcome (timeout, 5xx) waits for the
+    next attempt stored by the claim (1 min, 2 min, 4 min ... 1 h).
+    """
+    try:
+        payment = payment_send(payment_id=payment_id)
+    except (PaymentGatewayError, SoftTimeLimitExceeded) as error:  # outcome unknown: the same key next time
+        return payment_send_postponed(payment_id=payment_id, error=error)
+    return payment.status if payment is not None else "nothing to send"
+
+
 @transaction.atomic
 def payments_send_due(*, now: datetime.datetime | None = None) -> list[int]:
     """Queue the sending of every approved Stripe payment whose next attempt is due.
@@ -631,7 +647,6 @@ def payments_send_due(*, now: datetime.datetime | None = None) -> list[int]:
     if not due:
         return []
     Payment.objects.filter(pk__in=due).update(next_attempt_at=now + retries.UNCLAIMED_AFTER)
-    from grants.payments.tasks import send_payment
 
     def queue():
         for payment_id in due:

@@ -15,6 +15,7 @@ import datetime
 import importlib
 import logging
 
+from celery import shared_task
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -173,6 +174,12 @@ def webhook_attempt(*, event_pk: int) -> str:
         return f"failed: {type(error).__name__}"
 
 
+@shared_task(name="grants.payments.tasks.process_webhook_event", **retries.MUST_NOT_BE_LOST)
+def process_webhook_event(event_pk: int) -> str:
+    """Run a stored event's handler; a failure is stored on the event and retried by the sweep."""
+    return webhook_attempt(event_pk=event_pk)
+
+
 @transaction.atomic
 def webhooks_process_due(*, now: datetime.datetime | None = None) -> list[int]:
     """Queue every unprocessed webhook event whose next attempt is due (see ``payments_send_due``)."""
@@ -186,7 +193,6 @@ def webhooks_process_due(*, now: datetime.datetime | None = None) -> list[int]:
     if not due:
         return []
     WebhookEvent.objects.filter(pk__in=due).update(next_attempt_at=now + retries.UNCLAIMED_AFTER)
-    from grants.payments.tasks import process_webhook_event
 
     def queue():
         for event_pk in due:

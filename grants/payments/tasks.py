@@ -6,44 +6,20 @@ killed worker's message is redelivered after the visibility timeout, under a min
 see config/settings/base.py). Neither retries through Celery: an attempt that records
 no outcome has already stored when the next one is due, and ``retry_due`` (every 30 s,
 grants/payments/schedules.py) queues what is due (grants/payments/retries.py).
-Their time limits fit one Stripe call of STRIPE_TIMEOUT_SECONDS (20 s) and the database.
+Their time limits fit one Stripe call of STRIPE_TIMEOUT_SECONDS (20 s) and the database
+(``retries.MUST_NOT_BE_LOST``).
+
+``send_payment`` and ``process_webhook_event`` are defined beside the services they run
+(grants/payments/services.py, grants/payments/stripe_services.py), because those
+services queue them too; they keep their names here and are re-exported for the worker.
 """
 
 from celery import shared_task
-from celery.exceptions import SoftTimeLimitExceeded
 
-from grants.payments.services import payment_send, payment_send_postponed, payments_send_due
-from grants.payments.stripe_gateway import PaymentGatewayError
-from grants.payments.stripe_services import webhook_attempt, webhooks_process_due
+from grants.payments.services import payments_send_due, send_payment
+from grants.payments.stripe_services import process_webhook_event, webhooks_process_due
 
-MUST_NOT_BE_LOST = {
-    "acks_late": True,
-    "reject_on_worker_lost": True,
-    "soft_time_limit": 25,
-    "time_limit": 30,
-}
-
-
-@shared_task(**MUST_NOT_BE_LOST)
-def send_payment(payment_id: int) -> str:
-    """Send an approved payment through its rail.
-
-    Killed or timed out anywhere, the payment is sent again (redelivered, or by the
-    sweep): the idempotency key was committed before the first call, so Stripe answers
-    a repeat with the original transfer. An unknown outcome (timeout, 5xx) waits for the
-    next attempt stored by the claim (1 min, 2 min, 4 min ... 1 h).
-    """
-    try:
-        payment = payment_send(payment_id=payment_id)
-    except (PaymentGatewayError, SoftTimeLimitExceeded) as error:  # outcome unknown: the same key next time
-        return payment_send_postponed(payment_id=payment_id, error=error)
-    return payment.status if payment is not None else "nothing to send"
-
-
-@shared_task(**MUST_NOT_BE_LOST)
-def process_webhook_event(event_pk: int) -> str:
-    """Run a stored event's handler; a failure is stored on the event and retried by the sweep."""
-    return webhook_attempt(event_pk=event_pk)
+__all__ = ["process_webhook_event", "retry_due", "send_payment"]
 
 
 @shared_task
