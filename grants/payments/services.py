@@ -505,7 +505,7 @@ def _enqueue_send(payment: Payment) -> None:
     if payment.rail != Rail.STRIPE:
         return  # bank payments wait for finance's next batch export
     payment_id = payment.pk
-    transaction.on_commit(lambda: send_payment.delay(payment_id))
+    transaction.on_commit(lambda: _send_payment.delay(payment_id))
 
 
 def get_rail(*, name: str):
@@ -615,7 +615,7 @@ def payment_send_postponed(*, payment_id: int, error: BaseException) -> str:
 
 
 @shared_task(name="grants.payments.tasks.send_payment", **retries.MUST_NOT_BE_LOST)
-def send_payment(payment_id: int) -> str:
+def _send_payment(payment_id: int) -> str:
     """Send an approved payment through its rail.
 
     Killed or timed out anywhere, the payment is sent again (redelivered, or by the
@@ -650,7 +650,7 @@ def payments_send_due(*, now: datetime.datetime | None = None) -> list[int]:
 
     def queue():
         for payment_id in due:
-            send_payment.delay(payment_id)
+            _send_payment.delay(payment_id)
 
     transaction.on_commit(queue)
     return due

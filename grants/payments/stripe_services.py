@@ -175,7 +175,7 @@ def webhook_attempt(*, event_pk: int) -> str:
 
 
 @shared_task(name="grants.payments.tasks.process_webhook_event", **retries.MUST_NOT_BE_LOST)
-def process_webhook_event(event_pk: int) -> str:
+def _process_webhook_event(event_pk: int) -> str:
     """Run a stored event's handler; a failure is stored on the event and retried by the sweep."""
     return webhook_attempt(event_pk=event_pk)
 
@@ -196,7 +196,7 @@ def webhooks_process_due(*, now: datetime.datetime | None = None) -> list[int]:
 
     def queue():
         for event_pk in due:
-            process_webhook_event.delay(event_pk)
+            _process_webhook_event.delay(event_pk)
 
     transaction.on_commit(queue)
     return due

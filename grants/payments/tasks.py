@@ -11,13 +11,17 @@ Their time limits fit one Stripe call of STRIPE_TIMEOUT_SECONDS (20 s) and the d
 
 ``send_payment`` and ``process_webhook_event`` are defined beside the services they run
 (grants/payments/services.py, grants/payments/stripe_services.py), because those
-services queue them too; they keep their names here and are re-exported for the worker.
+services queue them too; there they are private (a task takes a positional id, the
+services' API is keyword-only), here they have their public names, the ones Celery knows.
 """
 
 from celery import shared_task
 
-from grants.payments.services import payments_send_due, send_payment
-from grants.payments.stripe_services import process_webhook_event, webhooks_process_due
+from grants.payments.services import _send_payment, payments_send_due
+from grants.payments.stripe_services import _process_webhook_event, webhooks_process_due
+
+send_payment = _send_payment
+process_webhook_event = _process_webhook_event
 
 __all__ = ["process_webhook_event", "retry_due", "send_payment"]
 
