@@ -56,7 +56,6 @@ def months_between(start: date, end: date) -> int:
 
 def eligibility_failures(*, organisation, call, now=None) -> list[RuleFailure]:
     """Every rule of `call` that `organisation` fails, in the order the call lists them."""
-
     now = now or timezone.now()
     failures = []
     if call.require_verified and organisation.status != Organisation.Status.VERIFIED:

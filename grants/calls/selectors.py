@@ -146,7 +146,6 @@ def application_for_member(user, pk, *, for_update=False) -> Application:
 
 def comments_for(user, application):
     """The thread as `user` may see it: applicants never see internal notes."""
-
     queryset = ApplicationComment.objects.filter(application=application).select_related("author")
     if not can_see_internal_notes(user, application):
         queryset = queryset.filter(internal=False)
