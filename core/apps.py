@@ -4,3 +4,11 @@ from django.apps import AppConfig
 class CoreConfig(AppConfig):
     name = "core"
     verbose_name = "Core"
+
+    def ready(self):
+        from django.contrib.auth.signals import user_logged_in
+
+        from core.invitations import accept_pending_invitations
+
+        # One path for every kind of invitation (each registers in its own ready()).
+        user_logged_in.connect(accept_pending_invitations, dispatch_uid="core_accept_pending_invitations")

@@ -8,7 +8,10 @@ class IncubatorConfig(AppConfig):
 
     def ready(self):
         from accounts.dashboard import register
-        from incubator import signals  # noqa: F401
+        from core.invitations import register_accept_on_login
+        from incubator import signals
         from incubator.dashboard import organisation_links
 
         register(organisation_links)
+        # An invitee who signs in or signs up from an invitation page joins at once.
+        register_accept_on_login(session_key=signals.INVITATION_SESSION_KEY, accept=signals.accept_pending_invitation)

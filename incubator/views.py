@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from core import invitations
 from core.private_files import download_name, serve_private_file
 from incubator import permissions, selectors
 from incubator.forms import (
@@ -269,7 +270,7 @@ def invitation_accept(request, token):
     except membership_services.InvalidInvitation as error:
         return render(request, "incubator/invitation_accept.html", {"error": error.messages[0]})
     if not user.is_authenticated:
-        request.session[INVITATION_SESSION_KEY] = token
+        invitations.keep_pending(request, session_key=INVITATION_SESSION_KEY, token=token)
         # The link itself proves the address: signing up with it needs no second email.
         get_adapter(request).stash_verified_email(request, invitation.email)
         return render(request, "incubator/invitation_accept.html", {"invitation": invitation, "token": token})
@@ -280,7 +281,7 @@ def invitation_accept(request, token):
             return render(
                 request, "incubator/invitation_accept.html", {"invitation": invitation, "error": error.messages[0]}
             )
-        request.session.pop(INVITATION_SESSION_KEY, None)
+        invitations.forget_pending(request, session_key=INVITATION_SESSION_KEY)
         messages.success(request, _("Welcome to %(name)s.") % {"name": invitation.organisation.name})
         return redirect("incubator:organisation_detail", pk=invitation.organisation_id)
     return render(request, "incubator/invitation_accept.html", {"invitation": invitation, "token": token})

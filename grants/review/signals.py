@@ -1,39 +1,28 @@
 """Joins a review panel by invitation as soon as the invitee is signed in.
 
 The invitation view keeps the token in the session; whether the visitor then signs in
-or signs up, Django's `user_logged_in` fires in that same session. An account without a
-second factor does not join here: the invitation page has it set up TOTP first, then
-the invitee accepts on that page.
+or signs up, core.invitations accepts it in that same session with the function below
+(registered in ReviewConfig.ready()). An account without a second factor does not join
+there: the invitation page has it set up TOTP first, then the invitee accepts on that
+page (the token stays in the session).
 """
 
-from django.contrib import messages
-from django.contrib.auth.signals import user_logged_in
-from django.core.exceptions import ValidationError
-from django.dispatch import receiver
 from django.utils.translation import gettext as _
 
 from accounts.mfa import user_has_mfa
 from grants.review.services import panels
 from grants.review.views import INVITATION_SESSION_KEY
 
+__all__ = ["INVITATION_SESSION_KEY", "accept_pending_invitation", "ready_to_join"]
 
-@receiver(user_logged_in, dispatch_uid="review_accept_pending_invitation")
-def accept_pending_invitation(sender, request, user, **kwargs):
-    if request is None or not hasattr(request, "session"):
-        return
-    if not user_has_mfa(user):
-        # A reviewer needs a second factor first; the invitation page asks for it and
-        # the invitee accepts there afterwards (the token stays in the session).
-        return
-    token = request.session.pop(INVITATION_SESSION_KEY, None)
-    if not token:
-        return
-    try:
-        invitation = panels.invitation_from_token(token)
-        panels.invitation_accept(invitation=invitation, user=user)
-    except ValidationError as error:
-        messages.error(request, error.messages[0])
-        return
-    messages.success(
-        request, _("You have joined the review panel of %(call)s.") % {"call": invitation.panel.call.title}
-    )
+
+def ready_to_join(user) -> bool:
+    """A reviewer needs a second factor first."""
+    return user_has_mfa(user)
+
+
+def accept_pending_invitation(*, token: str, user) -> str:
+    """Joins; the message to show. ValidationError with the reason otherwise."""
+    invitation = panels.invitation_from_token(token)
+    panels.invitation_accept(invitation=invitation, user=user)
+    return _("You have joined the review panel of %(call)s.") % {"call": invitation.panel.call.title}

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.adapters import INVITED_TO_ROLE
 from accounts.mfa import mfa_setup_redirect, user_has_mfa
+from core import invitations
 from core.private_files import download_name, serve_private_file
 from core.spreadsheet import SafeCsvWriter
 from grants.review import permissions, selectors
@@ -336,7 +337,7 @@ def invitation_accept(request, token):
     except panel_services.InvalidInvitation as error:
         return render(request, "review/invitation_accept.html", {"error": error.messages[0]})
     if not user.is_authenticated:
-        request.session[INVITATION_SESSION_KEY] = token
+        invitations.keep_pending(request, session_key=INVITATION_SESSION_KEY, token=token)
         get_adapter(request).stash_verified_email(request, invitation.email)
         # Signing up from here makes a reviewer (on accepting), not an NGO member.
         request.session[INVITED_TO_ROLE] = invitation.email
@@ -352,7 +353,7 @@ def invitation_accept(request, token):
     # the set-up returns here.
     second_factor = mfa_setup_redirect(request, next_url=request.get_full_path())
     if second_factor is not None:
-        request.session[INVITATION_SESSION_KEY] = token
+        invitations.keep_pending(request, session_key=INVITATION_SESSION_KEY, token=token)
         if not user_has_mfa(user):
             messages.info(
                 request,
@@ -369,7 +370,7 @@ def invitation_accept(request, token):
             return render(
                 request, "review/invitation_accept.html", {"invitation": invitation, "error": error.messages[0]}
             )
-        request.session.pop(INVITATION_SESSION_KEY, None)
+        invitations.forget_pending(request, session_key=INVITATION_SESSION_KEY)
         messages.success(
             request,
             _("Welcome to the panel of %(call)s. Tell us your expertise.") % {"call": invitation.panel.call.title},

@@ -8,13 +8,15 @@ the invitee signs in or signs up with the invited address, then joins.
 from datetime import timedelta
 
 from allauth.account.models import EmailAddress
-from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from core import invitations
 from core.audit import record_event
+from core.invitations import InvalidInvitation
 from core.notify import notify
 from core.transitions import require
 from incubator import permissions
@@ -23,44 +25,29 @@ from incubator.services.common import lock_organisation, portal_path
 
 INVITATION_DAYS = 14
 TOKEN_SALT = "incubator.invitation"
+WORDING = invitations.InvitationWording(
+    invalid=gettext_lazy("This invitation link is not valid. Check that you copied all of it."),
+    expired=gettext_lazy("This invitation has expired. Ask the organisation to invite you again."),
+    used=gettext_lazy("This invitation has already been used."),
+    revoked=gettext_lazy("This invitation was withdrawn by the organisation."),
+)
 Role = Membership.Role
 
 
 def invitation_token(invitation: Invitation) -> str:
-    return signing.dumps({"i": invitation.pk, "n": invitation.nonce}, salt=TOKEN_SALT)
-
-
-class InvalidInvitation(ValidationError):
-    pass
+    return invitations.invitation_token(invitation, salt=TOKEN_SALT)
 
 
 def invitation_from_token(token: str, *, require_open: bool = True) -> Invitation:
     """The open invitation the token names; InvalidInvitation with the reason otherwise."""
-    try:
-        payload = signing.loads(token, salt=TOKEN_SALT, max_age=timedelta(days=INVITATION_DAYS))
-    except signing.SignatureExpired:
-        raise InvalidInvitation(_("This invitation has expired. Ask the organisation to invite you again.")) from None
-    except signing.BadSignature:
-        raise InvalidInvitation(_("This invitation link is not valid. Check that you copied all of it.")) from None
-    invitation = (
-        Invitation.objects.select_related("organisation", "invited_by")
-        .filter(pk=payload.get("i"), nonce=payload.get("n"))
-        .first()
+    return invitations.invitation_from_token(
+        Invitation.objects.select_related("organisation", "invited_by"),
+        token,
+        salt=TOKEN_SALT,
+        max_age=timedelta(days=INVITATION_DAYS),
+        wording=WORDING,
+        require_open=require_open,
     )
-    if invitation is None:
-        raise InvalidInvitation(_("This invitation link is not valid. Check that you copied all of it."))
-    if require_open:
-        _check_open(invitation)
-    return invitation
-
-
-def _check_open(invitation: Invitation) -> None:
-    if invitation.accepted_at:
-        raise InvalidInvitation(_("This invitation has already been used."))
-    if invitation.revoked_at:
-        raise InvalidInvitation(_("This invitation was withdrawn by the organisation."))
-    if invitation.expires_at <= timezone.now():
-        raise InvalidInvitation(_("This invitation has expired. Ask the organisation to invite you again."))
 
 
 @transaction.atomic
@@ -128,7 +115,7 @@ def invitation_accept(*, invitation: Invitation, user) -> Membership:
     and only for an account that has verified the invited email address."""
     require(user.is_authenticated, _("Sign in to accept the invitation."))
     invitation = Invitation.objects.select_for_update(of=("self",)).select_related("organisation").get(pk=invitation.pk)
-    _check_open(invitation)
+    invitations.check_open(invitation, wording=WORDING)
     if not user_owns_email(user, invitation.email):
         raise InvalidInvitation(
             _("This invitation was sent to %(email)s. Sign in with that address (or add and verify it) to accept it.")

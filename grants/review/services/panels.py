@@ -10,14 +10,16 @@ from datetime import timedelta
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group
-from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts import roles
+from core import invitations
 from core.audit import record_event
+from core.invitations import InvalidInvitation
 from core.notify import notify
 from core.transitions import require
 from grants.calls.models import Call
@@ -34,12 +36,14 @@ from grants.review.services.common import site_path
 
 INVITATION_DAYS = 14
 TOKEN_SALT = "review.invitation"
+WORDING = invitations.InvitationWording(
+    invalid=gettext_lazy("This invitation link is not valid. Check that you copied all of it."),
+    expired=gettext_lazy("This invitation has expired. Ask the programme officer to invite you again."),
+    used=gettext_lazy("This invitation has already been used."),
+    revoked=gettext_lazy("This invitation was withdrawn."),
+)
 # A panel changes only until the review starts; afterwards only reviewers may be added.
 PANEL_CLOSED_STATES = (Call.Status.DECIDED, Call.Status.ANNOUNCED, Call.Status.FINAL)
-
-
-class InvalidInvitation(ValidationError):
-    pass
 
 
 def panel_for(call: Call) -> Panel:
@@ -75,38 +79,19 @@ def panel_update(*, panel: Panel, by, review_deadline, disagreement_threshold, r
 
 
 def invitation_token(invitation: ReviewerInvitation) -> str:
-    return signing.dumps({"i": invitation.pk, "n": invitation.nonce}, salt=TOKEN_SALT)
+    return invitations.invitation_token(invitation, salt=TOKEN_SALT)
 
 
 def invitation_from_token(token: str, *, require_open: bool = True) -> ReviewerInvitation:
     """The invitation the token names; InvalidInvitation with the reason otherwise."""
-    try:
-        payload = signing.loads(token, salt=TOKEN_SALT, max_age=timedelta(days=INVITATION_DAYS))
-    except signing.SignatureExpired:
-        raise InvalidInvitation(
-            _("This invitation has expired. Ask the programme officer to invite you again.")
-        ) from None
-    except signing.BadSignature:
-        raise InvalidInvitation(_("This invitation link is not valid. Check that you copied all of it.")) from None
-    invitation = (
-        ReviewerInvitation.objects.select_related("panel", "panel__call", "invited_by")
-        .filter(pk=payload.get("i"), nonce=payload.get("n"))
-        .first()
+    return invitations.invitation_from_token(
+        ReviewerInvitation.objects.select_related("panel", "panel__call", "invited_by"),
+        token,
+        salt=TOKEN_SALT,
+        max_age=timedelta(days=INVITATION_DAYS),
+        wording=WORDING,
+        require_open=require_open,
     )
-    if invitation is None:
-        raise InvalidInvitation(_("This invitation link is not valid. Check that you copied all of it."))
-    if require_open:
-        _check_open(invitation)
-    return invitation
-
-
-def _check_open(invitation: ReviewerInvitation) -> None:
-    if invitation.accepted_at:
-        raise InvalidInvitation(_("This invitation has already been used."))
-    if invitation.revoked_at:
-        raise InvalidInvitation(_("This invitation was withdrawn."))
-    if invitation.expires_at <= timezone.now():
-        raise InvalidInvitation(_("This invitation has expired. Ask the programme officer to invite you again."))
 
 
 @transaction.atomic
@@ -179,7 +164,7 @@ def invitation_accept(*, invitation: ReviewerInvitation, user) -> PanelMember:
     invitation = (
         ReviewerInvitation.objects.select_for_update().select_related("panel", "panel__call").get(pk=invitation.pk)
     )
-    _check_open(invitation)
+    invitations.check_open(invitation, wording=WORDING)
     if not user_owns_email(user, invitation.email):
         raise InvalidInvitation(wrong_address_message(invitation))
     if invitation.panel.call.status in PANEL_CLOSED_STATES:

@@ -1,0 +1,129 @@
+"""Invitations by email, one scheme for every kind (an organisation's, a review panel's).
+
+An invitation link carries a signed token: the invitation's id and a random nonce,
+signed with a salt of its own kind, so a token of one kind never opens another. It
+expires, can be withdrawn and works once. Each kind keeps its own model (with the fields
+email, nonce, expires_at, accepted_at, revoked_at), its own salt and its own wording; the
+checks are these.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.contrib import messages
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.utils import timezone
+
+
+class InvalidInvitation(ValidationError):
+    """The token or the invitation does not admit anyone; the message says why."""
+
+
+@dataclass(frozen=True)
+class InvitationWording:
+    """What the invitee reads, in the words of the kind (each app keeps its catalogue)."""
+
+    invalid: str
+    expired: str
+    used: str
+    revoked: str
+
+
+def invitation_token(invitation, *, salt: str) -> str:
+    return signing.dumps({"i": invitation.pk, "n": invitation.nonce}, salt=salt)
+
+
+def invitation_from_token(
+    queryset: QuerySet,
+    token: str,
+    *,
+    salt: str,
+    max_age: timedelta,
+    wording: InvitationWording,
+    require_open: bool = True,
+):
+    """The invitation of `queryset` the token names (open, unless require_open is
+    False); InvalidInvitation with the reason otherwise."""
+    try:
+        payload = signing.loads(token, salt=salt, max_age=max_age)
+    except signing.SignatureExpired:
+        raise InvalidInvitation(str(wording.expired)) from None
+    except signing.BadSignature:
+        raise InvalidInvitation(str(wording.invalid)) from None
+    if not isinstance(payload, dict):
+        raise InvalidInvitation(str(wording.invalid))
+    invitation = queryset.filter(pk=payload.get("i"), nonce=payload.get("n")).first()
+    if invitation is None:
+        raise InvalidInvitation(str(wording.invalid))
+    if require_open:
+        check_open(invitation, wording=wording)
+    return invitation
+
+
+def check_open(invitation, *, wording: InvitationWording, now=None) -> None:
+    """InvalidInvitation unless the invitation is neither used, withdrawn nor expired."""
+    if invitation.accepted_at:
+        raise InvalidInvitation(str(wording.used))
+    if invitation.revoked_at:
+        raise InvalidInvitation(str(wording.revoked))
+    if invitation.expires_at <= (now or timezone.now()):
+        raise InvalidInvitation(str(wording.expired))
+
+
+# --- Accept on signing in ------------------------------------------------------------------
+#
+# An invitation page opened by a visitor keeps the token in the session (each kind under
+# its own key); whether the visitor then signs in, or signs up (and verifies), Django's
+# `user_logged_in` fires in that same session and the one receiver below accepts every
+# pending invitation. core is below the apps whose invitations these are: each kind
+# registers its accept function in its AppConfig.ready().
+
+
+@dataclass(frozen=True)
+class PendingKind:
+    session_key: str
+    # accept(token=..., user=...) -> the success message; raises ValidationError.
+    accept: Callable[..., str]
+    # ready(user) -> False to leave the token in the session for the kind's own page
+    # (a reviewer sets up a second factor first, then accepts there).
+    ready: Callable[[object], bool] | None = None
+
+
+_PENDING: dict[str, PendingKind] = {}
+
+
+def register_accept_on_login(*, session_key: str, accept: Callable[..., str], ready=None) -> None:
+    """Accept the invitation whose token a page kept under `session_key` once its invitee
+    signs in. Registering the same key again replaces the entry."""
+    _PENDING[session_key] = PendingKind(session_key=session_key, accept=accept, ready=ready)
+
+
+def keep_pending(request, *, session_key: str, token: str) -> None:
+    """Keep the token until the visitor signs in or signs up."""
+    request.session[session_key] = token
+
+
+def forget_pending(request, *, session_key: str) -> None:
+    request.session.pop(session_key, None)
+
+
+def accept_pending_invitations(sender, request, user, **kwargs) -> None:
+    """`user_logged_in` receiver (connected in CoreConfig.ready())."""
+    if request is None or not hasattr(request, "session"):
+        return
+    for kind in list(_PENDING.values()):
+        if kind.ready is not None and not kind.ready(user):
+            continue
+        token = request.session.pop(kind.session_key, None)
+        if not token:
+            continue
+        try:
+            message = kind.accept(token=token, user=user)
+        except ValidationError as error:
+            messages.error(request, error.messages[0])
+            continue
+        if message:
+            messages.success(request, message)
