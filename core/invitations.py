@@ -2,20 +2,61 @@
 
 An invitation link carries a signed token: the invitation's id and a random nonce,
 signed with a salt of its own kind, so a token of one kind never opens another. It
-expires, can be withdrawn and works once. Each kind keeps its own model (with the fields
-email, nonce, expires_at, accepted_at, revoked_at), its own salt and its own wording; the
-checks are these.
+expires, can be withdrawn and works once. Each kind keeps its own model (inheriting
+`InvitationBase`), its own salt and its own wording; the checks are these.
 """
 
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
+from django.conf import settings
 from django.contrib import messages
 from django.core import signing
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+def new_nonce() -> str:
+    return uuid.uuid4().hex
+
+
+class InvitationBase(models.Model):
+    """The fields every invitation has; a kind adds what it invites to (an organisation
+    and a role, a panel), its table, ordering and constraints."""
+
+    email = models.EmailField(_("email"))
+    nonce = models.CharField(max_length=32, unique=True, default=new_nonce, editable=False)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("invited by"),
+    )
+    created_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires at"))
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+    def is_open(self, now) -> bool:
+        return self.accepted_at is None and self.revoked_at is None and self.expires_at > now
+
+    @property
+    def is_closed(self) -> bool:
+        """Accepted or withdrawn: no token opens it again."""
+        return self.accepted_at is not None or self.revoked_at is not None
 
 
 class InvalidInvitation(ValidationError):
@@ -32,7 +73,7 @@ class InvitationWording:
     revoked: str
 
 
-def invitation_token(invitation, *, salt: str) -> str:
+def invitation_token(invitation: InvitationBase, *, salt: str) -> str:
     return signing.dumps({"i": invitation.pk, "n": invitation.nonce}, salt=salt)
 
 
@@ -63,7 +104,7 @@ def invitation_from_token(
     return invitation
 
 
-def check_open(invitation, *, wording: InvitationWording, now=None) -> None:
+def check_open(invitation: InvitationBase, *, wording: InvitationWording, now=None) -> None:
     """InvalidInvitation unless the invitation is neither used, withdrawn nor expired."""
     if invitation.accepted_at:
         raise InvalidInvitation(str(wording.used))

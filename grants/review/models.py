@@ -5,7 +5,6 @@ The algorithms (assignment, aggregation, award proposal) live in
 `grants.review.engine`; these models hold their inputs and results.
 """
 
-import uuid
 from decimal import Decimal
 
 from django.conf import settings
@@ -13,9 +12,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-
-def new_nonce() -> str:
-    return uuid.uuid4().hex
+from core.invitations import InvitationBase, new_nonce  # noqa: F401  (the first migration refers to new_nonce here)
 
 
 class RankingBasis(models.TextChoices):
@@ -74,22 +71,11 @@ class PanelMember(models.Model):
         return f"{self.reviewer} @ {self.panel}"
 
 
-class ReviewerInvitation(models.Model):
-    """An emailed invitation to join a panel: signed link (id + nonce), expires, works once."""
+class ReviewerInvitation(InvitationBase):
+    """An emailed invitation to join a panel: signed link (id + nonce), expires, works once
+    (core.invitations)."""
 
     panel = models.ForeignKey(Panel, on_delete=models.CASCADE, related_name="invitations")
-    email = models.EmailField(_("email"))
-    nonce = models.CharField(max_length=32, unique=True, default=new_nonce, editable=False)
-    invited_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(_("sent at"), auto_now_add=True)
-    expires_at = models.DateTimeField(_("expires at"))
-    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
-    accepted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -105,9 +91,6 @@ class ReviewerInvitation(models.Model):
 
     def __str__(self):
         return f"{self.email} → {self.panel}"
-
-    def is_open(self, now) -> bool:
-        return self.accepted_at is None and self.revoked_at is None and self.expires_at > now
 
 
 class ReviewerProfile(models.Model):

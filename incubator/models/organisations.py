@@ -1,11 +1,10 @@
-import uuid
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.invitations import InvitationBase, new_nonce  # noqa: F401  (the first migration refers to new_nonce here)
 from core.models import BilingualNameMixin
 from core.private_files import private_storage, unguessable_name
 from incubator.uscc import validate_uscc
@@ -178,33 +177,12 @@ class Membership(models.Model):
         return self.left_at is None
 
 
-def new_nonce() -> str:
-    return uuid.uuid4().hex
-
-
-class Invitation(models.Model):
+class Invitation(InvitationBase):
     """An emailed invitation to join an organisation. The link carries a signed token
-    (id + nonce); it expires and works once."""
+    (id + nonce); it expires and works once (core.invitations)."""
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="invitations")
-    email = models.EmailField(_("email"))
     role = models.CharField(_("role"), max_length=10, choices=Membership.Role.choices, default=Membership.Role.MEMBER)
-    nonce = models.CharField(max_length=32, unique=True, default=new_nonce, editable=False)
-    invited_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("invited by"),
-    )
-    created_at = models.DateTimeField(_("sent at"), auto_now_add=True)
-    expires_at = models.DateTimeField(_("expires at"))
-    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
-    accepted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -220,9 +198,6 @@ class Invitation(models.Model):
 
     def __str__(self):
         return f"{self.email} → {self.organisation}"
-
-    def is_open(self, now) -> bool:
-        return self.accepted_at is None and self.revoked_at is None and self.expires_at > now
 
 
 def document_upload_to(instance, filename: str) -> str:

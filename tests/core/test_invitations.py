@@ -14,7 +14,7 @@ from django.test import RequestFactory
 from django.utils import timezone
 
 from core import invitations
-from core.invitations import InvalidInvitation, InvitationWording
+from core.invitations import InvalidInvitation, InvitationBase, InvitationWording
 from grants.review import signals as review_signals
 from grants.review.models import ReviewerInvitation
 from grants.review.services import panels
@@ -35,6 +35,32 @@ def from_token(token, *, salt=SALT, max_age=datetime.timedelta(days=1), require_
     return invitations.invitation_from_token(
         Invitation.objects.all(), token, salt=salt, max_age=max_age, wording=WORDING, require_open=require_open
     )
+
+
+class TestOneModelBase:
+    @pytest.mark.parametrize("model", [Invitation, ReviewerInvitation])
+    def test_both_kinds_inherit_the_shared_fields(self, model):
+        assert issubclass(model, InvitationBase)
+        names = {field.name for field in model._meta.get_fields()}
+        shared = {"email", "nonce", "invited_by", "created_at", "expires_at", "accepted_at", "accepted_by"}
+        assert shared | {"revoked_at"} <= names
+
+    def test_each_kind_keeps_its_table_and_its_constraint(self):
+        assert Invitation._meta.db_table == "incubator_invitation"
+        assert ReviewerInvitation._meta.db_table == "review_reviewerinvitation"
+        assert [c.name for c in Invitation._meta.constraints] == ["one_open_invitation_per_email"]
+        assert [c.name for c in ReviewerInvitation._meta.constraints] == ["one_open_reviewer_invitation"]
+
+    def test_is_open_and_is_closed(self):
+        invitation = OrganisationInvitationFactory()
+        now = timezone.now()
+        assert invitation.is_open(now) and not invitation.is_closed
+        assert not invitation.is_open(invitation.expires_at)
+        invitation.revoked_at = now
+        assert not invitation.is_open(now) and invitation.is_closed
+
+    def test_each_nonce_is_new(self):
+        assert OrganisationInvitationFactory().nonce != OrganisationInvitationFactory().nonce
 
 
 class TestOneTokenScheme:
