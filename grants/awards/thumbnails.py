@@ -7,8 +7,8 @@ it; the task keeps its name in grants.awards.tasks.
 
 from celery import shared_task
 
+from core.uploads import make_thumbnail
 from grants.awards.models import ReportEvidence
-from grants.awards.uploads import make_thumbnail
 
 
 @shared_task(

@@ -7,7 +7,6 @@ anything appended after the image data are gone; documents must match their type
 from pathlib import PurePath
 
 from core.uploads import IMAGE_EXTENSIONS, CleanFile, clean_image, clean_typed_file
-from core.uploads import make_thumbnail as make_thumbnail  # the evidence task's thumbnails
 from grants.calls.uploads import MAX_ATTACHMENT_BYTES
 
 MAX_PHOTO_BYTES = 8 * 1024 * 1024
