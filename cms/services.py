@@ -1,16 +1,17 @@
 """Writes for the public site: showcases generated from awards, photos brought in from
-accepted milestone reports."""
+accepted milestone reports, the default Wagtail site's address."""
 
 from __future__ import annotations
 
 import io
+from urllib.parse import urlsplit
 
 from django.core.exceptions import ValidationError
 from django.core.files.images import ImageFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 from wagtail.images import get_image_model
-from wagtail.models import Locale
+from wagtail.models import Locale, Site
 
 from cms.models import ShowcaseIndexPage, ShowcasePage, ShowcasePhoto
 from core.audit import record_event
@@ -96,3 +97,24 @@ def showcase_import_report_photos(*, showcase: ShowcasePage, by=None) -> int:
         draft.save_revision(user=by)
         record_event(target=showcase, verb="showcase.photos_imported", actor=by, message=str(added))
     return added
+
+
+def default_site_follow_site_url(*, site_url: str) -> bool:
+    """Point the default Wagtail site at `site_url` (hostname and port; https is port 443
+    unless the URL names another), so page URLs, the sitemap and Wagtail's emails use the
+    address the site is served at. Returns whether anything changed.
+
+    Rules: idempotent (a site already there is not saved again); a URL without a host
+    changes nothing; only the default site moves.
+    """
+    address = urlsplit(site_url)
+    if not address.hostname:
+        return False
+    port = address.port or (443 if address.scheme == "https" else 80)
+    site = Site.objects.filter(is_default_site=True).first()
+    if site is None or (site.hostname, site.port) == (address.hostname, port):
+        return False
+    site.hostname, site.port = address.hostname, port
+    site.full_clean()
+    site.save(update_fields=["hostname", "port"])
+    return True

@@ -1,9 +1,11 @@
-"""Keep cached public pages and impact figures in step with the data behind them.
+"""Keep cached public pages and impact figures in step with the data behind them, and
+the default Wagtail site at SITE_URL after every migrate.
 
-Only cache invalidation happens here: no business rules.
+Only cache invalidation and the call of a service happen here: no business rules.
 """
 
-from django.db import transaction
+from django.conf import settings
+from django.db import DEFAULT_DB_ALIAS, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from wagtail.images.models import Image
 from wagtail.models import Locale, Page, PageViewRestriction, Site
@@ -11,6 +13,7 @@ from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from cms import caching, impact
 from cms.models import Donation, MainMenu, MainMenuItem
+from cms.services import default_site_follow_site_url
 from grants.awards.models import Award, KPIActual, MilestoneReport
 from grants.calls.models import Call, Funder
 from grants.payments.models import Payment
@@ -67,3 +70,10 @@ def connect():
             m2m_changed.connect(
                 purge_public_pages, sender=field.remote_field.through, dispatch_uid=f"{uid}-{field.name}"
             )
+
+
+def follow_site_url_after_migrate(sender, using=DEFAULT_DB_ALIAS, **kwargs):
+    """post_migrate: each deploy migrates, so the default site follows SITE_URL without a
+    step anyone can forget (`manage.py sync_site` does the same on demand)."""
+    if using == DEFAULT_DB_ALIAS:
+        default_site_follow_site_url(site_url=settings.SITE_URL)

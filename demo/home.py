@@ -1,29 +1,16 @@
 """The home page in English and Chinese, and the site settings."""
 
-from urllib.parse import urlsplit
-
 from django.conf import settings as django_settings
 from wagtail.models import Locale, Site
 
+from cms.services import default_site_follow_site_url
 from home.models import HomePage, SiteSettings
 
 
-def serve_site_at_site_url() -> None:
-    """The default Wagtail site answers at SITE_URL (`make run` derives it from the port),
-    so the page links Wagtail puts in its moderation emails and the sitemap point at the
-    address being served."""
-    address = urlsplit(django_settings.SITE_URL)
-    if not address.hostname:
-        return
-    port = address.port or (443 if address.scheme == "https" else 80)
-    site = Site.objects.filter(is_default_site=True).first()
-    if site is not None and (site.hostname, site.port) != (address.hostname, port):
-        site.hostname, site.port = address.hostname, port
-        site.save(update_fields=["hostname", "port"])
-
-
 def load(ctx):
-    serve_site_at_site_url()
+    # The default site answers at SITE_URL (migrate does it too), so the page links in
+    # Wagtail's moderation emails and the sitemap point at the address being served.
+    default_site_follow_site_url(site_url=django_settings.SITE_URL)
     home = HomePage.objects.filter(locale__language_code="en").first()
     zh = Locale.objects.get(language_code="zh-hans")
     existing_zh = home.get_translation_or_none(zh)
