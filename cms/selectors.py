@@ -119,3 +119,8 @@ def organisation_showcases(*, organisation: Organisation, locale) -> list[Showca
 
 
 # --- Showcases ---------------------------------------------------------------------
+
+
+def public_event(*, pk: int, locale) -> EventPage | None:
+    """A live, public event page in `locale`, or None."""
+    return EventPage.objects.live().public().filter(pk=pk, locale=locale).first()

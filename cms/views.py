@@ -1,5 +1,5 @@
-"""Public pages built from data: the NGO directory, search, open data and the cached
-Wagtail page view. Everything here is readable by anyone."""
+"""Public pages built from data: the NGO directory, search, open data, the feeds and
+calendar files, and the cached Wagtail page view. Everything here is readable by anyone."""
 
 import json
 
@@ -15,7 +15,7 @@ from wagtail import views as wagtail_views
 from wagtail.contrib.sitemaps.views import sitemap as sitemap_view
 from wagtail.models import Locale, Page, Site
 
-from cms import donations, selectors
+from cms import calendars, donations, feeds, selectors
 from cms import search as site_search
 from cms.caching import cache_public, memoize, serve_cached
 from cms.calls import announcement_of, call_sections, open_calls_feed
@@ -24,6 +24,7 @@ from cms.models import ShowcasePage
 from cms.opendata import threesixty
 from cms.opendata.selectors import awarded_grant_rows
 from cms.sitemaps import SITEMAPS
+from grants.calls.selectors import public_call
 from grants.payments.stripe_gateway import PaymentGatewayError
 from incubator.models import Organisation
 
@@ -236,3 +237,69 @@ def calls_feed(request):
     )
     response["Access-Control-Allow-Origin"] = "*"
     return response
+
+
+# --- Feeds (RSS, Atom) and calendars (.ics) -----------------------------------------------
+# A syndication Feed keeps the request it serves: one instance per request.
+
+
+@require_GET
+@cache_public
+def news_rss(request):
+    return feeds.NewsRssFeed()(request)
+
+
+@require_GET
+@cache_public
+def news_atom(request):
+    return feeds.NewsAtomFeed()(request)
+
+
+@require_GET
+@cache_public
+def calls_rss(request):
+    return feeds.CallsRssFeed()(request)
+
+
+@require_GET
+@cache_public
+def calls_atom(request):
+    return feeds.CallsAtomFeed()(request)
+
+
+def _calendar_response(content: bytes, *, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=calendars.CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _call_url(call) -> str:
+    return reverse("grants:call_detail", kwargs={"key": call.slug or call.pk})
+
+
+@require_GET
+@cache_public
+def event_ics(request, pk):
+    """A live public event page of this language as an .ics file."""
+    event = selectors.public_event(pk=pk, locale=Locale.get_active())
+    if event is None:
+        raise Http404
+    return _calendar_response(calendars.event_ics(event=event), filename=f"event-{event.slug}.ics")
+
+
+@require_GET
+@cache_public
+def call_ics(request, key):
+    """A public call's deadline as an .ics file."""
+    call = public_call(key)
+    return _calendar_response(
+        calendars.call_deadline_ics(call=call, url=_call_url(call)), filename=f"call-{call.slug or call.pk}.ics"
+    )
+
+
+@require_GET
+@cache_public
+def calls_ics(request):
+    """Every open call's deadline in one .ics file."""
+    content = calendars.call_deadlines_ics(calls_and_urls=[(call, _call_url(call)) for call in call_sections().open])
+    return _calendar_response(content, filename="call-deadlines.ics")

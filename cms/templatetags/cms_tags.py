@@ -3,11 +3,14 @@
 from django import template
 from django.conf import settings
 from django.core.cache import cache
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import get_language_info
+from django.utils.translation import gettext as _
 from wagtail.models import Locale, Page
 
 from cms import caching
+from cms.alternates import absolute_url, page_alternates, path_alternates
 from cms.caching import memoize
 from home.models import SiteSettings
 
@@ -85,6 +88,29 @@ def _links(page, request, current):
             {"code": code, "name": info["name_local"], "url": url, "current": code == current, "exists": exists}
         )
     return links
+
+
+@register.simple_tag(takes_context=True)
+def hreflang_links(context, language_links):
+    """[{hreflang, url}] for <link rel="alternate"> in the head, from `language_links`:
+    absolute, on SITE_URL, the same alternates as the sitemap's."""
+    urls = {link["code"]: link["url"] for link in language_links if link["exists"]}
+    page = context.get("page")
+    if isinstance(page, Page) and page.pk:
+        return page_alternates(urls)
+    return path_alternates(urls)
+
+
+@register.simple_tag
+def feed_links():
+    """The site's feeds in the current language, for <link rel="alternate"> in the head."""
+    feeds = (
+        ("application/rss+xml", _("News (RSS)"), "cms:news_rss"),
+        ("application/atom+xml", _("News (Atom)"), "cms:news_atom"),
+        ("application/rss+xml", _("Open calls (RSS)"), "cms:calls_rss"),
+        ("application/atom+xml", _("Open calls (Atom)"), "cms:calls_atom"),
+    )
+    return [{"type": kind, "title": title, "url": absolute_url(reverse(name))} for kind, title, name in feeds]
 
 
 @register.simple_tag(takes_context=True)

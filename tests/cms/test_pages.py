@@ -1,6 +1,7 @@
 import datetime as dt
 
 import pytest
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
@@ -52,7 +53,7 @@ def test_each_page_links_to_its_translation(client, site_tree):
         english = client.get(en_page.url).content.decode()
         chinese = client.get(zh_page.url).content.decode()
         assert f'href="{zh_page.url}" lang="zh-hans"' in english
-        assert f'hreflang="zh-Hans" href="{zh_page.url}"' in english
+        assert f'hreflang="zh-Hans" href="{settings.SITE_URL}{zh_page.url}"' in english
         assert f'href="{en_page.url}" lang="en"' in chinese
 
 

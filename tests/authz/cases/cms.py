@@ -1,7 +1,15 @@
 """The public site: every page is open to everyone; unverified organisations do not exist."""
 
+import datetime as dt
+
+from django.utils import timezone
+from wagtail.models import Locale
+
+from cms.models import EventIndexPage, EventPage
+from home.models import HomePage
 from tests.authz.matrix import ALLOW, FORBIDDEN, LOGIN, NOT_ALLOWED, NOT_FOUND, Case, public
 from tests.factories.awards import AwardFactory
+from tests.factories.grants import CallFactory
 from tests.factories.incubator import OrganisationFactory
 
 # The showcase back office (Wagtail admin): editors and programme officers. Signed-in
@@ -18,9 +26,27 @@ SHOWCASE_ADMIN = {
 }
 
 
+def _english_event():
+    home = HomePage.objects.get(locale=Locale.objects.get(language_code="en"), depth=2)
+    index = home.add_child(instance=EventIndexPage(title="Events", slug="events"))
+    event = index.add_child(
+        instance=EventPage(
+            title="Briefing",
+            slug="briefing",
+            summary="How to apply.",
+            place="Room 301",
+            starts_at=timezone.now() + dt.timedelta(days=7),
+        )
+    )
+    event.save_revision().publish()
+    return event
+
+
 def cases(world):
     draft = OrganisationFactory(name_en="Unverified NGO")
     award = AwardFactory()
+    open_call, closed_call, draft_call = CallFactory(), CallFactory(closed=True), CallFactory(draft=True)
+    event = _english_event()
     return [
         Case("cms_showcase_candidates", SHOWCASE_ADMIN),
         Case("cms_showcase_create", SHOWCASE_ADMIN, kwargs={"award_pk": award.pk}, method="post"),
@@ -46,6 +72,21 @@ def cases(world):
         Case("cms:open_data_json", public()),
         Case("cms:open_data_csv", public()),
         Case("cms:calls_feed", public()),
+        # Feeds and calendar files (issue 13): public, read-only; drafts and other languages' pages do not exist.
+        Case("cms:news_rss", public()),
+        Case("cms:news_atom", public()),
+        Case("cms:calls_rss", public()),
+        Case("cms:calls_atom", public()),
+        Case("cms:calls_ics", public()),
+        Case("cms:calls_ics", {"*": NOT_ALLOWED}, method="post"),
+        Case("cms:call_ics", public(), kwargs={"key": open_call.slug}),
+        Case("cms:call_ics", public(), kwargs={"key": closed_call.slug}, note="closed calls keep their page"),
+        Case("cms:call_ics", {"*": NOT_FOUND}, kwargs={"key": draft_call.slug}, note="draft: hidden"),
+        Case("cms:event_ics", public(), kwargs={"pk": event.pk}),
+        Case(
+            "cms:event_ics", {"*": NOT_FOUND}, path=f"/zh-hans/calendar/events/{event.pk}.ics", note="no Chinese page"
+        ),
+        Case("cms:event_ics", {"*": NOT_FOUND}, kwargs={"pk": 999999}),
         Case("cms:page", public(), path="/en/"),
         Case("cms:page", public(), path="/zh-hans/"),
         Case("cms:page", {"*": NOT_FOUND}, path="/en/no-such-page/"),
