@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
+from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib import messages
 from django.core import signing
@@ -112,6 +113,23 @@ def check_open(invitation: InvitationBase, *, wording: InvitationWording, now=No
         raise InvalidInvitation(str(wording.revoked))
     if invitation.expires_at <= (now or timezone.now()):
         raise InvalidInvitation(str(wording.expired))
+
+
+def addressed_to(invitation: InvitationBase, user) -> bool:
+    """The user has verified the address the invitation was sent to."""
+    return EmailAddress.objects.filter(user=user, email__iexact=invitation.email, verified=True).exists()
+
+
+def wrong_address_message(invitation: InvitationBase) -> str:
+    return _(
+        "This invitation was sent to %(email)s. Sign in with that address (or add and verify it) to accept it."
+    ) % {"email": invitation.email}
+
+
+def check_addressed_to(invitation: InvitationBase, *, user) -> None:
+    """InvalidInvitation unless the user has verified the invited address."""
+    if not addressed_to(invitation, user):
+        raise InvalidInvitation(wrong_address_message(invitation))
 
 
 # --- Accept on signing in ------------------------------------------------------------------

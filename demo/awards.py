@@ -2,8 +2,8 @@
 overdue, grants evaluated, and funder ratings (at least three for the justice bureau so
 its aggregate shows).
 
-Awards come from every final call through `create_awards_for_call`; a second final call
-of the bureau is added here (keyed by slug) so there are enough grants. Each award is
+Awards come from every final call (demo/grants.py takes two of the bureau's calls to their
+final state through the calls' services) through `create_awards_for_call`. Each award is
 moved forward through the services only as far as its planned stage, checking its state
 first, so running the loader again changes nothing.
 """
@@ -16,13 +16,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image, ImageDraw
 
-from demo.grants import fill_application, organisation_member
+from demo.grants import organisation_member
 from grants.awards import services
 from grants.awards.models import Award, AwardMilestone, FunderRating, MilestoneReport
-from grants.calls.models import Application, Call, Funder
+from grants.calls.models import Call
 from incubator.models import Membership
 
-DEMO_CALL_SLUG = "2025-neighbourhood-legal-aid"
 # Stage per awarded application, in order of application id within each final call.
 STAGES = ["submitted", "completed", "returned", "overdue", "completed_excellent", "offered", "midterm_accepted"]
 RATINGS = {
@@ -34,7 +33,6 @@ RATINGS = {
 
 
 def load(ctx):
-    _demo_call(ctx)
     calls = Call.objects.filter(status=Call.Status.FINAL).select_related("funder").order_by("opens_at", "id")
     stage_index = 0
     for call in calls:
@@ -55,38 +53,6 @@ def load(ctx):
 
 def _officer(funder):
     return funder.officers.filter(groups__name="Programme officer").order_by("id").first()
-
-
-def _demo_call(ctx):
-    """A second final call of the bureau with four awarded applications, unless it exists."""
-    if Call.objects.filter(slug=DEMO_CALL_SLUG).exists():
-        return
-    funder = (ctx.objects.get("funders") or {}).get("bureau") or Funder.objects.order_by("id").first()
-    organisations = (ctx.objects.get("grant_organisations") or [])[1:5]
-    if funder is None or not organisations:
-        return
-    opens_at = timezone.now() - timedelta(days=330)
-    call = Call.objects.create(
-        funder=funder,
-        title="2025 Neighbourhood legal aid",
-        slug=DEMO_CALL_SLUG,
-        summary="Legal clinics and mediation in older neighbourhoods.",
-        total_budget=Decimal("400000"),
-        max_per_project=Decimal("100000"),
-        opens_at=opens_at,
-        closes_at=opens_at + timedelta(days=30),
-        status=Call.Status.FINAL,
-    )
-    for index, organisation in enumerate(organisations, start=1):
-        application = Application.objects.create(
-            call=call,
-            organisation=organisation,
-            created_by=organisation_member(ctx, organisation),
-            reference=f"GC-2025-9{index:03d}",
-            status=Application.Status.AWARDED,
-            submitted_at=opens_at + timedelta(days=5),
-        )
-        fill_application(application, index)
 
 
 def _manager(ctx, award):

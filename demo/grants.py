@@ -111,6 +111,14 @@ def _uscc(legal_form: str, n: int) -> str:
     return body + check_character(body)
 
 
+    (
+        "2025-neighbourhood-legal-aid",
+        "bureau",
+        "2025 Neighbourhood legal aid",
+        Call.Status.FINAL,
+        330,
+        [(1, A.AWARDED), (2, A.AWARDED), (3, A.AWARDED), (4, A.AWARDED)],
+    ),
 def _organisations(ctx):
     organisations = []
     for index, (user_key, name_zh, name_en, legal_form) in enumerate(ORGANISATIONS, start=1):

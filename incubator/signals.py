@@ -15,6 +15,6 @@ __all__ = ["INVITATION_SESSION_KEY", "accept_pending_invitation"]
 
 def accept_pending_invitation(*, token: str, user) -> str:
     """Joins; the message to show. ValidationError with the reason otherwise."""
-    invitation = membership_services.invitation_from_token(token)
+    invitation = membership_services.invitation_from_token(token=token)
     membership_services.invitation_accept(invitation=invitation, user=user)
     return _("You have joined %(name)s.") % {"name": invitation.organisation.name}

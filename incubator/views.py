@@ -262,11 +262,11 @@ def invitation_accept(request, token):
     address, and joins as soon as they are signed in (see `signals`)."""
     user = request.user
     try:
-        invitation = membership_services.invitation_from_token(token, require_open=False)
+        invitation = membership_services.invitation_from_token(token=token, require_open=False)
         if user.is_authenticated and invitation.accepted_by_id == user.pk:
             # Already joined (e.g. on signing in just now): go straight there.
             return redirect("incubator:organisation_detail", pk=invitation.organisation_id)
-        invitation = membership_services.invitation_from_token(token)
+        invitation = membership_services.invitation_from_token(token=token)
     except membership_services.InvalidInvitation as error:
         return render(request, "incubator/invitation_accept.html", {"error": error.messages[0]})
     if not user.is_authenticated:

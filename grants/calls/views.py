@@ -151,7 +151,9 @@ def _edit_context(request, application, forms, **extra):
         "call": application.call,
         "forms": forms,
         "version": extra.pop("version", application.version),
-        "problems": services.submission_problems(application, now=now) if application.is_editable_by_applicant else [],
+        "problems": services.submission_problems(application=application, now=now)
+        if application.is_editable_by_applicant
+        else [],
         "closes_at": application.call.closes_at,
         **extra,
     }
@@ -285,7 +287,11 @@ def application_submit(request, pk):
             return redirect("grants:application_detail", pk=application.pk)
         status = 400
     else:
-        problems = services.submission_problems(application, now=now) if application.is_editable_by_applicant else []
+        problems = (
+            services.submission_problems(application=application, now=now)
+            if application.is_editable_by_applicant
+            else []
+        )
         status = 200
     return render(
         request,

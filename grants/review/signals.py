@@ -23,6 +23,6 @@ def ready_to_join(user) -> bool:
 
 def accept_pending_invitation(*, token: str, user) -> str:
     """Joins; the message to show. ValidationError with the reason otherwise."""
-    invitation = panels.invitation_from_token(token)
+    invitation = panels.invitation_from_token(token=token)
     panels.invitation_accept(invitation=invitation, user=user)
     return _("You have joined the review panel of %(call)s.") % {"call": invitation.panel.call.title}

@@ -330,10 +330,10 @@ def invitation_accept(request, token):
     and joins as soon as they are signed in (see `signals`)."""
     user = request.user
     try:
-        invitation = panel_services.invitation_from_token(token, require_open=False)
+        invitation = panel_services.invitation_from_token(token=token, require_open=False)
         if user.is_authenticated and invitation.accepted_by_id == user.pk:
             return redirect("review:assignment_list")
-        invitation = panel_services.invitation_from_token(token)
+        invitation = panel_services.invitation_from_token(token=token)
     except panel_services.InvalidInvitation as error:
         return render(request, "review/invitation_accept.html", {"error": error.messages[0]})
     if not user.is_authenticated:
@@ -342,12 +342,12 @@ def invitation_accept(request, token):
         # Signing up from here makes a reviewer (on accepting), not an NGO member.
         request.session[INVITED_TO_ROLE] = invitation.email
         return render(request, "review/invitation_accept.html", {"invitation": invitation, "token": token})
-    if not panel_services.user_owns_email(user, invitation.email):
+    if not invitations.addressed_to(invitation, user):
         # Said before any second-factor set-up, which would be wasted on this account.
         return render(
             request,
             "review/invitation_accept.html",
-            {"invitation": invitation, "error": panel_services.wrong_address_message(invitation)},
+            {"invitation": invitation, "error": invitations.wrong_address_message(invitation)},
         )
     # Reviewers work with a second factor: it is set up (or passed) before joining, and
     # the set-up returns here.

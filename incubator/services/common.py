@@ -1,8 +1,5 @@
 """Helpers the incubator's services share: recipients, portal links, dates."""
 
-import calendar
-import datetime
-
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -39,13 +36,6 @@ def local_today():
     return timezone.localdate()
 
 
-def lock_organisation(organisation: Organisation) -> Organisation:
+def lock_organisation(*, organisation: Organisation) -> Organisation:
     """Serialises every rule that counts rows of one organisation (owners, caps)."""
     return Organisation.objects.select_for_update().get(pk=organisation.pk)
-
-
-def add_months(day: datetime.date, months: int) -> datetime.date:
-    """The same day `months` later, or the month's last day if it has no such day."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))

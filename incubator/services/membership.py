@@ -7,7 +7,6 @@ the invitee signs in or signs up with the invited address, then joins.
 
 from datetime import timedelta
 
-from allauth.account.models import EmailAddress
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -16,7 +15,6 @@ from django.utils.translation import gettext_lazy
 
 from core import invitations
 from core.audit import record_event
-from core.invitations import InvalidInvitation
 from core.notify import notify
 from core.transitions import require
 from incubator import permissions
@@ -34,11 +32,11 @@ WORDING = invitations.InvitationWording(
 Role = Membership.Role
 
 
-def invitation_token(invitation: Invitation) -> str:
+def invitation_token(*, invitation: Invitation) -> str:
     return invitations.invitation_token(invitation, salt=TOKEN_SALT)
 
 
-def invitation_from_token(token: str, *, require_open: bool = True) -> Invitation:
+def invitation_from_token(*, token: str, require_open: bool = True) -> Invitation:
     """The open invitation the token names; InvalidInvitation with the reason otherwise."""
     return invitations.invitation_from_token(
         Invitation.objects.select_related("organisation", "invited_by"),
@@ -81,7 +79,7 @@ def invitation_create(*, organisation: Organisation, email: str, role: str, by) 
             "organisation_en": organisation.name_en or organisation.name_zh,
             "inviter": by.display_name,
             "role": role,
-            "path": portal_path("invitation_accept", token=invitation_token(invitation)),
+            "path": portal_path("invitation_accept", token=invitation_token(invitation=invitation)),
             "days": INVITATION_DAYS,
         },
         key=f"incubator-invitation:{invitation.pk}",
@@ -105,10 +103,6 @@ def invitation_revoke(*, invitation: Invitation, by) -> Invitation:
     return invitation
 
 
-def user_owns_email(user, email: str) -> bool:
-    return EmailAddress.objects.filter(user=user, email__iexact=email, verified=True).exists()
-
-
 @transaction.atomic
 def invitation_accept(*, invitation: Invitation, user) -> Membership:
     """The invitee joins with the invited role. The link works once, before it expires,
@@ -116,12 +110,8 @@ def invitation_accept(*, invitation: Invitation, user) -> Membership:
     require(user.is_authenticated, _("Sign in to accept the invitation."))
     invitation = Invitation.objects.select_for_update(of=("self",)).select_related("organisation").get(pk=invitation.pk)
     invitations.check_open(invitation, wording=WORDING)
-    if not user_owns_email(user, invitation.email):
-        raise InvalidInvitation(
-            _("This invitation was sent to %(email)s. Sign in with that address (or add and verify it) to accept it.")
-            % {"email": invitation.email}
-        )
-    organisation = lock_organisation(invitation.organisation)
+    invitations.check_addressed_to(invitation, user=user)
+    organisation = lock_organisation(organisation=invitation.organisation)
     membership = Membership.objects.filter(organisation=organisation, user=user, left_at__isnull=True).first()
     if membership is None:
         try:
@@ -151,7 +141,7 @@ def _last_owner_error() -> ValidationError:
 @transaction.atomic
 def membership_change_role(*, membership: Membership, role: str, by) -> Membership:
     """Owners change roles; the last owner cannot be demoted."""
-    organisation = lock_organisation(membership.organisation)
+    organisation = lock_organisation(organisation=membership.organisation)
     require(permissions.can_manage_members(by, organisation), _("Only the organisation's owners can change roles."))
     membership = Membership.objects.select_for_update().get(pk=membership.pk, left_at__isnull=True)
     if role not in Role.values:
@@ -179,7 +169,7 @@ def membership_change_role(*, membership: Membership, role: str, by) -> Membersh
 def membership_end(*, membership: Membership, by) -> Membership:
     """A member leaves, or an owner removes them. The last owner cannot leave. The row
     is kept with `left_at`, since having been a member matters for conflicts of interest."""
-    organisation = lock_organisation(membership.organisation)
+    organisation = lock_organisation(organisation=membership.organisation)
     leaving_self = membership.user_id == by.pk
     require(
         leaving_self or permissions.can_manage_members(by, organisation),

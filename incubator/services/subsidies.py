@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.audit import record_event
+from core.dates import add_months
 from core.money import format_money, to_money
 from core.notify import notify
 from core.transitions import check_transition, require
@@ -25,7 +26,6 @@ from incubator import permissions
 from incubator.models import Incubatee, Organisation, Subsidy, SubsidyPolicy
 from incubator.selectors import approved_total
 from incubator.services.common import (
-    add_months,
     admin_path,
     local_today,
     lock_organisation,
@@ -250,7 +250,7 @@ def subsidy_approve(*, subsidy: Subsidy, amount: Decimal, by, note: str = "") ->
     so the cap sums below always include the approvals committed before this one.
     """
     require(permissions.can_manage_incubation(by), _("Only programme officers approve subsidies."))
-    organisation = lock_organisation(subsidy.organisation)
+    organisation = lock_organisation(organisation=subsidy.organisation)
     # Only the subsidy row: the organisation lock above is what serialises the caps.
     subsidy = Subsidy.objects.select_for_update(of=("self",)).select_related("policy").get(pk=subsidy.pk)
     check_transition(allowed=TRANSITIONS, current=subsidy.status, target=Status.APPROVED)

@@ -77,8 +77,8 @@ class TestOneTokenScheme:
         old_reviewer_token = signing.dumps(
             {"i": reviewer_invitation.pk, "n": reviewer_invitation.nonce}, salt="review.invitation"
         )
-        assert membership.invitation_from_token(old_organisation_token) == organisation_invitation
-        assert panels.invitation_from_token(old_reviewer_token) == reviewer_invitation
+        assert membership.invitation_from_token(token=old_organisation_token) == organisation_invitation
+        assert panels.invitation_from_token(token=old_reviewer_token) == reviewer_invitation
 
     def test_a_token_of_one_kind_never_opens_the_other(self):
         organisation_invitation = OrganisationInvitationFactory()
@@ -89,9 +89,9 @@ class TestOneTokenScheme:
         organisation_invitation = Invitation.objects.get(nonce=organisation_invitation.nonce)
         assert organisation_invitation.pk == reviewer_invitation.pk
         with pytest.raises(InvalidInvitation, match="not valid"):
-            panels.invitation_from_token(membership.invitation_token(organisation_invitation))
+            panels.invitation_from_token(token=membership.invitation_token(invitation=organisation_invitation))
         with pytest.raises(InvalidInvitation, match="not valid"):
-            membership.invitation_from_token(panels.invitation_token(reviewer_invitation))
+            membership.invitation_from_token(token=panels.invitation_token(invitation=reviewer_invitation))
 
     def test_tampered_token_is_refused_with_the_clear_message(self):
         token = invitations.invitation_token(OrganisationInvitationFactory(), salt=SALT)
@@ -99,9 +99,9 @@ class TestOneTokenScheme:
             from_token(token[:-2] + ("AA" if not token.endswith("AA") else "BB"))
         assert error.value.messages == ["invalid!"]
         with pytest.raises(InvalidInvitation, match=r"This invitation link is not valid\. Check that you copied all"):
-            membership.invitation_from_token("not-a-token")
+            membership.invitation_from_token(token="not-a-token")
         with pytest.raises(InvalidInvitation, match=r"This invitation link is not valid\. Check that you copied all"):
-            panels.invitation_from_token("not-a-token")
+            panels.invitation_from_token(token="not-a-token")
 
     def test_a_token_whose_nonce_was_renewed_is_refused(self):
         invitation = OrganisationInvitationFactory()
@@ -134,11 +134,11 @@ class TestOneTokenScheme:
     def test_each_kind_says_it_in_its_own_words(self):
         revoked = ReviewerInvitationFactory(revoked_at=timezone.now())
         with pytest.raises(InvalidInvitation) as error:
-            panels.invitation_from_token(panels.invitation_token(revoked))
+            panels.invitation_from_token(token=panels.invitation_token(invitation=revoked))
         assert error.value.messages == ["This invitation was withdrawn."]
         expired = OrganisationInvitationFactory(expires_at=timezone.now() - datetime.timedelta(minutes=1))
         with pytest.raises(InvalidInvitation) as error:
-            membership.invitation_from_token(membership.invitation_token(expired))
+            membership.invitation_from_token(token=membership.invitation_token(invitation=expired))
         assert error.value.messages == ["This invitation has expired. Ask the organisation to invite you again."]
 
     def test_check_open_uses_the_time_given(self):
@@ -148,9 +148,21 @@ class TestOneTokenScheme:
             invitations.check_open(invitation, wording=WORDING, now=invitation.expires_at)
 
     def test_both_kinds_raise_the_one_error(self):
-        assert membership.InvalidInvitation is InvalidInvitation
-        assert panels.InvalidInvitation is InvalidInvitation
         assert issubclass(InvalidInvitation, ValidationError)
+        for module in (membership, panels):
+            own_errors = [
+                value
+                for value in vars(module).values()
+                if isinstance(value, type) and issubclass(value, Exception) and value.__module__ == module.__name__
+            ]
+            assert own_errors == []
+
+    @pytest.mark.parametrize("factory", [OrganisationInvitationFactory, ReviewerInvitationFactory])
+    def test_both_kinds_need_the_invited_address_verified(self, factory):
+        invitation = factory(email="invitee@example.org")
+        with pytest.raises(InvalidInvitation, match=r"invitee@example\.org"):
+            invitations.check_addressed_to(invitation, user=UserFactory(email="someone@example.org"))
+        invitations.check_addressed_to(invitation, user=UserFactory(email="invitee@example.org"))
 
 
 def signed_in_request(**session):
@@ -218,7 +230,9 @@ class TestOneAcceptOnLoginPath:
         user = UserFactory(email=invitation.email)
         request = signed_in_request()
         invitations.keep_pending(
-            request, session_key=incubator_signals.INVITATION_SESSION_KEY, token=membership.invitation_token(invitation)
+            request,
+            session_key=incubator_signals.INVITATION_SESSION_KEY,
+            token=membership.invitation_token(invitation=invitation),
         )
         invitations.accept_pending_invitations(sender=None, request=request, user=user)
         invitation.refresh_from_db()

@@ -52,7 +52,7 @@ def test_the_officer_assigns_the_demo_call_in_review_without_inviting_anyone(dem
     assert outcome.created == len(applications) * call.reviewers_per_application
     assert ReviewerInvitation.objects.count() == invitations_before
     pairs = set(Assignment.objects.filter(call=call).values_list("application_id", "reviewer_id"))
-    assert not pairs & conflict_pairs(call)
+    assert not pairs & conflict_pairs(call=call)
     for application in applications:
         assert sum(1 for a, _r in pairs if a == application.pk) == call.reviewers_per_application
 

@@ -252,7 +252,7 @@ def test_references_are_sequential_within_a_year_and_restart_the_next(call):
     second = ApplicationFactory(call=call, submitted=True)
     year = timezone.localdate().year
     assert (first.reference, second.reference) == (f"GC-{year}-0001", f"GC-{year}-0002")
-    assert services.next_reference(timezone.now().replace(year=year + 1)) == f"GC-{year + 1}-0001"
+    assert services.next_reference(now=timezone.now().replace(year=year + 1)) == f"GC-{year + 1}-0001"
     assert ReferenceCounter.objects.get(year=year).last == 2
 
 
@@ -270,7 +270,7 @@ def test_references_stay_unique_and_sequential_when_many_submit_at_once():
         try:
             barrier.wait()
             with transaction.atomic():
-                results.append(services.next_reference(now))
+                results.append(services.next_reference(now=now))
         except Exception as error:  # collected and reported by the assertion below
             errors.append(error)
         finally:

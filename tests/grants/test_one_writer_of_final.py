@@ -9,7 +9,7 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-PRODUCT_PACKAGES = ("accounts", "core", "incubator", "grants", "cms", "home", "config")
+PRODUCT_PACKAGES = ("accounts", "core", "incubator", "grants", "cms", "home", "config", "demo")
 # Calls that read with `status=…` (a filter) rather than write it.
 READS = {"filter", "exclude", "get", "Q", "When", "first", "exists", "count", "aggregate", "annotate"}
 THE_WRITER = ("grants/calls/services/calls.py", "call_finalise")

@@ -7,9 +7,9 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
+from core.invitations import InvalidInvitation
 from incubator.models import Invitation, Membership
 from incubator.services.membership import (
-    InvalidInvitation,
     invitation_accept,
     invitation_create,
     invitation_from_token,
@@ -40,7 +40,7 @@ class TestInvitations:
         assert invitation.email == "new.person@example.org"
         assert mail.outbox[0].to == ["new.person@example.org"]
         token = re.search(r"/ngo/invitations/([^/\s]+)/", mail.outbox[0].body).group(1)
-        assert invitation_from_token(token) == invitation
+        assert invitation_from_token(token=token) == invitation
 
     @pytest.mark.parametrize("role", [Role.ADMIN, Role.MEMBER])
     def test_only_owners_invite(self, owned, role):
@@ -59,7 +59,7 @@ class TestInvitations:
         )
         invitation_create(organisation=owned.organisation, email="a@example.org", role=Role.ADMIN, by=owned.user)
         with pytest.raises(InvalidInvitation, match="withdrawn"):
-            invitation_from_token(invitation_token(first))
+            invitation_from_token(token=invitation_token(invitation=first))
 
     def test_existing_account_accepts_and_joins_with_the_invited_role(self, owned):
         invitation = InvitationFactory(organisation=owned.organisation, role=Role.ADMIN)
@@ -71,10 +71,10 @@ class TestInvitations:
 
     def test_link_works_only_once(self, owned):
         invitation = InvitationFactory(organisation=owned.organisation)
-        token = invitation_token(invitation)
-        invitation_accept(invitation=invitation_from_token(token), user=UserFactory(email=invitation.email))
+        token = invitation_token(invitation=invitation)
+        invitation_accept(invitation=invitation_from_token(token=token), user=UserFactory(email=invitation.email))
         with pytest.raises(InvalidInvitation, match="already been used"):
-            invitation_from_token(token)
+            invitation_from_token(token=token)
         with pytest.raises(InvalidInvitation, match="already been used"):
             invitation_accept(invitation=invitation, user=UserFactory())
 
@@ -83,11 +83,11 @@ class TestInvitations:
             organisation=owned.organisation, expires_at=timezone.now() - datetime.timedelta(minutes=1)
         )
         with pytest.raises(InvalidInvitation, match="expired"):
-            invitation_from_token(invitation_token(invitation))
+            invitation_from_token(token=invitation_token(invitation=invitation))
 
     def test_token_older_than_the_validity_period_is_refused_even_if_the_row_says_open(self, owned, settings):
         invitation = InvitationFactory(organisation=owned.organisation)
-        token = invitation_token(invitation)
+        token = invitation_token(invitation=invitation)
         later = timezone.now() + datetime.timedelta(days=15)
         import time
 
@@ -95,15 +95,15 @@ class TestInvitations:
         try:
             time.time = lambda: later.timestamp()
             with pytest.raises(InvalidInvitation, match="expired"):
-                invitation_from_token(token)
+                invitation_from_token(token=token)
         finally:
             time.time = real
 
     def test_tampered_token_is_refused(self, owned):
         invitation = InvitationFactory(organisation=owned.organisation)
-        token = invitation_token(invitation)
+        token = invitation_token(invitation=invitation)
         with pytest.raises(InvalidInvitation, match="not valid"):
-            invitation_from_token(token[:-2] + ("AA" if not token.endswith("AA") else "BB"))
+            invitation_from_token(token=token[:-2] + ("AA" if not token.endswith("AA") else "BB"))
 
     def test_account_with_another_email_cannot_use_the_link(self, owned):
         invitation = InvitationFactory(organisation=owned.organisation)
@@ -121,13 +121,13 @@ class TestInvitations:
         invitation = InvitationFactory(organisation=owned.organisation)
         invitation_revoke(invitation=invitation, by=owned.user)
         with pytest.raises(InvalidInvitation, match="withdrawn"):
-            invitation_from_token(invitation_token(invitation))
+            invitation_from_token(token=invitation_token(invitation=invitation))
 
 
 class TestInvitationLinkInTheBrowserFlow:
     def test_new_account_signs_up_from_the_link_and_joins_without_a_second_email(self, client, owned):
         invitation = InvitationFactory(organisation=owned.organisation, email="fresh@example.org")
-        accept_url = f"/en/ngo/invitations/{invitation_token(invitation)}/"
+        accept_url = f"/en/ngo/invitations/{invitation_token(invitation=invitation)}/"
         page = client.get(accept_url)
         assert page.status_code == 200
         assert b"Create an account" in page.content
@@ -147,7 +147,7 @@ class TestInvitationLinkInTheBrowserFlow:
 
     def test_the_sign_up_form_offers_the_invited_address_and_sends_no_verification(self, client, owned, mailoutbox):
         invitation = InvitationFactory(organisation=owned.organisation, email="prefill@example.org")
-        accept_url = f"/en/ngo/invitations/{invitation_token(invitation)}/"
+        accept_url = f"/en/ngo/invitations/{invitation_token(invitation=invitation)}/"
         client.get(accept_url)
         form = client.get(f"/en/accounts/signup/?next={accept_url}").content.decode()
         assert 'value="prefill@example.org"' in form
@@ -166,7 +166,7 @@ class TestInvitationLinkInTheBrowserFlow:
     def test_existing_account_signs_in_from_the_link_and_joins(self, client, owned):
         invitation = InvitationFactory(organisation=owned.organisation)
         user = UserFactory(email=invitation.email)
-        client.get(f"/en/ngo/invitations/{invitation_token(invitation)}/")
+        client.get(f"/en/ngo/invitations/{invitation_token(invitation=invitation)}/")
         client.post("/en/accounts/login/", {"login": user.email, "password": "correct-horse-battery-staple"})
         assert Membership.objects.filter(organisation=owned.organisation, user=user, left_at__isnull=True).exists()
 
@@ -174,7 +174,7 @@ class TestInvitationLinkInTheBrowserFlow:
         invitation = InvitationFactory(organisation=owned.organisation)
         user = UserFactory(email=invitation.email)
         login(client, user)
-        url = f"/en/ngo/invitations/{invitation_token(invitation)}/"
+        url = f"/en/ngo/invitations/{invitation_token(invitation=invitation)}/"
         assert b"Join the organisation" in client.get(url).content
         response = client.post(url)
         assert response.status_code == 302

@@ -324,7 +324,7 @@ def test_reminders_go_only_to_reviewers_with_outstanding_reviews(call, officer, 
 def test_the_beat_reminds_once_before_the_deadline(call, django_capture_on_commit_callbacks):
     from grants.review.services.panels import panel_for
 
-    panel = panel_for(call)
+    panel = panel_for(call=call)
     panel.review_deadline = timezone.now() + timedelta(hours=20)
     panel.save()
     AssignmentFactory(application=InReviewApplicationFactory(call=call))
@@ -339,7 +339,7 @@ def test_the_beat_reminds_once_before_the_deadline(call, django_capture_on_commi
 def test_the_beat_does_not_remind_long_before_the_deadline(call, django_capture_on_commit_callbacks):
     from grants.review.services.panels import panel_for
 
-    panel = panel_for(call)
+    panel = panel_for(call=call)
     panel.review_deadline = timezone.now() + timedelta(days=10)
     panel.save()
     AssignmentFactory(application=InReviewApplicationFactory(call=call))

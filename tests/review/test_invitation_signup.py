@@ -24,7 +24,7 @@ PASSWORD = "a-long-reviewer-password-2026"
 
 
 def invitation_url(invitation) -> str:
-    return reverse("review:invitation_accept", kwargs={"token": invitation_token(invitation)})
+    return reverse("review:invitation_accept", kwargs={"token": invitation_token(invitation=invitation)})
 
 
 def test_a_new_reviewer_signs_up_sets_up_totp_and_accepts_on_the_invitation(call):

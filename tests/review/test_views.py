@@ -313,7 +313,9 @@ def test_an_invitation_only_works_for_the_invited_address(call):
 
     invitation = InvitationFactory(panel=PanelFactory(call=call), email="expert@law.edu.cn")
     client = login(Client(), UserFactory(email="intruder@law.edu.cn"))
-    response = client.post(reverse("review:invitation_accept", kwargs={"token": invitation_token(invitation)}))
+    response = client.post(
+        reverse("review:invitation_accept", kwargs={"token": invitation_token(invitation=invitation)})
+    )
     assert "was sent to expert@law.edu.cn" in response.content.decode()
     assert not ReviewerInvitation.objects.get(pk=invitation.pk).accepted_at
 
@@ -322,7 +324,7 @@ def test_an_expired_invitation_is_refused(call):
     from grants.review.services.panels import invitation_token
 
     invitation = InvitationFactory(panel=PanelFactory(call=call), expires_at=timezone.now() - timedelta(minutes=1))
-    page = Client().get(reverse("review:invitation_accept", kwargs={"token": invitation_token(invitation)}))
+    page = Client().get(reverse("review:invitation_accept", kwargs={"token": invitation_token(invitation=invitation)}))
     assert "expired" in page.content.decode()
 
 

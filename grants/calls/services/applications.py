@@ -274,7 +274,7 @@ def application_save_draft(
 # --- Submitting ----------------------------------------------------------------------------
 
 
-def submission_problems(application: Application, *, now: datetime | None = None) -> list[str]:
+def submission_problems(*, application: Application, now: datetime | None = None) -> list[str]:
     """Everything that stops this application from being submitted, in the applicant's words."""
     now = now or timezone.now()
     call = application.call
@@ -325,7 +325,7 @@ def submission_problems(application: Application, *, now: datetime | None = None
     return problems
 
 
-def next_reference(now: datetime) -> str:
+def next_reference(*, now: datetime) -> str:
     """GC-<year>-<n>: sequential per year, unique under concurrency (the counter row is
     incremented in the database inside the caller's transaction, which holds its lock)."""
     year = timezone.localtime(now).year
@@ -351,12 +351,12 @@ def application_submit(*, application: Application, by, now: datetime | None = N
     locked = _locked(application)
     _require_applicant_window(locked, now)
     check_transition(allowed=APPLICATION_TRANSITIONS, current=locked.status, target=A.SUBMITTED)
-    problems = submission_problems(locked, now=now)
+    problems = submission_problems(application=locked, now=now)
     if problems:
         raise ValidationError(problems, code="incomplete")
     previous = locked.status
     if not locked.reference:
-        locked.reference = next_reference(now)
+        locked.reference = next_reference(now=now)
     number = locked.revisions.count() + 1
     locked.status = A.SUBMITTED
     locked.submitted_at = now

@@ -49,7 +49,7 @@ def _members_of(application_ids) -> dict[int, list]:
 def results_publish(*, call: Call, by, now=None) -> Announcement:
     """Decided → announced: the proposed awards go public and the objection period opens."""
     now = now or timezone.now()
-    call = lock_call(call)
+    call = lock_call(call=call)
     require(can_manage_call(by, call), _("Only programme officers of this call's funder can publish its results."))
     if call.status != Call.Status.DECIDED:
         raise ValidationError(_("Only decided results can be published."))
@@ -185,7 +185,7 @@ def call_make_final(*, call: Call, by=None, now=None) -> Call:
     now = now or timezone.now()
     if by is not None:
         require(can_manage_call(by, call), _("Only programme officers of this call's funder can finalise its results."))
-    call = lock_call(call)
+    call = lock_call(call=call)
     # The one writer of the final state; it runs `finalisation_problems` (registered in
     # ReviewConfig.ready()) and refuses while any remains.
     call = call_finalise(call=call, by=by, now=now)

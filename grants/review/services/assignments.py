@@ -52,7 +52,7 @@ class AssignmentOutcome:
 def review_start(*, call: Call, by) -> Call:
     """Closed → in review. The eligible applications go to review with it."""
     require(can_manage_panel(by, call), _("Only programme officers of this call's funder can start the review."))
-    panel_for(call)
+    panel_for(call=call)
     call = call_start_review(call=call, by=by)
     _start_eligible(call, by)
     return call
@@ -102,13 +102,13 @@ def record_conflicts(*, call: Call, applications=None, reviewer_ids=None) -> int
     return len(new)
 
 
-def conflict_pairs(call: Call) -> set[tuple[int, int]]:
+def conflict_pairs(*, call: Call) -> set[tuple[int, int]]:
     return set(ConflictOfInterest.objects.filter(call=call).values_list("application_id", "reviewer_id"))
 
 
 def _drop_conflicted_assignments(call: Call, by) -> int:
     """Assignments that a newly found conflict forbids are removed, unless already submitted."""
-    conflicts = conflict_pairs(call)
+    conflicts = conflict_pairs(call=call)
     doomed = [
         assignment
         for assignment in Assignment.objects.filter(call=call).select_related("review")
@@ -171,7 +171,7 @@ def assign_reviewers(*, call: Call, by) -> AssignmentOutcome:
     conflicts are detected first and never assigned. When no valid assignment exists,
     ValidationError says why (e.g. too few unconflicted reviewers for a category)."""
     require(can_manage_panel(by, call), _("Only programme officers of this call's funder can assign reviewers."))
-    call = lock_call(call)
+    call = lock_call(call=call)
     if call.status != Call.Status.IN_REVIEW:
         raise ValidationError(_("Reviewers can be assigned only while the call is in review."))
     _start_eligible(call, by)
@@ -185,7 +185,7 @@ def assign_reviewers(*, call: Call, by) -> AssignmentOutcome:
     fixed = [(a, r) for a, rs in _current_map(call).items() for r in rs]
     try:
         result = engine.assign_reviewers(
-            applications, reviewers, conflict_pairs(call), call.reviewers_per_application, fixed=fixed
+            applications, reviewers, conflict_pairs(call=call), call.reviewers_per_application, fixed=fixed
         )
     except engine.AssignmentInfeasible as error:
         raise ValidationError(_("No valid assignment exists: %(reason)s") % {"reason": error}) from error
@@ -238,7 +238,7 @@ def _notify_new_assignments(call: Call, pairs, *, run) -> None:
 def _check_hand_change(call: Call, proposed: dict[int, list[int]]) -> list[str]:
     """The rules a hand change newly breaks (rules already broken before are not blamed on it)."""
     applications, reviewers = _engine_inputs(call)
-    conflicts = conflict_pairs(call)
+    conflicts = conflict_pairs(call=call)
     r = call.reviewers_per_application
     before = set(
         engine.validate_assignment(_current_map(call), applications, reviewers, conflicts, r, check_balance=False)
@@ -250,14 +250,14 @@ def _check_hand_change(call: Call, proposed: dict[int, list[int]]) -> list[str]:
 def _balance_warnings(call: Call, proposed) -> list[str]:
     applications, reviewers = _engine_inputs(call)
     problems = engine.validate_assignment(
-        proposed, applications, reviewers, conflict_pairs(call), call.reviewers_per_application
+        proposed, applications, reviewers, conflict_pairs(call=call), call.reviewers_per_application
     )
     return [problem for problem in problems if "balanced load" in problem]
 
 
 def _prepare_hand_change(call: Call, application: Application, reviewer, by) -> Call:
     require(can_manage_panel(by, call), _("Only programme officers of this call's funder can change assignments."))
-    call = lock_call(call)
+    call = lock_call(call=call)
     if call.status != Call.Status.IN_REVIEW:
         raise ValidationError(_("Assignments can be changed only while the call is in review."))
     if application.call_id != call.pk or application.status != A.IN_REVIEW:

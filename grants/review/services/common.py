@@ -13,6 +13,6 @@ def site_path(name: str, **kwargs) -> str:
     return path.removeprefix("/en")
 
 
-def lock_call(call: Call) -> Call:
+def lock_call(*, call: Call) -> Call:
     """Serialises every change to one call's review round."""
     return Call.objects.select_for_update().select_related("funder").get(pk=call.pk)

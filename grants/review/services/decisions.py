@@ -55,7 +55,7 @@ def _clean_quotas(quotas: dict) -> dict:
 def proposal_create(*, call: Call, by, basis: str, quotas: dict | None = None) -> AwardProposal:
     """Compute the budget-optimal proposal from fresh scores. Every application in review
     needs at least one submitted review. Replaces an earlier, undecided proposal."""
-    call = lock_call(call)
+    call = lock_call(call=call)
     require(can_manage_call(by, call), _("Only programme officers of this call's funder can propose awards."))
     _require_in_review(call)
     if basis not in RankingBasis.values:
@@ -216,7 +216,7 @@ def decision_problems(*, proposal: AwardProposal) -> list[str]:
 def proposal_decide(*, proposal: AwardProposal, by) -> AwardProposal:
     """Accept the proposal as it stands (with any overrides): funded lines become
     recommended, the others not recommended, and the call is decided."""
-    call = lock_call(proposal.call)
+    call = lock_call(call=proposal.call)
     require(can_manage_call(by, call), _("Only programme officers of this call's funder can decide the awards."))
     proposal = AwardProposal.objects.select_for_update().get(pk=proposal.pk)
     if proposal.is_decided:

@@ -8,7 +8,6 @@ invited address, and joins the panel: the account is added to the Reviewer group
 
 from datetime import timedelta
 
-from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -46,7 +45,7 @@ WORDING = invitations.InvitationWording(
 PANEL_CLOSED_STATES = (Call.Status.DECIDED, Call.Status.ANNOUNCED, Call.Status.FINAL)
 
 
-def panel_for(call: Call) -> Panel:
+def panel_for(*, call: Call) -> Panel:
     """The call's panel, created on first use."""
     panel, _created = Panel.objects.get_or_create(call=call)
     panel.call = call
@@ -78,11 +77,11 @@ def panel_update(*, panel: Panel, by, review_deadline, disagreement_threshold, r
 # --- Invitations ----------------------------------------------------------------------------
 
 
-def invitation_token(invitation: ReviewerInvitation) -> str:
+def invitation_token(*, invitation: ReviewerInvitation) -> str:
     return invitations.invitation_token(invitation, salt=TOKEN_SALT)
 
 
-def invitation_from_token(token: str, *, require_open: bool = True) -> ReviewerInvitation:
+def invitation_from_token(*, token: str, require_open: bool = True) -> ReviewerInvitation:
     """The invitation the token names; InvalidInvitation with the reason otherwise."""
     return invitations.invitation_from_token(
         ReviewerInvitation.objects.select_related("panel", "panel__call", "invited_by"),
@@ -123,7 +122,7 @@ def invitation_create(*, panel: Panel, email: str, by) -> ReviewerInvitation:
         context={
             "call_title": call.title,
             "inviter": by.display_name,
-            "path": site_path("review:invitation_accept", token=invitation_token(invitation)),
+            "path": site_path("review:invitation_accept", token=invitation_token(invitation=invitation)),
             "days": INVITATION_DAYS,
         },
         key=f"review-invitation:{invitation.pk}",
@@ -146,16 +145,6 @@ def invitation_revoke(*, invitation: ReviewerInvitation, by) -> ReviewerInvitati
     return locked
 
 
-def user_owns_email(user, email: str) -> bool:
-    return EmailAddress.objects.filter(user=user, email__iexact=email, verified=True).exists()
-
-
-def wrong_address_message(invitation: ReviewerInvitation) -> str:
-    return _(
-        "This invitation was sent to %(email)s. Sign in with that address (or add and verify it) to accept it."
-    ) % {"email": invitation.email}
-
-
 @transaction.atomic
 def invitation_accept(*, invitation: ReviewerInvitation, user) -> PanelMember:
     """The invitee joins the panel and becomes a reviewer. The link works once, before
@@ -165,8 +154,7 @@ def invitation_accept(*, invitation: ReviewerInvitation, user) -> PanelMember:
         ReviewerInvitation.objects.select_for_update().select_related("panel", "panel__call").get(pk=invitation.pk)
     )
     invitations.check_open(invitation, wording=WORDING)
-    if not user_owns_email(user, invitation.email):
-        raise InvalidInvitation(wrong_address_message(invitation))
+    invitations.check_addressed_to(invitation, user=user)
     if invitation.panel.call.status in PANEL_CLOSED_STATES:
         raise InvalidInvitation(_("The review of this call is over; the invitation can no longer be accepted."))
     member = PanelMember.objects.filter(panel=invitation.panel, reviewer=user).first()

@@ -99,7 +99,7 @@ def review_save_draft(*, assignment: Assignment, by, data: ReviewData) -> Review
     return _write(locked, data)
 
 
-def submission_problems(review: Review, criteria) -> dict:
+def submission_problems(*, review: Review, criteria) -> dict:
     problems = {}
     for criterion in criteria:
         if criterion.code not in review.scores:
@@ -118,7 +118,7 @@ def review_submit(*, assignment: Assignment, by, data: ReviewData) -> Review:
     locked = _locked_assignment(assignment)
     require(can_edit_review(by, locked), _("You cannot edit this review."))
     review = _write(locked, data)
-    problems = submission_problems(review, locked.call.criteria)
+    problems = submission_problems(review=review, criteria=locked.call.criteria)
     if problems:
         raise ValidationError(problems)
     check_transition(allowed=REVIEW_TRANSITIONS, current=review.status, target=R.SUBMITTED)

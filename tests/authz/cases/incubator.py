@@ -88,7 +88,13 @@ def cases(world):
         *admin_cases,
         Case("incubator:home", signed_in()),
         Case("incubator:organisation_create", signed_in()),
-        Case("incubator:invitation_accept", public(), kwargs={"token": invitation_token(invitation)}),
+        Case(
+            "incubator:area_search",
+            public(),
+            query="?q=%E6%9C%A8%E6%B8%8E&level=town",
+            note="public reference data (the national division codes), read-only, 20 rows an answer",
+        ),
+        Case("incubator:invitation_accept", public(), kwargs={"token": invitation_token(invitation=invitation)}),
         Case("incubator:organisation_detail", members_only(), kwargs=pk),
         Case("incubator:organisation_edit", members_only(), kwargs=pk),
         Case(

@@ -145,7 +145,7 @@ def cases(world):
             kwargs={"pk": relationship.pk},
             method="post",
         ),
-        Case("review:invitation_accept", public(), kwargs={"token": invitation_token(invitation)}),
+        Case("review:invitation_accept", public(), kwargs={"token": invitation_token(invitation=invitation)}),
         # The applicant's results page.
         Case(
             "review:feedback",
