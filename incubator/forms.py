@@ -14,16 +14,84 @@ from incubator.models import (
     ServiceItem,
     SubsidyPolicy,
 )
+from incubator.selectors import area_label, current_areas
 from incubator.services.organisations import LOCKED_WHEN_VERIFIED, duplicate_uscc_error
 from incubator.uploads import clean_document, clean_logo
 from incubator.uscc import validate_uscc_for_legal_form
+from incubator.widgets import AreaMultiplePicker, AreaPicker
 
 
 class AreaChoiceField(forms.ModelChoiceField):
+    """One current area of `levels`, searched as the user types (`incubator.widgets`).
+    Validating a posted id is one query, whatever the size of the table."""
+
+    def __init__(self, *, levels, parent_field: str | None = None, fallback_field: str | None = None, **kwargs):
+        self.levels = list(levels)
+        kwargs.setdefault(
+            "widget", AreaPicker(levels=self.levels, parent_field=parent_field, fallback_field=fallback_field)
+        )
+        super().__init__(queryset=current_areas().filter(level__in=self.levels), **kwargs)
+
     def label_from_instance(self, area):
-        if area.level == Area.Level.DISTRICT or area.parent is None:
-            return area.name
-        return f"{area.name} ({area.parent.name})"
+        return area_label(area)
+
+
+class AreaMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Several current areas of `levels`, searched as the user types."""
+
+    def __init__(self, *, levels, parent_field: str | None = None, fallback_field: str | None = None, **kwargs):
+        self.levels = list(levels)
+        kwargs.setdefault(
+            "widget", AreaMultiplePicker(levels=self.levels, parent_field=parent_field, fallback_field=fallback_field)
+        )
+        super().__init__(queryset=current_areas().filter(level__in=self.levels), **kwargs)
+
+    def label_from_instance(self, area):
+        return area_label(area)
+
+
+def _area_ids(value) -> list[int]:
+    values = value if isinstance(value, (list, tuple)) else [value]
+    ids = []
+    for item in values:
+        pk = getattr(item, "pk", item)
+        if isinstance(pk, int) or (isinstance(pk, str) and pk.isdigit()):
+            ids.append(int(pk))
+    return ids
+
+
+class AreaPickersMixin:
+    """A form with area pickers. Call `setup_area_pickers()` at the end of `__init__` and
+    `check_area_chain()` in `clean()`.
+
+    - Without JavaScript each picker offers the areas under the submitted (or saved)
+      value of the field above it.
+    - An area already chosen on the record stays valid after a later year's file retired
+      it, so the record saves unchanged; it is never offered for new input.
+    - `AREA_CHAIN`: (field, field above, message) pairs that must nest: the chosen town
+      lies in the chosen district, the village in the town.
+    """
+
+    AREA_CHAIN: tuple = ()
+
+    def setup_area_pickers(self):
+        for name, field in self.fields.items():
+            if not isinstance(field, (AreaChoiceField, AreaMultipleChoiceField)):
+                continue
+            field.queryset = current_areas(keep=_area_ids(self.initial.get(name))).filter(level__in=field.levels)
+            if field.widget.parent_field:
+                field.widget.parent_html_name = self.add_prefix(field.widget.parent_field)
+            if field.widget.fallback_field:
+                parent = _area_ids(self[field.widget.fallback_field].value())
+                field.widget.fallback_parent = parent[0] if parent else None
+
+    def check_area_chain(self):
+        for name, parent_name, message in self.AREA_CHAIN:
+            area, parent = self.cleaned_data.get(name), self.cleaned_data.get(parent_name)
+            if area is None or name in self.errors or parent_name in self.errors:
+                continue
+            if parent is None or area.parent_id != parent.pk:
+                self.add_error(name, message)
 
 
 class ServiceChoiceField(forms.ModelMultipleChoiceField):
@@ -31,8 +99,27 @@ class ServiceChoiceField(forms.ModelMultipleChoiceField):
         return f"{item.category.name} · {item.name}"
 
 
-class OrganisationForm(forms.ModelForm):
+ORGANISATION_AREA_CHAIN = (
+    ("town", "district", _("This town or street is not in the chosen district.")),
+    ("community", "town", _("This village or community is not in the chosen town or street.")),
+)
+
+
+def organisation_area_fields() -> tuple:
+    """district → town → village or community, each searched within the one above."""
+    return (
+        AreaChoiceField(levels=[Area.Level.DISTRICT], required=False, label=_("District")),
+        AreaChoiceField(levels=[Area.Level.TOWN], parent_field="district", required=False, label=_("Town or street")),
+        AreaChoiceField(
+            levels=[Area.Level.VILLAGE], parent_field="town", required=False, label=_("Village or community")
+        ),
+    )
+
+
+class OrganisationForm(AreaPickersMixin, forms.ModelForm):
     """Registration and profile, in sections that stack on a phone."""
+
+    AREA_CHAIN = ORGANISATION_AREA_CHAIN
 
     SECTIONS = [
         (
@@ -57,25 +144,13 @@ class OrganisationForm(forms.ModelForm):
         (_("Bank details"), ["bank_name", "bank_account_name", "bank_account_number"]),
     ]
 
-    district = AreaChoiceField(
-        queryset=Area.objects.filter(level=Area.Level.DISTRICT), required=False, label=_("District")
-    )
-    town = AreaChoiceField(
-        queryset=Area.objects.filter(level=Area.Level.TOWN).select_related("parent"),
+    district, town, community = organisation_area_fields()
+    service_areas = AreaMultipleChoiceField(
+        levels=[Area.Level.TOWN, Area.Level.VILLAGE],
+        fallback_field="district",
         required=False,
-        label=_("Town or street"),
-    )
-    community = AreaChoiceField(
-        queryset=Area.objects.filter(level=Area.Level.VILLAGE).select_related("parent"),
-        required=False,
-        label=_("Village or community"),
-    )
-    service_areas = forms.ModelMultipleChoiceField(
-        queryset=Area.objects.exclude(level=Area.Level.DISTRICT).select_related("parent").order_by("code"),
-        required=False,
-        widget=forms.SelectMultiple(attrs={"size": 8}),
         label=_("Other areas served"),
-        help_text=_("Towns, streets, villages or communities where you also work. Hold Ctrl (or ⌘) to choose several."),
+        help_text=_("Towns, streets, villages or communities where you also work: type a name to add each one."),
     )
     services = ServiceChoiceField(
         queryset=ServiceItem.objects.select_related("category"),
@@ -149,6 +224,7 @@ class OrganisationForm(forms.ModelForm):
             for name in LOCKED_WHEN_VERIFIED:
                 self.fields[name].disabled = True
                 self.fields[name].help_text = _("Verified: ask the programme office to change this.")
+        self.setup_area_pickers()
 
     def clean_uscc(self):
         code = (self.cleaned_data.get("uscc") or "").strip().upper().replace(" ", "")
@@ -171,6 +247,7 @@ class OrganisationForm(forms.ModelForm):
                 validate_uscc_for_legal_form(uscc or "", legal_form)
             except forms.ValidationError as error:
                 self.add_error("uscc", error)
+        self.check_area_chain()
         if not cleaned.get("bank_account_number"):
             # Empty means "keep": the saved number is never sent back to the browser.
             cleaned["bank_account_number"] = self.instance.bank_account_number
@@ -246,6 +323,23 @@ class SubsidyApplicationForm(forms.Form):
 
 
 # --- Back office ---------------------------------------------------------------------
+
+
+class OrganisationBackOfficeForm(AreaPickersMixin, forms.ModelForm):
+    """The base of the officers' organisation form (`incubator.viewsets`): the same area
+    pickers and nesting rule as the members' form; the viewset names the other fields."""
+
+    AREA_CHAIN = ORGANISATION_AREA_CHAIN
+    district, town, community = organisation_area_fields()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.setup_area_pickers()
+
+    def clean(self):
+        cleaned = super().clean()
+        self.check_area_chain()
+        return cleaned
 
 
 class ReturnForm(forms.Form):

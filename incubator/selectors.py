@@ -2,7 +2,7 @@
 
 from decimal import Decimal
 
-from django.db.models import Count, OuterRef, Prefetch, Q, Subquery, Sum
+from django.db.models import Case, Count, OuterRef, Prefetch, Q, Subquery, Sum, Value, When
 from django.http import Http404
 
 from incubator.models import (
@@ -297,3 +297,82 @@ def target_progress():
             }
         )
     return results
+
+
+# --- Areas (administrative divisions) -------------------------------------------------
+
+# Where the importer marks a unit abolished by a later year's file, that is the one line to
+# change (e.g. Q(retired_in__isnull=True)). Until then every row is current. Never Q():
+# an empty Q vanishes when OR-ed with `keep` below.
+CURRENT_AREA = Q(pk__isnull=False)
+
+AREA_SEARCH_LIMIT = 20
+AREA_QUERY_MAX_LENGTH = 50
+# Enough for a village (village → town → district → city → province) in one join.
+AREA_ANCESTORS = "parent__parent__parent__parent"
+
+
+def current_areas(*, keep=()):
+    """The areas that may be chosen for new input. Retired units stay in the table for the
+    records that point at them but are never offered; `keep` (ids already chosen on the
+    record being edited) lets such a record save unchanged."""
+    keep = [pk for pk in keep if pk]
+    return Area.objects.filter(CURRENT_AREA | Q(pk__in=keep)) if keep else Area.objects.filter(CURRENT_AREA)
+
+
+def area_label(area: Area) -> str:
+    """``木渎镇 · 吴中区``: the name in the active language, then its ancestors', nearest
+    first, up to the first one above town level (``鼓楼区 · 南京市`` for a district), so
+    units of the same name can be told apart and the label still fits a phone. Expects
+    the ancestors loaded (`AREA_ANCESTORS`)."""
+    names = [str(area)]  # says "(retired)" of a unit a later edition abolished
+    parent = area.parent
+    while parent is not None:
+        names.append(parent.name)
+        if parent.level not in (Area.Level.TOWN, Area.Level.VILLAGE):
+            break
+        parent = parent.parent
+    return " · ".join(names)
+
+
+def area_search(*, q: str = "", levels=(), within: int | None = None, limit: int = AREA_SEARCH_LIMIT) -> list[Area]:
+    """Current areas whose Chinese or English (pinyin) name contains `q`, case-insensitive,
+    those whose name starts with it first, then by code; digits also match the start of the
+    code. `within` narrows to the children and grandchildren of that area (a district's
+    towns and villages). One query, whatever the size of the table."""
+    q = " ".join(q.split())[:AREA_QUERY_MAX_LENGTH]
+    areas = current_areas().select_related(AREA_ANCESTORS)
+    if levels:
+        areas = areas.filter(level__in=levels)
+    if within is not None:
+        areas = areas.filter(Q(parent_id=within) | Q(parent__parent_id=within))
+    if q:
+        starts = Q(name_zh__istartswith=q) | Q(name_en__istartswith=q)
+        if q.isdigit():
+            starts |= Q(code__startswith=q)
+        areas = areas.filter(starts | Q(name_zh__icontains=q) | Q(name_en__icontains=q)).annotate(
+            rank=Case(When(starts, then=Value(0)), default=Value(1))
+        )
+        areas = areas.order_by("rank", "code")
+    elif within is None:
+        return []
+    else:
+        areas = areas.order_by("code")
+    return list(areas[:limit])
+
+
+def areas_by_ids(ids) -> list[Area]:
+    """The chosen areas, with the ancestors their labels name, in one query."""
+    ids = [pk for pk in ids if pk]
+    if not ids:
+        return []
+    return list(Area.objects.filter(pk__in=ids).select_related(AREA_ANCESTORS).order_by("code"))
+
+
+def area_options_under(*, parent_id: int | None, levels, limit: int):
+    """What a browser without JavaScript is offered: the current areas of `levels` directly
+    under `parent_id` (all of them when the picker has no parent field), at most `limit`."""
+    areas = current_areas().filter(level__in=levels).select_related(AREA_ANCESTORS).order_by("code")
+    if parent_id is not None:
+        areas = areas.filter(parent_id=parent_id)
+    return list(areas[:limit])

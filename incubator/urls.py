@@ -7,6 +7,7 @@ app_name = "incubator"
 urlpatterns = [
     path("", views.home, name="home"),
     path("register/", views.organisation_create, name="organisation_create"),
+    path("areas/search/", views.area_search, name="area_search"),
     path("invitations/<str:token>/", views.invitation_accept, name="invitation_accept"),
     path("<int:pk>/", views.organisation_detail, name="organisation_detail"),
     path("<int:pk>/logo/", views.organisation_logo, name="organisation_logo"),

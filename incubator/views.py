@@ -4,7 +4,7 @@ from allauth.account.adapter import get_adapter
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,7 +22,7 @@ from incubator.forms import (
     SubsidyApplicationForm,
 )
 from incubator.history import history_of
-from incubator.models import Incubatee, Invitation, Membership, Organisation
+from incubator.models import Area, Incubatee, Invitation, Membership, Organisation
 from incubator.services import documents as document_services
 from incubator.services import incubation as incubation_services
 from incubator.services import membership as membership_services
@@ -459,3 +459,30 @@ def subsidy_withdraw(request, pk, subsidy_pk):
     else:
         messages.success(request, _("Request withdrawn."))
     return redirect("incubator:subsidies", pk=organisation.pk)
+
+
+# --- Reference data --------------------------------------------------------------------
+
+
+@require_GET
+def area_search(request):
+    """The area pickers' search as you type: public reference data (the national division
+    codes), read-only, at most `AREA_SEARCH_LIMIT` rows an answer, labelled in the page's
+    language. `level` may repeat; `parent` narrows to an area's children and grandchildren."""
+    levels = request.GET.getlist("level")
+    parent = request.GET.get("parent") or None
+    if any(level not in Area.Level.values for level in levels) or (parent is not None and not parent.isdigit()):
+        return JsonResponse({"error": _("Unknown level or parent.")}, status=400)
+    areas = selectors.area_search(
+        q=request.GET.get("q", ""), levels=levels, within=int(parent) if parent is not None else None
+    )
+    response = JsonResponse(
+        {
+            "results": [
+                {"id": area.pk, "label": selectors.area_label(area), "name": area.name, "code": area.code}
+                for area in areas
+            ]
+        }
+    )
+    response["Cache-Control"] = "public, max-age=300"
+    return response

@@ -1,8 +1,11 @@
 """The incubator's back office: Wagtail viewsets for programme officers."""
 
+import django_filters
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.forms import modelform_factory
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.base import ViewSetGroup
@@ -10,6 +13,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 
 from core.admin_permissions import register_no_add_policy
 from core.audit import record_event
+from incubator.forms import OrganisationBackOfficeForm
 from incubator.models import (
     Area,
     Checkpoint,
@@ -105,6 +109,19 @@ class OrganisationEditView(generic.EditView):
         return instance
 
 
+def _districts_with_organisations(request):
+    return Area.objects.filter(level=Area.Level.DISTRICT, pk__in=Organisation.objects.values("district"))
+
+
+class OrganisationFilterSet(WagtailFilterSet):
+    # The default filter would list every area of the country, villages included.
+    district = django_filters.ModelChoiceFilter(label=_("District"), queryset=_districts_with_organisations)
+
+    class Meta:
+        model = Organisation
+        fields = ["status", "field_type", "legal_form", "district", "grade"]
+
+
 class OrganisationViewSet(ModelViewSet):
     model = Organisation
     icon = "group"
@@ -120,7 +137,7 @@ class OrganisationViewSet(ModelViewSet):
         "district",
         action_column("review", _("Review"), "incubator_admin_review"),
     ]
-    list_filter = ["status", "field_type", "legal_form", "district", "grade"]
+    filterset_class = OrganisationFilterSet
     search_fields = ["name_zh", "name_en", "uscc"]
     inspect_view_enabled = True
     inspect_view_fields_exclude = ["bank_account_number", "stripe_account_id"]
@@ -132,6 +149,15 @@ class OrganisationViewSet(ModelViewSet):
         "contacts_public", "address", "website", "mission", "staff_full_time", "staff_volunteers", "staff_lawyers",
         "grade", "bank_name", "bank_account_name", "bank_account_number",
     ]  # fmt: skip
+
+    def get_form_class(self, for_update=False):
+        # Area pickers that search as the officer types instead of selects of every town and village.
+        return modelform_factory(
+            self.model,
+            form=OrganisationBackOfficeForm,
+            fields=self.form_fields,
+            formfield_callback=self.formfield_for_dbfield,
+        )
 
 
 class ProgrammeViewSet(ModelViewSet):

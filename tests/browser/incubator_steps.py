@@ -57,7 +57,7 @@ def fill_registration(
     page.fill("#id_registration_date", registration_date.isoformat())
     page.fill("#id_registration_authority", "苏州市吴中区民政局")
     page.fill("#id_legal_representative", legal_representative)
-    page.select_option("#id_district", str(district.pk))
+    pick_area(page, "district", district.name_en[:4], district)
     page.fill("#id_contact_name", "李华")
     page.fill("#id_contact_phone", "0512-65550000")
     page.fill("#id_mission", "为社区居民提供免费法律咨询和人民调解服务。")
@@ -66,6 +66,12 @@ def fill_registration(
         page.fill("#id_bank_name", "中国银行苏州吴中支行")
         page.fill("#id_bank_account_name", name_zh)
         page.fill("#id_bank_account_number", "6217856000012345678")
+
+
+def pick_area(page, field: str, typed: str, area):
+    """An area picker (incubator/widgets.py): type part of a name, click the area offered."""
+    page.fill(f"#id_{field}_search", typed)
+    page.click(f"#id_{field}_listbox [role=option][data-value='{area.pk}']")
 
 
 def upload_certificate(page, *, title: str = "民办非企业单位登记证书"):
