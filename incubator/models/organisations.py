@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -7,27 +8,101 @@ from django.utils.translation import gettext_lazy as _
 from core.invitations import InvitationBase, new_nonce  # noqa: F401  (the first migration refers to new_nonce here)
 from core.models import BilingualNameMixin
 from core.private_files import private_storage, unguessable_name
+from incubator.divisions import division_code_problems, village_kind
 from incubator.uscc import validate_uscc
 
 
+class AreaQuerySet(models.QuerySet):
+    def current(self):
+        """Units in the latest imported edition: the only ones offered for new input."""
+        return self.filter(retired_in__isnull=True)
+
+    def retired(self):
+        return self.filter(retired_in__isnull=False)
+
+
 class Area(BilingualNameMixin):
-    """Service-area reference data: district → town/street → village/community."""
+    """A division of the national statistics bureau's codes (统计用区划代码), imported from its
+    yearly file by ``manage.py import_divisions``, never typed by hand (``incubator.divisions``).
+
+    A unit absent from a later edition is retired, not deleted: organisations, applications and
+    panels that point at it keep pointing at it (shown with a note), new input cannot choose it.
+    """
 
     class Level(models.TextChoices):
-        DISTRICT = "district", _("District")
+        PROVINCE = "province", _("Province")
+        CITY = "city", _("City")
+        DISTRICT = "district", _("County or district")
         TOWN = "town", _("Town or street")
         VILLAGE = "village", _("Village or community")
 
+    class Kind(models.TextChoices):
+        """A village-level unit's kind, read from its code."""
+
+        RESIDENTS = "residents", _("Residents' committee")
+        VILLAGE = "village", _("Village committee")
+        OTHER = "other", _("Other village-level unit")
+
     level = models.CharField(_("level"), max_length=10, choices=Level.choices)
     parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
-    code = models.CharField(_("administrative code"), max_length=20, unique=True)
+    # The 12-digit national code. Empty only for a retired row that was never found in the
+    # bureau's file (invented by an early seed); a unit's code never changes once imported.
+    # NULL, not "", so that several unknown codes stay unique.
+    code = models.CharField(_("division code"), max_length=12, unique=True, null=True, blank=True)
     population = models.PositiveIntegerField(_("residents"), null=True, blank=True)
+    first_seen_in = models.PositiveSmallIntegerField(_("first in edition"), null=True, blank=True)
+    last_seen_in = models.PositiveSmallIntegerField(_("last in edition"), null=True, blank=True)
+    retired_in = models.PositiveSmallIntegerField(
+        _("retired in edition"), null=True, blank=True, help_text=_("Empty while the unit is current.")
+    )
+    replaced_by = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="replaces",
+        verbose_name=_("replaced by"),
+    )
+
+    objects = AreaQuerySet.as_manager()
 
     class Meta:
         ordering = ["code"]
         verbose_name = _("area")
         verbose_name_plural = _("areas")
         indexes = [models.Index(fields=["level", "parent"])]
+
+    def __str__(self):
+        if self.retired_in:
+            return _("%(name)s (retired)") % {"name": self.name}
+        return self.name
+
+    def clean(self):
+        super().clean()
+        if self.code is None:
+            if not self.retired_in:
+                raise ValidationError({"code": _("A current area needs its division code.")})
+            return
+        parent = self.parent
+        problems = division_code_problems(
+            self.code, self.level, (parent.code or "") if parent else "", parent.level if parent else ""
+        )
+        if problems:
+            raise ValidationError({"code": problems})
+
+    @property
+    def is_retired(self) -> bool:
+        return self.retired_in is not None
+
+    @property
+    def kind(self) -> str:
+        """Residents' or village committee (from the code's village part); "" above villages."""
+        if self.level != self.Level.VILLAGE or not self.code:
+            return ""
+        return village_kind(self.code)
+
+    def get_kind_display(self) -> str:
+        return self.Kind(self.kind).label if self.kind else ""
 
 
 def mask_account_number(number: str) -> str:

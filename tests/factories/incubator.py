@@ -43,11 +43,27 @@ def image_bytes(format: str = "JPEG", size=(40, 30), exif: bytes | None = None) 
     return buffer.getvalue()
 
 
+def city_of_test_province(prefix: str) -> Area:
+    """A city (and its province) of the test province 99, so that a district's code is well formed."""
+    province, _ = Area.objects.get_or_create(
+        code="990000000000", defaults={"name_zh": "测试省", "name_en": "Test Province", "level": Area.Level.PROVINCE}
+    )
+    city, _ = Area.objects.get_or_create(
+        code=f"{prefix[:4]}00000000",
+        defaults={"name_zh": f"测试市{prefix[2:4]}", "name_en": f"Test City {prefix[2:4]}", "level": Area.Level.CITY,
+                  "parent": province},
+    )  # fmt: skip
+    return city
+
+
 class AreaFactory(factory.django.DjangoModelFactory):
+    """A district of the test province 99 (codes are well formed, so forms that clean it accept it)."""
+
     name_zh = factory.Sequence(lambda n: f"测试区{n}")
     name_en = factory.Sequence(lambda n: f"Test area {n}")
     level = Area.Level.DISTRICT
-    code = factory.Sequence(lambda n: f"9{n:011d}")
+    code = factory.Sequence(lambda n: f"99{n // 99 % 99 + 1:02d}{n % 99 + 1:02d}000000")
+    parent = factory.LazyAttribute(lambda o: city_of_test_province(o.code) if o.level == Area.Level.DISTRICT else None)
     population = 100_000
 
     class Meta:

@@ -20,7 +20,7 @@ def officer():
 @pytest.fixture
 def wuzhong():
     """The district shipped by the data migration, with one town and one village."""
-    district = Area.objects.get(code="320506")
+    district = Area.objects.get(code="320506000000")
     town = district.children.order_by("code").first()
     village = town.children.order_by("code").first()
     return district, town, village
