@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms import modelform_factory
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
+from wagtail.admin.panels import FieldPanel
 from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.base import ViewSetGroup
@@ -31,20 +32,41 @@ from incubator.services.bank_accounts import bank_change_propose
 
 # Incubatees come from cohort applications, subsidies from NGOs' requests: no "Add" form.
 register_no_add_policy(Incubatee, Subsidy)
+# Areas come from the national division codes' yearly file (manage.py import_divisions).
+register_no_add_policy(Area)
 
 
 def action_column(name: str, label, url_name: str) -> TitleColumn:
     return TitleColumn(name, label=label, accessor=lambda obj: label, url_name=url_name)
 
 
+class AreaIndexView(generic.IndexView):
+    def get_base_queryset(self):
+        return super().get_base_queryset().select_related("parent")
+
+
 class AreaViewSet(ModelViewSet):
+    """The national division codes, imported by ``manage.py import_divisions``: staff add no area
+    and never type a code; they may give a better English name and the number of residents."""
+
     model = Area
     icon = "site"
     menu_label = _("Service areas")
-    list_display = ["name_zh", "name_en", "level", "parent", "population", "code"]
+    index_view_class = AreaIndexView
+    list_display = ["name_zh", "name_en", "level", "parent", "population", "code", "retired_in"]
     list_filter = ["level"]
     search_fields = ["name_zh", "name_en", "code"]
-    form_fields = ["name_zh", "name_en", "level", "parent", "code", "population"]
+    panels = [
+        FieldPanel("code", read_only=True),
+        FieldPanel("name_zh", read_only=True),
+        FieldPanel("level", read_only=True),
+        FieldPanel("parent", read_only=True),
+        FieldPanel("name_en"),
+        FieldPanel("population"),
+        FieldPanel("first_seen_in", read_only=True),
+        FieldPanel("retired_in", read_only=True),
+        FieldPanel("replaced_by", read_only=True),
+    ]
     copy_view_enabled = False
 
 

@@ -292,16 +292,11 @@ NEW_DATA = [
         OFFICER_AND_ADMIN,
     ),
     NewData(
-        "area add",
-        lambda world: reverse("incubator_areas:add"),
-        lambda world, suffix: {
-            "name_zh": f"新区{suffix}",
-            "name_en": f"New district {suffix}",
-            "level": "district",
-            "code": f"8{suffix[-11:]}",
-            "population": "120000",
-        },
-        _exists("incubator.Area", name_en="New district {suffix}"),
+        # Areas are imported from the national division codes: no "Add" form, the code is read-only.
+        "area edit",
+        lambda world: reverse("incubator_areas:edit", args=[world.area.pk]),
+        lambda world, suffix: {"name_en": f"Renamed district {suffix}", "population": "120000"},
+        _exists("incubator.Area", name_en="Renamed district {suffix}", population=120000),
         OFFICER_AND_ADMIN,
     ),
     NewData(

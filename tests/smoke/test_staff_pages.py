@@ -198,7 +198,9 @@ def _form_errors(html: str) -> str:
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("namespace", ["incubator_incubatees", "incubator_subsidies", "grants_applications"])
+@pytest.mark.parametrize(
+    "namespace", ["incubator_incubatees", "incubator_subsidies", "grants_applications", "incubator_areas"]
+)
 def test_objects_born_in_a_workflow_have_no_add_form(namespace):
     """Their "Add" form could only save half an object (it answered 500): it is gone."""
     from django.apps import apps
@@ -208,6 +210,7 @@ def test_objects_born_in_a_workflow_have_no_add_form(namespace):
         "incubator_incubatees": "incubator.Incubatee",
         "incubator_subsidies": "incubator.Subsidy",
         "grants_applications": "grants.Application",
+        "incubator_areas": "incubator.Area",
     }[namespace]
     before = apps.get_model(model).objects.count()
     client = staff_client(UserFactory(is_staff=True, is_superuser=True, mfa=True))
