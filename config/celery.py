@@ -4,10 +4,14 @@ Periodic work: each app may have a `schedules.py` with a plain `BEAT_SCHEDULE` d
 (no Django imports there); they are merged here for `celery beat`.
 """
 
-import importlib
 import os
 
 from celery import Celery
+
+from grants.awards import schedules as awards_schedules
+from grants.calls import schedules as calls_schedules
+from grants.payments import schedules as payments_schedules
+from grants.review import schedules as review_schedules
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
 
@@ -15,25 +19,13 @@ app = Celery("config")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
-SCHEDULE_MODULES = [
-    "incubator.schedules",
-    "grants.calls.schedules",
-    "grants.review.schedules",
-    "grants.awards.schedules",
-    "grants.payments.schedules",
-    "cms.schedules",
-]
+# The apps that have periodic work (plain dicts, no Django imports).
+SCHEDULES = [awards_schedules, calls_schedules, payments_schedules, review_schedules]
 
 
 def collect_beat_schedule() -> dict:
     schedule = {}
-    for name in SCHEDULE_MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as error:
-            if error.name != name:
-                raise
-            continue
+    for module in SCHEDULES:
         schedule.update(module.BEAT_SCHEDULE)
     return schedule
 

@@ -12,8 +12,8 @@ the task was never queued) is processed again by the periodic sweep when its
 from __future__ import annotations
 
 import datetime
-import importlib
 import logging
+from collections.abc import Callable
 
 from celery import shared_task
 from django.db import IntegrityError, transaction
@@ -276,23 +276,24 @@ def handle_account_updated(event) -> str:
     return "updated" if updated else "unknown account"
 
 
-# Public donations are the CMS's: it provides `cms.donations.handle_checkout_session_completed(event)`.
-DONATION_HANDLER = ("cms.donations", "handle_checkout_session_completed")
+# Checkout sessions belong to whoever sells through Stripe Checkout: the CMS's donations
+# register their handler in CmsConfig.ready() (cms sits above payments in the stack).
+_checkout_handlers: list[Callable[[dict], object]] = []
+
+
+def on_checkout_session_completed(handler: Callable[[dict], object]) -> Callable[[dict], object]:
+    """Registry filled by a higher app's AppConfig.ready(); registering twice keeps one entry."""
+    if handler not in _checkout_handlers:
+        _checkout_handlers.append(handler)
+    return handler
 
 
 def handle_checkout_session_completed(event) -> str:
-    module_name, function_name = DONATION_HANDLER
-    try:
-        module = importlib.import_module(module_name)
-    except ModuleNotFoundError as error:
-        if error.name != module_name:
-            raise
+    """Ignored unless an app registered a handler; otherwise what the handlers report."""
+    if not _checkout_handlers:
         return webhooks.IGNORED
-    handler = getattr(module, function_name, None)
-    if handler is None:
-        return webhooks.IGNORED
-    result = handler(event)
-    return "donation recorded" if result is None else str(result)
+    results = [handler(event) for handler in _checkout_handlers]
+    return "; ".join("donation recorded" if result is None else str(result) for result in results)
 
 
 HANDLERS = {

@@ -5,8 +5,6 @@ posted to the real view with real signatures.
 """
 
 import datetime
-import sys
-import types
 
 import pytest
 from django.test import Client
@@ -281,24 +279,27 @@ def test_account_updated_webhook_records_that_the_account_can_receive_transfers(
     assert connected.details_submitted and connected.transfers_active
 
 
-def test_checkout_completed_is_ignored_when_the_cms_has_no_donation_handler(webhook_settings, monkeypatch):
+def test_the_cms_registers_its_donation_handler_with_payments():
+    from cms.donations import handle_checkout_session_completed
     from grants.payments import stripe_services
 
-    monkeypatch.setattr(stripe_services, "DONATION_HANDLER", ("cms.no_such_donations_module", "handle"))
+    assert stripe_services._checkout_handlers == [handle_checkout_session_completed]
+
+
+def test_checkout_completed_is_ignored_when_no_app_registered_a_handler(webhook_settings, monkeypatch):
+    from grants.payments import stripe_services
+
+    monkeypatch.setattr(stripe_services, "_checkout_handlers", [])
     post_event(Client(), load_event("checkout.session.completed"))
     assert WebhookEvent.objects.get().result == "ignored"
 
 
-def test_checkout_completed_goes_to_the_cms_donation_handler(webhook_settings, monkeypatch):
+def test_checkout_completed_goes_to_the_registered_handler(webhook_settings, monkeypatch):
     received = []
-    module = types.ModuleType("tests_fake_donations")
-    module.handle_checkout_session_completed = lambda event: received.append(event["id"])
-    monkeypatch.setitem(sys.modules, "tests_fake_donations", module)
     from grants.payments import stripe_services
 
-    monkeypatch.setattr(
-        stripe_services, "DONATION_HANDLER", ("tests_fake_donations", "handle_checkout_session_completed")
-    )
+    monkeypatch.setattr(stripe_services, "_checkout_handlers", [])
+    stripe_services.on_checkout_session_completed(lambda event: received.append(event["id"]))
     event = load_event("checkout.session.completed")
     post_event(Client(), event)
     post_event(Client(), event)
