@@ -4,9 +4,11 @@ from allauth.account import app_settings as account_settings
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.authentication import get_authentication_records
 from django.contrib.auth.models import Group
+from django.core.mail import EmailMultiAlternatives
 from django.utils import translation
 
 from accounts.roles import NGO_MEMBER
+from core.emails import absolute_url, html_document, recipient_language, text_to_html
 
 SIGNED_UP_AT = "accounts_signed_up_at"
 # Set by an invitation that gives its own role (a review panel's): signing up with
@@ -31,6 +33,46 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def save_user_role(self, user):
         user.groups.add(Group.objects.get(name=NGO_MEMBER))
+
+    def login(self, request, user):
+        """Someone without a stated language (an account made by staff or by an
+        invitation's sign-up elsewhere) gets the one they sign in with, for their emails."""
+        language = translation.get_language()
+        if not user.preferred_language and language and user.pk:
+            user.preferred_language = language
+            type(user).objects.filter(pk=user.pk).update(preferred_language=language)
+        return super().login(request, user)
+
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        """allauth's emails in the recipient's language (their account's, else the one
+        they are using), every link on SITE_URL in that language (allauth builds them
+        from the request's host and language)."""
+        language = recipient_language(email=email, fallback=translation.get_language())
+        with translation.override(language):
+            links = {
+                key: absolute_url(value, language=language)
+                for key, value in context.items()
+                if key.endswith("_url") and isinstance(value, str) and value
+            }
+            super().send_mail(
+                template_prefix, email, {**context, **links, "home_url": absolute_url("/", language=language)}
+            )
+
+    def render_mail(self, template_prefix, email, context, headers=None):
+        """Both parts from allauth's one plain-text template: the HTML part is that text
+        in the layout of every email the product sends (core.emails), unless a
+        `*_message.html` template gives its own."""
+        message = super().render_mail(template_prefix, email, context, headers)
+        if isinstance(message, EmailMultiAlternatives) and not message.alternatives:
+            body, _, signature = message.body.partition("\n-- \n")
+            html = html_document(
+                subject=message.subject,
+                body=text_to_html(body),
+                signature=text_to_html(signature, actions=False),
+                language=translation.get_language(),
+            )
+            message.attach_alternative(html, "text/html")
+        return message
 
     def _get_login_attempts_cache_key(self, request, **credentials) -> str:
         """The account whose failed logins are counted: the email alone. allauth adds

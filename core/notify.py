@@ -1,12 +1,14 @@
 """The one way the product sends email.
 
 `notify()` queues a Celery task after the current transaction commits; the task
-renders `templates/emails/<template>.txt` (first line is the subject) in the
-recipient's language and sends it once per idempotency key.
+renders `emails/<template>.txt` (core/emails.py: subject, plain text and HTML from the
+one template) in the recipient's language and sends it once per idempotency key.
 """
 
 from django.db import transaction
+from django.utils import translation
 
+from core.emails import email_language, recipient_language
 from core.tasks import send_templated_email
 
 
@@ -15,13 +17,19 @@ def notify(*, template: str, recipients, context: dict, key: str) -> None:
 
     `key` identifies this message (e.g. "org-verified:42"); each recipient gets it at
     most once, however often the task runs. `context` must be JSON-serialisable.
+
+    Each recipient reads it in their `preferred_language` (an address: the language of
+    the account that has it). Without one, in the language the sender is using (an
+    invitation to a newcomer is written in the inviter's), outside a request the site's.
     """
+    sender_language = translation.get_language()
     targets = []
     for recipient in recipients:
         if isinstance(recipient, str):
-            targets.append((recipient, ""))
+            targets.append((recipient, recipient_language(email=recipient, fallback=sender_language)))
         else:
-            targets.append((recipient.email, getattr(recipient, "preferred_language", "") or ""))
+            preferred = getattr(recipient, "preferred_language", "") or sender_language
+            targets.append((recipient.email, email_language(preferred)))
     for email, language in targets:
         transaction.on_commit(
             lambda email=email, language=language: send_templated_email.delay(

@@ -2,26 +2,14 @@ import datetime
 import logging
 
 from celery import shared_task
-from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 
+from core.emails import render_email
 from core.models import SentEmail
 
 logger = logging.getLogger(__name__)
-
-
-def render_email(template: str, context: dict, language: str) -> tuple[str, str]:
-    """Subject and body of `emails/<template>.txt`, the body signed with the product's
-    name and address (`emails/signature.txt`); links start with SITE_URL."""
-    context = {**context, "site_url": settings.SITE_URL, "site_name": settings.WAGTAIL_SITE_NAME}
-    with translation.override(language or settings.LANGUAGE_CODE):
-        text = render_to_string(f"emails/{template}.txt", context)
-        signature = render_to_string("emails/signature.txt", context)
-    subject, _, body = text.strip().partition("\n")
-    return subject.strip(), f"{body.strip()}\n\n{signature.strip()}\n"
 
 
 # A claim still "sending" after this long belongs to no live attempt (the task's hard
@@ -62,7 +50,8 @@ def send_templated_email(self, *, template: str, to: str, language: str, context
     for the operator. A worker killed before 1 leaves no claim: the redelivered task sends.
     """
     key = key[:200]
-    subject, body = render_email(template, context, language)
+    # Rendered before the claim: a template error retries nothing and sends nothing.
+    rendered = render_email(template, context, language)
     if not _claim(key):
         stale = timezone.now() - SENDING_STALE_AFTER
         interrupted = SentEmail.objects.filter(key=key, status=SentEmail.Status.SENDING, claimed_at__lt=stale).update(
@@ -72,7 +61,9 @@ def send_templated_email(self, *, template: str, to: str, language: str, context
             logger.warning("Email %s: an earlier attempt died while sending; not sent again.", key)
         return False
     try:
-        send_mail(subject, body, None, [to])
+        message = EmailMultiAlternatives(rendered.subject, rendered.text, None, [to])
+        message.attach_alternative(rendered.html, "text/html")
+        message.send()
     except OSError:
         SentEmail.objects.filter(key=key, status=SentEmail.Status.SENDING).delete()
         raise

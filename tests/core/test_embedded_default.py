@@ -16,9 +16,9 @@ from wagtail.models import Site
 
 from config.celery import app as celery_app
 from config.settings.dev import runserver_url
+from core.emails import render_email
 from core.notify import notify
 from core.periodic import PeriodicRunner
-from core.tasks import render_email
 from grants.calls.models import Call
 from home.models import SiteSettings
 from tests.factories.accounts import UserFactory
@@ -107,11 +107,11 @@ def test_every_email_links_to_the_served_address_and_signs_with_the_product(serv
     linked = set()
     for template in templates:
         for language in ("en", "zh-hans"):
-            _subject, body = render_email(template, SAMPLE_CONTEXT, language)
+            body = render_email(template, SAMPLE_CONTEXT, language).text
             links = URL.findall(body)
             linked |= {template} if len(links) > 1 else set()  # the signature's, and one of its own
             assert all(link.startswith(f"{SERVED}/") for link in links), (template, links)
-            assert body.rstrip().endswith(f"-- \n{PRODUCT}\n{SERVED}/"), (template, body)
+            assert body.rstrip().endswith(f"-- \n{PRODUCT}\n{SERVED}/{language}/"), (template, body)
             assert "testserver" not in body and "localhost" not in body
     assert len(linked) > 30
 
@@ -127,7 +127,7 @@ def test_a_notification_sent_through_notify_carries_the_served_links(served, dja
         )
     (message,) = mail.outbox
     assert f"{SERVED}/admin/grants/calls/42/manage/" in message.body
-    assert message.body.endswith(f"-- \n{PRODUCT}\n{SERVED}/\n")
+    assert message.body.endswith(f"-- \n{PRODUCT}\n{SERVED}/zh-hans/\n")
 
 
 def test_account_emails_sign_with_the_product_not_the_host(served, client):
@@ -138,7 +138,10 @@ def test_account_emails_sign_with_the_product_not_the_host(served, client):
     assert PRODUCT in message.body
     assert "Hello from testserver" not in message.body
     assert "Thank you for using testserver" not in message.body
-    assert "http://testserver/" in message.body  # the reset link and the signature: the address served
+    # The reset link and the signature: the address served (SITE_URL), in the reader's language.
+    assert "testserver" not in message.body
+    assert f"{SERVED}/en/accounts/password/reset/key/" in message.body
+    assert message.body.rstrip().endswith(f"{PRODUCT}\n{SERVED}/en/")
 
 
 # --- Periodic work -----------------------------------------------------------------

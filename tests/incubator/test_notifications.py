@@ -58,7 +58,8 @@ def test_officers_hear_when_an_organisation_is_submitted_and_resubmitted(staff, 
 
     with django_capture_on_commit_callbacks(execute=True):
         organisation_submit(organisation=organisation, by=owner)
-    message = assert_only_the_officer_heard(staff, "吴中区惠民法律服务中心")
+    # The officer reads English (the sender's language): the organisation's English name.
+    message = assert_only_the_officer_heard(staff, organisation.name_en)
     assert "was submitted" in message.subject
     assert f"/admin/incubator/organisations/{organisation.pk}/review/" in message.body
     assert f"Organisation {organisation.pk}" not in message.body
@@ -82,13 +83,14 @@ def test_cohort_application_reaches_the_officers_and_the_ngo_hears_it_is_receive
     with django_capture_on_commit_callbacks(execute=True):
         incubatee = incubation_apply(organisation=organisation, cohort=cohort, statement="提升项目设计能力", by=owner)
 
+    # Both read English (the sender's language): the cohort's English name.
     message = assert_only_the_officer_heard(staff, "新河调解中心")
-    assert "2027年春季班" in message.subject
+    assert "Spring 2027" in message.subject
     assert "提升项目设计能力" in message.body
     assert f"/admin/incubator/incubatees/{incubatee.pk}/decide/" in message.body
 
     (received,) = sent_to(owner.email)
-    assert "received" in received.subject and "2027年春季班" in received.subject
+    assert "received" in received.subject and "Spring 2027" in received.subject
     assert f"/ngo/{organisation.pk}/incubation/" in received.body
 
 
