@@ -1,6 +1,7 @@
 from django.urls import path, re_path
 
 from cms import views
+from cms.opendata import views as open_data_views
 
 app_name = "cms"
 
@@ -11,9 +12,9 @@ urlpatterns = [
     path("search/", views.search, name="search"),
     path("donate/<int:pk>/", views.donate, name="donate"),
     path("donate/<int:pk>/thanks/", views.donation_thanks, name="donation_thanks"),
-    path("open-data/", views.open_data, name="open_data"),
-    path("open-data/360giving.json", views.open_data_json, name="open_data_json"),
-    path("open-data/360giving.csv", views.open_data_csv, name="open_data_csv"),
+    path("open-data/", open_data_views.open_data, name="open_data"),
+    path("open-data/360giving.json", open_data_views.open_data_json, name="open_data_json"),
+    path("open-data/360giving.csv", open_data_views.open_data_csv, name="open_data_csv"),
     path("open-data/calls.json", views.calls_feed, name="calls_feed"),
     path("feeds/news.rss", views.news_rss, name="news_rss"),
     path("feeds/news.atom", views.news_atom, name="news_atom"),

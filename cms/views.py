@@ -1,8 +1,6 @@
 """Public pages built from data: the NGO directory, search, open data, the feeds and
 calendar files, and the cached Wagtail page view. Everything here is readable by anyone."""
 
-import json
-
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse
@@ -21,8 +19,6 @@ from cms.caching import cache_public, memoize, serve_cached
 from cms.calls import announcement_of, call_sections, open_calls_feed
 from cms.forms import DirectoryFilterForm, DonationForm, SearchForm
 from cms.models import ShowcasePage
-from cms.opendata import threesixty
-from cms.opendata.selectors import awarded_grant_rows
 from cms.sitemaps import SITEMAPS
 from grants.calls.selectors import public_call
 from grants.payments.stripe_gateway import PaymentGatewayError
@@ -163,53 +159,6 @@ def donation_thanks(request, pk):
     """Where Stripe sends the donor back. It records nothing: the webhook does."""
     showcase = _donatable_showcase(pk)
     return render(request, "cms/donation_thanks.html", {"showcase": showcase})
-
-
-@require_GET
-@cache_public
-def open_data(request):
-    rows = awarded_grant_rows(request=request)
-    return render(
-        request,
-        "cms/open_data.html",
-        {
-            "grant_count": len(rows),
-            "total_awarded": sum((row.amount_awarded for row in rows), start=0),
-            "rows": rows[:20],
-        },
-    )
-
-
-def _package(request):
-    with translation.override("zh-hans"):
-        title = _("Awarded grants")
-    return threesixty.package(
-        awarded_grant_rows(request=request),
-        title=f"{title} · Legal Aid Hub",
-        publisher_name="Legal Aid Hub · 法律服务社会组织孵化平台",
-        website=request.build_absolute_uri("/"),
-    )
-
-
-@require_GET
-@cache_public
-def open_data_json(request):
-    response = HttpResponse(
-        json.dumps(_package(request), ensure_ascii=False, indent=2), content_type="application/json; charset=utf-8"
-    )
-    response["Access-Control-Allow-Origin"] = "*"
-    return response
-
-
-@require_GET
-@cache_public
-def open_data_csv(request):
-    response = HttpResponse(
-        threesixty.to_csv(awarded_grant_rows(request=request)), content_type="text/csv; charset=utf-8"
-    )
-    response["Content-Disposition"] = 'attachment; filename="360giving-grants.csv"'
-    response["Access-Control-Allow-Origin"] = "*"
-    return response
 
 
 @require_GET

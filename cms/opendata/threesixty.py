@@ -1,29 +1,57 @@
 """Awarded grants in the 360Giving Data Standard (1.4), as a JSON package and a CSV.
 
-Identifiers:
+Both are written grant by grant (`iter_json`, `iter_csv`), so a view can stream any
+number of grants in constant memory; `package` and `to_csv` build the whole thing for
+tests and small exports.
+
+Identifiers (360Giving's identifier guidance and org-id.guide):
 - grant: `360G-<prefix>-<award reference>`;
-- organisation with a unified social credit code: `CN-USCI-<code>` (org-id.guide);
-  without one (a community group filed with the street office): `360G-<prefix>-org-<local id>`.
+- organisation with a *valid* unified social credit code: `CN-USCI-<code>`; a code that
+  fails its check is never published as an identifier (it would name another
+  organisation, or none), so such an organisation, like one without a code (a community
+  group filed with the street office), gets the platform's stable id
+  `360G-<prefix>-org-<local id>`.
+
+Places: `geoCode` is the division code stored on the Area, as stored. 360Giving's
+geoCodeType codelist is open and lists only British gazetteers, so the type names the
+Chinese one the code comes from, recognised by its shape: 12 digits are the national
+statistics bureau's division codes (统计用区划代码, `CN-NBS`), 9 digits the town codes of
+GB/T 10114, 6 digits the county-level codes of GB/T 2260. A code of another shape is
+published without a type rather than with a wrong one.
+
+Dates: `awardDate` is the day the award was made in Asia/Shanghai (DESIGN.md: dates the
+public sees are China's), not the UTC day.
+
+The CSV uses 360Giving's column titles, which its flat-file tool (flattentool) turns back
+into the same JSON. Lists that can hold several items number them
+(`Beneficiary Location:0:Name`, `Beneficiary Location:1:Name`, ...), one group of columns
+per item, so a grant for several places keeps them apart.
 """
 
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable
+import json
+from collections.abc import Iterable, Iterator
 from datetime import date, datetime
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.utils import timezone
 
-from cms.opendata.rows import GrantRow, OrganisationRef
+from cms.opendata.rows import GrantRow, LocationRef, OrganisationRef
 from core.spreadsheet import SafeCsvWriter
+from incubator.uscc import is_valid_uscc  # moves to core.identifiers (issue 13)
 
 SCHEMA_VERSION = "1.4"
 CLASSIFICATION_VOCABULARY = "LegalAidHub:ServiceCategory"
 SERVICE_ITEM_VOCABULARY = "LegalAidHub:ServiceItem"
-GEOCODE_TYPE = "CN-GB2260"  # administrative division codes of the People's Republic of China
+COUNTRY_CODE = "CN"
 LICENSE_URL = "https://creativecommons.org/licenses/by/4.0/"
+PUBLIC_TIME_ZONE = ZoneInfo("Asia/Shanghai")
+
+# Division codes by length: which gazetteer a code of that shape comes from.
+GEOCODE_TYPES = {12: "CN-NBS", 9: "CN-GB10114", 6: "CN-GB2260"}
 
 
 def publisher_prefix() -> str:
@@ -35,11 +63,21 @@ def grant_id(reference: str) -> str:
 
 
 def organisation_id(org: OrganisationRef) -> str:
-    if org.uscc:
-        return f"CN-USCI-{org.uscc.upper()}"
+    if org.uscc and is_valid_uscc(org.uscc):
+        return f"CN-USCI-{org.uscc}"
     if not org.local_id:
-        raise ValueError(f"Organisation {org.name!r} has neither a USCC nor a local id")
+        raise ValueError(f"Organisation {org.name!r} has neither a valid USCC nor a local id")
     return f"360G-{publisher_prefix()}-org-{org.local_id}"
+
+
+def award_day(moment: datetime) -> date:
+    """The day of `moment` in China: an award made at 07:30 on 2 March (23:30 UTC on the
+    1st) is dated 2 March."""
+    return moment.astimezone(PUBLIC_TIME_ZONE).date()
+
+
+def geocode_type(code: str) -> str:
+    return GEOCODE_TYPES.get(len(code), "") if code.isdigit() else ""
 
 
 def _number(amount: Decimal) -> int | float:
@@ -49,18 +87,32 @@ def _number(amount: Decimal) -> int | float:
 
 
 def _datetime(value: datetime) -> str:
-    if timezone.is_naive(value):
-        value = timezone.make_aware(value)
-    return value.isoformat(timespec="seconds")
+    return value.astimezone(PUBLIC_TIME_ZONE).isoformat(timespec="seconds")
+
+
+def _location(location: LocationRef) -> dict:
+    data = {"name": location.name, "countryCode": COUNTRY_CODE}
+    if location.code:
+        data["geoCode"] = location.code
+        code_type = geocode_type(location.code)
+        if code_type:
+            data["geoCodeType"] = code_type
+    return data
 
 
 def _organisation(org: OrganisationRef) -> dict:
     data = {"id": organisation_id(org), "name": org.name}
+    if org.name_en and org.name_en != org.name:
+        data["alternateName"] = org.name_en
+    if org.street_address:
+        data["streetAddress"] = org.street_address
     if org.locality:
         data["addressLocality"] = org.locality
+    data["addressCountry"] = COUNTRY_CODE
     if org.url:
         data["url"] = org.url
-    data["addressCountry"] = "CN"
+    if org.locations:
+        data["location"] = [_location(location) for location in org.locations]
     return data
 
 
@@ -100,85 +152,165 @@ def grant_to_360(row: GrantRow) -> dict:
     if classifications:
         grant["classifications"] = classifications
     if row.locations:
-        grant["beneficiaryLocation"] = [
-            {
-                "name": location.name,
-                "countryCode": "CN",
-                **({"geoCode": location.code, "geoCodeType": GEOCODE_TYPE} if location.code else {}),
-            }
-            for location in row.locations
-        ]
+        grant["beneficiaryLocation"] = [_location(location) for location in row.locations]
     if row.url:
         grant["url"] = row.url
+    if row.data_source:
+        grant["dataSource"] = row.data_source
     return grant
 
 
-def package(
-    rows: Iterable[GrantRow], *, title: str, publisher_name: str, website: str = "", issued: date | None = None
+# --- JSON -------------------------------------------------------------------------------
+
+
+def package_metadata(
+    *,
+    title: str,
+    publisher_name: str,
+    description: str = "",
+    website: str = "",
+    access_url: str = "",
+    download_url: str = "",
+    issued: date,
+    modified: datetime | None = None,
 ) -> dict:
-    """A 360Giving package of `rows`. (The schema wants at least one grant; an empty
-    package is still published so consumers see a well-formed, empty file.)"""
-    rows = list(rows)
-    modified = max((row.modified for row in rows), default=None)
-    data = {
-        "version": SCHEMA_VERSION,
-        "title": title,
-        "issued": (issued or timezone.localdate()).isoformat(),
-        "publisher": {"name": publisher_name, **({"website": website} if website else {})},
-        "license": LICENSE_URL,
-        "grants": [grant_to_360(row) for row in rows],
-    }
+    """Everything in a package but its grants."""
+    data = {"version": SCHEMA_VERSION, "title": title}
+    if description:
+        data["description"] = description
+    data["issued"] = issued.isoformat()
     if modified:
         data["modified"] = _datetime(modified)
+    data["publisher"] = {"name": publisher_name, **({"website": website} if website else {})}
+    if access_url:
+        data["accessURL"] = access_url
+    if download_url:
+        data["downloadURL"] = download_url
+    data["license"] = LICENSE_URL
     return data
 
 
-# The 360Giving flat (spreadsheet) column titles for the fields we publish.
-CSV_COLUMNS = [
-    ("Identifier", lambda g: g["id"]),
-    ("Title", lambda g: g["title"]),
-    ("Description", lambda g: g["description"]),
-    ("Currency", lambda g: g["currency"]),
-    ("Amount Applied For", lambda g: g.get("amountAppliedFor", "")),
-    ("Amount Awarded", lambda g: g["amountAwarded"]),
-    ("Amount Disbursed", lambda g: g["amountDisbursed"]),
-    ("Award Date", lambda g: g["awardDate"]),
-    ("Planned Dates:Start Date", lambda g: (g.get("plannedDates") or [{}])[0].get("startDate", "")),
-    ("Planned Dates:End Date", lambda g: (g.get("plannedDates") or [{}])[0].get("endDate", "")),
-    ("Recipient Org:Identifier", lambda g: g["recipientOrganization"][0]["id"]),
-    ("Recipient Org:Name", lambda g: g["recipientOrganization"][0]["name"]),
-    ("Recipient Org:City", lambda g: g["recipientOrganization"][0].get("addressLocality", "")),
-    ("Funding Org:Identifier", lambda g: g["fundingOrganization"][0]["id"]),
-    ("Funding Org:Name", lambda g: g["fundingOrganization"][0]["name"]),
-    ("Grant Programme:Code", lambda g: g["grantProgramme"][0]["code"]),
-    ("Grant Programme:Title", lambda g: g["grantProgramme"][0]["title"]),
-    ("Grant Programme:URL", lambda g: g["grantProgramme"][0].get("url", "")),
-    ("Classifications:Vocabulary", lambda g: _first(g, "classifications", "vocabulary")),
-    ("Classifications:Code", lambda g: _first(g, "classifications", "code")),
-    ("Classifications:Title", lambda g: _first(g, "classifications", "title")),
-    ("Beneficiary Location:Name", lambda g: "; ".join(loc["name"] for loc in g.get("beneficiaryLocation", []))),
-    (
-        "Beneficiary Location:Geographic Code",
-        lambda g: "; ".join(loc.get("geoCode", "") for loc in g.get("beneficiaryLocation", [])),
-    ),
-    ("From An Open Call?", lambda g: g["fromOpenCall"]),
-    ("URL", lambda g: g.get("url", "")),
-    ("Last Modified", lambda g: g["dateModified"]),
-]
+def iter_json(rows: Iterable[GrantRow], *, metadata: dict, batch: int = 100) -> Iterator[str]:
+    """The package as text, a batch of grants at a time. (The schema wants at least one
+    grant; an empty package is still published so consumers see a well-formed, empty file.)"""
+    head = json.dumps(metadata, ensure_ascii=False, indent=2)
+    yield head[: head.rindex("}")].rstrip() + ',\n  "grants": ['
+    buffer: list[str] = []
+    separator = "\n    "
+    for row in rows:
+        buffer.append(separator + json.dumps(grant_to_360(row), ensure_ascii=False))
+        separator = ",\n    "
+        if len(buffer) >= batch:
+            yield "".join(buffer)
+            buffer.clear()
+    buffer.append("\n  ]\n}\n" if separator != "\n    " else "]\n}\n")
+    yield "".join(buffer)
 
 
-def _first(grant: dict, key: str, attr: str) -> str:
-    items = grant.get(key) or [{}]
-    return items[0].get(attr, "") or ""
+def package(rows: Iterable[GrantRow], **metadata) -> dict:
+    """The whole package as a dict (`metadata` as for `package_metadata`)."""
+    return {**package_metadata(**metadata), "grants": [grant_to_360(row) for row in rows]}
+
+
+# --- CSV --------------------------------------------------------------------------------
+
+# 360Giving's titles: (title, JSON key) for the fields we publish, in column order.
+ORGANISATION_FIELDS = (
+    ("Identifier", "id"),
+    ("Name", "name"),
+    ("Alternate Name", "alternateName"),
+    ("Street Address", "streetAddress"),
+    ("City", "addressLocality"),
+    ("Country", "addressCountry"),
+    ("Web Address", "url"),
+)
+LOCATION_FIELDS = (
+    ("Name", "name"),
+    ("Country Code", "countryCode"),
+    ("Geographic Code", "geoCode"),
+    ("Geographic Code Type", "geoCodeType"),
+)
+CLASSIFICATION_FIELDS = (("Vocabulary", "vocabulary"), ("Code", "code"), ("Title", "title"))
+CLASSIFICATION_SLOTS = 2  # the service category and the service item
+
+
+def csv_columns(*, locations: int = 1) -> list[tuple[str, tuple]]:
+    """(title, path in the grant) for every column; `locations` groups of beneficiary
+    location columns (the most any grant in the file has, at least one)."""
+    columns = [
+        ("Identifier", ("id",)),
+        ("Title", ("title",)),
+        ("Description", ("description",)),
+        ("Currency", ("currency",)),
+        ("Amount Applied For", ("amountAppliedFor",)),
+        ("Amount Awarded", ("amountAwarded",)),
+        ("Amount Disbursed", ("amountDisbursed",)),
+        ("Award Date", ("awardDate",)),
+        ("Planned Dates:Start Date", ("plannedDates", 0, "startDate")),
+        ("Planned Dates:End Date", ("plannedDates", 0, "endDate")),
+    ]
+    for prefix, key in (("Recipient Org", "recipientOrganization"), ("Funding Org", "fundingOrganization")):
+        columns += [(f"{prefix}:{title}", (key, 0, name)) for title, name in ORGANISATION_FIELDS]
+    columns += [
+        (f"Recipient Org:Location:0:{title}", ("recipientOrganization", 0, "location", 0, name))
+        for title, name in LOCATION_FIELDS
+    ]
+    columns += [
+        ("Grant Programme:Code", ("grantProgramme", 0, "code")),
+        ("Grant Programme:Title", ("grantProgramme", 0, "title")),
+        ("Grant Programme:URL", ("grantProgramme", 0, "url")),
+    ]
+    for slot in range(CLASSIFICATION_SLOTS):
+        columns += [
+            (f"Classifications:{slot}:{title}", ("classifications", slot, name))
+            for title, name in CLASSIFICATION_FIELDS
+        ]
+    for slot in range(max(locations, 1)):
+        columns += [
+            (f"Beneficiary Location:{slot}:{title}", ("beneficiaryLocation", slot, name))
+            for title, name in LOCATION_FIELDS
+        ]
+    columns += [
+        ("From An Open Call?", ("fromOpenCall",)),
+        ("URL", ("url",)),
+        ("Data Source", ("dataSource",)),
+        ("Last Modified", ("dateModified",)),
+    ]
+    return columns
+
+
+def _cell(grant: dict, path: tuple) -> object:
+    value: object = grant
+    for step in path:
+        if isinstance(step, int):
+            if not isinstance(value, list) or step >= len(value):
+                return ""
+        elif not isinstance(value, dict) or step not in value:
+            return ""
+        value = value[step]
+    return "" if value is None else value
+
+
+def iter_csv(rows: Iterable[GrantRow], *, locations: int = 1, batch: int = 100) -> Iterator[str]:
+    """The grants as CSV text (UTF-8 with BOM for Excel), a batch of rows at a time.
+    Cells that would start a formula are written as text (core.spreadsheet)."""
+    columns = csv_columns(locations=locations)
+    out = io.StringIO()
+    writer = SafeCsvWriter(out)
+    out.write("\ufeff")
+    writer.writerow([title for title, _ in columns])
+    for count, row in enumerate(rows, start=1):
+        grant = grant_to_360(row)
+        if len(grant.get("beneficiaryLocation", ())) > max(locations, 1):
+            raise ValueError(f"Grant {grant['id']} has more beneficiary locations than the {locations} columns")
+        writer.writerow([_cell(grant, path) for _, path in columns])
+        if count % batch == 0:
+            yield out.getvalue()
+            out.seek(0)
+            out.truncate()
+    yield out.getvalue()
 
 
 def to_csv(rows: Iterable[GrantRow]) -> str:
-    """The same grants as a CSV with 360Giving column titles (UTF-8 with BOM for Excel)."""
-    out = io.StringIO()
-    out.write("\ufeff")
-    writer = SafeCsvWriter(out)
-    writer.writerow([title for title, _ in CSV_COLUMNS])
-    for row in rows:
-        grant = grant_to_360(row)
-        writer.writerow([value(grant) for _, value in CSV_COLUMNS])
-    return out.getvalue()
+    rows = list(rows)
+    return "".join(iter_csv(rows, locations=max((len(row.locations) for row in rows), default=1)))

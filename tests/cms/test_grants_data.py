@@ -1,15 +1,22 @@
 """The public site reading the grants app: calls, awards in open data, impact, showcases."""
 
+import csv
 import datetime as dt
+import io
 import json
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from cms import impact
 from cms.opendata.selectors import awarded_grant_rows
-from grants.calls.models import Call
+from grants.awards.models import Award
+from grants.calls.models import Call, Funder
+from incubator.models import Area
+from tests.cms.test_opendata import assert_valid_package, normalised, unflatten_csv, uscc
 from tests.factories.awards import AwardFactory, ReportFactory
 from tests.factories.grants import CallFactory
 from tests.factories.payments import tranche_payment
@@ -88,14 +95,180 @@ def test_open_data_page_lists_each_grant_by_reference_with_its_amount(client):
 
 
 def test_open_data_json_validates_with_real_awards(client):
-    from tests.cms.test_opendata import package_validator
-
-    AwardFactory(active=True)
+    AwardFactory(
+        active=True, application__area=Area.objects.create(name_zh="测试镇", level="town", code="991201101000")
+    )
     AwardFactory()
-    data = json.loads(client.get("/en/open-data/360giving.json").content)
+    data = get_json(client, "/en/open-data/360giving.json")
     assert len(data["grants"]) == 2
-    errors = list(package_validator().iter_errors(data))
-    assert not errors, [e.message for e in errors]
+    assert_valid_package(data)
+
+
+# --- Open data from the database ---------------------------------------------------------
+
+
+def get_json(client, url: str, **headers) -> dict:
+    response = client.get(url, **headers)
+    assert response.status_code == 200 and response.streaming
+    return json.loads(b"".join(response.streaming_content))
+
+
+def get_csv(client, url: str = "/en/open-data/360giving.csv") -> str:
+    response = client.get(url)
+    assert response.status_code == 200 and response.streaming
+    return b"".join(response.streaming_content).decode("utf-8")
+
+
+def district_and_town() -> tuple[Area, Area]:
+    district = Area.objects.create(name_zh="测试区", name_en="Test District", level="district", code="991201000000")
+    town = Area.objects.create(
+        name_zh="测试街道", name_en="Test Street", level="town", code="991201102000", parent=district
+    )
+    return district, town
+
+
+def test_open_data_page_totals_come_from_the_database(client):
+    first = AwardFactory(amount=Decimal("80000.00"))
+    second = AwardFactory(amount=Decimal("45000.50"))
+    Award.objects.filter(pk=first.pk).update(created_at=dt.datetime(2026, 3, 1, 23, 30, tzinfo=dt.UTC))
+    Award.objects.filter(pk=second.pk).update(created_at=dt.datetime(2026, 4, 10, 2, 0, tzinfo=dt.UTC))
+    response = client.get("/en/open-data/")
+    totals = response.context["totals"]
+    assert totals.grants == 2
+    assert totals.funders == 2
+    assert totals.amounts == [("CNY", Decimal("125000.50"))]
+    assert (totals.first_award, totals.last_award) == (dt.date(2026, 3, 2), dt.date(2026, 4, 10))
+    html = response.content.decode()
+    assert "¥125,000.50" in html
+
+
+def test_a_morning_award_is_published_on_its_day_in_china(client):
+    award = AwardFactory()
+    # 07:30 on 2 March in Shanghai is 23:30 on 1 March in UTC.
+    morning = dt.datetime(2026, 3, 2, 7, 30, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+    Award.objects.filter(pk=award.pk).update(created_at=morning)
+    (grant,) = get_json(client, "/en/open-data/360giving.json")["grants"]
+    assert grant["awardDate"] == "2026-03-02"
+    (row,) = csv.DictReader(io.StringIO(get_csv(client).lstrip("\ufeff")))
+    assert row["Award Date"] == "2026-03-02"
+
+
+def test_a_grant_names_its_target_area_and_where_the_recipient_is_based(client):
+    district, town = district_and_town()
+    award = AwardFactory(
+        application__area=town,
+        application__organisation__district=district,
+        application__organisation__town=town,
+        application__organisation__address="测试街道 1 号",
+        application__organisation__contacts_public=True,
+    )
+    (grant,) = get_json(client, "/en/open-data/360giving.json")["grants"]
+    assert grant["beneficiaryLocation"] == [
+        {"name": "测试街道", "countryCode": "CN", "geoCode": "991201102000", "geoCodeType": "CN-NBS"}
+    ]
+    (recipient,) = grant["recipientOrganization"]
+    organisation = award.application.organisation
+    assert recipient["id"] == f"CN-USCI-{organisation.uscc}"
+    assert recipient["alternateName"] == organisation.name_en
+    assert recipient["addressLocality"] == "测试区"
+    assert recipient["streetAddress"] == "测试街道 1 号"
+    assert recipient["location"] == [
+        {"name": "测试街道", "countryCode": "CN", "geoCode": "991201102000", "geoCodeType": "CN-NBS"}
+    ]
+
+
+def test_an_address_the_organisation_keeps_private_is_not_published(client):
+    AwardFactory(application__organisation__address="测试街道 1 号", application__organisation__contacts_public=False)
+    (grant,) = get_json(client, "/en/open-data/360giving.json")["grants"]
+    assert "streetAddress" not in grant["recipientOrganization"][0]
+    assert "测试街道 1 号" not in get_csv(client)
+
+
+def test_funders_are_identified_by_their_code_only_when_it_is_valid(client):
+    valid = AwardFactory(application__call__funder__uscc=uscc("11320506014160000"))
+    invalid = AwardFactory()
+    Funder.objects.filter(pk=invalid.application.call.funder_id).update(uscc="11320506014160000X")
+    grants = {grant["id"]: grant for grant in get_json(client, "/en/open-data/360giving.json")["grants"]}
+    funder_ids = {
+        reference: grants[f"360G-legalaidhub-{reference}"]["fundingOrganization"][0]["id"]
+        for reference in (valid.reference, invalid.reference)
+    }
+    assert funder_ids[valid.reference] == f"CN-USCI-{uscc('11320506014160000')}"
+    assert funder_ids[invalid.reference] == f"360G-legalaidhub-org-funder-{invalid.application.call.funder_id}"
+
+
+def test_the_files_are_one_language_neutral_file(client):
+    award = AwardFactory()
+    english = client.get("/en/open-data/360giving.json")
+    chinese = client.get("/zh-hans/open-data/360giving.json")
+    english_text = b"".join(english.streaming_content).decode()
+    assert english_text == b"".join(chinese.streaming_content).decode()
+    assert english["ETag"] == chinese["ETag"]
+    assert "/en/" not in english_text and "/zh-hans/" not in english_text
+    data = json.loads(english_text)
+    assert data["title"] == "资助项目 / Awarded grants · Legal Aid Hub"
+    assert data["accessURL"] == "http://testserver/open-data/"
+    (grant,) = data["grants"]
+    assert grant["dataSource"] == "http://testserver/open-data/"
+    call_url = grant["grantProgramme"][0]["url"]
+    assert call_url == f"http://testserver/grants/calls/{award.application.call.slug}/"
+    # A language-neutral link lands on the reader's language.
+    for link in (call_url, grant["dataSource"]):
+        response = client.get(link.removeprefix("http://testserver"), HTTP_ACCEPT_LANGUAGE="zh-hans")
+        assert response.status_code == 302 and response["Location"].startswith("/zh-hans/"), link
+
+
+def test_the_csv_from_the_site_round_trips_through_flattentool(client, tmp_path):
+    district, town = district_and_town()
+    AwardFactory(
+        active=True,
+        application__area=town,
+        application__organisation__district=district,
+        application__organisation__town=town,
+    )
+    AwardFactory(application__organisation__uscc="")
+    grants = get_json(client, "/en/open-data/360giving.json")["grants"]
+    assert normalised(unflatten_csv(get_csv(client), tmp_path)) == normalised(grants)
+
+
+def count_file_queries(client) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        for url in ("/en/open-data/360giving.json", "/en/open-data/360giving.csv"):
+            response = client.get(url)
+            assert response.status_code == 200
+            b"".join(response.streaming_content)
+    return len(queries)
+
+
+def test_the_files_stream_with_the_same_queries_for_5_or_50_awards(client, django_assert_max_num_queries):
+    district, town = district_and_town()
+    for _ in range(5):
+        award = AwardFactory(application__area=town, application__organisation__town=town)
+        tranche_payment(award=award, position=0, paid=True)
+    few = count_file_queries(client)
+    for _ in range(45):
+        AwardFactory(application__area=district, application__organisation__district=district)
+    assert few <= 12, f"{few} queries for two files of 5 awards"
+    with django_assert_max_num_queries(few):
+        data = get_json(client, "/en/open-data/360giving.json")
+        table = list(csv.DictReader(io.StringIO(get_csv(client).lstrip("\ufeff"))))
+    assert len(data["grants"]) == len(table) == 50
+
+
+def test_the_files_answer_not_modified_until_the_data_changes(client):
+    award = AwardFactory(active=True)
+    for url in ("/en/open-data/360giving.json", "/en/open-data/360giving.csv"):
+        first = client.get(url)
+        b"".join(first.streaming_content)
+        assert "X-Public-Cache" not in first  # not a whole file in the cache
+        assert first["ETag"]
+        assert client.get(url, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+    etag = client.get("/en/open-data/360giving.json")["ETag"]
+    tranche_payment(award=award, position=0, paid=True)
+    changed = client.get("/en/open-data/360giving.json", HTTP_IF_NONE_MATCH=etag)
+    assert changed.status_code == 200
+    (grant,) = json.loads(b"".join(changed.streaming_content))["grants"]
+    assert Decimal(str(grant["amountDisbursed"])) == award.tranches.get(position=0).amount
 
 
 def test_impact_counts_calls_awards_money_and_reported_results():
