@@ -11,6 +11,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from accounts.roles import NGO_MEMBER
+from core.identifiers import PREFIX_BY_LEGAL_FORM, check_character, is_valid_uscc
 from demo.accounts import ensure_user
 from grants.calls.models import Application, ApplicationKPI, ApplicationMilestone, BudgetLine, Call, Funder
 from grants.calls.services import applications as app_services
@@ -18,25 +19,32 @@ from grants.calls.services import calls as call_services
 from grants.review.models import Announcement
 from incubator.models import Membership, Organisation, ServiceCategory, ServiceItem
 from incubator.selectors import organisations_of
-from incubator.uscc import PREFIX_BY_LEGAL_FORM, check_character
 
 FUNDERS = [
-    # key, kind, zh, en, uscc, officer keys
+    # key, kind, zh, en, uscc, officer keys. The codes are made up but valid (GB 32100: 11 = a state
+    # organ, 53 = a foundation registered with civil affairs; 320506 Wuzhong District, 320500 Suzhou).
     (
         "bureau",
         Funder.Kind.JUSTICE_BUREAU,
         "苏州市吴中区司法局",
         "Wuzhong District Justice Bureau",
-        "11320506014160090U",
+        "11320506014160090X",
         ["officer", "finance"],
     ),
-    ("street", Funder.Kind.STREET_OFFICE, "长桥街道办事处", "Changqiao Street Office", "", ["officer2", "finance"]),
+    (
+        "street",
+        Funder.Kind.STREET_OFFICE,
+        "长桥街道办事处",
+        "Changqiao Street Office",
+        "11320506014160103K",
+        ["officer2", "finance"],
+    ),
     (
         "foundation",
         Funder.Kind.FOUNDATION,
         "苏州市公益法律服务基金会",
         "Suzhou Public Legal Service Foundation",
-        "",
+        "53320500MJ52000150",
         ["officer", "officer2"],
     ),
 ]
@@ -281,6 +289,10 @@ def _funders(ctx) -> dict:
         funder, _ = Funder.objects.get_or_create(
             name_zh=name_zh, defaults={"kind": kind, "name_en": name_en, "uscc": uscc}
         )
+        if not is_valid_uscc(funder.uscc):
+            # Earlier demos stored a code that fails its check character, or none.
+            funder.uscc = uscc
+            funder.save(update_fields=["uscc"])
         funder.officers.add(*[ctx.users[k] for k in officer_keys if k in ctx.users])
         funders[key] = funder
     return funders

@@ -15,6 +15,7 @@ from django.utils import timezone
 from pypdf import PdfWriter
 
 from core.audit import record_event
+from core.identifiers import PREFIX_BY_LEGAL_FORM, check_character
 from incubator.models import (
     Area,
     Checkpoint,
@@ -30,7 +31,6 @@ from incubator.models import (
     Subsidy,
     SubsidyPolicy,
 )
-from incubator.uscc import PREFIX_BY_LEGAL_FORM, check_character
 
 S = Organisation.Status
 F = Organisation.FieldType

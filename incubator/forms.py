@@ -5,6 +5,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.identifiers import USCCFormField, validate_uscc_for_legal_form
 from incubator.models import (
     Area,
     Cohort,
@@ -17,7 +18,6 @@ from incubator.models import (
 from incubator.selectors import area_label, current_areas
 from incubator.services.organisations import LOCKED_WHEN_VERIFIED, duplicate_uscc_error
 from incubator.uploads import clean_document, clean_logo
-from incubator.uscc import validate_uscc_for_legal_form
 from incubator.widgets import AreaMultiplePicker, AreaPicker
 
 
@@ -202,15 +202,18 @@ class OrganisationForm(AreaPickersMixin, forms.ModelForm):
             "bank_name",
             "bank_account_name",
         ]
+        # Normalises what people paste (spaces, hyphens, full width, lower case) before any
+        # length check; the input has no maxlength that would cut a pasted code.
+        field_classes = {"uscc": USCCFormField}
         widgets = {
             "registration_date": forms.DateInput(attrs={"type": "date"}),
             "mission": forms.Textarea(attrs={"rows": 5}),
-            "uscc": forms.TextInput(attrs={"autocapitalize": "characters", "spellcheck": "false"}),
             "contact_phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
         }
         help_texts = {
             "uscc": _(
-                "18 characters, e.g. 52320506MJ0000001X. Leave empty for a community group filed with the street office."
+                "18 characters, e.g. 52320506MJ00000018; spaces and hyphens as on the certificate are fine. "
+                "Leave empty for a community group filed with the street office."
             ),
         }
 
@@ -227,7 +230,7 @@ class OrganisationForm(AreaPickersMixin, forms.ModelForm):
         self.setup_area_pickers()
 
     def clean_uscc(self):
-        code = (self.cleaned_data.get("uscc") or "").strip().upper().replace(" ", "")
+        code = self.cleaned_data.get("uscc") or ""
         duplicate = duplicate_uscc_error(uscc=code, exclude_pk=self.instance.pk)
         if duplicate:
             raise forms.ValidationError(duplicate.message_dict["uscc"])

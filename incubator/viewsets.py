@@ -14,6 +14,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 
 from core.admin_permissions import register_no_add_policy
 from core.audit import record_event
+from core.identifiers import USCCFormField
 from incubator.forms import OrganisationBackOfficeForm
 from incubator.models import (
     Area,
@@ -180,6 +181,12 @@ class OrganisationViewSet(ModelViewSet):
             fields=self.form_fields,
             formfield_callback=self.formfield_for_dbfield,
         )
+
+    def formfield_for_dbfield(self, db_field, **kwargs):
+        # The USCC as pasted (spaces, hyphens, full width), normalised before any length check.
+        if db_field.name == "uscc":
+            kwargs["form_class"] = USCCFormField
+        return super().formfield_for_dbfield(db_field, **kwargs)
 
 
 class ProgrammeViewSet(ModelViewSet):

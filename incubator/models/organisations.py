@@ -5,11 +5,11 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.identifiers import validate_uscc
 from core.invitations import InvitationBase, new_nonce  # noqa: F401  (the first migration refers to new_nonce here)
 from core.models import BilingualNameMixin
 from core.private_files import private_storage, unguessable_name
 from incubator.divisions import division_code_problems, village_kind
-from incubator.uscc import validate_uscc
 
 
 class AreaQuerySet(models.QuerySet):
@@ -142,6 +142,8 @@ class Organisation(BilingualNameMixin):
         A4 = "4A", "4A"
         A5 = "5A", "5A"
 
+    # Entered through core.identifiers.USCCFormField (the portal's and the back office's forms
+    # name it), which normalises pasted codes; stored canonical, checked by validate_uscc.
     uscc = models.CharField(_("unified social credit code"), max_length=18, blank=True, validators=[validate_uscc])
     legal_form = models.CharField(_("legal form"), max_length=30, choices=LegalForm.choices)
     field_type = models.CharField(_("field type"), max_length=20, choices=FieldType.choices)

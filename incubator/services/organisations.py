@@ -9,13 +9,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.audit import record_event
+from core.identifiers import validate_uscc_for_legal_form
 from core.notify import notify
 from core.transitions import check_transition, require
 from core.uploads import CleanFile
 from incubator import permissions
 from incubator.models import Membership, Organisation, OrganisationDocument
 from incubator.services.common import admin_path, managers_of, portal_path, programme_officers
-from incubator.uscc import validate_uscc_for_legal_form
 
 Status = Organisation.Status
 

@@ -7,6 +7,7 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 from PIL import Image
 
+from core.identifiers import PREFIX_BY_LEGAL_FORM, check_character
 from incubator.models import (
     Area,
     Checkpoint,
@@ -22,16 +23,13 @@ from incubator.models import (
     Subsidy,
     SubsidyPolicy,
 )
-from incubator.uscc import check_character
 from tests.factories.files import pdf_bytes
-
-_PREFIX = {"social_group": "51", "private_non_enterprise": "52", "foundation": "53"}
 
 PDF_BYTES = pdf_bytes()  # a real PDF: uploads are parsed
 
 
 def make_uscc(legal_form: str, n: int) -> str:
-    body = f"{_PREFIX.get(legal_form, '52')}3205{n:011d}"[:17]
+    body = f"{PREFIX_BY_LEGAL_FORM.get(legal_form, '52')}3205{n:011d}"[:17]
     return body + check_character(body)
 
 

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.identifiers import USCCField
 from core.models import BilingualNameMixin
 
 
@@ -17,7 +18,7 @@ class Funder(BilingualNameMixin):
         FOUNDATION = "foundation", _("Foundation")
 
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
-    uscc = models.CharField(_("unified social credit code"), max_length=18, blank=True)
+    uscc = USCCField(_("unified social credit code"), blank=True)
     logo = models.ForeignKey("wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     website = models.URLField(_("website"), blank=True)
     officers = models.ManyToManyField(
