@@ -40,8 +40,8 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 
 from cms.opendata.rows import GrantRow, LocationRef, OrganisationRef
+from core.identifiers import is_valid_uscc, normalise_uscc
 from core.spreadsheet import SafeCsvWriter
-from incubator.uscc import is_valid_uscc  # moves to core.identifiers (issue 13)
 
 SCHEMA_VERSION = "1.4"
 CLASSIFICATION_VOCABULARY = "LegalAidHub:ServiceCategory"
@@ -63,8 +63,9 @@ def grant_id(reference: str) -> str:
 
 
 def organisation_id(org: OrganisationRef) -> str:
-    if org.uscc and is_valid_uscc(org.uscc):
-        return f"CN-USCI-{org.uscc}"
+    uscc = normalise_uscc(org.uscc)
+    if is_valid_uscc(uscc):
+        return f"CN-USCI-{uscc}"
     if not org.local_id:
         raise ValueError(f"Organisation {org.name!r} has neither a valid USCC nor a local id")
     return f"360G-{publisher_prefix()}-org-{org.local_id}"

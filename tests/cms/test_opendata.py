@@ -19,7 +19,7 @@ from referencing.jsonschema import DRAFT202012
 
 from cms.opendata import threesixty
 from cms.opendata.rows import GrantRow, LocationRef, OrganisationRef
-from incubator.uscc import check_character
+from core.identifiers import check_character
 
 SCHEMA_DIR = Path(__file__).resolve().parents[2] / "cms" / "opendata" / "schema"
 GRANT_SCHEMA = SCHEMA_DIR / "360-giving-schema.json"
@@ -227,6 +227,11 @@ def test_a_uscc_that_fails_its_check_is_never_published_as_an_identifier():
     assert threesixty.organisation_id(dataclasses.replace(FUNDER, uscc="11320506014160")) == (
         "360G-legalaidhub-org-funder-1"
     )
+
+
+def test_a_valid_uscc_is_published_in_its_canonical_form():
+    pasted = dataclasses.replace(FUNDER, uscc=f" {FUNDER_USCC[:6]}-{FUNDER_USCC[6:].lower()} ")
+    assert threesixty.organisation_id(pasted) == f"CN-USCI-{FUNDER_USCC}"
 
 
 def test_amounts_dates_programme_and_classifications():
