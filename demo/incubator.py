@@ -1,6 +1,8 @@
 """Demo organisations in every verification state, with members and documents; an
 incubation programme with incubatees at every stage, service logs and checkpoints;
-subsidies in every state. The service areas and policies come from the migrations.
+subsidies in every state. The service areas are the national division codes, loaded through
+the same import as ``manage.py import_divisions`` (how much of the country: DEMO_DIVISIONS);
+the policies come from the migrations.
 
 Idempotent: organisations are keyed by name, and everything hangs off them; an
 existing row is left alone.
@@ -10,12 +12,14 @@ import datetime
 import io
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.utils import timezone
 from pypdf import PdfWriter
 
 from core.audit import record_event
 from core.identifiers import PREFIX_BY_LEGAL_FORM, check_character
+from incubator.divisions import LATEST_YEAR, division_files, read_divisions, year_dir
 from incubator.models import (
     Area,
     Checkpoint,
@@ -31,33 +35,63 @@ from incubator.models import (
     Subsidy,
     SubsidyPolicy,
 )
+from incubator.services.divisions import divisions_import, select_divisions
 
 S = Organisation.Status
 F = Organisation.FieldType
 L = Organisation.LegalForm
 R = Membership.Role
 
-# key, zh, en, legal form, field type, status, owner, extra members, community code, months registered, grade
+# key, zh, en, legal form, field type, status, owner, extra members, community code, months registered, grade.
+# The community codes are the bureau's (2023): 龙西社区 (长桥街道), 香溪社区 (木渎镇), 甫里社区 (甪直镇),
+# 陆巷村 (东山镇), 梅园社区 (光福镇), 溪上社区 (越溪街道), 姜庄社区 (郭巷街道).
 ORGANISATIONS = [
     ("mingli", "吴中区明理法律服务中心", "Wuzhong Mingli Legal Service Centre", L.PRIVATE_NON_ENTERPRISE, F.PROFESSIONAL,
-     S.VERIFIED, "ngo", [], "320506001001", 8, "4A"),
+     S.VERIFIED, "ngo", [], "320506001013", 8, "4A"),
     ("hehe", "木渎镇和合调解服务社", "Mudu Hehe Mediation Service", L.SOCIAL_GROUP, F.GRASSROOTS,
-     S.VERIFIED, "ngo2", [("ngo", R.MEMBER)], "320506101001", 30, "3A"),
+     S.VERIFIED, "ngo2", [("ngo", R.MEMBER)], "320506103001", 30, "3A"),
     ("youth", "甪直镇青年普法志愿者协会", "Luzhi Youth Law Education Volunteers", L.SOCIAL_GROUP, F.GRASSROOTS,
-     S.SUBMITTED, "ngo", [], "320506102001", 5, ""),
+     S.SUBMITTED, "ngo", [], "320506100007", 5, ""),
     ("dongshan", "东山镇乡村法律服务站", "Dongshan Rural Legal Service Station", L.PRIVATE_NON_ENTERPRISE, F.PROFESSIONAL,
-     S.RETURNED, "ngo2", [], "320506103002", 3, ""),
+     S.RETURNED, "ngo2", [], "320506107204", 3, ""),
     ("guangfu", "光福镇社区调解队", "Guangfu Community Mediation Team", L.COMMUNITY_GROUP, F.GRASSROOTS,
-     S.DRAFT, "ngo2", [], "320506104001", None, ""),
+     S.DRAFT, "ngo2", [], "320506108003", None, ""),
     ("foundation", "吴中区公益法律援助基金会", "Wuzhong Legal Aid Foundation", L.FOUNDATION, F.HUB,
      S.VERIFIED, "ngo2", [("ngo", R.ADMIN)], None, 60, "5A"),
     ("family", "越溪街道家事调解中心", "Yuexi Family Mediation Centre", L.PRIVATE_NON_ENTERPRISE, F.PROFESSIONAL,
      S.VERIFIED, "ngo2", [], "320506003003", 14, ""),
     ("network", "郭巷街道法律明白人联合会", "Guoxiang Legal Literacy Network", L.SOCIAL_GROUP, F.NETWORK,
-     S.VERIFIED, "ngo", [], "320506002002", 20, ""),
+     S.VERIFIED, "ngo", [], "320506004006", 20, ""),
     ("labour", "吴中区劳动法律服务行业协会", "Wuzhong Labour Law Services Association", L.SOCIAL_GROUP, F.INDUSTRY,
      S.SUBMITTED, "ngo2", [], None, 2, ""),
 ]  # fmt: skip
+
+WUZHONG = "320506000000"
+UPPER_LEVELS = ("province", "city", "district", "town")
+# How much of the country the demo loads (settings.DEMO_DIVISIONS). "country", for `make run`:
+# every province down to towns and streets (44,699 rows) and Jiangsu's villages and communities
+# (21,958). "wuzhong", for tests: 吴中区 down to its communities and the units above it.
+
+
+def _divisions(ctx):
+    scope = getattr(settings, "DEMO_DIVISIONS", "country")
+    directory = year_dir(LATEST_YEAR)
+    if scope == "wuzhong":
+        ancestors = {"320000000000", "320500000000"}
+        rows = [
+            row
+            for row in read_divisions(division_files(directory, provinces=["32"]))
+            if row.code.startswith(WUZHONG[:6]) or row.code in ancestors
+        ]
+    else:
+        rows = select_divisions(read_divisions(division_files(directory, levels=UPPER_LEVELS)), levels=UPPER_LEVELS)
+        rows += select_divisions(
+            read_divisions(division_files(directory, provinces=["32"])), provinces=["32"], levels=["village"]
+        )
+    # Reference data for the demo, not an edition update: nothing already there is retired.
+    summary = divisions_import(rows=rows, year=LATEST_YEAR, retire_absent=False)
+    ctx.log.append(f"divisions: {summary}")
+
 
 RETURN_REASON = "登记证书照片不清晰，请上传清晰的扫描件；法定代表人姓名与证书不一致，请核对。"
 
@@ -92,7 +126,7 @@ def _organisations(ctx) -> dict:
                 "legal_representative": ["张明", "李芳", "王强", "陈静", "刘洋", "赵磊", "孙丽", "周杰", "吴敏"][
                     index - 1
                 ],
-                "district": community.parent.parent if community else Area.objects.filter(code="320506").first(),
+                "district": community.parent.parent if community else Area.objects.filter(code=WUZHONG).first(),
                 "town": community.parent if community else None,
                 "community": community,
                 "contact_name": "联络人" + str(index),
@@ -353,6 +387,7 @@ def _subsidies(ctx, organisations):
 
 
 def load(ctx):
+    _divisions(ctx)
     organisations = _organisations(ctx)
     _incubation(ctx, organisations)
     _subsidies(ctx, organisations)

@@ -22,3 +22,5 @@ PAYMENTS_MODE = "manual"
 DATABASES = {"default": env.db("DATABASE_URL", default="sqlite:///:memory:")}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": None}
+# The demo loads one district of the division codes, not the whole country (demo/incubator.py).
+DEMO_DIVISIONS = "wuzhong"

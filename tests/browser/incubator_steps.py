@@ -13,7 +13,7 @@ from tests.factories.incubator import PDF_BYTES, make_uscc
 def reference_data():
     """Migrations' data does not survive another transactional test's flush: make sure."""
     district, _ = Area.objects.get_or_create(
-        code="320506",
+        code="320506000000",
         defaults={"name_zh": "吴中区", "name_en": "Wuzhong District", "level": "district", "population": 1_390_000},
     )
     category, _ = ServiceCategory.objects.get_or_create(
