@@ -226,6 +226,20 @@ def test_a_bilingual_name_shows_in_the_readers_language(site_url):
     assert "港湾法律援助中心" in render_email("incubator_organisation_verified", context, "zh-hans").subject
 
 
+def test_a_message_may_give_its_own_html_part(site_url, settings, tmp_path):
+    (tmp_path / "emails").mkdir()
+    (tmp_path / "emails" / "custom_message.txt").write_text(
+        "{% block subject %}For {{ who }}{% endblock %}{% block text %}Plain {{ who }}{% endblock %}"
+        "{% block html %}<p><strong>{{ who }}</strong></p>{% endblock %}"
+    )
+    settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [tmp_path, *settings.TEMPLATES[0]["DIRS"]]}]
+    rendered = render_email("custom_message", {"who": "<Li>"}, "en")
+    assert rendered.subject == "For <Li>"
+    assert rendered.text.startswith("Plain <Li>\n")
+    assert "<p><strong>&lt;Li&gt;</strong></p>" in rendered.html
+    assert "Plain" not in rendered.html
+
+
 # --- Links -----------------------------------------------------------------------------
 
 
