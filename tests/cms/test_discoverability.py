@@ -8,6 +8,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from icalendar import Calendar
 
@@ -235,6 +237,21 @@ def test_call_deadline_calendars(client, real_host):
     assert str(item["UID"]) == str(deadline["UID"])
     assert str(item["URL"]) == f"{HOST}/zh-hans/grants/calls/{open_call.slug}/"
     assert parse_ics(client.get(f"/en/calendar/calls/{closed.slug}.ics")).walk("VEVENT")
-    assert f'href="/en/calendar/calls/{open_call.slug}.ics"' in client.get(
-        f"/en/grants/calls/{open_call.slug}/"
-    ).content.decode()
+    assert (
+        f'href="/en/calendar/calls/{open_call.slug}.ics"'
+        in client.get(f"/en/grants/calls/{open_call.slug}/").content.decode()
+    )
+
+
+def test_sitemap_queries_do_not_grow_with_calls_and_organisations(client, site_tree, real_host):
+    def queries() -> int:
+        client.get("/sitemap.xml")  # Wagtail's site root paths and the like, cached once
+        with CaptureQueriesContext(connection) as captured:
+            client.get("/sitemap.xml")
+        return len(captured)
+
+    CallFactory(), OrganisationFactory(verified=True)
+    few = queries()
+    for _ in range(5):
+        CallFactory(), CallFactory(closed=True), OrganisationFactory(verified=True)
+    assert queries() == few
