@@ -113,7 +113,7 @@ def organisation_detail(request, pk):
     context.update(
         {
             "history": history_of(organisation),
-            "problems": organisation_services.submission_problems(organisation)
+            "problems": organisation_services.submission_problems(organisation=organisation)
             if organisation.status in (organisation.Status.DRAFT, organisation.Status.RETURNED)
             else [],
             "services": organisation.services.select_related("category"),

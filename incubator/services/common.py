@@ -1,8 +1,7 @@
-"""Helpers the incubator's services share: recipients, portal links, dates."""
+"""Helpers the incubator's services share: recipients, today, the organisation lock."""
 
 from django.contrib.auth import get_user_model
-from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from accounts import roles
 from incubator import selectors
@@ -18,18 +17,6 @@ def programme_officers() -> list:
     return list(
         get_user_model().objects.filter(groups__name=roles.PROGRAMME_OFFICER, is_active=True).distinct().order_by("pk")
     )
-
-
-def admin_path(name: str, **kwargs) -> str:
-    """A back-office link (the admin has no language prefix)."""
-    return reverse(name, kwargs=kwargs or None)
-
-
-def portal_path(name: str, **kwargs) -> str:
-    """A link without the language prefix: the site redirects to the reader's language."""
-    with translation.override("en"):
-        path = reverse(f"incubator:{name}", kwargs=kwargs or None)
-    return path.removeprefix("/en")
 
 
 def local_today():

@@ -9,15 +9,17 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from core.audit import record_event
+from core.links import site_path
 from core.notify import notify
 from core.transitions import check_transition, require
 from incubator import permissions
 from incubator.models import Checkpoint, Cohort, CohortGoal, Incubatee, Organisation, ServiceLogEntry
-from incubator.services.common import admin_path, local_today, managers_of, portal_path, programme_officers
+from incubator.services.common import local_today, managers_of, programme_officers
 
 Status = Incubatee.Status
 
@@ -62,13 +64,13 @@ def incubation_apply(*, organisation: Organisation, cohort: Cohort, statement: s
     notify(
         template="incubator_incubation_received",
         recipients=managers_of(organisation),
-        context={**context, "path": portal_path("incubation", pk=organisation.pk)},
+        context={**context, "path": site_path("incubator:incubation", pk=organisation.pk)},
         key=f"incubator-incubation:{event.pk}",
     )
     notify(
         template="incubator_officer_incubation_applied",
         recipients=programme_officers(),
-        context={**context, "path": admin_path("incubator_admin_incubatee", pk=incubatee.pk)},
+        context={**context, "path": reverse("incubator_admin_incubatee", kwargs={"pk": incubatee.pk})},
         key=f"incubator-incubation-officers:{event.pk}",
     )
     return incubatee
@@ -106,7 +108,7 @@ def _move(incubatee: Incubatee, *, target: str, by, note: str = "", **fields) ->
             "cohort_en": incubatee.cohort.name_en or incubatee.cohort.name_zh,
             "status": target,
             "note": note,
-            "path": portal_path("incubation", pk=incubatee.organisation_id),
+            "path": site_path("incubator:incubation", pk=incubatee.organisation_id),
         },
         key=f"incubator-incubation:{event.pk}",
     )

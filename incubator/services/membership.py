@@ -15,11 +15,12 @@ from django.utils.translation import gettext_lazy
 
 from core import invitations
 from core.audit import record_event
+from core.links import site_path
 from core.notify import notify
 from core.transitions import require
 from incubator import permissions
 from incubator.models import Invitation, Membership, Organisation
-from incubator.services.common import lock_organisation, portal_path
+from incubator.services.common import lock_organisation
 
 INVITATION_DAYS = 14
 TOKEN_SALT = "incubator.invitation"
@@ -79,7 +80,7 @@ def invitation_create(*, organisation: Organisation, email: str, role: str, by) 
             "organisation_en": organisation.name_en or organisation.name_zh,
             "inviter": by.display_name,
             "role": role,
-            "path": portal_path("invitation_accept", token=invitation_token(invitation=invitation)),
+            "path": site_path("incubator:invitation_accept", token=invitation_token(invitation=invitation)),
             "days": INVITATION_DAYS,
         },
         key=f"incubator-invitation:{invitation.pk}",

@@ -5,17 +5,19 @@ Verification: draft → submitted → verified | returned, and returned → subm
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.audit import record_event
 from core.identifiers import validate_uscc_for_legal_form
+from core.links import site_path
 from core.notify import notify
 from core.transitions import check_transition, require
 from core.uploads import CleanFile
 from incubator import permissions
 from incubator.models import Membership, Organisation, OrganisationDocument
-from incubator.services.common import admin_path, managers_of, portal_path, programme_officers
+from incubator.services.common import managers_of, programme_officers
 
 Status = Organisation.Status
 
@@ -61,7 +63,7 @@ def duplicate_uscc_error(*, uscc: str, exclude_pk=None) -> ValidationError | Non
     )
 
 
-def check_identity(organisation: Organisation) -> None:
+def check_identity(*, organisation: Organisation) -> None:
     """USCC valid, consistent with the legal form, and not already taken."""
     try:
         validate_uscc_for_legal_form(organisation.uscc, organisation.legal_form)
@@ -105,7 +107,7 @@ def organisation_create(*, by, data: dict, logo: CleanFile | None = None) -> Org
     require(by.is_authenticated, _("Sign in to register an organisation."))
     organisation = Organisation(status=Status.DRAFT)
     _apply_fields(organisation, data, logo)
-    check_identity(organisation)
+    check_identity(organisation=organisation)
     _save(organisation)
     for name in M2M_FIELDS:
         if name in data:
@@ -132,7 +134,7 @@ def organisation_update(*, organisation: Organisation, by, data: dict, logo: Cle
                 )
             )
     _apply_fields(organisation, data, logo)
-    check_identity(organisation)
+    check_identity(organisation=organisation)
     _save(organisation)
     for name in M2M_FIELDS:
         if name in data:
@@ -141,7 +143,7 @@ def organisation_update(*, organisation: Organisation, by, data: dict, logo: Cle
     return organisation
 
 
-def submission_problems(organisation: Organisation) -> list[str]:
+def submission_problems(*, organisation: Organisation) -> list[str]:
     """What is still missing before the organisation can be sent for verification."""
     problems = []
     if organisation.is_registered:
@@ -174,7 +176,7 @@ def _notify_status(organisation: Organisation, event, template: str, reason: str
             "organisation": organisation.name_zh,
             "organisation_en": organisation.name_en or organisation.name_zh,
             "reason": reason,
-            "path": portal_path("organisation_detail", pk=organisation.pk),
+            "path": site_path("incubator:organisation_detail", pk=organisation.pk),
         },
         key=f"incubator-organisation:{event.pk}",
     )
@@ -189,7 +191,7 @@ def organisation_submit(*, organisation: Organisation, by) -> Organisation:
         _("Only the organisation's owners and admins can submit it."),
     )
     check_transition(allowed=TRANSITIONS, current=organisation.status, target=Status.SUBMITTED)
-    problems = submission_problems(organisation)
+    problems = submission_problems(organisation=organisation)
     if problems:
         raise ValidationError(problems)
     previous = organisation.status
@@ -207,7 +209,7 @@ def organisation_submit(*, organisation: Organisation, by) -> Organisation:
             "organisation": organisation.name_zh,
             "organisation_en": organisation.name_en or organisation.name_zh,
             "resubmitted": previous == Status.RETURNED,
-            "path": admin_path("incubator_admin_review", pk=organisation.pk),
+            "path": reverse("incubator_admin_review", kwargs={"pk": organisation.pk}),
         },
         key=f"incubator-organisation-officers:{event.pk}",
     )

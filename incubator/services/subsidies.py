@@ -14,11 +14,13 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.audit import record_event
 from core.dates import add_months
+from core.links import site_path
 from core.money import format_money, to_money
 from core.notify import notify
 from core.transitions import check_transition, require
@@ -26,11 +28,9 @@ from incubator import permissions
 from incubator.models import Incubatee, Organisation, Subsidy, SubsidyPolicy
 from incubator.selectors import approved_total
 from incubator.services.common import (
-    admin_path,
     local_today,
     lock_organisation,
     managers_of,
-    portal_path,
     programme_officers,
 )
 
@@ -219,7 +219,7 @@ def subsidy_apply(
             "policy_en": policy.name_en or policy.name_zh,
             "year": year,
             "amount": format_money(amount),
-            "path": admin_path("incubator_admin_subsidy", pk=subsidy.pk),
+            "path": reverse("incubator_admin_subsidy", kwargs={"pk": subsidy.pk}),
         },
         key=f"incubator-subsidy-officers:{event.pk}",
     )
@@ -236,7 +236,7 @@ def _notify(subsidy: Subsidy, event, template: str) -> None:
             "policy_en": subsidy.policy.name_en or subsidy.policy.name_zh,
             "amount": format_money(subsidy.amount_approved or subsidy.amount_requested),
             "note": subsidy.decision_note,
-            "path": portal_path("subsidies", pk=subsidy.organisation_id),
+            "path": site_path("incubator:subsidies", pk=subsidy.organisation_id),
         },
         key=f"incubator-subsidy:{event.pk}",
     )

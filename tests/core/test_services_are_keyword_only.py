@@ -1,12 +1,17 @@
 """Services take keyword-only arguments, and read helpers live in selectors (STYLE.md).
 
 A static walk over every services module of the product packages: a public function
-with a positional parameter fails unless it is listed below, as a registry's `register`
-(called as a decorator) or as debt still to pay.
+with a positional parameter fails unless it is listed below as a registry's `register`
+(called as a decorator).
 """
 
 import ast
 from pathlib import Path
+
+from grants.payments import selectors as payment_selectors
+from grants.payments import services as payment_services
+from grants.review import selectors as review_selectors
+from grants.review.services import assignments, common, ranking
 
 ROOT = Path(__file__).resolve().parents[2]
 PRODUCT_PACKAGES = ("accounts", "core", "incubator", "grants", "cms", "home", "config")
@@ -16,14 +21,6 @@ REGISTRIES = {
     "grants/awards/services.py:on_award_made",
     "grants/calls/services/calls.py:register_finalisation_check",
     "grants/review/services/announcements.py:on_results_final",
-}
-# Not converted yet (callers in files being reworked elsewhere at the time); do not add to this list.
-DEBT = {
-    "grants/review/services/common.py:site_path",
-    "incubator/services/common.py:admin_path",
-    "incubator/services/common.py:portal_path",
-    "incubator/services/organisations.py:check_identity",
-    "incubator/services/organisations.py:submission_problems",
 }
 
 
@@ -46,20 +43,10 @@ def positional_public_functions():
 
 def test_public_service_functions_take_keyword_only_arguments():
     found = set(positional_public_functions())
-    assert found - REGISTRIES - DEBT == set()
-
-
-def test_the_debt_list_only_shrinks():
-    """An entry that was converted (or removed) must leave the list."""
-    assert DEBT - set(positional_public_functions()) == set()
+    assert found - REGISTRIES == set()
 
 
 def test_read_helpers_moved_to_selectors_are_gone_from_services():
-    from grants.payments import selectors as payment_selectors
-    from grants.payments import services as payment_services
-    from grants.review import selectors as review_selectors
-    from grants.review.services import assignments, common, ranking
-
     for name in ("officers_of", "outstanding_by_reviewer", "engine_rubric", "submitted_scores"):
         assert callable(getattr(review_selectors, name))
     assert not hasattr(common, "officers_of")

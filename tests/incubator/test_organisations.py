@@ -1,4 +1,5 @@
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 
@@ -93,8 +94,6 @@ class TestRegistration:
         assert "community" in error.value.message_dict
 
     def test_anonymous_cannot_register(self):
-        from django.contrib.auth.models import AnonymousUser
-
         with pytest.raises(PermissionDenied):
             organisation_create(by=AnonymousUser(), data=registration())
 
@@ -133,7 +132,7 @@ class TestVerification:
         with pytest.raises(ValidationError) as error:
             organisation_submit(organisation=organisation, by=owner)
         assert "Upload the registration (or filing) certificate." in error.value.messages
-        assert submission_problems(organisation) == error.value.messages
+        assert submission_problems(organisation=organisation) == error.value.messages
 
     def test_complete_draft_is_submitted_and_the_ngo_is_emailed(
         self, complete_draft, owner, django_capture_on_commit_callbacks

@@ -18,6 +18,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from core.audit import record_event
+from core.links import site_path
 from core.notify import notify
 from core.transitions import check_transition, require
 from grants.calls.models import Application, Call
@@ -26,7 +27,7 @@ from grants.calls.services.applications import applications_award_final
 from grants.calls.services.calls import call_announce, call_finalise
 from grants.review.models import Announcement, AwardProposal, Objection
 from grants.review.selectors import officers_of
-from grants.review.services.common import lock_call, site_path
+from grants.review.services.common import lock_call
 from incubator.selectors import members_by_organisation
 
 OS = Objection.Status

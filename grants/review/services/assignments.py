@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.audit import record_event
+from core.links import site_path
 from core.notify import notify
 from core.transitions import require
 from grants.calls.models import Application, Call
@@ -28,7 +29,7 @@ from grants.review.engine import assignment as engine
 from grants.review.models import Assignment, ConflictOfInterest, Panel, PanelMember, Review, ReviewerProfile
 from grants.review.permissions import can_declare_on, can_manage_panel
 from grants.review.selectors import officers_of, outstanding_by_reviewer
-from grants.review.services.common import lock_call, site_path
+from grants.review.services.common import lock_call
 from grants.review.services.panels import panel_for
 
 A = Application.Status

@@ -19,6 +19,7 @@ from accounts import roles
 from core import invitations
 from core.audit import record_event
 from core.invitations import InvalidInvitation
+from core.links import site_path
 from core.notify import notify
 from core.transitions import require
 from grants.calls.models import Call
@@ -31,7 +32,6 @@ from grants.review.models import (
     ReviewerProfile,
 )
 from grants.review.permissions import can_manage_panel
-from grants.review.services.common import site_path
 
 INVITATION_DAYS = 14
 TOKEN_SALT = "review.invitation"

@@ -9,13 +9,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.audit import record_event
+from core.links import site_path
 from core.notify import notify
 from core.transitions import check_transition, require
 from grants.calls.models import Call
 from grants.calls.permissions import can_manage_call
 from grants.review.models import Assignment, Recommendation, Review
 from grants.review.permissions import can_edit_review
-from grants.review.services.common import site_path
 
 R = Review.Status
 REVIEW_TRANSITIONS = {
