@@ -17,7 +17,7 @@ from grants.calls.eligibility import eligibility_failures
 from grants.calls.forms import ApplicationEditForms, CommentForm, StartApplicationForm, WithdrawForm
 from grants.calls.questions import answer_text
 from grants.calls.services import applications as services
-from incubator.models import Area, Organisation, ServiceCategory, ServiceItem
+from incubator.models import Organisation, ServiceCategory, ServiceItem
 from incubator.selectors import organisations_of
 
 LEGAL_FORMS = dict(Organisation.LegalForm.choices)
@@ -140,7 +140,6 @@ def _catalogue(call):
     return {
         "categories": categories,
         "items": items,
-        "areas": Area.objects.filter(level=Area.Level.DISTRICT),
     }
 
 
