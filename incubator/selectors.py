@@ -301,10 +301,9 @@ def target_progress():
 
 # --- Areas (administrative divisions) -------------------------------------------------
 
-# Where the importer marks a unit abolished by a later year's file, that is the one line to
-# change (e.g. Q(retired_in__isnull=True)). Until then every row is current. Never Q():
-# an empty Q vanishes when OR-ed with `keep` below.
-CURRENT_AREA = Q(pk__isnull=False)
+# Units a later edition of the division codes abolished are retired, never deleted
+# (`manage.py import_divisions`). Never Q(): an empty Q vanishes when OR-ed with `keep` below.
+CURRENT_AREA = Q(retired_in__isnull=True)
 
 AREA_SEARCH_LIMIT = 20
 AREA_QUERY_MAX_LENGTH = 50

@@ -3,11 +3,9 @@ widget that carries only the chosen areas, and the forms' nesting rule (issue 13
 
 import pytest
 from bs4 import BeautifulSoup
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import translation
 
-from incubator import selectors
 from incubator.forms import OrganisationForm
 from incubator.models import Area, Organisation
 from incubator.selectors import area_label, area_search, current_areas
@@ -41,15 +39,12 @@ def elsewhere():
 
 
 @pytest.fixture
-def retire(monkeypatch):
-    """Mark areas as retired the way `current_areas` reads it (`selectors.CURRENT_AREA`).
-    When the importer's retirement field is committed, CURRENT_AREA reads that field and
-    this fixture should set it instead."""
-    retired = []
+def retire():
+    """Retire an area as a later edition's import does: kept, marked with the edition."""
 
     def _retire(area):
-        retired.append(area.pk)
-        monkeypatch.setattr(selectors, "CURRENT_AREA", ~Q(pk__in=list(retired)))
+        Area.objects.filter(pk=area.pk).update(retired_in=2024)
+        area.refresh_from_db()
         return area
 
     return _retire
@@ -187,14 +182,14 @@ class TestOrganisationForm:
 
     def test_nested_choices_and_service_areas_are_saved(self, client, wuzhong, elsewhere):
         district, mudu = wuzhong
-        village = mudu.children.order_by("code").first()
+        village = current_areas().filter(parent=mudu).order_by("code").first()
         _, other_town, _ = elsewhere
         login(client, UserFactory(ngo_member=True))
         response = client.post(
             "/en/ngo/register/",
             registration(district=district.pk, town=mudu.pk, community=village.pk, service_areas=[other_town.pk]),
         )
-        assert response.status_code == 302
+        assert response.status_code == 302, response.context["form"].errors
         organisation = Organisation.objects.get()
         assert (organisation.district, organisation.town, organisation.community) == (district, mudu, village)
         assert list(organisation.service_areas.all()) == [other_town]
@@ -205,6 +200,8 @@ class TestOrganisationForm:
         retire(mudu)
         data = registration(uscc=organisation.uscc, district=district.pk, town=mudu.pk)
         assert OrganisationForm(data, instance=organisation).is_valid()
+        shown = town_select(str(OrganisationForm(instance=organisation)["town"]))
+        assert "(retired)" in shown.find("option", selected=True).get_text()
         form = OrganisationForm(data)
         assert not form.is_valid()
         assert "town" in form.errors
