@@ -178,6 +178,8 @@ def fill_application(application, index):
     application.category = item.category
     application.service_item = item
     application.target_area_detail = "长桥街道 6 个社区"
+    organisation = application.organisation
+    application.area = application.area or organisation.town or organisation.district
     application.beneficiaries = "Residents of older housing estates and migrant workers"
     application.beneficiaries_count = 1500 + index * 500
     application.activities = "Weekly legal clinics; quarterly lectures; a hotline."

@@ -222,9 +222,15 @@ def organisations_by_field_type():
 
 
 def district_figures():
-    """Per district: residents, verified NGOs, villages/communities and how many are served."""
+    """Per district of the programme: residents, verified NGOs, villages/communities and how
+    many are served. The programme's districts are those staff gave a number of residents or
+    where a verified NGO is based, not the country's 3,000 counties the division codes hold."""
     verified = Q(status=Organisation.Status.VERIFIED)
-    districts = list(Area.objects.filter(level=Area.Level.DISTRICT).order_by("code"))
+    districts = list(
+        Area.objects.filter(level=Area.Level.DISTRICT)
+        .filter(Q(population__isnull=False) | Q(pk__in=Organisation.objects.filter(verified).values("district")))
+        .order_by("code")
+    )
     ngo_counts = dict(
         Organisation.objects.filter(verified, district__isnull=False)
         .values_list("district")

@@ -18,9 +18,10 @@ from incubator.divisions import (
     year_dir,
 )
 from incubator.models import Area
+from incubator.selectors import district_figures
 from incubator.services.divisions import divisions_import
 from tests.factories.accounts import UserFactory
-from tests.factories.incubator import OrganisationFactory
+from tests.factories.incubator import AreaFactory, OrganisationFactory
 from tests.smoke.test_staff_pages import staff_client
 
 NANTONG_2019 = Path(__file__).parent / "divisions" / "2019-nantong"
@@ -258,3 +259,13 @@ def test_staff_edit_the_english_name_and_residents_but_not_the_code(wuzhong):
     town.refresh_from_db()
     assert (town.name_en, town.population) == ("Mudu", 90000)
     assert (town.code, town.level) != ("320506999000", "village") and town.name_zh != "改名镇"
+
+
+@pytest.mark.django_db
+def test_the_dashboard_counts_the_programmes_districts_not_the_countrys(wuzhong):
+    district, _town, _village = wuzhong
+    imported = AreaFactory(population=None)  # a county of the imported edition, no one works there
+    served = AreaFactory(population=None)
+    OrganisationFactory(verified=True, district=served)
+    shown = [row["district"] for row in district_figures()]
+    assert district in shown and served in shown and imported not in shown
