@@ -8,7 +8,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.utils import translation
 
 from accounts.roles import NGO_MEMBER
-from core.emails import absolute_url, html_document, recipient_language, text_to_html
+from core.emails import absolute_url, content_language, html_document, recipient_language, text_to_html
 
 SIGNED_UP_AT = "accounts_signed_up_at"
 # Set by an invitation that gives its own role (a review panel's): signing up with
@@ -72,6 +72,7 @@ class AccountAdapter(DefaultAccountAdapter):
                 language=translation.get_language(),
             )
             message.attach_alternative(html, "text/html")
+        message.extra_headers.setdefault("Content-Language", content_language(translation.get_language()))
         return message
 
     def _get_login_attempts_cache_key(self, request, **credentials) -> str:

@@ -44,6 +44,17 @@ class RenderedEmail:
     subject: str
     text: str
     html: str
+    language: str
+
+    @property
+    def headers(self) -> dict[str, str]:
+        """Content-Language tells mail readers (and screen readers) the language of both parts."""
+        return {"Content-Language": content_language(self.language)}
+
+
+def content_language(language: str) -> str:
+    """The BCP 47 tag of a Django language code: zh-hans → zh-Hans."""
+    return translation.to_locale(language).replace("_", "-")
 
 
 def email_language(language: str | None) -> str:
@@ -147,7 +158,7 @@ def html_document(*, subject: str, body: str, signature: str, language: str) -> 
                 "subject": subject,
                 "body": body,
                 "signature": signature,
-                "language_tag": translation.to_locale(language).replace("_", "-"),
+                "language_tag": content_language(language),
                 "direction": "rtl" if translation.get_language_bidi() else "ltr",
             }
         )
@@ -203,4 +214,4 @@ def render_email(template: str, context: dict, language: str | None) -> Rendered
     # part has its footer for that.
     signature_html = text_to_html(signature.removeprefix("--").strip(), actions=False)
     html = html_document(subject=subject, body=body_html, signature=signature_html, language=language)
-    return RenderedEmail(subject=subject, text=f"{text}\n\n{signature}\n", html=html)
+    return RenderedEmail(subject=subject, text=f"{text}\n\n{signature}\n", html=html, language=language)

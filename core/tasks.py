@@ -61,7 +61,7 @@ def send_templated_email(self, *, template: str, to: str, language: str, context
             logger.warning("Email %s: an earlier attempt died while sending; not sent again.", key)
         return False
     try:
-        message = EmailMultiAlternatives(rendered.subject, rendered.text, None, [to])
+        message = EmailMultiAlternatives(rendered.subject, rendered.text, None, [to], headers=rendered.headers)
         message.attach_alternative(rendered.html, "text/html")
         message.send()
     except OSError:

@@ -279,8 +279,10 @@ def test_a_link_followed_by_chinese_punctuation_is_cut_at_the_url():
 
 
 def html_part(message) -> str:
+    """The HTML alternative of a sent message, checking its Content-Language on the way."""
     (html, mimetype) = message.alternatives[0]
     assert mimetype == "text/html"
+    assert message.extra_headers["Content-Language"] == Page(html).html_attributes["lang"]
     return html
 
 
