@@ -19,7 +19,7 @@ from pypdf import PdfWriter
 
 from core.audit import record_event
 from core.identifiers import PREFIX_BY_LEGAL_FORM, check_character
-from incubator.divisions import LATEST_YEAR, division_files, read_divisions, year_dir
+from incubator.divisions import LATEST_YEAR, division_files, read_divisions, select_divisions, year_dir
 from incubator.models import (
     Area,
     Checkpoint,
@@ -35,7 +35,7 @@ from incubator.models import (
     Subsidy,
     SubsidyPolicy,
 )
-from incubator.services.divisions import divisions_import, select_divisions
+from incubator.services.divisions import divisions_import
 
 S = Organisation.Status
 F = Organisation.FieldType

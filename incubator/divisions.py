@@ -154,6 +154,20 @@ def read_divisions(paths: Iterable[Path]) -> Iterator[Division]:
                 yield Division(row["code"], row["name"].strip(), row["level"], row["parent"] or "")
 
 
+def select_divisions(
+    rows: Iterable[Division], *, provinces: Iterable[str] = (), levels: Iterable[str] = ()
+) -> list[Division]:
+    """The rows of the given provinces (2-digit codes) and levels, sorted so parents come first."""
+    provinces = {str(code).strip()[:2] for code in provinces if str(code).strip()}
+    levels = set(levels) or set(LEVELS)
+    chosen = [row for row in rows if row.level in levels and (not provinces or row.code[:2] in provinces)]
+    return sorted(chosen, key=lambda row: row.code)
+
+
+def levels_down_to(level: str) -> list[str]:
+    return list(LEVELS[: LEVELS.index(level) + 1])
+
+
 def read_replacements(directory: Path) -> list[tuple[str, str]]:
     """(retired code, code that took it over) pairs from the edition's ``replacements.csv``."""
     path = directory / "replacements.csv"

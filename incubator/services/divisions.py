@@ -74,20 +74,6 @@ class ImportSummary:
         )
 
 
-def select_divisions(
-    rows: Iterable[Division], *, provinces: Iterable[str] = (), levels: Iterable[str] = ()
-) -> list[Division]:
-    """The rows of the given provinces (2-digit codes) and levels, sorted so parents come first."""
-    provinces = {str(code).strip()[:2] for code in provinces if str(code).strip()}
-    levels = set(levels) or set(LEVELS)
-    chosen = [row for row in rows if row.level in levels and (not provinces or row.code[:2] in provinces)]
-    return sorted(chosen, key=lambda row: row.code)
-
-
-def levels_down_to(level: str) -> list[str]:
-    return list(LEVELS[: LEVELS.index(level) + 1])
-
-
 @transaction.atomic
 def divisions_import(
     *,

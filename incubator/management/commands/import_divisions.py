@@ -16,8 +16,17 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from incubator.divisions import LATEST_YEAR, LEVELS, division_files, read_divisions, read_replacements, year_dir
-from incubator.services.divisions import DivisionImportError, divisions_import, levels_down_to, select_divisions
+from incubator.divisions import (
+    LATEST_YEAR,
+    LEVELS,
+    division_files,
+    levels_down_to,
+    read_divisions,
+    read_replacements,
+    select_divisions,
+    year_dir,
+)
+from incubator.services.divisions import DivisionImportError, divisions_import
 
 
 class Command(BaseCommand):
