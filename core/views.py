@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -17,7 +18,8 @@ def healthz(request):
 @cache_control(max_age=3600, public=True)
 def robots_txt(request):
     lines = ["User-agent: *", "Disallow: /admin/", "Disallow: /en/dashboard/", "Disallow: /zh-hans/dashboard/"]
-    lines.append(f"Sitemap: {request.build_absolute_uri('/sitemap.xml')}")
+    # The sitemaps protocol wants the sitemap on the site's own host, whatever Host the request named.
+    lines.append(f"Sitemap: {settings.SITE_URL}/sitemap.xml")
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
 
 

@@ -37,8 +37,10 @@ def test_sitemap_lists_pages_in_both_languages_and_directory_profiles(client, si
     assert f"/directory/{hidden.pk}/" not in xml
 
 
-def test_robots_txt_points_to_the_sitemap(client):
-    assert "Sitemap: http://testserver/sitemap.xml" in client.get("/robots.txt").content.decode()
+def test_robots_txt_points_to_the_sitemap_on_the_sites_own_host(client, settings):
+    settings.SITE_URL = "https://legalaid.example.cn"
+    body = client.get("/robots.txt", HTTP_HOST="testserver").content.decode()
+    assert "Sitemap: https://legalaid.example.cn/sitemap.xml" in body
 
 
 def test_language_switcher_on_a_data_page_keeps_path_and_query(client):
