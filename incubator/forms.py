@@ -99,6 +99,17 @@ class ServiceChoiceField(forms.ModelMultipleChoiceField):
         return f"{item.category.name} · {item.name}"
 
 
+def check_uscc_for_legal_form(form) -> None:
+    """The legal form's rule on the (already normalised) code, as an error on the USCC field:
+    51/52/53 for registered social organisations, none for a filed community group."""
+    uscc, legal_form = form.cleaned_data.get("uscc"), form.cleaned_data.get("legal_form")
+    if legal_form and "uscc" not in form.errors:
+        try:
+            validate_uscc_for_legal_form(uscc or "", legal_form)
+        except forms.ValidationError as error:
+            form.add_error("uscc", error)
+
+
 ORGANISATION_AREA_CHAIN = (
     ("town", "district", _("This town or street is not in the chosen district.")),
     ("community", "town", _("This village or community is not in the chosen town or street.")),
@@ -244,12 +255,7 @@ class OrganisationForm(AreaPickersMixin, forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        uscc, legal_form = cleaned.get("uscc"), cleaned.get("legal_form")
-        if legal_form and "uscc" not in self.errors:
-            try:
-                validate_uscc_for_legal_form(uscc or "", legal_form)
-            except forms.ValidationError as error:
-                self.add_error("uscc", error)
+        check_uscc_for_legal_form(self)
         self.check_area_chain()
         if not cleaned.get("bank_account_number"):
             # Empty means "keep": the saved number is never sent back to the browser.
@@ -341,6 +347,7 @@ class OrganisationBackOfficeForm(AreaPickersMixin, forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        check_uscc_for_legal_form(self)
         self.check_area_chain()
         return cleaned
 

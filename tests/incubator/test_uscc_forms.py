@@ -91,3 +91,9 @@ def test_the_back_office_accepts_a_pasted_code_and_stores_it_canonical(client):
     assert response.status_code == 302, response.content.decode()[:3000]
     organisation.refresh_from_db()
     assert organisation.uscc == CODE
+    # The legal form's rule holds in the back office too (the officers' form does not go through the services).
+    refused = client.post(url, {**data, "legal_form": "social_group", "uscc": PASTED})
+    assert refused.status_code == 200
+    assert "this legal form&#x27;s codes start with 51" in refused.content.decode()
+    organisation.refresh_from_db()
+    assert organisation.legal_form == "private_non_enterprise"
