@@ -111,14 +111,6 @@ CALLS = [
         400,
         [(0, A.AWARDED), (1, A.DECLINED), (3, A.AWARDED)],
     ),
-]
-
-
-def _uscc(legal_form: str, n: int) -> str:
-    body = f"{PREFIX_BY_LEGAL_FORM[legal_form]}320506MJD{n:06d}"[:17]
-    return body + check_character(body)
-
-
     (
         "2025-neighbourhood-legal-aid",
         "bureau",
@@ -127,6 +119,14 @@ def _uscc(legal_form: str, n: int) -> str:
         330,
         [(1, A.AWARDED), (2, A.AWARDED), (3, A.AWARDED), (4, A.AWARDED)],
     ),
+]
+
+
+def _uscc(legal_form: str, n: int) -> str:
+    body = f"{PREFIX_BY_LEGAL_FORM[legal_form]}320506MJD{n:06d}"[:17]
+    return body + check_character(body)
+
+
 def _organisations(ctx):
     organisations = []
     for index, (user_key, name_zh, name_en, legal_form) in enumerate(ORGANISATIONS, start=1):
