@@ -17,7 +17,7 @@ from grants.calls.models import Application, ApplicationKPI, ApplicationMileston
 from grants.calls.services import applications as app_services
 from grants.calls.services import calls as call_services
 from grants.review.models import Announcement
-from incubator.models import Membership, Organisation, ServiceCategory, ServiceItem
+from incubator.models import Area, Membership, Organisation, ServiceCategory, ServiceItem
 from incubator.selectors import organisations_of
 
 FUNDERS = [
@@ -167,6 +167,27 @@ def organisation_member(ctx, organisation):
     return user
 
 
+WUZHONG_DISTRICT = "320506000000"  # 吴中区, the demo's district
+
+
+def target_areas_for(organisation, index: int) -> list[Area]:
+    """One to three real places of the organisation's district (吴中区 by default) that the
+    project serves: its town or street, then communities or villages of that town."""
+    district = organisation.district or Area.objects.current().filter(code=WUZHONG_DISTRICT).first()
+    if district is None:
+        return []
+    current = Area.objects.current()
+    towns = list(current.filter(parent=district, level=Area.Level.TOWN).order_by("code")[:20])
+    town = organisation.town or (towns[index % len(towns)] if towns else None)
+    if town is None:
+        return []
+    places = [town]
+    if organisation.community_id:
+        places.append(organisation.community)
+    places += current.filter(parent=town, level=Area.Level.VILLAGE).exclude(pk__in=[p.pk for p in places])[:2]
+    return places[: 1 + index % 3]
+
+
 def fill_application(application, index):
     """Every section of `application` filled in, as its organisation would."""
     item = (
@@ -211,6 +232,7 @@ def fill_application(application, index):
         defaults={"indicator": "People given legal advice", "unit": "people", "target": Decimal("600")},
     )
     application.save()
+    application.target_areas.set(target_areas_for(application.organisation, index))
 
 
 def advance_application(application, target, *, officer, member, now):

@@ -1,9 +1,10 @@
 """What open data reads: every award as a 360Giving row, streamed; the page's totals;
 and a version of the data for conditional requests.
 
-One query per chunk of awards however many there are: everything a row needs is joined
-(`select_related`) or computed in SQL (what has been paid), and the rows are read with
-`.iterator(chunk_size=...)`, so neither the queries nor the memory grow with the awards.
+Two queries per chunk of awards however many there are: everything a row needs is joined
+(`select_related`) or computed in SQL (what has been paid), the applications' target areas
+come in one prefetch query per chunk, and the rows are read with `.iterator(chunk_size=...)`,
+so neither the queries nor the memory grow with the awards.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, Max, Min, OuterRef, Subquery, Sum, Value
+from django.db.models import Count, DecimalField, Max, Min, OuterRef, Prefetch, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
 from cms import caching
@@ -22,14 +23,12 @@ from cms.opendata.rows import GrantRow, LocationRef, OrganisationRef
 from cms.opendata.threesixty import award_day, publisher_prefix
 from grants.awards.models import Award
 from grants.payments.models import Payment
+from incubator.models import Area
 
 CHUNK_SIZE = 500
 
-# An application names one target area (Application.area), so a grant has at most one
-# beneficiary location and the CSV one group of location columns. The serializer takes
-# any number: when applications name several areas, read them here (prefetch_related
-# works with iterator(chunk_size=...)) and count the most any award has.
-BENEFICIARY_LOCATION_COLUMNS = 1
+# A grant's beneficiary locations are its application's target areas, in code order.
+TARGET_AREAS = Prefetch("application__target_areas", queryset=Area.objects.order_by("code", "pk"))
 
 
 def _paid_on_award():
@@ -51,8 +50,8 @@ def awards_for_open_data():
             "application__organisation__town",
             "application__category",
             "application__service_item",
-            "application__area",
         )
+        .prefetch_related(TARGET_AREAS)
         .annotate(disbursed=_paid_on_award())
         .order_by("-created_at", "-pk")
     )
@@ -106,7 +105,7 @@ def award_to_row(award: Award, *, request=None) -> GrantRow:
         category_title=application.category.name_zh if application.category_id else "",
         service_item_code=application.service_item.code if application.service_item_id else "",
         service_item_title=application.service_item.name_zh if application.service_item_id else "",
-        locations=(_location(application.area),) if application.area_id else (),
+        locations=tuple(_location(area) for area in application.target_areas.all()),
         data_source=absolute(request, neutral_path("cms:open_data")),
         modified=award.updated_at,
     )
@@ -116,6 +115,13 @@ def iter_grant_rows(*, request=None, chunk_size: int = CHUNK_SIZE) -> Iterator[G
     """Every award, newest first, as open-data rows: one query per `chunk_size` awards."""
     for award in awards_for_open_data().iterator(chunk_size=chunk_size):
         yield award_to_row(award, request=request)
+
+
+def beneficiary_location_columns() -> int:
+    """How many groups of beneficiary-location columns the CSV needs: the most target areas
+    any award's application names (at least one). One aggregate query, before streaming."""
+    most = Award.objects.annotate(places=Count("application__target_areas")).aggregate(most=Max("places"))["most"]
+    return max(most or 0, 1)
 
 
 def latest_grant_rows(*, limit: int, request=None) -> list[GrantRow]:

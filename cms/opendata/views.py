@@ -100,7 +100,7 @@ def open_data_json(request):
 @condition(etag_func=_etag)
 def open_data_csv(request):
     chunks = threesixty.iter_csv(
-        selectors.iter_grant_rows(request=request), locations=selectors.BENEFICIARY_LOCATION_COLUMNS
+        selectors.iter_grant_rows(request=request), locations=selectors.beneficiary_location_columns()
     )
     response = _file_response(chunks, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="360giving-grants.csv"'

@@ -94,6 +94,7 @@ EXPORT_HEADER = [
     "category",
     "service_item",
     "area",
+    "target_areas",
     "target_area_detail",
     "beneficiaries_count",
     "requested_amount",
@@ -117,7 +118,7 @@ def export_rows(call):
         return row[first] or row[second] or ""
 
     yield EXPORT_HEADER + [question.value["label"] for question in questions]
-    for row in selectors.export_applications(call).iterator(chunk_size=2000):
+    for row, places in selectors.export_applications_with_places(call):
         answers = row["answers"] or {}
         yield [
             row["reference"] or "",
@@ -129,6 +130,7 @@ def export_rows(call):
             name(row, "category"),
             name(row, "service_item"),
             name(row, "area"),
+            "; ".join(f"{(name_zh if zh else name_en) or name_zh} {code}".strip() for code, name_zh, name_en in places),
             row["target_area_detail"],
             "" if row["beneficiaries_count"] is None else row["beneficiaries_count"],
             str(row["requested_amount"]),

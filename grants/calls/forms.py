@@ -17,10 +17,12 @@ from grants.calls import questions
 from grants.calls.models import Application, BudgetLine
 from grants.calls.services.applications import DraftData, NewFile
 from grants.calls.uploads import ALLOWED_EXTENSIONS, validate_attachment
-from incubator.forms import AreaChoiceField, AreaPickersMixin
+from incubator.forms import AreaChoiceField, AreaMultipleChoiceField, AreaPickersMixin
 from incubator.models import Area, ServiceCategory, ServiceItem
 
 POSITIVE = Decimal("0.01")
+# The most places one application may name: a project wider than this serves whole districts.
+MAX_TARGET_AREAS = 30
 S = Application.Section
 
 
@@ -56,8 +58,21 @@ class ApplicationCoreForm(AreaPickersMixin, forms.Form):
     )
     service_item = ItemChoiceField(label=_("Service item"), queryset=ServiceItem.objects.none(), required=False)
     area = AreaChoiceField(levels=[Area.Level.DISTRICT], label=_("District"), required=False)
+    target_areas = AreaMultipleChoiceField(
+        levels=[Area.Level.DISTRICT, Area.Level.TOWN, Area.Level.VILLAGE],
+        fallback_field="area",
+        required=False,
+        label=_("Places served"),
+        help_text=_(
+            "The towns or streets, villages or communities the project serves (or a whole district): "
+            "type a name in Chinese or pinyin, or a code, and pick each one."
+        ),
+    )
     target_area_detail = forms.CharField(
-        label=_("Towns, streets or communities served"), max_length=300, required=False
+        label=_("More about the places served"),
+        max_length=300,
+        required=False,
+        help_text=_("Optional: which estates, sites or groups in them."),
     )
     beneficiaries = forms.CharField(
         label=_("Beneficiaries"),
@@ -88,6 +103,7 @@ class ApplicationCoreForm(AreaPickersMixin, forms.Form):
         "category": S.PROJECT,
         "service_item": S.PROJECT,
         "area": S.PROJECT,
+        "target_areas": S.PROJECT,
         "target_area_detail": S.PROJECT,
         "beneficiaries": S.PROJECT,
         "beneficiaries_count": S.PROJECT,
@@ -105,6 +121,14 @@ class ApplicationCoreForm(AreaPickersMixin, forms.Form):
         self.fields["cofunding_amount"].help_text = _("Money from other sources, in %(currency)s.") % {
             "currency": call.currency
         }
+
+    def clean_target_areas(self):
+        areas = self.cleaned_data["target_areas"]
+        if len(areas) > MAX_TARGET_AREAS:
+            raise forms.ValidationError(
+                _("Name at most %(max)s places; for a wider project choose its districts.") % {"max": MAX_TARGET_AREAS}
+            )
+        return areas
 
     def clean(self):
         cleaned = super().clean()
@@ -207,9 +231,12 @@ class ApplicationEditForms:
     def __init__(self, *, application, data=None, files=None, catalogue):
         self.application = application
         call = application.call
-        initial = {name: getattr(application, name) for name in ApplicationCoreForm.SECTIONS}
+        initial = {name: getattr(application, name) for name in ApplicationCoreForm.SECTIONS if name != "target_areas"}
         initial.update(
-            category=application.category_id, service_item=application.service_item_id, area=application.area_id
+            category=application.category_id,
+            service_item=application.service_item_id,
+            area=application.area_id,
+            target_areas=[area.pk for area in application.target_areas.all()],
         )
         self.core = ApplicationCoreForm(
             data,
@@ -299,6 +326,7 @@ class ApplicationEditForms:
     def to_draft_data(self) -> DraftData:
         core = self.core.cleaned_data
         fields = {name: core.get(name) for name in ApplicationCoreForm.SECTIONS}
+        target_areas = fields.pop("target_areas")
         for name in (
             "title",
             "summary",
@@ -330,6 +358,7 @@ class ApplicationEditForms:
             milestones=_rows(self.milestones, ("title", "due_date", "deliverable")),
             kpis=_rows(self.kpis, ("indicator", "unit", "target")),
             answers=answers,
+            target_areas=None if target_areas is None else list(target_areas),
             new_files=new_files,
             remove_attachments=list(attachment.get("remove_attachments") or []),
         )

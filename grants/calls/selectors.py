@@ -1,7 +1,10 @@
 """Reads of calls and applications, scoped to who is asking."""
 
+from collections import defaultdict
+from itertools import islice
+
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Q
+from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -14,6 +17,11 @@ from grants.calls.permissions import (
     member_organisation_ids,
     officer_funder_ids,
 )
+from incubator.models import Area
+
+# The places an application serves, in code order, each with its parent for the label
+# (木渎镇 · 吴中区): one query for any number of applications.
+TARGET_AREAS = Prefetch("target_areas", queryset=Area.objects.select_related("parent").order_by("code", "pk"))
 
 # --- Public -----------------------------------------------------------------------------
 
@@ -79,7 +87,7 @@ def applications_for_officer(user, *, call=None):
 def application_for_officer(user, pk) -> Application:
     return get_object_or_404(
         applications_for_officer(user).prefetch_related(
-            "budget_lines", "milestones", "kpis", "attachments", "revisions"
+            "budget_lines", "milestones", "kpis", "attachments", "revisions", TARGET_AREAS
         ),
         pk=pk,
     )
@@ -95,6 +103,7 @@ def call_with_counts(user, pk) -> Call:
 
 
 EXPORT_FIELDS = (
+    "id",
     "reference",
     "status",
     "organisation__name_zh",
@@ -128,6 +137,27 @@ def export_applications(call):
     )
 
 
+EXPORT_CHUNK = 2000
+
+
+def export_applications_with_places(call):
+    """(row, places) for every row of `export_applications`, `places` being the application's
+    target areas as (code, name_zh, name_en) in code order: one more query per chunk of
+    rows, so the queries stay the same however many applications there are."""
+    rows = export_applications(call).iterator(chunk_size=EXPORT_CHUNK)
+    while chunk := list(islice(rows, EXPORT_CHUNK)):
+        places = defaultdict(list)
+        links = (
+            Application.target_areas.through.objects.filter(application_id__in=[row["id"] for row in chunk])
+            .order_by("area__code", "area_id")
+            .values_list("application_id", "area__code", "area__name_zh", "area__name_en")
+        )
+        for application_id, code, name_zh, name_en in links:
+            places[application_id].append((code or "", name_zh, name_en))
+        for row in chunk:
+            yield row, places[row["id"]]
+
+
 # --- Applicants ---------------------------------------------------------------------------
 
 
@@ -140,7 +170,9 @@ def applications_for_member(user):
 
 def application_for_member(user, pk, *, for_update=False) -> Application:
     """Another organisation's application is a 404, never a 403: its existence is not disclosed."""
-    queryset = applications_for_member(user).prefetch_related("budget_lines", "milestones", "kpis", "attachments")
+    queryset = applications_for_member(user).prefetch_related(
+        "budget_lines", "milestones", "kpis", "attachments", TARGET_AREAS
+    )
     return get_object_or_404(queryset, pk=pk)
 
 

@@ -40,6 +40,12 @@ def organisation_profile(organisation) -> dict:
     }
 
 
+def target_area(area) -> dict:
+    """A place the project serves, frozen with its division code and both names, so the
+    record reads the same in Chinese and English and after a later edition renames it."""
+    return {"code": area.code or "", "level": area.level, "name_zh": area.name_zh, "name_en": area.name_en}
+
+
 def build_snapshot(application, *, number: int, now) -> dict:
     call = application.call
     attachments = list(application.attachments.all())
@@ -70,6 +76,7 @@ def build_snapshot(application, *, number: int, now) -> dict:
             "service_item": str(application.service_item) if application.service_item_id else "",
             "service_item_code": application.service_item.code if application.service_item_id else "",
             "area": str(application.area) if application.area_id else "",
+            "target_areas": [target_area(area) for area in application.target_areas.order_by("code", "pk")],
             "target_area_detail": application.target_area_detail,
             "beneficiaries": application.beneficiaries,
             "beneficiaries_count": application.beneficiaries_count,

@@ -83,6 +83,8 @@ def reviewer_view(application, *, blind: bool) -> dict:
         "category": str(application.category) if application.category_id else "",
         "service_item": str(application.service_item) if application.service_item_id else "",
         "area": str(application.area) if application.area_id else "",
+        # Public places by their national codes, never the organisation's identifiers.
+        "target_areas": list(application.target_areas.all()),
         "target_area_detail": clean(application.target_area_detail),
         "beneficiaries": clean(application.beneficiaries),
         "beneficiaries_count": application.beneficiaries_count,

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from grants.calls.models import Application, ApplicationAttachment, Call
 from grants.calls.permissions import member_organisation_ids
-from grants.calls.selectors import calls_for_officer, programme_officers_of
+from grants.calls.selectors import TARGET_AREAS, calls_for_officer, programme_officers_of
 from grants.review.engine import aggregation
 from grants.review.models import (
     Announcement,
@@ -58,7 +58,7 @@ def application_for_reviewer(assignment: Assignment) -> Application:
     """The full application behind an assignment the reviewer has declared on."""
     return (
         Application.objects.select_related("call", "organisation", "category", "service_item", "area")
-        .prefetch_related("budget_lines", "milestones", "kpis", "attachments")
+        .prefetch_related("budget_lines", "milestones", "kpis", "attachments", TARGET_AREAS)
         .get(pk=assignment.application_id)
     )
 

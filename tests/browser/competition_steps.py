@@ -22,9 +22,10 @@ from playwright.sync_api import expect
 from grants.calls.models import Application, Call
 from incubator.models import Membership, ServiceItem
 from tests.browser.helpers import browser_login, close, new_page, screenshot, submit
+from tests.browser.incubator_steps import pick_area
 from tests.factories.accounts import UserFactory
 from tests.factories.files import pdf_bytes
-from tests.factories.grants import FunderFactory
+from tests.factories.grants import FunderFactory, wuzhong_town
 from tests.factories.incubator import MembershipFactory, OrganisationFactory
 
 # Every kind of question the builder offers (grants.calls.blocks.QuestionsBlock), by its label
@@ -226,6 +227,10 @@ def ngo_drafts_and_submits(page, live_server, *, call: Call, project: dict, tmp_
 
     page.select_option("select[name=category]", str(item.category_id))
     page.select_option("select[name=service_item]", str(item.pk))
+    # The places served, searched as the member types (Chinese or pinyin).
+    places = [wuzhong_town("长桥街道"), wuzhong_town("木渎镇")]
+    pick_area(page, "target_areas", "Changqiao", places[0])
+    pick_area(page, "target_areas", "木渎", places[1])
     page.fill("input[name=target_area_detail]", "Xinhe Street, 6 communities")
     page.fill("textarea[name=beneficiaries]", "Residents of older housing estates")
     page.fill("input[name=beneficiaries_count]", "2500")
@@ -254,6 +259,7 @@ def ngo_drafts_and_submits(page, live_server, *, call: Call, project: dict, tmp_
     submit(page, "text=Submit the application")
     application.refresh_from_db()
     assert application.status == Application.Status.SUBMITTED
+    assert set(application.target_areas.all()) == set(places)
     assert page.locator(".reference").inner_text() == application.reference
     assert "Application submitted." in page.content()
     screenshot(page, f"competition-{label}-submitted")

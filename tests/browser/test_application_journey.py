@@ -9,8 +9,9 @@ from django.utils import timezone
 from grants.calls.models import Application
 from incubator.models import ServiceItem
 from tests.browser.helpers import browser_login, screenshot
+from tests.browser.incubator_steps import pick_area
 from tests.factories.accounts import UserFactory
-from tests.factories.grants import CallFactory
+from tests.factories.grants import CallFactory, wuzhong_town
 from tests.factories.incubator import MembershipFactory, OrganisationFactory
 
 
@@ -36,6 +37,11 @@ def test_ngo_member_drafts_is_stopped_by_the_budget_rule_fixes_it_and_submits(pa
     page.fill("textarea[name=summary]", "Trained volunteers settle neighbour disputes early.")
     page.select_option("select[name=category]", str(item.category_id))
     page.select_option("select[name=service_item]", str(item.pk))
+    # The places served: searched as the member types, each one added to the list.
+    changqiao, mudu = wuzhong_town("长桥街道"), wuzhong_town("木渎镇")
+    pick_area(page, "target_areas", "Changqiao", changqiao)
+    pick_area(page, "target_areas", "木渎", mudu)
+    assert page.locator(".area-picker-chosen li").count() == 2
     page.fill("input[name=target_area_detail]", "Xinhe Street, 6 communities")
     page.fill("textarea[name=beneficiaries]", "Residents of older estates")
     page.fill("textarea[name=activities]", "Weekly mediation sessions")
@@ -71,6 +77,8 @@ def test_ngo_member_drafts_is_stopped_by_the_budget_rule_fixes_it_and_submits(pa
 
     application = Application.objects.get()
     assert application.status == Application.Status.SUBMITTED
+    assert set(application.target_areas.all()) == {changqiao, mudu}
+    assert "Mudu Town" in page.locator("main").inner_text()
     assert page.locator(".reference").inner_text() == application.reference
     screenshot(page, "grants-application-receipt")
     receipts = [message for message in mail.outbox if application.reference in message.subject]

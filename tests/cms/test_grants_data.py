@@ -14,11 +14,15 @@ from django.utils import timezone
 from cms import impact
 from cms.opendata.selectors import awarded_grant_rows
 from grants.awards.models import Award
+from grants.awards.services import create_awards_for_call
 from grants.calls.models import Call, Funder
+from grants.calls.services import applications as application_services
+from grants.calls.services.applications import DraftData
 from incubator.models import Area
 from tests.cms.test_opendata import assert_valid_package, normalised, unflatten_csv, uscc
+from tests.factories.accounts import UserFactory
 from tests.factories.awards import AwardFactory, ReportFactory
-from tests.factories.grants import CallFactory
+from tests.factories.grants import ApplicationFactory, CallFactory, applicant_of
 from tests.factories.payments import tranche_payment
 from tests.utils.queries import assert_flat_query_count
 
@@ -96,7 +100,8 @@ def test_open_data_page_lists_each_grant_by_reference_with_its_amount(client):
 
 def test_open_data_json_validates_with_real_awards(client):
     AwardFactory(
-        active=True, application__area=Area.objects.create(name_zh="测试镇", level="town", code="991201101000")
+        active=True,
+        application__target_areas=[Area.objects.create(name_zh="测试镇", level="town", code="991201101000")],
     )
     AwardFactory()
     data = get_json(client, "/en/open-data/360giving.json")
@@ -156,7 +161,7 @@ def test_a_morning_award_is_published_on_its_day_in_china(client):
 def test_a_grant_names_its_target_area_and_where_the_recipient_is_based(client):
     district, town = district_and_town()
     award = AwardFactory(
-        application__area=town,
+        application__target_areas=[town],
         application__organisation__district=district,
         application__organisation__town=town,
         application__organisation__address="测试街道 1 号",
@@ -218,16 +223,67 @@ def test_the_files_are_one_language_neutral_file(client):
         assert response.status_code == 302 and response["Location"].startswith("/zh-hans/"), link
 
 
+def awarded_through_the_services(*, target_areas) -> Award:
+    """A grant made the way the product makes one: the applicant names the places in a draft
+    and submits; the officer screens, reviews, recommends and awards; the award follows."""
+    officer = UserFactory(officer=True)
+    call = CallFactory(funder__officers=[officer])
+    application = ApplicationFactory(call=call, complete=True)
+    member = applicant_of(application)
+    application = application_services.application_save_draft(
+        application=application,
+        by=member,
+        data=DraftData(target_areas=target_areas),
+        expected_version=application.version,
+    )
+    application = application_services.application_submit(application=application, by=member)
+    for step in (
+        application_services.application_mark_eligible,
+        application_services.application_start_review,
+        application_services.application_recommend,
+        application_services.application_award,
+    ):
+        application = step(application=application, by=officer)
+    # The panel's decision made the call final; that journey has its own tests.
+    Call.objects.filter(pk=call.pk).update(status=Call.Status.FINAL)
+    (award,) = create_awards_for_call(call=call, by=officer)
+    return award
+
+
+def test_a_grant_publishes_every_place_its_application_serves(client):
+    district, town = district_and_town()
+    village = Area.objects.create(
+        name_zh="测试社区", name_en="Test Community", level="village", code="991201102001", parent=town
+    )
+    award = awarded_through_the_services(target_areas=[village, town])
+    (grant,) = get_json(client, "/en/open-data/360giving.json")["grants"]
+    assert grant["id"] == f"360G-legalaidhub-{award.reference}"
+    assert grant["beneficiaryLocation"] == [
+        {"name": "测试街道", "countryCode": "CN", "geoCode": "991201102000", "geoCodeType": "CN-NBS"},
+        {"name": "测试社区", "countryCode": "CN", "geoCode": "991201102001", "geoCodeType": "CN-NBS"},
+    ]
+    (row,) = csv.DictReader(io.StringIO(get_csv(client).lstrip("\ufeff")))
+    assert (row["Beneficiary Location:0:Geographic Code"], row["Beneficiary Location:1:Geographic Code"]) == (
+        "991201102000",
+        "991201102001",
+    )
+
+
 def test_the_csv_from_the_site_round_trips_through_flattentool(client, tmp_path):
     district, town = district_and_town()
+    village = Area.objects.create(
+        name_zh="测试社区", name_en="Test Community", level="village", code="991201102001", parent=town
+    )
     AwardFactory(
         active=True,
-        application__area=town,
+        application__target_areas=[town],
         application__organisation__district=district,
         application__organisation__town=town,
     )
     AwardFactory(application__organisation__uscc="")
+    awarded_through_the_services(target_areas=[town, village])
     grants = get_json(client, "/en/open-data/360giving.json")["grants"]
+    assert sorted(len(grant.get("beneficiaryLocation", ())) for grant in grants) == [0, 1, 2]
     assert normalised(unflatten_csv(get_csv(client), tmp_path)) == normalised(grants)
 
 
@@ -243,11 +299,11 @@ def count_file_queries(client) -> int:
 def test_the_files_stream_with_the_same_queries_for_5_or_50_awards(client, django_assert_max_num_queries):
     district, town = district_and_town()
     for _ in range(5):
-        award = AwardFactory(application__area=town, application__organisation__town=town)
+        award = AwardFactory(application__target_areas=[district, town], application__organisation__town=town)
         tranche_payment(award=award, position=0, paid=True)
     few = count_file_queries(client)
     for _ in range(45):
-        AwardFactory(application__area=district, application__organisation__district=district)
+        AwardFactory(application__target_areas=[district, town], application__organisation__district=district)
     assert few <= 12, f"{few} queries for two files of 5 awards"
     with django_assert_max_num_queries(few):
         data = get_json(client, "/en/open-data/360giving.json")

@@ -27,3 +27,17 @@ def test_demo_has_calls_and_applications_in_every_state_and_loading_twice_change
         Application.objects.count(),
         ApplicationRevision.objects.count(),
     ) == counts
+
+
+@pytest.mark.django_db
+def test_demo_applications_serve_one_to_three_real_places_of_wuzhong():
+    ctx = DemoContext()
+    accounts_demo.load(ctx)
+    grants_demo.load(ctx)
+    submitted = Application.objects.exclude(status=Application.Status.DRAFT).prefetch_related("target_areas")
+    sizes = set()
+    for application in submitted:
+        places = list(application.target_areas.all())
+        sizes.add(len(places))
+        assert all(place.code.startswith("320506") and place.retired_in is None for place in places), places
+    assert sizes == {1, 2, 3}

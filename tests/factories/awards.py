@@ -67,6 +67,13 @@ class AwardedApplicationFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = Application
+        skip_postgeneration_save = True
+
+    @factory.post_generation
+    def target_areas(self, create, extracted, **kwargs):
+        """`AwardFactory(application__target_areas=[town, village])`: the places it serves."""
+        if create and extracted:
+            self.target_areas.set(extracted)
 
 
 def default_template() -> TrancheTemplate:

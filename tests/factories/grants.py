@@ -12,7 +12,7 @@ import factory
 from django.utils import timezone
 
 from grants.calls.models import Application, ApplicationKPI, ApplicationMilestone, BudgetLine, Call, Funder
-from incubator.models import ServiceCategory, ServiceItem
+from incubator.models import Area, ServiceCategory, ServiceItem
 from tests.factories.incubator import MembershipFactory, OrganisationFactory
 
 
@@ -79,8 +79,14 @@ COMPLETE = {
 }
 
 
-def fill_application(application, *, lines=None):
-    """Make a draft complete and within the default call's rules (¥80,000 requested)."""
+def wuzhong_town(name_zh: str = "长桥街道") -> Area:
+    """A current town or street of 吴中区, shipped by the incubator's data migrations."""
+    return Area.objects.current().get(level=Area.Level.TOWN, name_zh=name_zh, code__startswith="320506")
+
+
+def fill_application(application, *, lines=None, target_areas=None):
+    """Make a draft complete and within the default call's rules (¥80,000 requested).
+    It serves 长桥街道 unless `target_areas` names other places."""
     item = ServiceItem.objects.get(code="neighbourhood-mediation")
     for name, value in COMPLETE.items():
         setattr(application, name, value)
@@ -110,6 +116,7 @@ def fill_application(application, *, lines=None):
         defaults={"indicator": "Disputes mediated", "unit": "cases", "target": Decimal("120")},
     )
     application.save()
+    application.target_areas.set(target_areas if target_areas is not None else [wuzhong_town()])
     return application
 
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from grants.calls.models import Application, ApplicationComment, Call
 from grants.calls.services import applications as services
-from tests.factories.grants import ApplicationFactory, CallFactory, applicant_of, fill_application
+from tests.factories.grants import ApplicationFactory, CallFactory, applicant_of, fill_application, wuzhong_town
 from tests.factories.incubator import OrganisationFactory
 from tests.utils.auth import login
 from tests.utils.queries import assert_flat_query_count
@@ -59,6 +59,8 @@ def form_data(application=None, **overrides):
         "action": "save",
     }
     data.update(overrides)
+    # The places served (a multiple area picker: posting none of them clears them).
+    data.setdefault("target_areas", [str(wuzhong_town().pk)])
     return data
 
 

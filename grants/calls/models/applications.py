@@ -81,6 +81,12 @@ class Application(models.Model):
         related_name="+",
         verbose_name=_("target area"),
     )
+    # The places the project serves (towns or streets, villages or communities, or a whole
+    # district), by their national division codes: what the open data publishes as its
+    # beneficiary locations. `area` stays the district the application is filed under.
+    target_areas = models.ManyToManyField(
+        "incubator.Area", blank=True, related_name="+", verbose_name=_("target areas")
+    )
     target_area_detail = models.CharField(_("towns, streets or communities served"), max_length=300, blank=True)
     beneficiaries = models.TextField(_("beneficiaries"), blank=True, max_length=5_000)
     beneficiaries_count = models.PositiveIntegerField(_("people expected to be reached"), null=True, blank=True)

@@ -100,6 +100,7 @@ class DraftData:
     milestones: list[dict] | None = None
     kpis: list[dict] | None = None
     answers: dict | None = None
+    target_areas: list | None = None  # incubator.Area rows (or ids), replacing the chosen ones
     new_files: list[NewFile] = field(default_factory=list)
     remove_attachments: list[int] = field(default_factory=list)
 
@@ -220,6 +221,8 @@ def application_save_draft(
                 setattr(locked, name, data.fields[name])
     if locked.cofunding_amount is None:
         locked.cofunding_amount = Decimal("0")
+    if locked.section_open(Application.Section.PROJECT) and data.target_areas is not None:
+        locked.target_areas.set(data.target_areas)
     if locked.section_open(Application.Section.PLAN):
         if data.milestones is not None:
             _replace_rows(ApplicationMilestone, locked, data.milestones, ("title", "due_date", "deliverable"))
@@ -284,7 +287,10 @@ def submission_problems(*, application: Application, now: datetime | None = None
         (application.summary, _("Write a summary of the project.")),
         (application.category_id, _("Choose a service category.")),
         (application.service_item_id, _("Choose a service item.")),
-        (application.target_area_detail or application.area_id, _("Say which area the project serves.")),
+        (
+            application.target_areas.exists(),
+            _("Name at least one town or street, village or community the project serves."),
+        ),
         (application.beneficiaries, _("Describe the beneficiaries.")),
         (application.activities, _("Describe the activities.")),
         (application.timeline, _("Give the timeline.")),

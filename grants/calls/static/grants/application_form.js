@@ -93,11 +93,19 @@
       .then(function () { inflight = null; });
   }
 
-  form.addEventListener("input", function (event) {
-    if (event.target && event.target.type === "file") { return; }
+  function changed() {
     dirty = true;
     window.clearTimeout(timer);
     timer = window.setTimeout(save, 3000);
+  }
+  form.addEventListener("input", function (event) {
+    if (event.target && event.target.type === "file") { return; }
+    changed();
+  });
+  // An area picker writes a choice (or a removal) into its hidden select and says so
+  // with a change event only.
+  form.addEventListener("change", function (event) {
+    if (event.target && event.target.tagName === "SELECT") { changed(); }
   });
   form.addEventListener("submit", function (event) {
     stopped = true;
