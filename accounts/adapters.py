@@ -44,9 +44,9 @@ class AccountAdapter(DefaultAccountAdapter):
         return super().login(request, user)
 
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
-        """allauth's emails in the recipient's language (their account's, else the one
-        they are using), every link on SITE_URL in that language (allauth builds them
-        from the request's host and language)."""
+        """allauth's emails in the recipient's language (their account's; to an address
+        with no account, the one the request uses), every link on SITE_URL in that
+        language (allauth builds them from the request's host and language)."""
         language = recipient_language(email=email, fallback=translation.get_language())
         with translation.override(language):
             links = {

@@ -65,15 +65,11 @@ def email_language(language: str | None) -> str:
 
 def recipient_language(*, email: str, fallback: str | None = None) -> str:
     """The language to write to `email` in: the preference of the account with that
-    address, else `fallback` (the language the sender is using), else the default."""
-    preferred = (
-        get_user_model()
-        .objects.filter(email__iexact=email)
-        .exclude(preferred_language="")
-        .values_list("preferred_language", flat=True)
-        .first()
-    )
-    return email_language(preferred or fallback)
+    address (the site's default if it states none); for an address with no account,
+    `fallback` (the language the sender is using)."""
+    preferred = get_user_model().objects.filter(email__iexact=email).values_list("preferred_language", flat=True)
+    account_language = preferred.first()
+    return email_language(fallback if account_language is None else account_language)
 
 
 def localise_path(path: str, language: str) -> str:

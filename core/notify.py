@@ -18,9 +18,10 @@ def notify(*, template: str, recipients, context: dict, key: str) -> None:
     `key` identifies this message (e.g. "org-verified:42"); each recipient gets it at
     most once, however often the task runs. `context` must be JSON-serialisable.
 
-    Each recipient reads it in their `preferred_language` (an address: the language of
-    the account that has it). Without one, in the language the sender is using (an
-    invitation to a newcomer is written in the inviter's), outside a request the site's.
+    Each recipient reads it in their `preferred_language` (chosen at sign-up, else the
+    language of their first sign-in; accounts.adapters), a user without one in the
+    site's default. An address reads it in the language of the account that has it;
+    an address with no account (an invitation to a newcomer) in the sender's.
     """
     sender_language = translation.get_language()
     targets = []
@@ -28,8 +29,7 @@ def notify(*, template: str, recipients, context: dict, key: str) -> None:
         if isinstance(recipient, str):
             targets.append((recipient, recipient_language(email=recipient, fallback=sender_language)))
         else:
-            preferred = getattr(recipient, "preferred_language", "") or sender_language
-            targets.append((recipient.email, email_language(preferred)))
+            targets.append((recipient.email, email_language(getattr(recipient, "preferred_language", ""))))
     for email, language in targets:
         transaction.on_commit(
             lambda email=email, language=language: send_templated_email.delay(

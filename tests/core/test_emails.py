@@ -328,6 +328,17 @@ def test_a_decision_email_is_in_the_owners_language_whoever_decides(site_url, dj
     assert f"{SITE}/zh-hans/ngo/" in message.body
 
 
+def test_a_user_without_a_language_reads_the_default_and_a_newcomer_the_senders(
+    site_url, settings, django_capture_on_commit_callbacks
+):
+    assert settings.LANGUAGE_CODE == "en"
+    user = UserFactory(preferred_language="")
+    with django_capture_on_commit_callbacks(execute=True), translation.override("zh-hans"):
+        notify(template="core_test_message", recipients=[user, "new@ngo.example.org"], context={}, key="test:default")
+    subjects = {message.to[0]: message.subject for message in mail.outbox}
+    assert subjects == {user.email: "Test message", "new@ngo.example.org": "测试消息"}
+
+
 def test_a_retried_task_still_sends_one_message_with_both_parts(site_url, django_capture_on_commit_callbacks):
     user = UserFactory(preferred_language="en")
     for _attempt in range(2):
