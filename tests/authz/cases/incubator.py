@@ -76,7 +76,7 @@ def cases(world):
         Case("incubator_admin_incubatee", OFFICER_PAGE, kwargs={"pk": incubatee.pk}),
         Case("incubator_admin_subsidy", OFFICER_PAGE, kwargs={"pk": subsidy.pk}),
     ]
-    for viewset in ("organisations", "cohorts", "incubatees", "service_log", "checkpoints", "subsidies"):
+    for viewset in ("areas", "organisations", "cohorts", "incubatees", "service_log", "checkpoints", "subsidies"):
         admin_cases.append(Case(f"incubator_{viewset}:index", VIEWSET, note="list shown to officers only"))
         admin_cases.append(Case(f"incubator_{viewset}:index_results", VIEWSET))
     admin_cases.append(Case("incubator_organisations:edit", VIEWSET, kwargs={"pk": org.pk}))
