@@ -2,7 +2,7 @@
 
 from decimal import Decimal
 
-from django.db.models import Case, Count, OuterRef, Prefetch, Q, Subquery, Sum, Value, When
+from django.db.models import Case, Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value, When
 from django.http import Http404
 
 from incubator.models import (
@@ -221,16 +221,24 @@ def organisations_by_field_type():
     return [(label, counts.get(value, 0)) for value, label in Organisation.FieldType.choices]
 
 
+def programme_districts() -> QuerySet[Area]:
+    """The districts the programme works in: those staff gave a number of residents or where
+    a verified NGO is based, not the country's 3,000 counties the division codes hold.
+    Lists and filters of districts offer these (a picker searches the rest)."""
+    verified = Organisation.objects.filter(status=Organisation.Status.VERIFIED)
+    return (
+        Area.objects.filter(level=Area.Level.DISTRICT)
+        .filter(Q(population__isnull=False) | Q(pk__in=verified.values("district")))
+        .order_by("code")
+    )
+
+
 def district_figures():
     """Per district of the programme: residents, verified NGOs, villages/communities and how
     many are served. The programme's districts are those staff gave a number of residents or
     where a verified NGO is based, not the country's 3,000 counties the division codes hold."""
     verified = Q(status=Organisation.Status.VERIFIED)
-    districts = list(
-        Area.objects.filter(level=Area.Level.DISTRICT)
-        .filter(Q(population__isnull=False) | Q(pk__in=Organisation.objects.filter(verified).values("district")))
-        .order_by("code")
-    )
+    districts = list(programme_districts())
     ngo_counts = dict(
         Organisation.objects.filter(verified, district__isnull=False)
         .values_list("district")

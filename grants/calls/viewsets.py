@@ -31,7 +31,8 @@ from core.staff_pages import RefuseWith403Mixin
 from grants.calls import selectors
 from grants.calls.models import Application, Call, Funder
 from grants.calls.services.calls import EDITABLE_STATES, call_save
-from incubator.models import Area, Organisation, ServiceCategory, ServiceItem
+from incubator.models import Organisation, ServiceCategory, ServiceItem
+from incubator.selectors import programme_districts
 
 # Applications are made by NGOs in the portal: the admin has no "Add" form for them.
 register_no_add_policy(Application)
@@ -231,7 +232,7 @@ class ApplicationFilterSet(WagtailFilterSet):
     call = django_filters.ModelChoiceFilter(label=_("Call"), queryset=_officer_calls)
     status = django_filters.ChoiceFilter(label=_("Status"), choices=Application.Status.choices)
     category = django_filters.ModelChoiceFilter(label=_("Category"), queryset=ServiceCategory.objects.all())
-    area = django_filters.ModelChoiceFilter(label=_("Area"), queryset=Area.objects.filter(level=Area.Level.DISTRICT))
+    area = django_filters.ModelChoiceFilter(label=_("Area"), queryset=lambda request: programme_districts())
 
     class Meta:
         model = Application

@@ -1,12 +1,14 @@
 """Forms of the review stage. They only shape input; the rules live in the services."""
 
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from grants.calls.models import Application
 from grants.review.models import Objection, RankingBasis, Recommendation, ReviewerProfile
 from grants.review.services.reviews import ReviewData
 from incubator.models import Area, Organisation, ServiceCategory
+from incubator.selectors import programme_districts
 
 
 class DeclarationForm(forms.Form):
@@ -114,7 +116,7 @@ class ProfileForm(forms.ModelForm):
     )
     areas = forms.ModelMultipleChoiceField(
         label=_("Areas you know well"),
-        queryset=Area.objects.filter(level=Area.Level.DISTRICT).order_by("name_zh"),
+        queryset=Area.objects.none(),
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
@@ -122,6 +124,14 @@ class ProfileForm(forms.ModelForm):
     class Meta:
         model = ReviewerProfile
         fields = ["expertise", "areas", "affiliation", "max_load"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The programme's districts (not the country's 3,000), and any the reviewer chose before.
+        chosen = self.instance.areas.values("pk") if self.instance.pk else Area.objects.none().values("pk")
+        self.fields["areas"].queryset = Area.objects.filter(
+            Q(pk__in=programme_districts().values("pk")) | Q(pk__in=chosen)
+        ).order_by("code")
 
 
 class RelationshipForm(forms.Form):
