@@ -1,4 +1,7 @@
 import pytest
+from django.core.cache import cache
+from django.db import connections
+from django.utils import translation
 
 pytest_plugins = ["tests.fakes.fixtures"]
 
@@ -37,7 +40,6 @@ def _media_in_memory(settings):
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     """Rate limits and cached pages must not leak from one test into the next."""
-    from django.core.cache import cache
 
     cache.clear()
     yield
@@ -53,7 +55,6 @@ def django_db_setup(django_db_setup):
     serialized contents kept on the first one; serialized_rollback would then restore
     nothing. A class attribute reaches every connection of that backend.
     """
-    from django.db import connections
 
     for alias in connections:
         connection = connections[alias]
@@ -65,7 +66,6 @@ def django_db_setup(django_db_setup):
 @pytest.fixture(autouse=True)
 def _english_by_default():
     """A request in Chinese leaves its language active in this thread; start each test in English."""
-    from django.utils import translation
 
     translation.activate("en")
     yield

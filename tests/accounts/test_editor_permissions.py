@@ -5,6 +5,7 @@ from django.contrib.auth.models import Group
 from wagtail.models import Locale
 
 from cms.models import StandardPage
+from home.models import HomePage
 from tests.cms.site import ensure_base_pages
 from tests.factories.accounts import UserFactory
 from tests.utils.auth import login
@@ -21,8 +22,6 @@ def test_the_editors_group_may_submit_translations():
 
 
 def test_an_editor_translates_a_page_into_chinese_from_the_admin(client):
-    from home.models import HomePage
-
     ensure_base_pages()
     home = HomePage.objects.get(depth=2, locale__language_code="en")
     chinese = Locale.objects.get(language_code="zh-hans")

@@ -21,10 +21,15 @@ from django.db import models
 from django.test import Client, override_settings
 from django.urls import Resolver404, resolve, reverse
 from django.utils import translation
+from wagtail.documents import get_document_model
+from wagtail.models import Collection, CollectionViewRestriction
 
 from core.private_files import PrivateInMemoryStorage, private_storage
+from grants.awards.models import ReportEvidence
+from grants.calls.models import ApplicationAttachment
+from incubator.models import Membership
 from tests.authz.world import build_world
-from tests.factories.awards import FunderFactory
+from tests.factories.awards import AwardFactory, FinalCallFactory, FunderFactory, ReportFactory, milestone
 from tests.factories.files import pdf_bytes
 from tests.factories.incubator import DocumentFactory, MembershipFactory, OrganisationFactory, image_bytes
 from tests.factories.review import AssignmentFactory, InReviewApplicationFactory, ReviewCallFactory
@@ -56,8 +61,6 @@ def _url(name, **kwargs):
 
 
 def application_attachment(world):
-    from grants.calls.models import ApplicationAttachment
-
     call = ReviewCallFactory(funder=FunderFactory(officers=[world.users["programme_officer"]]))
     application = InReviewApplicationFactory(call=call, organisation=world.ngo_org)
     content = pdf_bytes()
@@ -76,9 +79,6 @@ def application_attachment(world):
 
 
 def _evidence(world, kind):
-    from grants.awards.models import ReportEvidence
-    from tests.factories.awards import AwardFactory, FinalCallFactory, ReportFactory, milestone
-
     funder = FunderFactory(officers=[world.users["programme_officer"]])
     award = AwardFactory(
         application__call=FinalCallFactory(funder=funder), application__organisation=world.ngo_org, active=True
@@ -116,7 +116,6 @@ def organisation_document(world):
 
 def organisation_logo(world):
     """A draft organisation's logo: private until the organisation is verified."""
-    from incubator.models import Membership
 
     draft = OrganisationFactory(name_en="Not yet verified")
     MembershipFactory(organisation=draft, user=world.users["ngo_member"], role=Membership.Role.OWNER)
@@ -216,9 +215,6 @@ def test_the_development_server_publishes_only_wagtails_images_from_media():
 
 @pytest.mark.django_db
 def test_cms_documents_go_through_wagtails_view_which_checks_the_collection():
-    from wagtail.documents import get_document_model
-    from wagtail.models import Collection, CollectionViewRestriction
-
     assert settings.WAGTAILDOCS_SERVE_METHOD == "serve_view"
     root = Collection.get_first_root_node()
     members_only = root.add_child(name="Members only")

@@ -34,6 +34,7 @@ from pathlib import Path
 
 from django.core.cache import cache
 from django.core.files.storage import default_storage
+from django.utils import timezone
 from PIL import Image, ImageDraw
 from playwright.sync_api import expect
 
@@ -544,7 +545,6 @@ def run_awards_to_paid(
     the showcase, adding the site's "funded projects" page first when it has none.
     Returns {"awards", "payments", "final_payment", "showcase", "reports"}.
     """
-    from django.utils import timezone
 
     made = list(Award.objects.filter(application__call=call).select_related("application__organisation").order_by("pk"))
     assert made, "the call has no awards: they are made when its results become final"

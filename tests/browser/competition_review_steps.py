@@ -17,7 +17,8 @@ from datetime import timedelta
 from django.core import mail
 from django.utils import timezone
 
-from grants.review.models import Announcement, AwardProposal, PanelMember
+from grants.calls.models import Application
+from grants.review.models import Announcement, AwardProposal, PanelMember, ProposalLine, ScoreSummary
 from tests.browser.helpers import browser_login, close, current_totp_code, fresh_totp_code, new_page, screenshot, submit
 from tests.factories.accounts import TEST_PASSWORD, UserFactory
 
@@ -208,7 +209,6 @@ def officer_ranks_proposes_decides_publishes(page, call) -> dict:
 def visitor_checks_announcement_and_objects(browser, live_server, call) -> str:
     """An anonymous visitor opens the public page, checks the score it says it shows, and
     objects. Returns the objector's email address."""
-    from grants.review.models import ScoreSummary
 
     page = new_page(browser)
     try:
@@ -290,8 +290,6 @@ def run_review_to_final(
     Returns {"reviewers", "new_reviewer", "objector_email", "basis", "funded"}:
     "funded" lists the applications the final results fund.
     """
-    from grants.calls.models import Application
-    from grants.review.models import ProposalLine
 
     assert {a.call_id for a in applications} == {call.pk}
     assert all(

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from grants.awards.models import AwardMilestone, MilestoneReport
 from grants.payments.models import Payment
 from incubator.models import Membership
 from tests.browser.helpers import browser_login, screenshot
@@ -16,8 +17,6 @@ from tests.factories.payments import award_with_tranches, tranche_payment
 
 
 def midterm_report_accepted(award, officer):
-    from grants.awards.models import AwardMilestone, MilestoneReport
-
     milestone = AwardMilestone.objects.create(
         award=award,
         kind=AwardMilestone.Kind.MIDTERM,

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.apps import apps
+from django.core.cache import cache
 from django.utils import timezone
-from wagtail.models import Locale, Page
+from wagtail.models import Collection, Locale, Page
 
 from cms.models import (
     ArticlePage,
@@ -60,13 +63,8 @@ def ensure_base_pages() -> None:
     transactional test before this one flushed the database."""
     if HomePage.objects.filter(depth=2, locale__language_code="en").exists():
         return
-    from django.core.cache import cache
 
     cache.clear()  # the site root paths Wagtail cached belong to the flushed pages
-    import importlib
-
-    from django.apps import apps
-    from wagtail.models import Collection
 
     if not Collection.objects.exists():
         Collection.add_root(name="Root")

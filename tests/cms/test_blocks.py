@@ -1,6 +1,7 @@
 import pytest
 from wagtail.blocks.struct_block import StructBlockValidationError
 
+from cms import impact
 from cms.blocks import CallToActionBlock, FigureBlock, FiguresBlock, ImageWithAltBlock
 from tests.cms.site import picture
 
@@ -37,8 +38,6 @@ def test_figure_needs_a_value_or_a_live_figure():
 
 
 def test_figures_block_hides_live_figures_whose_data_does_not_exist(monkeypatch):
-    from cms import impact
-
     monkeypatch.setattr(impact, "impact_figures", lambda: impact.ImpactFigures(organisations_verified=7))
     block = FiguresBlock()
     value = block.to_python(

@@ -1,4 +1,7 @@
 import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
 from django.urls import reverse
 from django.utils import translation
 
@@ -76,10 +79,6 @@ def test_purge_changes_the_generation():
 
 
 def test_a_page_that_rendered_a_csrf_token_is_not_cached(rf):
-    from django.contrib.auth.models import AnonymousUser
-    from django.http import HttpResponse
-    from django.middleware.csrf import get_token
-
     request = rf.get("/en/form/")
     request.user = AnonymousUser()
 

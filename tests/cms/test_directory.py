@@ -3,7 +3,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from incubator.models import Area, Organisation, ServiceCategory
-from tests.factories.incubator import AreaFactory, OrganisationFactory
+from tests.factories.incubator import AreaFactory, DocumentFactory, OrganisationFactory
 from tests.utils.queries import assert_flat_query_count
 
 pytestmark = pytest.mark.django_db
@@ -121,8 +121,6 @@ def test_profile_shows_contacts_the_organisation_made_public(client):
 
 
 def test_profile_never_lists_documents(client):
-    from tests.factories.incubator import DocumentFactory
-
     organisation = OrganisationFactory(verified=True)
     document = DocumentFactory(organisation=organisation)
     html = client.get(url("cms:organisation", pk=organisation.pk)).content.decode()

@@ -5,8 +5,11 @@ from decimal import Decimal
 import pytest
 import requests
 from django.test import Client
+from wagtail.models import Site
 
 from cms.models import Donation
+from cms.showcase_figures import donations_total
+from home.models import SiteSettings
 from tests.fakes.fixtures import FAKE_WEBHOOK_SECRET
 from tests.fakes.webhooks import load_event, signed_webhook
 
@@ -102,7 +105,6 @@ def test_total_covers_every_language_of_the_project(client, site_tree, showcase,
     Donation.objects.create(
         showcase=zh, amount=Decimal("30"), currency="CNY", checkout_session_id="cs_2", event_id="evt_2"
     )
-    from cms.showcase_figures import donations_total
 
     assert donations_total(showcase=showcase) == Decimal("80")
 
@@ -117,10 +119,6 @@ def test_amount_out_of_range_is_refused_with_a_message(client, showcase, fake_st
 
 @pytest.fixture
 def bank_account():
-    from wagtail.models import Site
-
-    from home.models import SiteSettings
-
     site_settings = SiteSettings.load(request_or_site=Site.objects.get(is_default_site=True))
     site_settings.donation_account_name = "Legal Aid Hub Incubation Centre"
     site_settings.donation_bank = "ICBC Suzhou Wuzhong branch"

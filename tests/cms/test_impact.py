@@ -1,7 +1,10 @@
+from decimal import Decimal
+
 import pytest
 
 from cms import impact
-from tests.factories.incubator import OrganisationFactory
+from incubator.models import Incubatee
+from tests.factories.incubator import IncubateeFactory, OrganisationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -13,9 +16,6 @@ def test_counts_verified_organisations_only():
 
 
 def test_counts_incubated_and_hatched_organisations_once_each():
-    from incubator.models import Incubatee
-    from tests.factories.incubator import IncubateeFactory
-
     resident = IncubateeFactory(incubating=True)
     IncubateeFactory(incubating=True, organisation=resident.organisation)  # a second cohort
     IncubateeFactory(status=Incubatee.Status.HATCHED)
@@ -40,8 +40,6 @@ def test_rows_hide_unknown_figures_and_format_numbers():
 
 
 def test_money_figures_are_shown_as_money():
-    from decimal import Decimal
-
     assert impact.ImpactFigures(money_disbursed=Decimal("1234567.5")).display("money_disbursed") == "¥1,234,567.50"
 
 

@@ -1,4 +1,5 @@
 import pytest
+from django.core.exceptions import ValidationError
 from django.utils import translation
 
 from cms.models import MainMenu, MainMenuItem
@@ -33,8 +34,6 @@ def test_editor_menu_replaces_the_default_in_its_language(site_tree, django_capt
 
 
 def test_menu_item_needs_exactly_one_target():
-    from django.core.exceptions import ValidationError
-
     item = MainMenuItem(label="Nowhere")
     with pytest.raises(ValidationError, match="Choose exactly one"):
         item.clean()

@@ -10,8 +10,9 @@ from cms import services
 from cms.models import ShowcasePage
 from core.audit import events_for
 from grants.awards.models import ReportEvidence
+from grants.awards.services import create_awards_for_call
 from tests.factories.accounts import UserFactory
-from tests.factories.awards import AwardFactory, ReportFactory
+from tests.factories.awards import AwardedApplicationFactory, AwardFactory, FinalCallFactory, ReportFactory
 from tests.utils.auth import login
 
 pytestmark = pytest.mark.django_db
@@ -91,9 +92,6 @@ def test_finance_officer_cannot_create_showcases(client, site_tree):
 def test_making_the_awards_of_a_final_call_generates_their_draft_showcases(
     site_tree, django_capture_on_commit_callbacks
 ):
-    from grants.awards.services import create_awards_for_call
-    from tests.factories.awards import AwardedApplicationFactory, FinalCallFactory
-
     officer = UserFactory(officer=True)
     call = FinalCallFactory(funder__officers=[officer])
     AwardedApplicationFactory(call=call)

@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 
 import pytest
+from celery import Celery
 
 ROOT = Path(__file__).resolve().parents[2]
 REDIS_HOST, REDIS_PORT = "127.0.0.1", 6379
@@ -71,8 +72,6 @@ def worker(redis_broker, tmp_path):
 
 
 def test_a_task_runs_through_a_real_worker(worker, redis_broker):
-    from celery import Celery
-
     client = Celery("probe", broker=redis_broker, backend=redis_broker, set_as_current=False)
     deadline = time.monotonic() + 60
     result = client.send_task("core.tasks.ping", kwargs={"value": 21})

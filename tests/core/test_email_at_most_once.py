@@ -4,6 +4,7 @@ and none is lost that had not started (core/tasks.py: send_templated_email)."""
 import datetime
 
 import pytest
+from celery.exceptions import Retry
 from django.core import mail
 from django.core.mail.backends.locmem import EmailBackend
 from django.utils import timezone
@@ -81,8 +82,6 @@ def test_a_task_that_had_not_started_sending_is_not_lost():
 
 
 def test_a_refused_connection_releases_the_key_and_the_retry_sends_once(settings):
-    from celery.exceptions import Retry
-
     RefusedOnce.failures = 0
     settings.EMAIL_BACKEND = f"{__name__}.RefusedOnce"
     with pytest.raises(Retry):  # autoretry_for=OSError: a worker would run it again after the backoff

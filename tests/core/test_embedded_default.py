@@ -20,6 +20,7 @@ from core.emails import render_email
 from core.notify import notify
 from core.periodic import PeriodicRunner
 from grants.calls.models import Call
+from grants.calls.services import calls
 from home.models import SiteSettings
 from tests.factories.accounts import UserFactory
 from tests.factories.grants import CallFactory, FunderFactory
@@ -232,8 +233,6 @@ def test_after_the_first_tick_each_task_runs_at_its_own_interval():
 
 
 def test_a_failing_task_does_not_stop_the_others(monkeypatch):
-    from grants.calls.services import calls
-
     def broken(**kwargs):
         raise RuntimeError("database unavailable")
 

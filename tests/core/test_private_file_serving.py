@@ -8,10 +8,12 @@ import urllib.parse
 import urllib.request
 from types import SimpleNamespace
 
+import boto3
 import pytest
 from django.core.files.base import ContentFile
 from django.http import Http404
 from django.test import override_settings
+from storages.backends.s3 import S3Storage
 
 from core.private_files import (
     PrivateInMemoryStorage,
@@ -84,9 +86,6 @@ def s3_server():
 
 
 def test_on_s3_the_reader_is_sent_to_a_url_signed_for_a_minute(s3_server):
-    import boto3
-    from storages.backends.s3 import S3Storage
-
     credentials = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing", "region_name": "us-east-1"}
     boto3.client("s3", endpoint_url=s3_server, **credentials).create_bucket(Bucket="hub")
     storage = S3Storage(

@@ -3,6 +3,7 @@ Wagtail's own emails (moderation) and the sitemap link there too."""
 
 import pytest
 from django.core import mail
+from wagtail.admin.mail import send_notification
 from wagtail.models import Site
 
 from demo import accounts as accounts_demo
@@ -32,8 +33,6 @@ def test_the_demo_site_answers_at_the_served_address(settings, client):
 
 
 def test_wagtails_approval_email_links_to_the_served_address(settings):
-    from wagtail.admin.mail import send_notification
-
     settings.SITE_URL = settings.WAGTAILADMIN_BASE_URL = "http://127.0.0.1:9123"
     ctx = load_home()
     home = HomePage.objects.get(locale__language_code="en")

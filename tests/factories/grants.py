@@ -12,7 +12,8 @@ import factory
 from django.utils import timezone
 
 from grants.calls.models import Application, ApplicationKPI, ApplicationMilestone, BudgetLine, Call, Funder
-from incubator.models import Area, ServiceCategory, ServiceItem
+from grants.calls.services.applications import application_submit
+from incubator.models import Area, Membership, ServiceCategory, ServiceItem
 from tests.factories.incubator import MembershipFactory, OrganisationFactory
 
 
@@ -137,8 +138,6 @@ class ApplicationFactory(factory.django.DjangoModelFactory):
         if complete or submitted:
             fill_application(application)
         if submitted:
-            from grants.calls.services.applications import application_submit
-
             member = applicant_of(application)
             application_submit(application=application, by=member)
             application.refresh_from_db()
@@ -147,7 +146,6 @@ class ApplicationFactory(factory.django.DjangoModelFactory):
 
 def applicant_of(application):
     """An active member of the application's organisation (created if there is none)."""
-    from incubator.models import Membership
 
     membership = Membership.objects.filter(organisation=application.organisation, left_at__isnull=True).first()
     if membership is None:

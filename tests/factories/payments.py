@@ -12,9 +12,12 @@ from decimal import Decimal
 import factory
 from django.utils import timezone
 
+from grants.awards.models import Award, EvaluationScheme, Tranche
+from grants.calls.models import Application
 from grants.payments.models import BankBatch, ConnectedAccount, Payment
 from incubator.models import Subsidy, SubsidyPolicy
 from tests.factories.accounts import UserFactory
+from tests.factories.grants import ApplicationFactory, CallFactory
 from tests.factories.incubator import OrganisationFactory, SubsidyFactory, policy
 
 
@@ -50,9 +53,6 @@ def award_with_tranches(
     triggers=("on_signing", "on_midterm_accepted", "on_final_accepted_and_evaluated"),
 ):
     """An award of ``amount`` with tranches (first one payable on signing once ``accepted``)."""
-    from grants.awards.models import Award, EvaluationScheme, Tranche
-    from grants.calls.models import Application
-    from tests.factories.grants import ApplicationFactory, CallFactory
 
     call = CallFactory(funder=funder) if funder else CallFactory()
     organisation = organisation or OrganisationFactory(

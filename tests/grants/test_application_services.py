@@ -1,3 +1,4 @@
+import datetime
 import threading
 from datetime import date, timedelta
 from decimal import Decimal
@@ -5,7 +6,7 @@ from decimal import Decimal
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 
 from core.audit import events_for
@@ -15,8 +16,9 @@ from grants.calls.models import Application, ApplicationComment, ReferenceCounte
 from grants.calls.selectors import comments_for
 from grants.calls.services import applications as services
 from grants.calls.snapshot import diff_snapshots
-from incubator.models import Organisation
+from incubator.models import Organisation, ServiceCategory
 from tests.factories.accounts import UserFactory
+from tests.factories.awards import AwardFactory, milestone
 from tests.factories.grants import ApplicationFactory, applicant_of, fill_application
 from tests.factories.incubator import MembershipFactory, OrganisationFactory
 
@@ -94,12 +96,6 @@ def test_missing_registration_date_fails_the_months_rule_with_its_own_message(ca
 
 @pytest.mark.django_db
 def test_an_organisation_with_an_overdue_report_fails_the_no_overdue_reports_rule():
-    import datetime
-
-    from django.utils import timezone
-
-    from tests.factories.awards import AwardFactory, milestone
-
     award = AwardFactory(active=True)
     organisation = award.application.organisation
     assert eligibility.has_overdue_reports(organisation) is False
@@ -260,8 +256,6 @@ def test_references_are_sequential_within_a_year_and_restart_the_next(call):
 @pytest.mark.skipif(connection.vendor == "sqlite", reason="SQLite serialises all writers; needs PostgreSQL row locks")
 @pytest.mark.django_db(transaction=True)
 def test_references_stay_unique_and_sequential_when_many_submit_at_once():
-    from django.db import transaction
-
     now = timezone.now()
     results, errors = [], []
     barrier = threading.Barrier(8)
@@ -271,7 +265,7 @@ def test_references_stay_unique_and_sequential_when_many_submit_at_once():
             barrier.wait()
             with transaction.atomic():
                 results.append(services.next_reference(now=now))
-        except Exception as error:  # collected and reported by the assertion below
+        except Exception as error:  # noqa: BLE001  (collected and reported by the assertion below)
             errors.append(error)
         finally:
             connection.close()
@@ -495,8 +489,6 @@ def test_the_eligibility_rules_are_checked_again_at_submission(draft, member, ca
 
 @pytest.mark.django_db
 def test_a_category_the_call_does_not_fund_stops_submission(draft, member, call):
-    from incubator.models import ServiceCategory
-
     call.eligible_categories.set([ServiceCategory.objects.get(code="legal-aid")])
     fill_application(draft)
     with pytest.raises(ValidationError, match="does not fund the chosen service category"):

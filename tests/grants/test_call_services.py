@@ -8,6 +8,7 @@ from core.audit import events_for
 from grants.calls.models import Call
 from grants.calls.schedules import BEAT_SCHEDULE
 from grants.calls.services import calls as services
+from grants.calls.tasks import advance_call_windows
 from tests.factories.accounts import UserFactory
 from tests.factories.grants import ApplicationFactory, CallFactory, FunderFactory
 from tests.factories.incubator import MembershipFactory
@@ -134,8 +135,6 @@ def test_the_beat_schedule_runs_the_window_task_every_minute():
 
 @pytest.mark.django_db
 def test_the_window_task_is_registered_and_runs(funder):
-    from grants.calls.tasks import advance_call_windows
-
     call = CallFactory(funder=funder, status=S.OPEN)
     Call.objects.filter(pk=call.pk).update(closes_at=timezone.now() - timedelta(seconds=1))
     result = advance_call_windows.delay().get()

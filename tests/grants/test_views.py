@@ -6,12 +6,17 @@ from unittest import mock
 
 import pytest
 from django.core import mail
+from django.db import connection
 from django.http import StreamingHttpResponse
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from grants.calls.dashboard import grant_links
 from grants.calls.models import Application, ApplicationComment, Call
+from grants.calls.selectors import public_calls
 from grants.calls.services import applications as services
+from incubator.models import ServiceItem
 from tests.factories.grants import ApplicationFactory, CallFactory, applicant_of, fill_application, wuzhong_town
 from tests.factories.incubator import OrganisationFactory
 from tests.utils.auth import login
@@ -89,8 +94,6 @@ def test_a_call_page_shows_the_deadline_in_beijing_time_with_a_countdown(client)
 
 
 def test_public_calls_selector_hides_drafts():
-    from grants.calls.selectors import public_calls
-
     draft, live = CallFactory(draft=True), CallFactory()
     assert list(public_calls()) == [live]
     assert draft not in public_calls()
@@ -207,8 +210,6 @@ def test_a_form_posted_one_second_after_the_close_is_refused_whatever_the_beat_d
 def test_the_budget_rule_stops_submission_and_the_fixed_application_submits_with_a_receipt(
     client, draft, member, django_capture_on_commit_callbacks
 ):
-    from incubator.models import ServiceItem
-
     item = ServiceItem.objects.get(code="neighbourhood-mediation")
     login(client, member)
     over = form_data(
@@ -405,16 +406,11 @@ def test_the_call_page_sends_later_stages_to_the_review_panel(client, officer, f
 
 
 def test_the_dashboard_offers_applicants_and_officers_their_grant_pages(member, officer, funder):
-    from grants.calls.dashboard import grant_links
-
     assert reverse("grants:my_applications") in [link["url"] for link in grant_links(member)]
     assert reverse("grants_calls:index") in [link["url"] for link in grant_links(officer)]
 
 
 def test_the_csv_export_reads_rows_in_one_streamed_query_however_many_there_are(client, officer, call):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     login(client, officer)
     export = reverse("grants_admin_call_export", kwargs={"pk": call.pk})
 

@@ -1,4 +1,5 @@
 import pytest
+from django.core.exceptions import ValidationError
 from wagtail.models import Site
 
 from home.models import HomePage, SiteSettings
@@ -42,8 +43,6 @@ def test_home_page_stays_the_site_root():
 
 
 def test_hero_image_needs_alt_text(site_tree):
-    from django.core.exceptions import ValidationError
-
     home = site_tree.en["home"]
     home.hero_image = site_tree.image
     home.hero_image_alt = ""

@@ -1,7 +1,9 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 
 from incubator.models import Area, Membership, OrganisationDocument, ServiceItem
+from incubator.services.documents import document_upload
 from incubator.uploads import clean_pdf
 from tests.factories.accounts import UserFactory
 from tests.factories.incubator import PDF_BYTES, MembershipFactory, OrganisationFactory
@@ -31,8 +33,6 @@ def pdf_upload(name="certificate.pdf"):
 
 
 def certificate_for(organisation, by=None):
-    from incubator.services.documents import document_upload
-
     if by is None:
         membership = organisation.memberships.filter(role=Membership.Role.OWNER).select_related("user").first()
         by = membership.user
@@ -57,7 +57,6 @@ def complete_draft(owner):
 @pytest.fixture(autouse=True)
 def _english():
     """Messages are checked in English; a previous request may have left Chinese active."""
-    from django.utils import translation
 
     with translation.override("en"):
         yield

@@ -5,6 +5,7 @@ from bs4 import BeautifulSoup
 from django.core import mail
 from django.utils import timezone
 
+from core.audit import events_for
 from incubator.models import Incubatee, Organisation, Subsidy
 from tests.factories.accounts import UserFactory
 from tests.factories.incubator import (
@@ -197,8 +198,6 @@ class TestBackOfficeListsStayFlat:
 
 
 def test_officer_edit_in_the_back_office_is_audited_and_cannot_change_status(officer_client):
-    from core.audit import events_for
-
     organisation = OrganisationFactory(submitted=True)
     url = f"/admin/incubator_organisations/edit/{organisation.pk}/"
     page = officer_client.get(url)

@@ -1,5 +1,6 @@
 import datetime
 import re
+import time
 
 import pytest
 from allauth.account.models import EmailAddress
@@ -89,7 +90,6 @@ class TestInvitations:
         invitation = InvitationFactory(organisation=owned.organisation)
         token = invitation_token(invitation=invitation)
         later = timezone.now() + datetime.timedelta(days=15)
-        import time
 
         real = time.time
         try:

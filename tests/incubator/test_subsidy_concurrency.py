@@ -6,9 +6,11 @@ import time
 from decimal import Decimal
 
 import pytest
+from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import connection, connections
 
+from accounts.roles import PROGRAMME_OFFICER
 from incubator.models import Subsidy
 from incubator.services import subsidies as subsidy_services
 from incubator.services.subsidies import subsidy_approve
@@ -27,9 +29,6 @@ def _postgres_only():
 @pytest.fixture(autouse=True)
 def _roles():
     """Transactional tests flush the database between tests, roles from migrations included."""
-    from django.contrib.auth.models import Group
-
-    from accounts.roles import PROGRAMME_OFFICER
 
     Group.objects.get_or_create(name=PROGRAMME_OFFICER)
 

@@ -2,7 +2,9 @@ import pytest
 from bs4 import BeautifulSoup
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from core.audit import record_event
 from incubator.models import Membership, Organisation, OrganisationDocument, ServiceItem
+from incubator.services.organisations import organisation_return
 from tests.factories.accounts import UserFactory
 from tests.factories.incubator import (
     PDF_BYTES,
@@ -124,8 +126,6 @@ class TestDocumentsPage:
 
 class TestStatusAndHistory:
     def test_returned_reason_and_history_are_shown_to_the_member(self, client, owned):
-        from incubator.services.organisations import organisation_return
-
         organisation = owned.organisation
         Organisation.objects.filter(pk=organisation.pk).update(status="submitted")
         organisation.refresh_from_db()
@@ -177,8 +177,6 @@ class TestListsStayFlat:
         assert_flat_query_count(client, f"/en/ngo/{owned.organisation.pk}/subsidies/", add)
 
     def test_history_on_the_overview(self, client, owned):
-        from core.audit import record_event
-
         def add(n):
             for _ in range(n):
                 record_event(target=owned.organisation, verb="organisation.updated", actor=UserFactory())

@@ -8,6 +8,7 @@ from django.test import Client
 from django.urls import reverse
 
 from core.money import format_money
+from grants.payments import services
 from grants.payments.models import Payment
 from incubator.models import Membership
 from tests.factories.accounts import UserFactory
@@ -141,8 +142,6 @@ def test_officer_does_not_see_another_funders_payment(officer):
 
 
 def test_payment_page_shows_the_audit_trail_with_who_and_when(finance_client, finance, officer):
-    from grants.payments import services
-
     payment = services.payment_request_subsidy(subsidy=approved_subsidy(), by=officer)
     services.payment_approve(payment=payment, by=finance)
     page = finance_client.get(reverse("payments_admin_payment", kwargs={"pk": payment.pk})).content.decode()
@@ -152,7 +151,6 @@ def test_payment_page_shows_the_audit_trail_with_who_and_when(finance_client, fi
 
 def test_requester_sees_why_they_cannot_approve():
     both = UserFactory(roles=["Programme officer", "Finance officer"], is_staff=True, mfa=True)
-    from grants.payments import services
 
     payment = services.payment_request_subsidy(subsidy=approved_subsidy(), by=both)
     client = login(Client(), both)

@@ -2,9 +2,11 @@
 a second person's confirmation, and a payment pays the account recorded when it was approved."""
 
 import csv
+import importlib
 import io
 
 import pytest
+from django.apps import apps
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -257,10 +259,6 @@ def test_request_then_approve_by_the_requester_is_still_refused(organisation, of
 
 
 def test_the_data_migration_records_destinations_of_payments_released_before(organisation):
-    import importlib
-
-    from django.apps import apps
-
     migration = importlib.import_module("grants.payments.migrations.0002_bank_account_changes_and_payment_destination")
     subsidy = approved_subsidy(organisation=organisation)
     approved = PaymentFactory(subsidy=subsidy, approved=True)

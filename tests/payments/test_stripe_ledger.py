@@ -7,12 +7,14 @@ posted to the real view with real signatures.
 import datetime
 
 import pytest
-from django.test import Client
+import requests
+from django.test import Client, TestCase
 from django.urls import reverse
 from django.utils import timezone
 
+from cms.donations import handle_checkout_session_completed
 from core.audit import events_for
-from grants.payments import services
+from grants.payments import services, stripe_services
 from grants.payments.models import ConnectedAccount, Payment, WebhookEvent
 from grants.payments.tasks import send_payment
 from incubator.models import Membership, Subsidy
@@ -39,7 +41,6 @@ def stripe_payment(fake_stripe, **traits):
 
 def post_event(client, event, *, secret=FAKE_WEBHOOK_SECRET):
     """Post like Stripe; the processing task queued on commit runs before this returns."""
-    from django.test import TestCase
 
     body, header = signed_webhook(event, secret)
     with TestCase.captureOnCommitCallbacks(execute=True):
@@ -280,15 +281,10 @@ def test_account_updated_webhook_records_that_the_account_can_receive_transfers(
 
 
 def test_the_cms_registers_its_donation_handler_with_payments():
-    from cms.donations import handle_checkout_session_completed
-    from grants.payments import stripe_services
-
     assert stripe_services._checkout_handlers == [handle_checkout_session_completed]
 
 
 def test_checkout_completed_is_ignored_when_no_app_registered_a_handler(webhook_settings, monkeypatch):
-    from grants.payments import stripe_services
-
     monkeypatch.setattr(stripe_services, "_checkout_handlers", [])
     post_event(Client(), load_event("checkout.session.completed"))
     assert WebhookEvent.objects.get().result == "ignored"
@@ -296,7 +292,6 @@ def test_checkout_completed_is_ignored_when_no_app_registered_a_handler(webhook_
 
 def test_checkout_completed_goes_to_the_registered_handler(webhook_settings, monkeypatch):
     received = []
-    from grants.payments import stripe_services
 
     monkeypatch.setattr(stripe_services, "_checkout_handlers", [])
     stripe_services.on_checkout_session_completed(lambda event: received.append(event["id"]))
@@ -307,8 +302,6 @@ def test_checkout_completed_goes_to_the_registered_handler(webhook_settings, mon
 
 
 def test_a_failing_handler_keeps_the_event_stored_and_acknowledged(webhook_settings, monkeypatch):
-    from grants.payments import stripe_services
-
     def broken(event):
         raise RuntimeError("database hiccup")
 
@@ -347,7 +340,6 @@ def test_owner_onboards_a_connected_account_through_the_account_link(fake_stripe
     assert not account.transfers_active
 
     # The NGO completes Stripe's hosted onboarding; Stripe sends it back to our return URL.
-    import requests
 
     hosted = requests.get(response["Location"], allow_redirects=False, timeout=5)
     return_path = hosted.headers["Location"].removeprefix("http://testserver")

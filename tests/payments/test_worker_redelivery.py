@@ -20,6 +20,8 @@ import time
 from pathlib import Path
 
 import pytest
+import redis
+from celery import Celery
 from django.db import connection
 
 from grants.payments import services
@@ -48,7 +50,6 @@ def redis_broker():
         if os.environ.get("CI"):
             pytest.fail("Redis does not answer at 127.0.0.1:6379; CI must run the worker tests")
         pytest.skip("no Redis at 127.0.0.1:6379")
-    import redis
 
     client = redis.Redis.from_url(BROKER)
     client.flushdb()
@@ -163,8 +164,6 @@ class QueuedPayment:
         self.send_task("grants.payments.tasks.send_payment", args=[self.payment.pk])
 
     def send_task(self, name: str, args=()) -> None:
-        from celery import Celery
-
         # Not the current app: the project's tasks in this process must stay eager.
         with Celery("probe", broker=self.broker, set_as_current=False) as probe:
             probe.send_task(name, args=list(args))

@@ -11,14 +11,17 @@ from grants.calls.models import Application, Call
 from grants.review.conflicts import detect_conflicts
 from grants.review.models import Assignment, ConflictOfInterest, DeclaredRelationship
 from grants.review.services import assignments as services
+from grants.review.services.panels import panel_for
+from incubator.models import ServiceCategory
 from tests.factories.accounts import UserFactory
-from tests.factories.grants import ApplicationFactory
+from tests.factories.grants import ApplicationFactory, CallFactory, FunderFactory
 from tests.factories.incubator import MembershipFactory, OrganisationFactory
 from tests.factories.review import (
     AssignmentFactory,
     InReviewApplicationFactory,
     ReviewerProfileFactory,
     ReviewFactory,
+    officer_call,
     panel_of,
 )
 
@@ -90,8 +93,6 @@ def test_unrelated_reviewer_has_no_conflict(call):
 
 
 def test_starting_the_review_moves_the_call_and_its_eligible_applications(officer):
-    from tests.factories.grants import CallFactory, FunderFactory
-
     call = CallFactory(closed=True, funder=FunderFactory(officers=[officer]))
     eligible = ApplicationFactory(call=call, status=Application.Status.ELIGIBLE)
     ineligible = ApplicationFactory(call=call, status=Application.Status.INELIGIBLE)
@@ -133,8 +134,6 @@ def test_assignment_never_assigns_a_conflicted_pair(call, officer, reviewers):
 
 
 def test_assignment_prefers_reviewers_with_expertise_in_the_category(call, officer, reviewers, mediation):
-    from incubator.models import ServiceCategory
-
     other = ServiceCategory.objects.exclude(pk=mediation.pk).first()
     application = InReviewApplicationFactory(call=call)  # mediation
     experts = reviewers[:3]
@@ -176,8 +175,6 @@ def test_assignment_needs_a_panel(call, officer):
 
 
 def test_assignment_is_refused_outside_the_review(officer, reviewers):
-    from tests.factories.review import officer_call
-
     call = officer_call(officer, status=Call.Status.DECIDED)
     with pytest.raises(ValidationError, match="only while the call is in review"):
         services.assign_reviewers(call=call, by=officer)
@@ -322,8 +319,6 @@ def test_reminders_go_only_to_reviewers_with_outstanding_reviews(call, officer, 
 
 
 def test_the_beat_reminds_once_before_the_deadline(call, django_capture_on_commit_callbacks):
-    from grants.review.services.panels import panel_for
-
     panel = panel_for(call=call)
     panel.review_deadline = timezone.now() + timedelta(hours=20)
     panel.save()
@@ -337,8 +332,6 @@ def test_the_beat_reminds_once_before_the_deadline(call, django_capture_on_commi
 
 
 def test_the_beat_does_not_remind_long_before_the_deadline(call, django_capture_on_commit_callbacks):
-    from grants.review.services.panels import panel_for
-
     panel = panel_for(call=call)
     panel.review_deadline = timezone.now() + timedelta(days=10)
     panel.save()

@@ -11,6 +11,7 @@ from django.utils import timezone
 from core.audit import events_for
 from grants.awards.models import Award
 from grants.calls.models import Application, Call
+from grants.review.engine import award_proposal as engine
 from grants.review.models import Announcement, AwardProposal, Objection, ProposalLine
 from grants.review.services import announcements
 from grants.review.services import decisions as services
@@ -81,7 +82,6 @@ def test_proposal_lists_every_application_ranked_with_the_optimisers_choice(call
 def test_the_optimiser_is_asked_for_one_award_per_organisation(call, officer, monkeypatch):
     """Two live applications of one organisation to one call are impossible (a database
     constraint), so check that the rule and the organisations reach the solver."""
-    from grants.review.engine import award_proposal as engine
 
     first, second = reviewed(call, 9), reviewed(call, 8)
     seen = {}

@@ -6,6 +6,7 @@ import re
 import time
 
 from allauth.account.models import EmailAddress
+from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from allauth.mfa.totp.internal.auth import SECRET_SESSION_KEY
 from django.contrib.auth import get_user_model
 from django.core import mail
@@ -128,7 +129,6 @@ def test_an_invitee_with_an_account_signs_in_sets_up_totp_and_returns_to_the_inv
 
 def test_the_recovery_codes_page_offers_no_way_on_without_a_pending_page(db):
     reviewer = UserFactory(reviewer=True)
-    from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 
     RecoveryCodes.activate(reviewer)
     client = login(Client(), reviewer)

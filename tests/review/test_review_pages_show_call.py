@@ -7,9 +7,11 @@ import re
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
-from grants.review.models import AwardProposal, RankingBasis
-from tests.factories.review import PanelFactory, ReviewFactory, announced_call
+from grants.calls.models import Call
+from grants.review.models import Announcement, Assignment, AwardProposal, RankingBasis
+from tests.factories.review import InReviewApplicationFactory, PanelFactory, ReviewFactory, announced_call, panel_of
 from tests.utils.auth import login
 
 STAGES = [
@@ -79,11 +81,6 @@ def test_the_announcement_says_which_score_it_shows_and_shows_it(officer, basis,
 
 
 def test_the_objections_page_says_when_the_results_became_final(officer, officer_client):
-    from django.utils import timezone
-
-    from grants.calls.models import Call
-    from grants.review.models import Announcement
-
     call, _lines = announced_call(officer=officer)
     page = officer_client.get(reverse("review_admin_objections", kwargs={"pk": call.pk})).content.decode()
     assert 'id="results-final"' not in page
@@ -101,9 +98,6 @@ def test_the_proposal_quota_labels_are_hidden_the_admin_way(call, officer_client
 
 
 def test_the_optimiser_runs_from_the_assignments_page(call, officer_client, reviewers):
-    from grants.review.models import Assignment
-    from tests.factories.review import InReviewApplicationFactory, panel_of
-
     panel_of(call, reviewers)
     InReviewApplicationFactory(call=call)
     url = reverse("review_admin_assignments", kwargs={"pk": call.pk})

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from accounts import roles
 from grants.calls.models import Application, ApplicationAttachment, Call
+from grants.review import tasks
 from grants.review.models import (
     Announcement,
     Assignment,
@@ -22,6 +23,8 @@ from grants.review.models import (
     ReviewerInvitation,
     ScoreSummary,
 )
+from grants.review.selectors import progress_totals
+from grants.review.services.panels import invitation_token
 from tests.factories.accounts import UserFactory
 from tests.factories.incubator import PDF_BYTES, MembershipFactory, OrganisationFactory
 from tests.factories.review import (
@@ -36,6 +39,7 @@ from tests.factories.review import (
     announced_call,
     comments,
     officer_call,
+    panel_of,
     scores,
 )
 from tests.utils.auth import login
@@ -309,8 +313,6 @@ def test_an_invitation_email_carries_a_single_use_link_that_makes_a_reviewer(
 
 
 def test_an_invitation_only_works_for_the_invited_address(call):
-    from grants.review.services.panels import invitation_token
-
     invitation = InvitationFactory(panel=PanelFactory(call=call), email="expert@law.edu.cn")
     client = login(Client(), UserFactory(email="intruder@law.edu.cn"))
     response = client.post(
@@ -321,8 +323,6 @@ def test_an_invitation_only_works_for_the_invited_address(call):
 
 
 def test_an_expired_invitation_is_refused(call):
-    from grants.review.services.panels import invitation_token
-
     invitation = InvitationFactory(panel=PanelFactory(call=call), expires_at=timezone.now() - timedelta(minutes=1))
     page = Client().get(reverse("review:invitation_accept", kwargs={"token": invitation_token(invitation=invitation)}))
     assert "expired" in page.content.decode()
@@ -572,8 +572,6 @@ def test_officer_sets_the_review_deadline(call, officer_client):
 
 
 def test_officer_assigns_reviewers_and_sees_the_failure_reason(call, officer_client, reviewers):
-    from tests.factories.review import panel_of
-
     InReviewApplicationFactory(call=call)
     panel_of(call, reviewers[:2])
     response = officer_client.post(reverse("review_admin_assign", kwargs={"pk": call.pk}), follow=True)
@@ -612,8 +610,6 @@ def test_the_dashboard_links_applicants_to_their_review_results(officer):
 
 
 def test_progress_counts_overdue_reviews_after_the_deadline(call, officer_client):
-    from grants.review.selectors import progress_totals
-
     panel = PanelFactory(call=call, review_deadline=timezone.now() + timedelta(days=1))
     application = InReviewApplicationFactory(call=call)
     ReviewFactory(submitted=True, assignment=AssignmentFactory(application=application, declared=True))
@@ -630,8 +626,6 @@ def test_progress_counts_overdue_reviews_after_the_deadline(call, officer_client
 
 
 def test_the_beat_tasks_run_the_services(officer):
-    from grants.review import tasks
-
     call, _lines = announced_call(officer=officer)
     Announcement.objects.filter(call=call).update(objections_close_at=timezone.now() - timedelta(hours=1))
     ObjectionFactory(call=call)

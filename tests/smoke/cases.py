@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import Resolver404, URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.utils import translation
 
 from tests.authz.test_matrix import PROJECT_PACKAGES, case_path
@@ -71,8 +71,6 @@ def _arg_names(route: str) -> list[str]:
 
 
 def route_of(path: str) -> str:
-    from django.urls import resolve
-
     return resolve(path.split("?")[0]).route
 
 
@@ -281,7 +279,6 @@ def cases(world) -> list[SmokeCase]:
 
 def is_project_view(path: str) -> bool:
     """Whether the path is served by the project's own code (not Wagtail's or Django's)."""
-    from django.urls import Resolver404, resolve
 
     try:
         match = resolve(path.split("?")[0])
@@ -292,7 +289,5 @@ def is_project_view(path: str) -> bool:
 
 
 def is_form_page(path: str) -> bool:
-    from django.urls import resolve
-
     match = resolve(path.split("?")[0])
     return match.url_name in FORM_URL_NAMES or match.view_name in EXTRA_FORM_VIEWS

@@ -12,9 +12,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
+from django.apps import apps
 from django.urls import reverse
 from django.utils import timezone
 
+from grants.calls.models import Call
 from tests.smoke.forms import stream_value
 
 ADMIN = ("administrator",)
@@ -43,8 +45,6 @@ def _date(days: int) -> str:
 
 def _exists(model_path: str, **lookup):
     def check(world, suffix):
-        from django.apps import apps
-
         model = apps.get_model(model_path)
         lookup_now = {k: v.format(suffix=suffix) if isinstance(v, str) else v for k, v in lookup.items()}
         return model.objects.filter(**lookup_now).exists()
@@ -85,8 +85,6 @@ def _chinese_call_data(world, suffix):
 
 
 def _chinese_call_saved(world, suffix):
-    from grants.calls.models import Call
-
     call = Call.objects.filter(title=f"社区调解小额资助{suffix}").first()
     return call is not None and len(call.rubric) == 2 and len(call.questions) == 7
 
@@ -99,8 +97,6 @@ def _page_body():
 
 
 def _call_saved(world, suffix):
-    from grants.calls.models import Call
-
     call = Call.objects.filter(title=f"Smoke call {suffix}").first()
     return (
         call is not None

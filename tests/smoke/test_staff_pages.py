@@ -13,10 +13,14 @@ import traceback
 from pathlib import Path
 
 import pytest
+from bs4 import BeautifulSoup
+from django.apps import apps
 from django.conf import settings
 from django.db import transaction
 from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
+from wagtail.users.models import UserProfile
 
 from tests.factories.accounts import UserFactory
 from tests.smoke.cases import SKIPPED, admin_routes, cases, is_form_page, is_project_view, route_of
@@ -34,7 +38,6 @@ def staff_client(user) -> Client:
 
 def set_admin_language(user, language: str) -> None:
     """Wagtail shows its admin in the language of the user's profile ("" = the site's default)."""
-    from wagtail.users.models import UserProfile
 
     profile = UserProfile.get_for_user(user)
     profile.preferred_language = language
@@ -55,7 +58,7 @@ def request(client, method: str, path: str, data=None, *, keep=False):
             if not keep:
                 transaction.set_rollback(True)
         return response, None
-    except Exception as error:  # the view's error is what the test reports
+    except Exception as error:  # noqa: BLE001  (the view's error is what the test reports)
         frames = traceback.extract_tb(error.__traceback__)
         ours = [f for f in frames if f.filename.startswith(str(ROOT)) and "/.venv/" not in f.filename]
         where = " ← ".join(f"{Path(f.filename).relative_to(ROOT)}:{f.lineno}" for f in reversed(ours[-3:]))
@@ -185,7 +188,6 @@ def _submit_new_data(world, new, role) -> str | None:
 
 def _form_errors(html: str) -> str:
     """The messages a refused form shows, StreamField errors included (they travel as JSON)."""
-    from bs4 import BeautifulSoup
 
     soup = BeautifulSoup(html, "html.parser")
     texts = [" ".join(node.get_text(" ", strip=True).split()) for node in soup.select(".error-message, .help-critical")]
@@ -203,8 +205,6 @@ def _form_errors(html: str) -> str:
 )
 def test_objects_born_in_a_workflow_have_no_add_form(namespace):
     """Their "Add" form could only save half an object (it answered 500): it is gone."""
-    from django.apps import apps
-    from django.urls import reverse
 
     model = {
         "incubator_incubatees": "incubator.Incubatee",

@@ -14,9 +14,26 @@ from decimal import Decimal
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
+from wagtail.contrib.redirects.models import Redirect
+from wagtail.documents import get_document_model
+from wagtail.images import get_image_model
+from wagtail.models import (
+    Collection,
+    GroupApprovalTask,
+    Locale,
+    Site,
+    UploadedFile,
+    Workflow,
+    WorkflowPage,
+    WorkflowTask,
+)
 
+from cms.models import MainMenu
+from grants.awards.models import EvaluationScheme, TrancheTemplate
+from incubator.models import ServiceCategory, ServiceItem, Target
 from tests.authz.test_matrix import collect_cases
 from tests.authz.world import World, build_world
+from tests.cms.site import build_site
 from tests.factories.accounts import UserFactory
 from tests.factories.grants import ApplicationFactory, CallFactory, FunderFactory
 from tests.factories.incubator import (
@@ -67,9 +84,6 @@ def build_staff_world() -> StaffWorld:
 
 
 def _grants(world, officer, finance):
-    from grants.awards.models import EvaluationScheme, TrancheTemplate
-    from incubator.models import ServiceCategory, ServiceItem
-
     funder = FunderFactory(officers=[officer, finance])
     call = CallFactory(funder=funder, draft=True)
     world.objects.update(
@@ -85,8 +99,6 @@ def _grants(world, officer, finance):
 
 
 def _incubator(world):
-    from incubator.models import Target
-
     programme = ProgrammeFactory()
     cohort = CohortFactory(programme=programme)
     incubatee = IncubateeFactory(cohort=cohort, incubating=True)
@@ -105,23 +117,6 @@ def _incubator(world):
 
 
 def _wagtail(world):
-    from wagtail.contrib.redirects.models import Redirect
-    from wagtail.documents import get_document_model
-    from wagtail.images import get_image_model
-    from wagtail.models import (
-        Collection,
-        GroupApprovalTask,
-        Locale,
-        Site,
-        UploadedFile,
-        Workflow,
-        WorkflowPage,
-        WorkflowTask,
-    )
-
-    from cms.models import MainMenu
-    from tests.cms.site import build_site
-
     tree = build_site()
     admin = world.users["administrator"]
     page = tree.en["standard"]

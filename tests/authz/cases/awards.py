@@ -10,6 +10,7 @@ import datetime
 
 from django.core.files.base import ContentFile
 
+from grants.awards.models import AwardMilestone, ReportEvidence
 from tests.authz.cases.incubator import members_only
 from tests.authz.matrix import ALLOW, Case, signed_in, staff_only
 from tests.factories.awards import AwardFactory, FinalCallFactory, FunderFactory, ReportFactory, milestone
@@ -18,8 +19,6 @@ from tests.factories.incubator import image_bytes
 
 
 def cases(world):
-    from grants.awards.models import AwardMilestone, ReportEvidence
-
     funder = FunderFactory(officers=[world.users["programme_officer"]])
     ours = {"application__organisation": world.ngo_org}  # one application per call and organisation
     offered = AwardFactory(application__call=FinalCallFactory(funder=funder), **ours)

@@ -8,6 +8,7 @@ only their own funders' calls and applications: another funder's are a 404.
 
 from django.core.files.base import ContentFile
 
+from grants.calls.models import ApplicationAttachment
 from tests.authz.matrix import ALLOW, FORBIDDEN, LOGIN, NOT_FOUND, Case, members_only, public, signed_in
 from tests.factories.files import pdf_bytes
 from tests.factories.grants import ApplicationFactory, CallFactory, FunderFactory
@@ -40,8 +41,6 @@ EMPTY_FORMSETS = {
 
 
 def _attach(application):
-    from grants.calls.models import ApplicationAttachment
-
     return ApplicationAttachment.objects.create(
         application=application, title="Plan", file=ContentFile(pdf_bytes(), name="plan.pdf"), size=len(pdf_bytes())
     )

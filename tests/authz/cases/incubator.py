@@ -4,12 +4,20 @@ An organisation's pages answer 404 to everyone who is not its member (officers u
 the back office), so outsiders cannot even learn which ids exist.
 """
 
+from django.core.files.base import ContentFile
+
+from incubator.models import BankAccountChange, Membership
+from incubator.services.membership import invitation_token
 from tests.authz.matrix import ALLOW, FORBIDDEN, LOGIN, NOT_FOUND, ROLES, Case, members_only, public, signed_in
+from tests.factories.accounts import UserFactory
 from tests.factories.incubator import (
     DocumentFactory,
     IncubateeFactory,
     InvitationFactory,
+    MembershipFactory,
+    OrganisationFactory,
     SubsidyFactory,
+    image_bytes,
 )
 
 
@@ -37,10 +45,6 @@ OFFICER_PAGE = back_office(finance_officer=FORBIDDEN)
 def logo_cases(world):
     """A verified organisation's logo is public (the directory shows it); a draft's is
     seen by its members and the officers only. Every logo is a private file."""
-    from django.core.files.base import ContentFile
-
-    from incubator.models import Membership
-    from tests.factories.incubator import MembershipFactory, OrganisationFactory, image_bytes
 
     world.ngo_org.logo.save("logo.png", ContentFile(image_bytes("PNG")), save=True)
     draft = OrganisationFactory(name_en="Draft NGO")
@@ -58,9 +62,6 @@ def logo_cases(world):
 
 
 def cases(world):
-    from incubator.models import Membership
-    from incubator.services.membership import invitation_token
-
     org = world.ngo_org
     owner_membership = Membership.objects.get(organisation=org, user=world.users["ngo_member"])
     invitation = InvitationFactory(organisation=org, email="invitee@example.org")
@@ -156,8 +157,6 @@ def bank_change_cases(org) -> list[Case]:
     """Bank account changes of verified organisations: programme and finance officers see and
     decide them; the proposer (here a third officer) cannot. The guard answers a refused
     officer with a 403 page (core.staff_pages); the four-eyes refusals are checked in tests/incubator/test_bank_account_changes.py."""
-    from incubator.models import BankAccountChange
-    from tests.factories.accounts import UserFactory
 
     change = BankAccountChange.objects.create(
         organisation=org,

@@ -3,7 +3,9 @@ everyone else), the Stripe webhook (public, signature-checked), and the finance 
 office in the Wagtail admin (programme and finance officers; the four-eyes rule means a
 finance officer cannot approve their own request)."""
 
+from grants.payments.models import BankConfirmationImport
 from tests.authz.matrix import ALLOW, FORBIDDEN, LOGIN, NOT_ALLOWED, NOT_FOUND, ROLES, Case, members_only
+from tests.factories.payments import BankBatchFactory, PaymentFactory, approved_subsidy
 
 
 def ledger_staff(**overrides) -> dict:
@@ -21,8 +23,6 @@ def ledger_staff(**overrides) -> dict:
 
 
 def cases(world):
-    from tests.factories.payments import BankBatchFactory, PaymentFactory, approved_subsidy
-
     officer, finance = world.users["programme_officer"], world.users["finance_officer"]
     org = {"pk": world.ngo_org.pk}
     requested = PaymentFactory(
@@ -31,7 +31,6 @@ def cases(world):
     own_request = PaymentFactory(requested=True, requested_by=finance)
     waiting = approved_subsidy()
     batch = BankBatchFactory(created_by=finance)
-    from grants.payments.models import BankConfirmationImport
 
     report = BankConfirmationImport.objects.create(uploaded_by=finance, file_name="bank.csv", report={})
     finance_only = ledger_staff(programme_officer=FORBIDDEN)

@@ -9,7 +9,26 @@ plain 403 (core/staff_pages.py explains why not 404).
 
 from django.core.files.base import ContentFile
 
+from grants.calls.models import Application, ApplicationAttachment, Call
+from grants.review.models import ConflictOfInterest, DeclaredRelationship
+from grants.review.services.panels import invitation_token
 from tests.authz.matrix import ALLOW, FORBIDDEN, LOGIN, NOT_FOUND, Case, public, signed_in
+from tests.factories.accounts import UserFactory
+from tests.factories.grants import FunderFactory
+from tests.factories.incubator import PDF_BYTES
+from tests.factories.review import (
+    AnnouncementFactory,
+    AssignmentFactory,
+    InReviewApplicationFactory,
+    InvitationFactory,
+    ObjectionFactory,
+    PanelFactory,
+    PanelMemberFactory,
+    ProposalFactory,
+    ProposalLineFactory,
+    ReviewCallFactory,
+    ReviewFactory,
+)
 
 
 def reviewer_only(**overrides) -> dict:
@@ -46,26 +65,6 @@ def funder_staff(**overrides) -> dict:
 
 
 def cases(world):
-    from grants.calls.models import Application, ApplicationAttachment, Call
-    from grants.review.models import ConflictOfInterest, DeclaredRelationship
-    from grants.review.services.panels import invitation_token
-    from tests.factories.accounts import UserFactory
-    from tests.factories.grants import FunderFactory
-    from tests.factories.incubator import PDF_BYTES
-    from tests.factories.review import (
-        AnnouncementFactory,
-        AssignmentFactory,
-        InReviewApplicationFactory,
-        InvitationFactory,
-        ObjectionFactory,
-        PanelFactory,
-        PanelMemberFactory,
-        ProposalFactory,
-        ProposalLineFactory,
-        ReviewCallFactory,
-        ReviewFactory,
-    )
-
     reviewer = world.users["reviewer"]
     officer = world.users["programme_officer"]
     funder = FunderFactory(officers=[officer, world.users["finance_officer"]])
