@@ -115,6 +115,29 @@ def check_open(invitation: InvitationBase, *, wording: InvitationWording, now=No
         raise InvalidInvitation(str(wording.expired))
 
 
+def issue(model: type[InvitationBase], *, scope: dict, email: str, invited_by, days: int, **fields) -> InvitationBase:
+    """A new invitation to `email` within `scope` (an organisation, a panel), valid for
+    `days`; an earlier open invitation to the same address in the same scope is withdrawn,
+    so only the newest link works. Call inside the caller's transaction."""
+    now = timezone.now()
+    model.objects.filter(**scope, email=email, accepted_at__isnull=True, revoked_at__isnull=True).update(revoked_at=now)
+    invitation = model(**scope, **fields, email=email, invited_by=invited_by, expires_at=now + timedelta(days=days))
+    invitation.full_clean()
+    invitation.save()
+    return invitation
+
+
+def withdraw(invitation: InvitationBase) -> InvitationBase:
+    """The invitation, locked and withdrawn; a ValidationError if it was used or withdrawn
+    already. Call inside the caller's transaction."""
+    locked = type(invitation).objects.select_for_update().get(pk=invitation.pk)
+    if locked.accepted_at or locked.revoked_at:
+        raise ValidationError(_("This invitation is no longer open."))
+    locked.revoked_at = timezone.now()
+    locked.save(update_fields=["revoked_at"])
+    return locked
+
+
 def addressed_to(invitation: InvitationBase, user) -> bool:
     """The user has verified the address the invitation was sent to."""
     return EmailAddress.objects.filter(user=user, email__iexact=invitation.email, verified=True).exists()

@@ -58,19 +58,9 @@ def invitation_create(*, organisation: Organisation, email: str, role: str, by) 
         raise ValidationError({"role": _("Choose a role.")})
     if Membership.objects.filter(organisation=organisation, user__email__iexact=email, left_at__isnull=True).exists():
         raise ValidationError({"email": _("%(email)s is already a member of this organisation.") % {"email": email}})
-    now = timezone.now()
-    Invitation.objects.filter(
-        organisation=organisation, email=email, accepted_at__isnull=True, revoked_at__isnull=True
-    ).update(revoked_at=now)
-    invitation = Invitation(
-        organisation=organisation,
-        email=email,
-        role=role,
-        invited_by=by,
-        expires_at=now + timedelta(days=INVITATION_DAYS),
+    invitation = invitations.issue(
+        Invitation, scope={"organisation": organisation}, email=email, invited_by=by, days=INVITATION_DAYS, role=role
     )
-    invitation.full_clean()
-    invitation.save()
     record_event(target=organisation, verb="membership.invited", actor=by, message=email, data={"role": role})
     notify(
         template="incubator_invitation",
@@ -93,11 +83,7 @@ def invitation_revoke(*, invitation: Invitation, by) -> Invitation:
     require(
         permissions.can_invite_members(by, invitation.organisation), _("Only the organisation's owners can do this.")
     )
-    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
-    if invitation.accepted_at or invitation.revoked_at:
-        raise ValidationError(_("This invitation is no longer open."))
-    invitation.revoked_at = timezone.now()
-    invitation.save(update_fields=["revoked_at"])
+    invitation = invitations.withdraw(invitation)
     record_event(
         target=invitation.organisation, verb="membership.invitation_revoked", actor=by, message=invitation.email
     )

@@ -106,15 +106,9 @@ def invitation_create(*, panel: Panel, email: str, by) -> ReviewerInvitation:
         raise ValidationError({"email": _("Enter the reviewer's email address.")})
     if PanelMember.objects.filter(panel=panel, reviewer__email__iexact=email).exists():
         raise ValidationError({"email": _("%(email)s is already on this panel.") % {"email": email}})
-    now = timezone.now()
-    ReviewerInvitation.objects.filter(
-        panel=panel, email=email, accepted_at__isnull=True, revoked_at__isnull=True
-    ).update(revoked_at=now)
-    invitation = ReviewerInvitation(
-        panel=panel, email=email, invited_by=by, expires_at=now + timedelta(days=INVITATION_DAYS)
+    invitation = invitations.issue(
+        ReviewerInvitation, scope={"panel": panel}, email=email, invited_by=by, days=INVITATION_DAYS
     )
-    invitation.full_clean()
-    invitation.save()
     record_event(target=call, verb="review.reviewer_invited", actor=by, message=email)
     notify(
         template="review_invitation",
@@ -136,11 +130,7 @@ def invitation_revoke(*, invitation: ReviewerInvitation, by) -> ReviewerInvitati
         can_manage_panel(by, invitation.panel.call),
         _("Only programme officers of this call's funder can withdraw invitations."),
     )
-    locked = ReviewerInvitation.objects.select_for_update().get(pk=invitation.pk)
-    if locked.accepted_at or locked.revoked_at:
-        raise ValidationError(_("This invitation is no longer open."))
-    locked.revoked_at = timezone.now()
-    locked.save(update_fields=["revoked_at"])
+    locked = invitations.withdraw(invitation)
     record_event(target=invitation.panel.call, verb="review.invitation_revoked", actor=by, message=locked.email)
     return locked
 
