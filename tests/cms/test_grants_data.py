@@ -251,7 +251,7 @@ def awarded_through_the_services(*, target_areas) -> Award:
 
 
 def test_a_grant_publishes_every_place_its_application_serves(client):
-    district, town = district_and_town()
+    _district, town = district_and_town()
     village = Area.objects.create(
         name_zh="测试社区", name_en="Test Community", level="village", code="991201102001", parent=town
     )
