@@ -198,9 +198,9 @@ def fill_application(application, index):
     application.summary = "Trained volunteers and lawyers bring free legal help to residents who need it most."
     application.category = item.category
     application.service_item = item
-    application.target_area_detail = "长桥街道 6 个社区"
+    application.target_area_detail = "社区居委会活动室和老旧小区"
     organisation = application.organisation
-    application.area = application.area or organisation.town or organisation.district
+    application.area = application.area or organisation.district  # the district it is filed under
     application.beneficiaries = "Residents of older housing estates and migrant workers"
     application.beneficiaries_count = 1500 + index * 500
     application.activities = "Weekly legal clinics; quarterly lectures; a hotline."
