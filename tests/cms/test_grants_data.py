@@ -7,11 +7,13 @@ import json
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from cms import impact
+from cms.models import ShowcasePage
 from cms.opendata.selectors import awarded_grant_rows
 from grants.awards.models import Award
 from grants.awards.services import create_awards_for_call
@@ -23,6 +25,7 @@ from tests.cms.test_opendata import assert_valid_package, normalised, unflatten_
 from tests.factories.accounts import UserFactory
 from tests.factories.awards import AwardFactory, ReportFactory
 from tests.factories.grants import ApplicationFactory, CallFactory, applicant_of
+from tests.factories.incubator import OrganisationFactory
 from tests.factories.payments import tranche_payment
 from tests.utils.queries import assert_flat_query_count
 
@@ -360,10 +363,6 @@ def test_showcase_shows_award_money_and_kpis_from_accepted_reports(
 
 
 def test_showcase_award_must_belong_to_its_organisation(site_tree):
-    from django.core.exceptions import ValidationError
-
-    from tests.factories.incubator import OrganisationFactory
-
     showcase = site_tree.en["showcase"]
     showcase.award = AwardFactory()
     showcase.organisation = OrganisationFactory(verified=True)
@@ -375,9 +374,6 @@ def test_showcase_list_query_count_is_flat(client, site_tree, no_page_cache):
     index = site_tree.en["showcase_index"]
 
     def add_rows(n):
-        from cms.models import ShowcasePage
-        from tests.factories.incubator import OrganisationFactory
-
         for _ in range(n):
             page = ShowcasePage(
                 title="Project",
