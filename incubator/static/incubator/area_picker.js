@@ -247,6 +247,8 @@
           Array.prototype.slice.call(select.options).forEach(function (option) { if (option.value) { option.remove(); } });
           select.value = "";
           input.value = "";
+          // A multiple picker's chosen areas went with their options: their chips go too.
+          while (chips && chips.firstChild) { chips.removeChild(chips.firstChild); }
           if (had) { select.dispatchEvent(new Event("change", { bubbles: true })); }
         });
       }
