@@ -57,6 +57,7 @@ def incubation_apply(*, organisation: Organisation, cohort: Cohort, statement: s
     record_event(target=organisation, verb="incubation.applied", actor=by, message=str(cohort))
     context = {
         "organisation": organisation.name_zh,
+        "organisation_en": organisation.name_en or organisation.name_zh,
         "cohort": cohort.name_zh,
         "cohort_en": cohort.name_en or cohort.name_zh,
         "statement": incubatee.statement,
@@ -104,6 +105,7 @@ def _move(incubatee: Incubatee, *, target: str, by, note: str = "", **fields) ->
         recipients=managers_of(incubatee.organisation),
         context={
             "organisation": incubatee.organisation.name_zh,
+            "organisation_en": incubatee.organisation.name_en or incubatee.organisation.name_zh,
             "cohort": incubatee.cohort.name_zh,
             "cohort_en": incubatee.cohort.name_en or incubatee.cohort.name_zh,
             "status": target,

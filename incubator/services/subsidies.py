@@ -215,6 +215,7 @@ def subsidy_apply(
         recipients=programme_officers(),
         context={
             "organisation": organisation.name_zh,
+            "organisation_en": organisation.name_en or organisation.name_zh,
             "policy": policy.name_zh,
             "policy_en": policy.name_en or policy.name_zh,
             "year": year,
@@ -232,6 +233,7 @@ def _notify(subsidy: Subsidy, event, template: str) -> None:
         recipients=managers_of(subsidy.organisation),
         context={
             "organisation": subsidy.organisation.name_zh,
+            "organisation_en": subsidy.organisation.name_en or subsidy.organisation.name_zh,
             "policy": subsidy.policy.name_zh,
             "policy_en": subsidy.policy.name_en or subsidy.policy.name_zh,
             "amount": format_money(subsidy.amount_approved or subsidy.amount_requested),

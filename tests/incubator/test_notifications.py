@@ -76,7 +76,7 @@ def test_officers_hear_when_an_organisation_is_submitted_and_resubmitted(staff, 
 def test_cohort_application_reaches_the_officers_and_the_ngo_hears_it_is_received(
     staff, django_capture_on_commit_callbacks
 ):
-    organisation = OrganisationFactory(verified=True, name_zh="新河调解中心")
+    organisation = OrganisationFactory(verified=True, name_zh="新河调解中心", name_en="Xinhe Mediation Centre")
     owner = owner_of(organisation)
     cohort = CohortFactory(name_zh="2027年春季班", name_en="Spring 2027")
 
@@ -84,7 +84,7 @@ def test_cohort_application_reaches_the_officers_and_the_ngo_hears_it_is_receive
         incubatee = incubation_apply(organisation=organisation, cohort=cohort, statement="提升项目设计能力", by=owner)
 
     # Both read English (the sender's language): the cohort's English name.
-    message = assert_only_the_officer_heard(staff, "新河调解中心")
+    message = assert_only_the_officer_heard(staff, "Xinhe Mediation Centre")  # officers read English here
     assert "Spring 2027" in message.subject
     assert "提升项目设计能力" in message.body
     assert f"/admin/incubator/incubatees/{incubatee.pk}/decide/" in message.body
@@ -95,7 +95,7 @@ def test_cohort_application_reaches_the_officers_and_the_ngo_hears_it_is_receive
 
 
 def test_subsidy_request_reaches_the_officers_only(staff, django_capture_on_commit_callbacks):
-    organisation = OrganisationFactory(verified=True, name_zh="新河调解中心")
+    organisation = OrganisationFactory(verified=True, name_zh="新河调解中心", name_en="Xinhe Mediation Centre")
     owner = owner_of(organisation)
     IncubateeFactory(organisation=organisation, incubating=True)
 
@@ -107,7 +107,7 @@ def test_subsidy_request_reaches_the_officers_only(staff, django_capture_on_comm
             by=owner,
         )
 
-    message = assert_only_the_officer_heard(staff, "新河调解中心")
+    message = assert_only_the_officer_heard(staff, "Xinhe Mediation Centre")  # officers read English here
     assert "12,000" in message.subject
     assert f"/admin/incubator/subsidies/{subsidy.pk}/decide/" in message.body
     assert sent_to(owner.email) == []
