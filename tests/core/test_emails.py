@@ -21,6 +21,7 @@ from core.notify import notify
 from incubator.models import Membership
 from incubator.services.membership import invitation_accept, invitation_create, invitation_from_token
 from incubator.services.organisations import organisation_verify
+from tests.core.test_embedded_default import email_templates
 from tests.factories.accounts import UserFactory
 from tests.factories.incubator import MembershipFactory, OrganisationFactory
 
@@ -91,16 +92,6 @@ BRANCHES = [
     {"status": "admitted", "from_staff": False, "funded": False, "resubmitted": False},
     {"status": "ineligible", "note": "", "reason": "", "comment": "", "deadline": ""},
 ]
-
-
-def email_templates() -> list[str]:
-    """Every message notify() can send: emails/<name>.txt in any template folder."""
-    names = set()
-    for engine in engines.all():
-        for folder in engine.template_dirs:
-            names |= {path.stem for path in Path(folder).glob("emails/*.txt")}
-    names.discard("signature")
-    return sorted(names)
 
 
 def notified_templates() -> set[str]:
