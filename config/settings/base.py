@@ -205,7 +205,9 @@ MFA_PROTECTED_PREFIXES = ["/admin/", "/review/", "/staff/"]
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("zh-hans", "简体中文")]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# locale_wagtail/ completes Wagtail's own zh_Hans catalogues (not touched by makemessages, which writes to
+# the first entry); Django merges LOCALE_PATHS in reverse, so locale/ wins over it and both over the apps.
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_wagtail"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
