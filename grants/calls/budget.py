@@ -83,3 +83,40 @@ def budget_problems(*, call, lines, cofunding) -> list[str]:
                 }
             )
     return problems
+
+
+@dataclass(frozen=True)
+class Summary:
+    """The budget's totals beside the call's caps, as the form shows them (and its script recomputes)."""
+
+    requested: Decimal
+    administration: Decimal
+    maximum: Decimal
+    administration_cap: Decimal
+    cofunding: Decimal
+    cofunding_minimum: Decimal
+
+    @property
+    def over_maximum(self) -> bool:
+        return self.requested > self.maximum
+
+    @property
+    def over_administration_cap(self) -> bool:
+        return self.administration > self.administration_cap
+
+    @property
+    def cofunding_short(self) -> bool:
+        return self.cofunding < self.cofunding_minimum
+
+
+def summary(*, call, lines, cofunding) -> Summary:
+    """The same sums and caps `budget_problems` checks, for display beside the budget lines."""
+    sums = totals(lines)
+    return Summary(
+        requested=sums.requested,
+        administration=sums.administration,
+        maximum=to_money(call.max_per_project),
+        administration_cap=to_money(sums.requested * call.admin_cost_cap_percent / HUNDRED),
+        cofunding=to_money(Decimal(cofunding or 0)),
+        cofunding_minimum=to_money(sums.requested * call.min_cofunding_percent / HUNDRED),
+    )

@@ -224,12 +224,42 @@ class QuestionsForm(forms.Form):
             self.initial[name] = questions.to_initial(question, answers.get(question.id))
 
 
+# The steps of the application form, in order: each edits one section of the application
+# (the questions step only when the call has questions); the last step is the review page.
+STEP_SECTIONS = {
+    "project": S.PROJECT,
+    "plan": S.PLAN,
+    "budget": S.BUDGET,
+    "questions": S.QUESTIONS,
+    "attachments": S.ATTACHMENTS,
+}
+REVIEW_STEP = "review"
+STEP_LABELS = {
+    "project": _("Organisation and project"),
+    "plan": _("Activities, milestones and KPIs"),
+    "budget": _("Budget"),
+    "questions": _("Questions"),
+    "attachments": _("Attachments"),
+    REVIEW_STEP: _("Review and submit"),
+}
+
+
+def application_steps(call) -> list[str]:
+    """The step keys of `call`'s application form, the review step last."""
+    has_questions = bool(len(call.questions))
+    return [key for key in STEP_SECTIONS if key != "questions" or has_questions] + [REVIEW_STEP]
+
+
 class ApplicationEditForms:
     """The fixed core of the form, its formsets and the call's own questions, bound and
-    validated together. Parts an officer did not reopen are shown but disabled."""
+    validated together. Parts an officer did not reopen are shown but disabled.
 
-    def __init__(self, *, application, data=None, files=None, catalogue):
+    With a `step` (a key of STEP_SECTIONS) only that section's fields and formsets are
+    there, bound, validated and saved; the other sections stay as they are stored."""
+
+    def __init__(self, *, application, data=None, files=None, catalogue, step=None):
         self.application = application
+        self.step = step
         call = application.call
         initial = {name: getattr(application, name) for name in ApplicationCoreForm.SECTIONS if name != "target_areas"}
         initial.update(
@@ -282,6 +312,21 @@ class ApplicationEditForms:
             data, files, attachments=[a for a in application.attachments.all() if not a.question_id]
         )
         self._disable_closed_sections()
+        if step is not None:
+            self._keep_only(STEP_SECTIONS[step])
+
+    def _keep_only(self, section):
+        for name, field_section in ApplicationCoreForm.SECTIONS.items():
+            if field_section != section:
+                del self.core.fields[name]
+        if section != S.BUDGET:
+            self.budget = None
+        if section != S.PLAN:
+            self.milestones = self.kpis = None
+        if section != S.QUESTIONS:
+            self.questions = None
+        if section != S.ATTACHMENTS:
+            self.attachments = None
 
     def _disable_closed_sections(self):
         application = self.application
@@ -308,7 +353,20 @@ class ApplicationEditForms:
 
     @property
     def parts(self):
-        return [self.core, self.budget, self.milestones, self.kpis, self.questions, self.attachments]
+        parts = [self.core, self.budget, self.milestones, self.kpis, self.questions, self.attachments]
+        return [part for part in parts if part is not None]
+
+    def error_items(self) -> list[dict]:
+        """Every error of the bound parts as {"text", "href"}, in page order, for the error summary."""
+        items = []
+        for part in [self.core, self.milestones, self.kpis, self.budget, self.questions, self.attachments]:
+            if part is None:
+                continue
+            if isinstance(part, forms.BaseFormSet):
+                items.extend(formset_error_items(part))
+            else:
+                items.extend(form_error_items(part))
+        return items
 
     def is_valid(self) -> bool:
         # A list, not a generator: every part must validate so every error shows at once.
@@ -323,10 +381,23 @@ class ApplicationEditForms:
                 count += len(part.errors)
         return count
 
+    def typed_budget(self) -> tuple[list, Decimal]:
+        """The (kind, amount) budget rows and the co-funding as they stand on the page (typed
+        or stored; deleted rows and unreadable amounts left out): the figures the page totals."""
+        lines = []
+        for form in self.budget.forms:
+            if form["DELETE"].value():
+                continue
+            amount = _decimal(form["amount"].value())
+            if amount is not None:
+                lines.append((form["kind"].value(), amount))
+        cofunding = _decimal(self.core["cofunding_amount"].value()) if "cofunding_amount" in self.core.fields else None
+        return lines, cofunding or Decimal("0")
+
     def to_draft_data(self) -> DraftData:
         core = self.core.cleaned_data
-        fields = {name: core.get(name) for name in ApplicationCoreForm.SECTIONS}
-        target_areas = fields.pop("target_areas")
+        fields = {name: core.get(name) for name in ApplicationCoreForm.SECTIONS if name in self.core.fields}
+        target_areas = fields.pop("target_areas", None)
         for name in (
             "title",
             "summary",
@@ -336,11 +407,12 @@ class ApplicationEditForms:
             "timeline",
             "cofunding_source",
         ):
-            fields[name] = fields[name] or ""
-        if fields["cofunding_amount"] is None:
+            if name in fields:
+                fields[name] = fields[name] or ""
+        if "cofunding_amount" in fields and fields["cofunding_amount"] is None:
             fields["cofunding_amount"] = Decimal("0")
         answers, new_files = {}, []
-        for question in self.questions.questions:
+        for question in self.questions.questions if self.questions is not None else []:
             name = questions.field_name(question)
             value = self.questions.cleaned_data.get(name)
             if question.block_type == "file":
@@ -348,20 +420,48 @@ class ApplicationEditForms:
                     new_files.append(NewFile(title=value.name, file=value, question_id=question.id))
                 continue
             answers[question.id] = questions.to_answer(question, value)
-        attachment = self.attachments.cleaned_data
+        attachment = self.attachments.cleaned_data if self.attachments is not None else {}
         if attachment.get("attachment_file"):
             upload = attachment["attachment_file"]
             new_files.append(NewFile(title=attachment.get("attachment_title") or upload.name, file=upload))
         return DraftData(
             fields=fields,
-            budget_lines=_rows(self.budget, ("kind", "description", "amount")),
-            milestones=_rows(self.milestones, ("title", "due_date", "deliverable")),
-            kpis=_rows(self.kpis, ("indicator", "unit", "target")),
-            answers=answers,
-            target_areas=None if target_areas is None else list(target_areas),
+            budget_lines=None if self.budget is None else _rows(self.budget, ("kind", "description", "amount")),
+            milestones=None
+            if self.milestones is None
+            else _rows(self.milestones, ("title", "due_date", "deliverable")),
+            kpis=None if self.kpis is None else _rows(self.kpis, ("indicator", "unit", "target")),
+            answers=None if self.questions is None else answers,
+            target_areas=None if "target_areas" not in self.core.fields or target_areas is None else list(target_areas),
             new_files=new_files,
             remove_attachments=list(attachment.get("remove_attachments") or []),
         )
+
+
+def _decimal(value):
+    try:
+        number = Decimal(str(value).strip().replace(",", ""))
+    except (ArithmeticError, ValueError, TypeError):
+        return None
+    return number if number.is_finite() else None
+
+
+def form_error_items(form) -> list[dict]:
+    """A bound form's errors as {"text", "href"}: each field error links to its field."""
+    fields = list(form)
+    first = f"#{fields[0].auto_id}" if fields else "#"
+    items = [{"text": str(error), "href": first} for error in form.non_field_errors()]
+    for bound in fields:
+        for error in bound.errors:
+            items.append({"text": f"{bound.label}: {error}", "href": f"#{bound.auto_id}"})
+    return items
+
+
+def formset_error_items(formset) -> list[dict]:
+    items = [{"text": str(error), "href": f"#formset-{formset.prefix}"} for error in formset.non_form_errors()]
+    for form in formset.forms:
+        items.extend(form_error_items(form))
+    return items
 
 
 class CommentForm(forms.Form):

@@ -12,10 +12,18 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.private_files import download_name, serve_private_file
-from grants.calls import permissions, selectors
+from grants.calls import budget, permissions, selectors
 from grants.calls.eligibility import eligibility_failures
-from grants.calls.forms import ApplicationEditForms, CommentForm, StartApplicationForm, WithdrawForm
-from grants.calls.questions import answer_text
+from grants.calls.forms import (
+    REVIEW_STEP,
+    STEP_LABELS,
+    ApplicationEditForms,
+    CommentForm,
+    StartApplicationForm,
+    WithdrawForm,
+    application_steps,
+)
+from grants.calls.questions import answer_text, question_label
 from grants.calls.services import applications as services
 from incubator.models import Organisation, ServiceCategory, ServiceItem
 from incubator.selectors import organisations_of
@@ -41,7 +49,7 @@ def call_detail(request, key):
             "call": call,
             "accepting": call.is_accepting(now),
             "can_apply": permissions.can_start_application(request.user, call, now),
-            "questions": list(call.questions),
+            "questions": [question_label(question) for question in call.questions],
             "legal_forms": [str(LEGAL_FORMS.get(form, form)) for form in call.eligible_legal_forms],
         },
     )
@@ -127,7 +135,7 @@ def _answers(application):
     by_id = {attachment.pk: attachment for attachment in application.attachments.all()}
     return [
         {
-            "label": question.value["label"],
+            "label": question_label(question),
             "text": answer_text(question, (application.answers or {}).get(question.id), by_id),
         }
         for question in application.call.questions
@@ -143,35 +151,78 @@ def _catalogue(call):
     }
 
 
+def _step_list(application, current: str) -> list[dict]:
+    keys = application_steps(application.call)
+    return [
+        {"key": key, "label": STEP_LABELS[key], "number": number, "current": key == current}
+        for number, key in enumerate(keys, start=1)
+    ]
+
+
+def _step_of(request, application) -> str | None:
+    """The step asked for (the posted `step`, or ?step=), the first one when unknown.
+    A form posted without a `step` field is the whole form at once (None)."""
+    keys = application_steps(application.call)[:-1]
+    if request.method == "POST":
+        step = request.POST.get("step")
+        return step if step in keys else None
+    step = request.GET.get("step")
+    return step if step in keys else keys[0]
+
+
+def _step_url(application, step: str) -> str:
+    if step == REVIEW_STEP:
+        return reverse("grants:application_submit", kwargs={"pk": application.pk})
+    return reverse("grants:application_edit", kwargs={"pk": application.pk}) + f"?step={step}"
+
+
 def _edit_context(request, application, forms, **extra):
     now = timezone.now()
-    return {
+    steps = _step_list(application, forms.step or application_steps(application.call)[0])
+    index = next(number for number, step in enumerate(steps) if step["current"])
+    context = {
         "application": application,
         "call": application.call,
         "forms": forms,
+        "step": steps[index]["key"],
+        "steps": steps,
+        "step_number": index + 1,
+        "step_count": len(steps),
+        "previous_step": steps[index - 1] if index > 0 else None,
+        "next_step": steps[index + 1],
         "version": extra.pop("version", application.version),
         "problems": services.submission_problems(application=application, now=now)
         if application.is_editable_by_applicant
         else [],
         "closes_at": application.call.closes_at,
+        "error_items": forms.error_items() if forms.core.is_bound else [],
         **extra,
     }
+    if forms.budget is not None:
+        lines, cofunding = forms.typed_budget()
+        context["budget_summary"] = budget.summary(call=application.call, lines=lines, cofunding=cofunding)
+    return context
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def application_edit(request, pk):
+    """One step of the application form (?step=…): it shows and saves only its own section,
+    so moving between steps (the step list, Back, Save and continue) saves what was typed."""
     application = selectors.application_for_member(request.user, pk)
     if not permissions.can_edit_application(request.user, application):
         if application.is_editable_by_applicant:
             messages.error(request, _("The deadline has passed; this application can no longer be changed."))
         return redirect("grants:application_detail", pk=application.pk)
     catalogue = _catalogue(application.call)
+    step = _step_of(request, application)
     if request.method == "GET":
-        forms = ApplicationEditForms(application=application, catalogue=catalogue)
+        forms = ApplicationEditForms(application=application, catalogue=catalogue, step=step)
         return render(request, "grants/application_edit.html", _edit_context(request, application, forms))
 
-    forms = ApplicationEditForms(application=application, data=request.POST, files=request.FILES, catalogue=catalogue)
+    forms = ApplicationEditForms(
+        application=application, data=request.POST, files=request.FILES, catalogue=catalogue, step=step
+    )
     expected = _int(request.POST.get("version"))
     if request.POST.get("overwrite") and request.POST.get("latest_version"):
         # The applicant saw the conflict and chose to keep their own text.
@@ -204,10 +255,13 @@ def application_edit(request, pk):
             _edit_context(request, application, forms, version=expected),
             status=400,
         )
+    target = request.POST.get("goto")
     if request.POST.get("action") == "review":
-        return redirect("grants:application_submit", pk=application.pk)
+        target = REVIEW_STEP
+    if target in application_steps(application.call) and target != step:
+        return redirect(_step_url(application, target))
     messages.success(request, _("Draft saved at %(time)s.") % {"time": _saved_time()})
-    return redirect("grants:application_edit", pk=application.pk)
+    return redirect(_step_url(application, step or application_steps(application.call)[0]))
 
 
 def _saved_time() -> str:
@@ -229,8 +283,13 @@ def application_autosave(request, pk):
     application = selectors.application_for_member(request.user, pk)
     if not permissions.can_edit_application(request.user, application):
         return JsonResponse({"ok": False, "message": _("This application can no longer be changed.")}, status=403)
+    step = request.POST.get("step")
     forms = ApplicationEditForms(
-        application=application, data=request.POST, files=None, catalogue=_catalogue(application.call)
+        application=application,
+        data=request.POST,
+        files=None,
+        catalogue=_catalogue(application.call),
+        step=step if step in application_steps(application.call)[:-1] else None,  # no step: the whole form
     )
     if not forms.is_valid():
         return JsonResponse(

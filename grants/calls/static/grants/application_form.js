@@ -19,11 +19,11 @@
     button.addEventListener("click", function () {
       var index = parseInt(total.value, 10);
       var html = template.innerHTML.replace(/__prefix__/g, String(index));
-      var holder = document.createElement("div");
+      // A table's rows parse only inside a table body.
+      var holder = document.createElement(rows.tagName === "TBODY" ? "tbody" : "div");
       holder.innerHTML = html;
       var row = holder.firstElementChild;
-      var number = row.querySelector("[data-row-number]");
-      if (number) { number.textContent = String(index + 1); }
+      row.querySelectorAll("[data-row-number]").forEach(function (number) { number.textContent = String(index + 1); });
       rows.appendChild(row);
       total.value = String(index + 1);
       var first = row.querySelector("input, select, textarea");
