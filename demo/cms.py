@@ -26,7 +26,7 @@ from cms.models import (
     ShowcasePhoto,
     StandardPage,
 )
-from demo.cms_images import demo_image
+from demo.cms_images import shipped_image
 from home.models import HomePage, SiteSettings
 from incubator.selectors import public_organisations
 
@@ -162,7 +162,7 @@ IMAGES = {
 
 
 def _images() -> dict:
-    return {name: demo_image(**picture) for name, picture in IMAGES.items()}
+    return {name: shipped_image(**picture) for name, picture in IMAGES.items()}
 
 
 def _figures(heading: str, labels: tuple[str, str, str]) -> dict:

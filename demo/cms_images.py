@@ -1,7 +1,15 @@
-"""Pictures for the demo site, drawn with Pillow: gradients, simple shapes and a title.
+"""Pictures for the demo site: gradients, simple shapes and a bilingual title.
+
+They were drawn once with Pillow and the Noto Sans CJK font and ship as JPEG files in
+demo/images/ (`shipped_image`), so their Chinese text shows on a machine without CJK
+fonts too: nothing is drawn when the demo loads. To draw them again after changing
+demo.cms.IMAGES (on a machine with fonts-noto-cjk installed):
+
+    .venv/bin/python manage.py shell -c "from demo.cms import IMAGES; from demo.cms_images import write_pictures; write_pictures(IMAGES)"
 
 Real image files stored through Wagtail images, so renditions, alt text and sharing
-images work in the demo exactly as with an editor's uploads.
+images work in the demo exactly as with an editor's uploads. `demo_image` still draws
+a picture on the fly, for tests that need a small image quickly.
 """
 
 from __future__ import annotations
@@ -15,11 +23,14 @@ from PIL import Image as PILImage
 from PIL import ImageDraw, ImageFont
 from wagtail.images import get_image_model
 
+SHIPPED = Path(__file__).resolve().parent / "images"
+
+# (path, face index): face 2 of Noto Sans CJK is its Simplified Chinese one.
 FONT_CANDIDATES = [
-    "/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc",
-    "/usr/share/fonts/opentype/noto/NotoSerifCJK-Bold.ttc",
-    "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
-    "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf",
+    ("/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc", 2),
+    ("/usr/share/fonts/opentype/noto/NotoSerifCJK-Bold.ttc", 2),
+    ("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc", 0),
+    ("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf", 0),
 ]
 
 PALETTES = {
@@ -33,19 +44,25 @@ PALETTES = {
 
 
 def _font(size: int, text: str):
-    for candidate in FONT_CANDIDATES:
+    for candidate, index in FONT_CANDIDATES:
         if Path(candidate).exists():
             try:
-                return ImageFont.truetype(candidate, size)
+                return ImageFont.truetype(candidate, size, index=index)
             except OSError:
                 continue
     return ImageFont.load_default(size=size)
 
 
 def draw_picture(
-    *, title: str, subtitle: str = "", palette: str = "blue", size=(1600, 900), motif: str = "circles"
+    *,
+    title: str,
+    subtitle: str = "",
+    palette: str = "blue",
+    size=(1600, 900),
+    motif: str = "circles",
+    image_format: str = "PNG",
 ) -> bytes:
-    """A PNG: a diagonal gradient, a motif and the title, as bytes."""
+    """A PNG (or `image_format`): a diagonal gradient, a motif and the title, as bytes."""
     width, height = size
     start, end = PALETTES.get(palette, PALETTES["blue"])
     image = PILImage.new("RGB", size)
@@ -97,7 +114,10 @@ def draw_picture(
             (margin, int(height * 0.75)), subtitle, font=_font(int(height * 0.045), subtitle), fill=(226, 232, 240, 255)
         )
     out = io.BytesIO()
-    image.convert("RGB").save(out, format="PNG", optimize=True)
+    if image_format == "JPEG":
+        image.convert("RGB").save(out, format="JPEG", quality=82, optimize=True, progressive=True)
+    else:
+        image.convert("RGB").save(out, format=image_format, optimize=True)
     return out.getvalue()
 
 
@@ -111,4 +131,35 @@ def demo_image(*, key: str, title: str, description: str, **drawing) -> object:
     image = Image(title=key, description=description)
     image.file = ImageFile(io.BytesIO(content), name=f"{key}.png")
     image.save()
+    return image
+
+
+def shipped_path(key: str) -> Path:
+    return SHIPPED / f"{key}.jpg"
+
+
+def write_pictures(pictures: dict, directory: Path = SHIPPED) -> list[Path]:
+    """Draw every picture of `pictures` (demo.cms.IMAGES) into `directory` as JPEG."""
+    directory.mkdir(parents=True, exist_ok=True)
+    written = []
+    for picture in pictures.values():
+        drawing = {name: value for name, value in picture.items() if name not in {"key", "description"}}
+        path = directory / f"{picture['key']}.jpg"
+        path.write_bytes(draw_picture(image_format="JPEG", **drawing))
+        written.append(path)
+    return written
+
+
+def shipped_image(*, key: str, description: str, **_drawing) -> object:
+    """The Wagtail image called `key` (its title), stored from the shipped file
+    demo/images/<key>.jpg if it does not exist yet. Nothing is drawn here."""
+    Image = get_image_model()
+    existing = Image.objects.filter(title=key).first()
+    if existing is not None:
+        return existing
+    path = shipped_path(key)
+    image = Image(title=key, description=description)
+    with path.open("rb") as file:
+        image.file = ImageFile(io.BytesIO(file.read()), name=path.name)
+        image.save()
     return image
