@@ -1,8 +1,8 @@
 """Impact figures for the home page, computed from what exists in the database.
 
 Each figure reads the models of the app below that owns it (cms sits at the top of the
-stack). A figure that is `None` (an `ImpactFigures` built without it) is hidden by the
-templates rather than shown as a misleading zero.
+stack). A figure that is `None` (an `ImpactFigures` built without it) or zero (nothing
+to report yet) is left out of `rows()`, so the page never shows a misleading zero.
 
 The result is cached; `invalidate()` runs when the underlying data changes (see
 `cms.signals`), so a cached figure is never older than the last change.
@@ -51,15 +51,11 @@ class ImpactFigures:
         return asdict(self)
 
     def rows(self) -> list[dict]:
-        """The known figures, in display order, as {"key", "label", "value"}."""
+        """The known, non-zero figures, in display order, as {"key", "label", "value"}."""
         keys = list(LABELS)
-        if self.organisations_incubated is not None:
+        if self.organisations_incubated:
             keys.remove("organisations_verified")  # incubation figures say more
-        return [
-            {"key": key, "label": LABELS[key], "value": self.display(key)}
-            for key in keys
-            if getattr(self, key) is not None
-        ]
+        return [{"key": key, "label": LABELS[key], "value": self.display(key)} for key in keys if getattr(self, key)]
 
 
 LABELS = {
