@@ -5,6 +5,7 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.authentication import get_authentication_records
 from django.contrib.auth.models import Group
 from django.core.mail import EmailMultiAlternatives
+from django.urls import reverse
 from django.utils import translation
 
 from accounts.roles import NGO_MEMBER
@@ -42,6 +43,14 @@ class AccountAdapter(DefaultAccountAdapter):
             user.preferred_language = language
             type(user).objects.filter(pk=user.pk).update(preferred_language=language)
         return super().login(request, user)
+
+    def get_login_redirect_url(self, request) -> str:
+        """Staff land on the admin home, their task list (issue 14); everyone else on
+        the signed-in dashboard. A `next` the login was given still wins (allauth)."""
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and user.is_staff:
+            return reverse("wagtailadmin_home")
+        return super().get_login_redirect_url(request)
 
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         """allauth's emails in the recipient's language (their account's; to an address

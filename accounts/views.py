@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
 from accounts import roles
-from accounts.dashboard import links_for
+from accounts.dashboard import links_for, tasks_for
 
 
 @login_required
@@ -23,6 +23,7 @@ def dashboard(request):
         ],
         "needs_mfa": roles.requires_mfa(user),
         "dashboard_links": links_for(user),
+        "tasks": tasks_for(user, back_office=False),
     }
     return render(request, "accounts/dashboard.html", context)
 

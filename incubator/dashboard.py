@@ -4,6 +4,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from accounts import roles
+from accounts.dashboard import Task
+from incubator import permissions, selectors
+from incubator.models import Incubatee, Subsidy
 from incubator.selectors import my_organisations
 
 
@@ -31,3 +34,30 @@ def organisation_links(user) -> list[dict]:
         }
     )
     return links
+
+
+def incubator_tasks(user) -> list[Task]:
+    """Programme officers: organisations to verify, incubation applications and subsidy
+    requests to decide (three counts, three queries)."""
+    if not permissions.can_manage_incubation(user):
+        return []
+    return [
+        Task(
+            label=_("Organisations to verify"),
+            url=reverse("incubator_admin_queue"),
+            count=selectors.verification_queue().count(),
+            back_office=True,
+        ),
+        Task(
+            label=_("Incubation applications to decide"),
+            url=reverse("incubator_incubatees:index") + f"?status={Incubatee.Status.APPLIED}",
+            count=Incubatee.objects.filter(status=Incubatee.Status.APPLIED).count(),
+            back_office=True,
+        ),
+        Task(
+            label=_("Subsidy requests to decide"),
+            url=reverse("incubator_subsidies:index") + f"?status={Subsidy.Status.REQUESTED}",
+            count=Subsidy.objects.filter(status=Subsidy.Status.REQUESTED).count(),
+            back_office=True,
+        ),
+    ]

@@ -10,13 +10,14 @@ class AwardsConfig(AppConfig):
 
     def ready(self):
         # Awards sits above calls and review: it tells them what it knows and does.
-        from accounts.dashboard import register
+        from accounts.dashboard import register, register_tasks
         from grants.awards import selectors, services
-        from grants.awards.dashboard import award_links
+        from grants.awards.dashboard import award_links, award_tasks
         from grants.calls import eligibility
         from grants.review.services import announcements
 
         register(award_links)
+        register_tasks(award_tasks)
         eligibility.register_grant_history(
             overdue_reports=selectors.organisation_has_overdue_reports,
             active_grants=selectors.organisation_active_grant_count,

@@ -15,9 +15,10 @@ class CallsConfig(AppConfig):
     def ready(self):
         from accounts import dashboard
         from core.identifiers import register_uscc_holder
-        from grants.calls.dashboard import grant_links
+        from grants.calls.dashboard import call_tasks, grant_links
         from grants.calls.models import Funder
 
         dashboard.register(grant_links)
+        dashboard.register_tasks(call_tasks)
         # Every stored USCC is checked (manage.py check_identifiers).
         register_uscc_holder(Funder)

@@ -12,8 +12,9 @@ class PaymentsConfig(AppConfig):
     def ready(self):
         from accounts import dashboard
         from grants.awards.selectors import register_award_payments
-        from grants.payments.dashboard import payment_links
+        from grants.payments.dashboard import payment_links, payment_tasks
         from grants.payments.selectors import payments_for_award
 
         dashboard.register(payment_links)
+        dashboard.register_tasks(payment_tasks)
         register_award_payments(payments_for_award)

@@ -14,10 +14,11 @@ class ReviewConfig(AppConfig):
         from core.invitations import register_accept_on_login
         from grants.calls.services.calls import register_finalisation_check
         from grants.review import signals
-        from grants.review.dashboard import review_links
+        from grants.review.dashboard import review_links, review_tasks
         from grants.review.services.announcements import finalisation_problems
 
         dashboard.register(review_links)
+        dashboard.register_tasks(review_tasks)
         # A call's results become final only once its announcement's objections are settled.
         register_finalisation_check(finalisation_problems)
         # An invitee who signs in or signs up from an invitation page joins at once
