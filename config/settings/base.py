@@ -348,6 +348,8 @@ WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 # account page, whose old-password check has no limit.
 WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False
 WAGTAIL_ENABLE_UPDATE_CHECK = False
+# No avatar requests to gravatar.com: Wagtail shows its default avatar (issue 14).
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 
 # --- Security (production tightens further) -----------------------------------------
 
