@@ -23,7 +23,7 @@ from grants.calls.forms import (
     WithdrawForm,
     application_steps,
 )
-from grants.calls.questions import answer_text, question_label
+from grants.calls.questions import answer_text, missing_required, question_label
 from grants.calls.services import applications as services
 from incubator.models import Organisation, ServiceCategory, ServiceItem
 from incubator.selectors import organisations_of
@@ -329,6 +329,48 @@ def application_autosave(request, pk):
     )
 
 
+def _problem_items(application, problems) -> list[dict]:
+    """The submission problems as error-summary items, each linking to the step that fixes it
+    (problems about the organisation itself link nowhere: its profile is edited elsewhere)."""
+    call = application.call
+    lines = [(line.kind, line.amount) for line in application.budget_lines.all()]
+    by_step = {
+        "project": {
+            _("Give the project a title."),
+            _("Write a summary of the project."),
+            _("Choose a service category."),
+            _("Choose a service item."),
+            _("Name at least one town or street, village or community the project serves."),
+            _("Describe the beneficiaries."),
+            _("This call does not fund the chosen service category."),
+            _("The service item does not belong to the chosen category."),
+        },
+        "plan": {
+            _("Describe the activities."),
+            _("Give the timeline."),
+            _("Propose at least one milestone."),
+            _("Every milestone needs a title and a due date."),
+            _("Milestones cannot be due before the call opens."),
+            _("Add at least one KPI."),
+            _("Every KPI needs an indicator, a unit and a target."),
+        },
+        "budget": {
+            _("Every budget line needs a description."),
+            *budget.budget_problems(call=call, lines=lines, cofunding=application.cofunding_amount),
+        },
+        "questions": {
+            _("Answer the question “%(label)s”.") % {"label": label}
+            for label in missing_required(list(call.questions), application.answers or {})
+        },
+    }
+    steps = application_steps(call)
+    items = []
+    for problem in problems:
+        step = next((key for key, known in by_step.items() if str(problem) in known and key in steps), None)
+        items.append({"text": str(problem), "href": _step_url(application, step) if step else ""})
+    return items
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def application_submit(request, pk):
@@ -357,8 +399,11 @@ def application_submit(request, pk):
         {
             "application": application,
             "problems": problems,
+            "problem_items": _problem_items(application, problems),
+            "failed": status == 400,
             "can_submit": permissions.can_submit_application(request.user, application, now),
             "answers": _answers(application),
+            "steps": _step_list(application, REVIEW_STEP) if application.is_editable_by_applicant else [],
         },
         status=status,
     )
