@@ -11,7 +11,6 @@ from django.utils import timezone
 from accounts.dashboard import tasks_for
 from grants.awards.models import AwardMilestone
 from grants.calls.models import Application, Call
-from grants.payments.models import Payment
 from grants.review.models import Panel
 from incubator.models import Membership
 from tests.factories.accounts import TEST_PASSWORD, UserFactory
