@@ -58,9 +58,12 @@ def search_calls(*, query: str, limit: int = 20) -> list[Call]:
     calls = public_calls()
     for term in query.split()[:10]:
         calls = calls.filter(
-            Q(title__icontains=term)
-            | Q(summary__icontains=term)
-            | Q(description__icontains=term)
+            Q(title_zh__icontains=term)
+            | Q(title_en__icontains=term)
+            | Q(summary_zh__icontains=term)
+            | Q(summary_en__icontains=term)
+            | Q(description_zh__icontains=term)
+            | Q(description_en__icontains=term)
             | Q(funder__name_zh__icontains=term)
             | Q(funder__name_en__icontains=term)
         )

@@ -2,8 +2,10 @@ from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from core.bilingual import in_reader_language
 
 
 class AuditEvent(models.Model):
@@ -65,6 +67,4 @@ class BilingualNameMixin(models.Model):
     @property
     def name(self) -> str:
         """The name in the active language, falling back to the other one."""
-        if (translation.get_language() or "").startswith("zh"):
-            return self.name_zh or self.name_en
-        return self.name_en or self.name_zh
+        return in_reader_language(self.name_zh, self.name_en)

@@ -60,13 +60,20 @@ ORGANISATIONS = [
 ]
 
 A = Application.Status
-# slug, funder, title, final call state, days ago it opened, [(organisation index, target state)]
+# slug, funder, (Chinese title, English title), final call state, days ago it opened, [(organisation index, target state)]
 CALLS = [
-    ("2027-spring-mediation", "bureau", "2027 Spring community mediation grants", Call.Status.DRAFT, -20, []),
+    (
+        "2027-spring-mediation",
+        "bureau",
+        ("2027年春季社区调解项目资助", "2027 Spring community mediation grants"),
+        Call.Status.DRAFT,
+        -20,
+        [],
+    ),
     (
         "2026-legal-aid-for-workers",
         "bureau",
-        "2026 Legal aid for migrant workers",
+        ("2026年外来务工人员法律援助项目", "2026 Legal aid for migrant workers"),
         Call.Status.OPEN,
         10,
         [(0, A.DRAFT), (1, A.SUBMITTED), (2, A.MORE_INFO), (3, A.ELIGIBLE), (4, A.INELIGIBLE), (5, A.WITHDRAWN)],
@@ -74,7 +81,7 @@ CALLS = [
     (
         "2026-youth-law-education",
         "street",
-        "2026 Youth law education",
+        ("2026年青少年法治教育项目", "2026 Youth law education"),
         Call.Status.CLOSED,
         60,
         [(0, A.SUBMITTED), (1, A.SUBMITTED)],
@@ -82,7 +89,7 @@ CALLS = [
     (
         "2026-elderly-legal-services",
         "street",
-        "2026 Legal services for older people",
+        ("2026年老年人法律服务项目", "2026 Legal services for older people"),
         Call.Status.IN_REVIEW,
         90,
         [(0, A.IN_REVIEW), (1, A.IN_REVIEW), (2, A.INELIGIBLE)],
@@ -90,7 +97,7 @@ CALLS = [
     (
         "2026-family-mediation",
         "foundation",
-        "2026 Family mediation",
+        ("2026年婚姻家庭纠纷调解项目", "2026 Family mediation"),
         Call.Status.DECIDED,
         120,
         [(0, A.RECOMMENDED), (1, A.NOT_RECOMMENDED)],
@@ -98,7 +105,7 @@ CALLS = [
     (
         "2026-rural-law-education",
         "foundation",
-        "2026 Rural law education",
+        ("2026年农村普法宣传项目", "2026 Rural law education"),
         Call.Status.ANNOUNCED,
         150,
         [(2, A.RECOMMENDED), (3, A.NOT_RECOMMENDED)],
@@ -106,7 +113,7 @@ CALLS = [
     (
         "2025-community-corrections",
         "bureau",
-        "2025 Community corrections support",
+        ("2025年社区矫正帮扶项目", "2025 Community corrections support"),
         Call.Status.FINAL,
         400,
         [(0, A.AWARDED), (1, A.DECLINED), (3, A.AWARDED)],
@@ -114,12 +121,40 @@ CALLS = [
     (
         "2025-neighbourhood-legal-aid",
         "bureau",
-        "2025 Neighbourhood legal aid",
+        ("2025年邻里法律援助项目", "2025 Neighbourhood legal aid"),
         Call.Status.FINAL,
         330,
         [(1, A.AWARDED), (2, A.AWARDED), (3, A.AWARDED), (4, A.AWARDED)],
     ),
 ]
+
+
+# The questions every demo call asks besides the standard form, in both languages.
+DEMO_QUESTIONS = [
+    (
+        "long_text",
+        {
+            "label_zh": "项目将服务哪些村（社区）的居民？",
+            "label_en": "Which villages or communities will the project serve?",
+            "help_text_zh": "请写明村（社区）名称和预计受益人数。",
+            "help_text_en": "Name the villages or communities and how many residents you expect to reach.",
+            "required": True,
+            "max_words": 300,
+        },
+    ),
+    (
+        "single_choice",
+        {
+            "label_zh": "贵机构是否曾承接过司法行政部门的项目？",
+            "label_en": "Has your organisation run a project for the justice bureau before?",
+            "help_text_zh": "",
+            "help_text_en": "",
+            "required": False,
+            "choices": ["是 / Yes", "否 / No"],
+        },
+    ),
+]
+DEMO_ANSWERS = {"long_text": "木渎镇金星村和香溪社区，预计受益居民约1500人。", "single_choice": "是 / Yes"}
 
 
 def _uscc(legal_form: str, n: int) -> str:
@@ -231,6 +266,11 @@ def fill_application(application, index):
         position=0,
         defaults={"indicator": "People given legal advice", "unit": "people", "target": Decimal("600")},
     )
+    application.answers = {
+        question.id: DEMO_ANSWERS[question.block_type]
+        for question in application.call.questions
+        if question.block_type in DEMO_ANSWERS
+    }
     application.save()
     application.target_areas.set(target_areas_for(application.organisation, index))
 
@@ -336,12 +376,17 @@ def _call(ctx, spec, funders: dict, organisations: list) -> Call:
     closes_at = opens_at + timedelta(days=45) if final_state == Call.Status.OPEN else opens_at + timedelta(days=30)
     if final_state == Call.Status.OPEN:
         closes_at = now + timedelta(days=25)
+    title_zh, title_en = title
     call = Call(
         funder=funder,
-        title=title,
+        title_zh=title_zh,
+        title_en=title_en,
         slug=slug,
-        summary="Public-benefit venture grants for legal-service organisations in Wuzhong.",
-        description="<p>Grants of up to ¥100,000 for one-year projects that bring legal services to residents.</p>",
+        summary_zh="面向吴中区法律服务类社会组织的公益创投资助。",
+        summary_en="Public-benefit venture grants for legal-service organisations in Wuzhong.",
+        description_zh="<p>单个项目资助金额最高10万元，项目周期一年，用于为居民提供法律服务。</p>",
+        description_en="<p>Grants of up to ¥100,000 for one-year projects that bring legal services to residents.</p>",
+        questions=DEMO_QUESTIONS,
         total_budget=Decimal("600000"),
         max_per_project=Decimal("100000"),
         min_cofunding_percent=Decimal("10"),

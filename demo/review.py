@@ -125,10 +125,13 @@ def _mid_review_call(ctx):
     closes_at = opens_at + timedelta(days=30)
     call = Call(
         funder=funder,
-        title="2026 Community legal clinics",
+        title_zh="2026年社区法律门诊项目",
+        title_en="2026 Community legal clinics",
         slug=MID_REVIEW_SLUG,
-        summary="Weekly legal clinics in community centres across Wuzhong.",
-        description="<p>Grants of up to ¥100,000 for one-year community legal clinic projects.</p>",
+        summary_zh="在吴中区各社区服务中心开设每周一次的法律门诊。",
+        summary_en="Weekly legal clinics in community centres across Wuzhong.",
+        description_zh="<p>单个项目资助金额最高10万元，用于开展为期一年的社区法律门诊项目。</p>",
+        description_en="<p>Grants of up to ¥100,000 for one-year community legal clinic projects.</p>",
         total_budget=Decimal("250000"),
         max_per_project=Decimal("100000"),
         min_cofunding_percent=Decimal("10"),

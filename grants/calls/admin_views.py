@@ -18,7 +18,7 @@ from core.staff_pages import refuse_with_403
 from grants.calls import permissions, selectors
 from grants.calls.forms import ScreeningForm, StaffCommentForm
 from grants.calls.models import Application, Call
-from grants.calls.questions import answer_text
+from grants.calls.questions import answer_text, question_label
 from grants.calls.services import applications as application_services
 from grants.calls.services.calls import CALL_TRANSITIONS, EDITABLE_STATES, WINDOW_ACTIONS
 from grants.calls.snapshot import diff_snapshots
@@ -117,7 +117,7 @@ def export_rows(call):
         )
         return row[first] or row[second] or ""
 
-    yield EXPORT_HEADER + [question.value["label"] for question in questions]
+    yield EXPORT_HEADER + [question_label(question) for question in questions]
     for row, places in selectors.export_applications_with_places(call):
         answers = row["answers"] or {}
         yield [
@@ -190,7 +190,7 @@ def application_detail(request, pk):
             and application.status == application.Status.SUBMITTED,
             "answers": [
                 {
-                    "label": question.value["label"],
+                    "label": question_label(question),
                     "text": answer_text(question, (application.answers or {}).get(question.id)),
                 }
                 for question in application.call.questions

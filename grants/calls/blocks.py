@@ -65,14 +65,26 @@ def _default_rubric_data() -> list:
 
 
 class QuestionBlock(blocks.StructBlock):
-    """Fields every question has."""
+    """Fields every question has. The question and its help text are in Chinese and in
+    English; `grants.calls.questions.question_label` shows the reader's language (and a
+    plain `label` saved before there were two, should one still be met)."""
 
-    label = blocks.CharBlock(label=_("Question"), max_length=300)
-    help_text = blocks.TextBlock(label=_("Help text"), required=False)
+    label_zh = blocks.CharBlock(label=_("Question (Chinese)"), max_length=300, required=False)
+    label_en = blocks.CharBlock(label=_("Question (English)"), max_length=300, required=False)
+    help_text_zh = blocks.TextBlock(label=_("Help text (Chinese)"), required=False)
+    help_text_en = blocks.TextBlock(label=_("Help text (English)"), required=False)
     required = blocks.BooleanBlock(label=_("Required"), required=False, default=True)
 
     class Meta:
         icon = "help"
+
+    def clean(self, value):
+        value = super().clean(value)
+        if not (value.get("label_zh") or "").strip() and not (value.get("label_en") or "").strip():
+            raise StructBlockValidationError(
+                block_errors={"label_zh": ValidationError(_("Write the question in Chinese, in English or in both."))}
+            )
+        return value
 
 
 class ShortTextQuestionBlock(QuestionBlock):

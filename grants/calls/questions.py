@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.bilingual import bilingual_value
 from grants.calls.uploads import ALLOWED_EXTENSIONS, validate_attachment
 
 CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
@@ -41,6 +42,15 @@ class WordLimitValidator:
             )
 
 
+def question_label(question) -> str:
+    """The question in the reader's language, falling back to the other one."""
+    return bilingual_value(question.value, "label")
+
+
+def question_help(question) -> str:
+    return bilingual_value(question.value, "help_text")
+
+
 def field_name(question) -> str:
     return f"q_{question.id}"
 
@@ -49,8 +59,8 @@ def build_field(question, *, strict: bool, existing_file=None):
     kind = question.block_type
     value = question.value
     common = {
-        "label": value["label"],
-        "help_text": value.get("help_text") or "",
+        "label": question_label(question),
+        "help_text": question_help(question),
         "required": bool(value.get("required")) and strict,
     }
     if kind == "short_text":
@@ -143,7 +153,7 @@ def answer_text(question, answer, attachments_by_id=None) -> str:
 def missing_required(questions, answers: dict) -> list[str]:
     """Labels of required questions without an answer (the submit service re-checks the stored answers)."""
     return [
-        question.value["label"]
+        question_label(question)
         for question in questions
         if question.value.get("required") and answers.get(question.id) in (None, "", [])
     ]

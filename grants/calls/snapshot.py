@@ -8,7 +8,7 @@ import difflib
 
 from django.utils import timezone
 
-from grants.calls.questions import answer_text
+from grants.calls.questions import answer_text, question_label
 
 
 def _text(value) -> str:
@@ -57,7 +57,7 @@ def build_snapshot(application, *, number: int, now) -> dict:
             {
                 "id": question.id,
                 "type": question.block_type,
-                "label": question.value["label"],
+                "label": question_label(question),
                 "value": value,
                 "text": answer_text(question, value, by_id),
             }

@@ -158,10 +158,10 @@ class CallViewSet(ModelViewSet):
     inspect_view_class = CallInspectView
     copy_view_enabled = False
     list_filter = ["status", "funder"]
-    search_fields = ["title", "slug"]
+    search_fields = ["title_zh", "title_en", "slug"]
     search_backend_name = None
     list_display = [
-        "title",
+        Column("title", label=_("Title")),
         "funder",
         StatusTagColumn("status", label=_("Status"), accessor="get_status_display", primary=False),
         Column("closes_at", label=_("Closes at")),
@@ -172,10 +172,11 @@ class CallViewSet(ModelViewSet):
             ObjectList(
                 [
                     FieldPanel("funder"),
-                    FieldPanel("title"),
+                    FieldRowPanel([FieldPanel("title_zh"), FieldPanel("title_en")]),
                     FieldPanel("slug"),
-                    FieldPanel("summary"),
-                    FieldPanel("description"),
+                    FieldRowPanel([FieldPanel("summary_zh"), FieldPanel("summary_en")]),
+                    FieldPanel("description_zh"),
+                    FieldPanel("description_en"),
                     FieldRowPanel(
                         [FieldPanel("opens_at"), FieldPanel("closes_at")], heading=_("Window (Asia/Shanghai)")
                     ),

@@ -12,7 +12,7 @@ from pathlib import PurePath
 
 from django.utils.translation import gettext as _
 
-from grants.calls.questions import answer_text
+from grants.calls.questions import answer_text, question_label
 from grants.review.conflicts import website_domain
 from incubator.models import Membership
 
@@ -74,7 +74,7 @@ def reviewer_view(application, *, blind: bool) -> dict:
             )
         else:
             text = clean(answer_text(question, value, by_id))
-        answers.append({"label": question.value["label"], "text": text})
+        answers.append({"label": question_label(question), "text": text})
     return {
         "title": clean(application.display_title),
         "reference": application.reference or "",

@@ -46,7 +46,7 @@ def assignments_for_reviewer(user):
         .select_related(
             "call", "call__panel", "application", "application__organisation", "application__category", "review"
         )
-        .order_by("call__title", "application__reference", "id")
+        .order_by("call__title_zh", "call__title_en", "application__reference", "id")
     )
 
 

@@ -77,17 +77,17 @@ def officer_creates_call(page, live_server, *, title: str, slug: str) -> Call:
     assert "/admin/grants/calls/new/" in page.url
     # An officer of one funder finds it already chosen.
     assert page.locator("select[name=funder] option:checked").inner_text() != "---------"
-    page.fill("input[name=title]", title)
+    page.fill("input[name=title_en]", title)
     page.fill("input[name=slug]", slug)
-    page.fill("input[name=summary]", "Small grants for free legal clinics in the district's streets.")
-    page.locator("#panel-child-call-description-section [contenteditable=true]").click()
+    page.fill("input[name=summary_en]", "Small grants for free legal clinics in the district's streets.")
+    page.locator("#panel-child-call-description_en-section [contenteditable=true]").click()
     page.keyboard.type("Grants of up to ¥100,000 for community legal clinics run with local law firms.")
     # Kept as a draft until the officer opens it by hand from the call's page.
     page.uncheck("input[name=auto_open]")
     now = timezone.now()
     page.fill("input[name=opens_at]", _local(now - timedelta(hours=1)))
     page.fill("input[name=closes_at]", _local(now + timedelta(days=30)))
-    page.click("label[for=id_title]")  # a click beside the date picker closes it
+    page.click("label[for=id_title_en]")  # a click beside the date picker closes it
     screenshot(page, "competition-call-form-call")
 
     page.click("#tab-label-money_and_scope")
@@ -102,8 +102,8 @@ def officer_creates_call(page, live_server, *, title: str, slug: str) -> Call:
         # The last "+" of the stream appends after the last question.
         page.locator("#tab-questions button.c-sf-add-button").last.click()
         page.get_by_role("option", name=kind, exact=True).click()
-        page.wait_for_selector(f"input[name=questions-{index}-value-label]")
-        page.fill(f"input[name=questions-{index}-value-label]", label)
+        page.wait_for_selector(f"input[name=questions-{index}-value-label_en]")
+        page.fill(f"input[name=questions-{index}-value-label_en]", label)
         for position, choice in enumerate(CHOICES.get(kind, [])):
             if position:
                 page.locator(
@@ -145,15 +145,15 @@ def officer_edits_call(page, live_server, call: Call) -> Call:
     submit(page, link(page, call.title))
     assert f"/admin/grants/calls/edit/{call.pk}/" in page.url
     question_ids = [question.id for question in call.questions]
-    page.fill("input[name=summary]", "Small grants for free legal clinics in the district's streets and villages.")
+    page.fill("input[name=summary_en]", "Small grants for free legal clinics in the district's streets and villages.")
     page.click("#tab-label-questions")
-    page.fill("textarea[name=questions-1-value-help_text]", "Say who tells them and how often.")
+    page.fill("textarea[name=questions-1-value-help_text_en]", "Say who tells them and how often.")
     screenshot(page, "competition-call-edit")
     submit(page, "button[type=submit]:has-text('Save')")
     assert f"Call '{call.title}' updated." in _messages(page), page.content()
     call.refresh_from_db()
     assert call.summary.endswith("streets and villages.")
-    assert call.questions[1].value["help_text"] == "Say who tells them and how often."
+    assert call.questions[1].value["help_text_en"] == "Say who tells them and how often."
     # The answers are stored under the questions' ids: editing the call keeps them.
     assert [question.id for question in call.questions] == question_ids
     return call

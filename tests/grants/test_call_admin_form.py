@@ -26,24 +26,24 @@ def _list_block(values: list[str]) -> dict:
 
 
 QUESTION_VALUES = {
-    "short_text": {"label": "Project contact", "help_text": "", "required": True, "max_length": 100},
-    "long_text": {"label": "Describe your volunteers", "help_text": "", "required": True, "max_words": 300},
-    "number": {"label": "Volunteers", "help_text": "", "required": False, "min_value": "0", "max_value": "500"},
+    "short_text": {"label_en": "Project contact", "help_text_en": "", "required": True, "max_length": 100},
+    "long_text": {"label_en": "Describe your volunteers", "help_text_en": "", "required": True, "max_words": 300},
+    "number": {"label_en": "Volunteers", "help_text_en": "", "required": False, "min_value": "0", "max_value": "500"},
     "single_choice": {
-        "label": "Where do you work?",
-        "help_text": "",
+        "label_en": "Where do you work?",
+        "help_text_en": "",
         "required": True,
         "choices": _list_block(["Town", "Village"]),
     },
     "multiple_choice": {
-        "label": "Which groups do you serve?",
-        "help_text": "",
+        "label_en": "Which groups do you serve?",
+        "help_text_en": "",
         "required": False,
         "max_choices": 2,
         "choices": _list_block(["Elderly", "Migrant workers"]),
     },
-    "date": {"label": "First activity", "help_text": "", "required": True},
-    "file": {"label": "Volunteer roster", "help_text": "", "required": False},
+    "date": {"label_en": "First activity", "help_text_en": "", "required": True},
+    "file": {"label_en": "Volunteer roster", "help_text_en": "", "required": False},
 }
 
 RUBRIC = [
@@ -58,10 +58,10 @@ def _post_data(funder, *, title: str, rubric=RUBRIC) -> dict:
     return nested_form_data(
         {
             "funder": funder.pk,
-            "title": title,
+            "title_en": title,
             "slug": slugify(title),
-            "summary": "Mediation grants",
-            "description": rich_text("<p>Grants for mediation.</p>"),
+            "summary_en": "Mediation grants",
+            "description_en": rich_text("<p>Grants for mediation.</p>"),
             "opens_at": opens.strftime("%Y-%m-%d %H:%M"),
             "closes_at": closes.strftime("%Y-%m-%d %H:%M"),
             "currency": "CNY",
@@ -102,7 +102,7 @@ def test_officer_creates_and_edits_a_call_with_rubric_and_questions(client, offi
     assert client.get("/admin/grants/calls/new/").status_code == 200
     response = client.post("/admin/grants/calls/new/", _post_data(funder, title="Mediation 2027"))
     assert response.status_code == 302, response.context["form"].errors if response.context else response
-    call = Call.objects.get(title="Mediation 2027")
+    call = Call.objects.get(title_en="Mediation 2027")
     assert [child.value["code"] for child in call.rubric] == ["need", "team"]
     assert [child.block_type for child in call.questions] == list(QUESTION_VALUES)
     assert list(call.questions[3].value["choices"]) == ["Town", "Village"]
@@ -123,4 +123,4 @@ def test_rubric_weights_not_adding_to_100_are_refused_on_the_form(client, office
     )
     assert response.status_code == 200
     assert "must add up to 100%" in response.content.decode()
-    assert not Call.objects.filter(title="Bad weights").exists()
+    assert not Call.objects.filter(title_en="Bad weights").exists()

@@ -259,11 +259,11 @@ def test_call_questions_render_validate_and_are_kept_with_the_application(client
     call.questions = [
         (
             "long_text",
-            {"label": "How do you reach older residents?", "help_text": "", "required": True, "max_words": 5},
+            {"label_en": "How do you reach older residents?", "help_text_en": "", "required": True, "max_words": 5},
         ),
         (
             "single_choice",
-            {"label": "Have you run this before?", "help_text": "", "required": True, "choices": ["Yes", "No"]},
+            {"label_en": "Have you run this before?", "help_text_en": "", "required": True, "choices": ["Yes", "No"]},
         ),
     ]
     call.save()
@@ -283,7 +283,7 @@ def test_call_questions_render_validate_and_are_kept_with_the_application(client
 
 
 def test_a_required_question_left_empty_stops_submission(call, draft, member):
-    call.questions = [("short_text", {"label": "Partner school", "help_text": "", "required": True, "max_length": 100})]
+    call.questions = [("short_text", {"label_en": "Partner school", "help_text_en": "", "required": True, "max_length": 100})]
     call.save()
     fill_application(draft)
     with pytest.raises(Exception, match="Partner school"):
@@ -324,7 +324,7 @@ def test_the_staff_call_list_is_scoped_and_flat(client, officer, funder):
 
 def test_the_csv_export_streams_every_application_with_the_question_answers(client, officer, call):
     call.questions = [
-        ("short_text", {"label": "Partner school", "help_text": "", "required": False, "max_length": 100})
+        ("short_text", {"label_en": "Partner school", "help_text_en": "", "required": False, "max_length": 100})
     ]
     call.save()
     call.refresh_from_db()

@@ -58,19 +58,19 @@ def _call_data(world, suffix):
         ("criterion", {"code": "plan", "label_zh": "计划", "label_en": "Plan", "weight": 40, "max_score": 10}),
     ]
     questions = [
-        ("short_text", {"label": "Project name in one line", "required": True, "max_length": 120}),
-        ("long_text", {"label": "Who benefits?", "required": True, "max_words": 300}),
-        ("number", {"label": "Volunteers", "required": False, "min_value": 0, "max_value": 500}),
-        ("single_choice", {"label": "District", "required": True, "choices": ["Wuzhong", "Gusu"]}),
-        ("multiple_choice", {"label": "Services", "required": False, "choices": ["Mediation", "Aid"]}),
-        ("date", {"label": "Start date", "required": True}),
-        ("file", {"label": "Registration certificate", "required": True}),
+        ("short_text", {"label_en": "Project name in one line", "required": True, "max_length": 120}),
+        ("long_text", {"label_en": "Who benefits?", "required": True, "max_words": 300}),
+        ("number", {"label_en": "Volunteers", "required": False, "min_value": 0, "max_value": 500}),
+        ("single_choice", {"label_en": "District", "required": True, "choices": ["Wuzhong", "Gusu"]}),
+        ("multiple_choice", {"label_en": "Services", "required": False, "choices": ["Mediation", "Aid"]}),
+        ("date", {"label_en": "Start date", "required": True}),
+        ("file", {"label_en": "Registration certificate", "required": True}),
     ]
     return {
         "funder": world.funder.pk,
-        "title": f"Smoke call {suffix}",
+        "title_en": f"Smoke call {suffix}",
         "slug": f"smoke-call-{suffix}".lower(),
-        "summary": "Grants for neighbourhood legal aid.",
+        "summary_en": "Grants for neighbourhood legal aid.",
         "opens_at": _local(10),
         "closes_at": _local(40, 17),
         "total_budget": "300000.00",
@@ -81,11 +81,11 @@ def _call_data(world, suffix):
 
 
 def _chinese_call_data(world, suffix):
-    return {**_call_data(world, suffix), "title": f"社区调解小额资助{suffix}", "summary": "支持社区法律服务。"}
+    return {**_call_data(world, suffix), "title_zh": f"社区调解小额资助{suffix}", "summary_zh": "支持社区法律服务。"}
 
 
 def _chinese_call_saved(world, suffix):
-    call = Call.objects.filter(title=f"社区调解小额资助{suffix}").first()
+    call = Call.objects.filter(title_zh=f"社区调解小额资助{suffix}").first()
     return call is not None and len(call.rubric) == 2 and len(call.questions) == 7
 
 
@@ -97,7 +97,7 @@ def _page_body():
 
 
 def _call_saved(world, suffix):
-    call = Call.objects.filter(title=f"Smoke call {suffix}").first()
+    call = Call.objects.filter(title_en=f"Smoke call {suffix}").first()
     return (
         call is not None
         and [child.value["code"] for child in call.rubric] == ["need", "plan"]
@@ -127,15 +127,15 @@ NEW_DATA = [
         "call edit",
         lambda world: reverse("grants_calls:edit", args=[world.call.pk]),
         lambda world, suffix: {
-            "title": f"Edited call {suffix}",
+            "title_en": f"Edited call {suffix}",
             **stream_value(
                 "questions",
                 [
-                    ("short_text", {"label": "Your motto", "required": False, "max_length": 80}),
+                    ("short_text", {"label_en": "Your motto", "required": False, "max_length": 80}),
                 ],
             ),
         },
-        _exists("grants.Call", title="Edited call {suffix}"),
+        _exists("grants.Call", title_en="Edited call {suffix}"),
         OFFICER_AND_ADMIN,
     ),
     NewData(

@@ -7,10 +7,11 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.fields import RichTextField, StreamField
 
+from core.bilingual import bilingual, in_reader_language
 from grants.calls.blocks import QuestionsBlock, RubricBlock, default_rubric
 from incubator.models import Organisation
 
@@ -28,9 +29,7 @@ class Criterion:
 
     @property
     def label(self) -> str:
-        if (translation.get_language() or "").startswith("zh"):
-            return self.label_zh or self.label_en
-        return self.label_en or self.label_zh
+        return in_reader_language(self.label_zh, self.label_en)
 
 
 class Call(models.Model):
@@ -51,15 +50,20 @@ class Call(models.Model):
     funder = models.ForeignKey(
         "grants.Funder", on_delete=models.PROTECT, related_name="calls", verbose_name=_("funder")
     )
-    title = models.CharField(_("title"), max_length=200)
+    # Each text in Chinese and in English; `title`, `summary` and `description` (below)
+    # give the reader's language, falling back to the other one (core.bilingual).
+    title_zh = models.CharField(_("title (Chinese)"), max_length=200, blank=True)
+    title_en = models.CharField(_("title (English)"), max_length=200, blank=True)
     slug = models.SlugField(
         _("slug"),
         max_length=80,
         unique=True,
         help_text=_("Used in the call's web address, e.g. 2026-community-mediation."),
     )
-    summary = models.CharField(_("summary"), max_length=300, blank=True)
-    description = RichTextField(_("description"), blank=True)
+    summary_zh = models.CharField(_("summary (Chinese)"), max_length=300, blank=True)
+    summary_en = models.CharField(_("summary (English)"), max_length=300, blank=True)
+    description_zh = RichTextField(_("description (Chinese)"), blank=True)
+    description_en = RichTextField(_("description (English)"), blank=True)
     currency = models.CharField(_("currency"), max_length=3, choices=Currency.choices, default=Currency.CNY)
     total_budget = models.DecimalField(
         _("total budget"), max_digits=14, decimal_places=2, validators=[MinValueValidator(Decimal("0.01"))]
@@ -142,11 +146,17 @@ class Call(models.Model):
             ),
         ]
 
+    title = bilingual("title")
+    summary = bilingual("summary")
+    description = bilingual("description")
+
     def __str__(self):
         return self.title
 
     def clean(self):
         errors = {}
+        if not (self.title_zh or "").strip() and not (self.title_en or "").strip():
+            errors["title_zh"] = _("Give the call a title in Chinese, in English or in both.")
         if self.opens_at and self.closes_at and self.closes_at <= self.opens_at:
             errors["closes_at"] = _("The call must close after it opens.")
         if self.total_budget and self.max_per_project and self.max_per_project > self.total_budget:

@@ -17,6 +17,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from core.audit import record_event
+from core.bilingual import email_values
 from core.notify import notify
 from core.transitions import check_transition, require
 from grants.calls import budget, eligibility, questions
@@ -126,7 +127,7 @@ def _application_context(application: Application) -> dict:
         "application_id": application.pk,
         "reference": application.reference or "",
         "title": application.display_title,
-        "call_title": application.call.title,
+        **email_values("call_title", application.call, "title"),
         "organisation": str(application.organisation),
         "status": application.status,
         # English here; the email template translates it into the recipient's language.

@@ -9,6 +9,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from core.audit import record_event
+from core.bilingual import email_values
 from core.notify import notify
 from core.transitions import check_transition, require
 from grants.calls.models import Application, Call
@@ -41,7 +42,7 @@ def _notify_officers(call: Call, verb: str) -> None:
         template="grants_call_status",
         recipients=recipients,
         context={
-            "call_title": call.title,
+            **email_values("call_title", call, "title"),
             "status": call.status,
             "status_label": _english_label(call.status),
             "call_id": call.pk,
@@ -141,7 +142,7 @@ def _notify_applicants_of_early_close(call: Call) -> None:
         template="grants_call_closed_early",
         recipients=list(members),
         context={
-            "call_title": call.title,
+            **email_values("call_title", call, "title"),
             "closed_at": timezone.localtime(call.closes_at).strftime("%Y-%m-%d %H:%M"),
             "call_slug": call.slug,
         },

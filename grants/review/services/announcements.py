@@ -18,6 +18,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from core.audit import record_event
+from core.bilingual import email_values
 from core.links import site_path
 from core.notify import notify
 from core.transitions import check_transition, require
@@ -76,7 +77,7 @@ def results_publish(*, call: Call, by, now=None) -> Announcement:
             template="review_results_published",
             recipients=users,
             context={
-                "call_title": call.title,
+                **email_values("call_title", call, "title"),
                 "closes": timezone.localtime(announcement.objections_close_at).strftime("%Y-%m-%d %H:%M"),
                 "path": site_path("review:feedback", pk=application_id),
             },
@@ -113,13 +114,17 @@ def objection_lodge(
         notify(
             template="review_objection_lodged",
             recipients=recipients,
-            context={"call_title": call.title, "objection_id": objection.pk},
+            context={**email_values("call_title", call, "title"), "objection_id": objection.pk},
             key=f"review-objection-lodged:{objection.pk}",
         )
     notify(
         template="review_objection_received",
         recipients=[objection.email],
-        context={"call_title": call.title, "name": objection.name, "language": translation.get_language()},
+        context={
+            **email_values("call_title", call, "title"),
+            "name": objection.name,
+            "language": translation.get_language(),
+        },
         key=f"review-objection-received:{objection.pk}",
     )
     return objection
@@ -154,7 +159,7 @@ def objection_resolve(*, objection: Objection, by, answer: str) -> Objection:
     notify(
         template="review_objection_answered",
         recipients=[objection.email],
-        context={"call_title": objection.call.title, "name": objection.name, "answer": answer},
+        context={**email_values("call_title", objection.call, "title"), "name": objection.name, "answer": answer},
         key=f"review-objection-answered:{objection.pk}",
     )
     return objection
@@ -220,7 +225,7 @@ def _notify_outcomes(call: Call) -> None:
             template="review_results_final",
             recipients=users,
             context={
-                "call_title": call.title,
+                **email_values("call_title", call, "title"),
                 "funded": line.funded,
                 "amount": str(line.amount),
                 "currency": call.currency,

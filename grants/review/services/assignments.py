@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.audit import record_event
+from core.bilingual import email_values
 from core.links import site_path
 from core.notify import notify
 from core.transitions import require
@@ -228,7 +229,7 @@ def _notify_new_assignments(call: Call, pairs, *, run) -> None:
             template="review_assigned",
             recipients=[reviewer],
             context={
-                "call_title": call.title,
+                **email_values("call_title", call, "title"),
                 "count": counts[reviewer.pk],
                 "path": site_path("review:assignment_list"),
             },
@@ -358,7 +359,7 @@ def declare(*, assignment: Assignment, by, has_conflict: bool, detail: str = "")
                 template="review_conflict",
                 recipients=recipients,
                 context={
-                    "call_title": call.title,
+                    **email_values("call_title", call, "title"),
                     "application_title": application.display_title,
                     "reference": application.reference or "",
                     "path": reverse("review_admin_assignments", kwargs={"pk": call.pk}),
@@ -384,7 +385,7 @@ def _send_reminders(call: Call, *, key: str, template: str) -> int:
             template=template,
             recipients=[reviewer],
             context={
-                "call_title": call.title,
+                **email_values("call_title", call, "title"),
                 "count": counts[reviewer.pk],
                 "deadline": timezone.localtime(deadline).strftime("%Y-%m-%d %H:%M") if deadline else "",
                 "path": site_path("review:assignment_list"),

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from accounts import roles
 from core import invitations
 from core.audit import record_event
+from core.bilingual import email_values
 from core.invitations import InvalidInvitation
 from core.links import site_path
 from core.notify import notify
@@ -114,7 +115,7 @@ def invitation_create(*, panel: Panel, email: str, by) -> ReviewerInvitation:
         template="review_invitation",
         recipients=[email],
         context={
-            "call_title": call.title,
+            **email_values("call_title", call, "title"),
             "inviter": by.display_name,
             "path": site_path("review:invitation_accept", token=invitation_token(invitation=invitation)),
             "days": INVITATION_DAYS,

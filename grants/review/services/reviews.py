@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.audit import record_event
+from core.bilingual import email_values
 from core.links import site_path
 from core.notify import notify
 from core.transitions import check_transition, require
@@ -164,7 +165,7 @@ def review_reopen(*, review: Review, by, reason: str) -> Review:
         template="review_reopened",
         recipients=[assignment.reviewer],
         context={
-            "call_title": assignment.call.title,
+            **email_values("call_title", assignment.call, "title"),
             "application_title": assignment.application.display_title,
             "reason": reason,
             "path": site_path("review:review_edit", pk=assignment.application_id),
