@@ -14,9 +14,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from core import charts
 from core.audit import events_for
 from grants.calls.models import Call
-from grants.review import permissions, selectors
+from grants.review import chart_selectors, permissions, selectors
 from grants.review.forms import (
     AnswerForm,
     AssignmentAddForm,
@@ -65,6 +66,59 @@ def _run(request, action, success: str) -> bool:
     if success:
         messages.success(request, success)
     return result if result is not None else True
+
+
+# --- Charts (issue 14) ---------------------------------------------------------------------------
+
+
+def _progress_charts(call) -> list:
+    totals = selectors.progress_totals(call)
+    return [
+        charts.progress_chart(
+            title=_("Reviews submitted"),
+            description=_("How many of the reviews due in this call the reviewers have submitted."),
+            done=totals["done"],
+            total=totals["due"],
+            done_label=_("Submitted"),
+        ),
+        charts.grouped_bar_chart(
+            title=_("Reviews per reviewer"),
+            description=_("For each reviewer, the reviews assigned and the reviews submitted."),
+            series=[_("Assigned"), _("Submitted")],
+            groups=chart_selectors.progress_per_reviewer(call),
+        ),
+    ]
+
+
+def _application_spread_chart(call):
+    return charts.spread_chart(
+        title=_("Score spread per application"),
+        description=_(
+            "For each application, the lowest and highest review total, the middle half of the totals, "
+            "the median and each review as a dot, on the 0–100 scale."
+        ),
+        rows=chart_selectors.spread_by_application(chart_selectors.review_totals(call)),
+    )
+
+
+def _reviewer_charts(call) -> list:
+    totals = chart_selectors.review_totals(call)
+    return [
+        charts.spread_chart(
+            title=_("Score spread per reviewer"),
+            description=_("For each reviewer, the spread of the totals they gave, on the 0–100 scale."),
+            rows=chart_selectors.spread_by_reviewer(totals),
+        ),
+        charts.bar_chart(
+            title=_("Harsh or lenient: each reviewer against the other reviewers"),
+            description=_(
+                "For each reviewer, how many points their totals lie on average below (harsh) or above "
+                "(lenient) the mean total of the same applications."
+            ),
+            items=chart_selectors.reviewer_deviation(totals),
+            value_label=_("Points from the application mean"),
+        ),
+    ]
 
 
 # --- Overview and panel -----------------------------------------------------------------------
@@ -222,6 +276,7 @@ def assignments(request, pk):
             "totals": selectors.progress_totals(call),
             "can_manage": permissions.can_manage_panel(request.user, call) and call.status == Call.Status.IN_REVIEW,
             "reviewers": list(reviewers),
+            "charts": _progress_charts(call),
         },
     )
 
@@ -278,7 +333,9 @@ def assignment_replace(request, pk, assignment_pk):
 def reviews(request, pk):
     call = _call(request, pk)
     return TemplateResponse(
-        request, "review/admin/reviews.html", {"call": call, "reviews": selectors.reviews_of_call(call)}
+        request,
+        "review/admin/reviews.html",
+        {"call": call, "reviews": selectors.reviews_of_call(call), "charts": _reviewer_charts(call)},
     )
 
 
@@ -339,6 +396,7 @@ def ranking(request, pk):
             "basis": basis,
             "bases": RankingBasis.choices,
             "can_manage": permissions.can_manage_panel(request.user, call),
+            "charts": [_application_spread_chart(call)],
         },
     )
 
@@ -378,6 +436,7 @@ def proposal(request, pk):
             "override_form": LineOverrideForm(),
             "can_decide": permissions.can_decide_awards(request.user, call),
             "can_publish": permissions.can_publish_results(request.user, call),
+            "decision": selectors.decision_of(call, current),
         },
     )
 
@@ -411,6 +470,7 @@ def propose(request, pk):
             "override_form": LineOverrideForm(),
             "can_decide": permissions.can_decide_awards(request.user, call),
             "can_publish": permissions.can_publish_results(request.user, call),
+            "decision": selectors.decision_of(call, current),
         },
         status=200,
     )

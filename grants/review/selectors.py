@@ -13,6 +13,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from core.audit import events_for
 from grants.calls.models import Application, ApplicationAttachment, Call
 from grants.calls.permissions import member_organisation_ids
 from grants.calls.selectors import TARGET_AREAS, calls_for_officer, programme_officers_of
@@ -459,3 +460,46 @@ def submitted_scores(*, call: Call) -> list[aggregation.ReviewScores]:
         "assignment__application_id", "assignment__reviewer_id", "scores"
     )
     return [aggregation.ReviewScores(application_id=a, reviewer_id=r, scores=scores) for a, r, scores in rows]
+
+
+# --- The decision, for the award proposal page once the awards are decided -----------------
+
+
+@dataclass(frozen=True)
+class Decision:
+    decided_at: object  # datetime or None
+    decided_by: object  # user or None
+    awards: list  # [(application, amount)]
+    total: object  # Decimal
+    from_proposal: bool  # False: the call was decided without the optimiser's proposal
+
+
+def decision_of(call: Call, proposal: AwardProposal | None) -> Decision | None:
+    """What was decided for a call: the funded lines of its decided proposal, or, for a
+    call decided without one, its recommended and awarded applications at the amount
+    requested, with who moved the call to "decided" and when (from the audit trail).
+    None while nothing is decided. Two queries at most."""
+    if proposal is not None and proposal.is_decided:
+        awards = [
+            (line.application, line.amount)
+            for line in proposal.lines.filter(funded=True)
+            .select_related("application", "application__organisation")
+            .order_by("rank", "id")
+        ]
+        return Decision(proposal.decided_at, proposal.decided_by, awards, sum((a for _x, a in awards), 0), True)
+    if call.status not in (Call.Status.DECIDED, Call.Status.ANNOUNCED, Call.Status.FINAL):
+        return None
+    applications = (
+        Application.objects.filter(call=call, status__in=(Application.Status.RECOMMENDED, Application.Status.AWARDED))
+        .select_related("organisation")
+        .order_by("reference", "id")
+    )
+    awards = [(application, application.requested_amount) for application in applications]
+    event = events_for(call).filter(verb="call.decided").last()
+    return Decision(
+        event.created_at if event else None,
+        event.actor if event else None,
+        awards,
+        sum((a for _x, a in awards), 0),
+        False,
+    )
