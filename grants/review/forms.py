@@ -48,7 +48,15 @@ class ReviewForm(forms.Form):
                 min_value=0,
                 max_value=criterion.max_score,
                 help_text=criterion.guidance,
-                widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+                widget=forms.NumberInput(
+                    attrs={
+                        "inputmode": "numeric",
+                        # For review_total.js, which shows the weighted total as scores are typed.
+                        "data-weight": criterion.weight,
+                        "data-max": criterion.max_score,
+                        "aria-describedby": f"levels-{criterion.code}",
+                    }
+                ),
             )
             self.fields[f"comment_{criterion.code}"] = forms.CharField(
                 label=_("%(label)s: comment") % {"label": criterion.label},
@@ -76,6 +84,17 @@ class ReviewForm(forms.Form):
             {"criterion": c, "score": self[f"score_{c.code}"], "comment": self[f"comment_{c.code}"]}
             for c in self.criteria
         ]
+
+    def typed_scores(self) -> dict:
+        """{code: score} as the page shows them: typed (unreadable ones left out) or saved."""
+        scores = {}
+        for criterion in self.criteria:
+            value = self[f"score_{criterion.code}"].value()
+            try:
+                scores[criterion.code] = int(str(value).strip())
+            except (TypeError, ValueError):
+                continue
+        return scores
 
     def review_data(self):
         data = self.cleaned_data

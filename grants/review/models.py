@@ -402,3 +402,30 @@ class Objection(models.Model):
 
     def __str__(self):
         return f"{self.call}: {self.name}"
+
+
+class ScoreDescriptor(models.Model):
+    """What the scores of one rubric criterion mean, level by level: shown to reviewers beside
+    the score. A level runs from its `min_score` up to the next level's; a criterion without
+    levels of its own gets the generic ones (grants.review.scoring)."""
+
+    call = models.ForeignKey(
+        "grants.Call", on_delete=models.CASCADE, related_name="score_descriptors", verbose_name=_("call")
+    )
+    criterion_code = models.CharField(_("criterion code"), max_length=40)
+    min_score = models.PositiveSmallIntegerField(_("from score"))
+    text_zh = models.CharField(_("descriptor (Chinese)"), max_length=300)
+    text_en = models.CharField(_("descriptor (English)"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["call", "criterion_code", "min_score"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["call", "criterion_code", "min_score"], name="review_descriptor_one_per_level"
+            )
+        ]
+        verbose_name = _("score descriptor")
+        verbose_name_plural = _("score descriptors")
+
+    def __str__(self):
+        return f"{self.criterion_code} ≥ {self.min_score}: {self.text_zh}"

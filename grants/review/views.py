@@ -18,7 +18,7 @@ from accounts.mfa import mfa_setup_redirect, user_has_mfa
 from core import invitations
 from core.private_files import download_name, serve_private_file
 from core.spreadsheet import SafeCsvWriter
-from grants.review import permissions, selectors
+from grants.review import permissions, scoring, selectors
 from grants.review.blind import neutral_filename, redactor, reviewer_view
 from grants.review.forms import DeclarationForm, ProfileForm, RelationshipForm, ReviewForm
 from grants.review.services import assignments as assignment_services
@@ -179,6 +179,8 @@ def review_edit(request, pk):
                 messages.success(request, _("Draft saved."))
                 return redirect("review:review_edit", pk=pk)
     application = selectors.application_for_reviewer(assignment)
+    levels = scoring.levels_by_criterion(call, criteria)
+    rows = [{**row, "levels": levels[row["criterion"].code]} for row in form.criterion_rows()]
     return render(
         request,
         "review/review_form.html",
@@ -187,6 +189,8 @@ def review_edit(request, pk):
             "call": call,
             "view": reviewer_view(application, blind=call.blind_review),
             "form": form,
+            "rows": rows,
+            "weighted_total": scoring.weighted_total(criteria, form.typed_scores()),
             "review": review,
             "can_edit": can_edit,
         },
@@ -212,6 +216,7 @@ def review_detail(request, pk):
         request,
         "review/review_detail.html",
         {
+            "weighted_total": scoring.weighted_total(assignment.call.criteria, review.scores or {}),
             "review": review,
             "assignment": assignment,
             "title": reviewer_view_title(assignment),
