@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from core import charts
 from core.spreadsheet import SafeCsvWriter
 from core.staff_pages import refuse_with_403
 from grants.calls import permissions, selectors
@@ -43,7 +44,19 @@ def call_manage(request, pk):
             "can_edit": permissions.can_manage_call(request.user, call) and call.status in EDITABLE_STATES,
             "can_export": permissions.can_export_call(request.user, call),
             "status_counts": _status_counts(call),
+            "funnel": _funnel_chart(call),
         },
+    )
+
+
+def _funnel_chart(call):
+    return charts.funnel_chart(
+        title=_("Application funnel"),
+        description=_(
+            "How many of the call's applications reached each stage, from started to recommended or awarded, "
+            "and their share of all started applications."
+        ),
+        stages=selectors.application_funnel(call),
     )
 
 

@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 
 from accounts import roles
 from core.audit import events_for
@@ -219,3 +220,31 @@ def screening_history(application):
     """Submissions and screening decisions, oldest first, with what was asked or why:
     an officer reading a resubmission sees the request it answers."""
     return events_for(application).filter(verb__in=SCREENING_VERBS)
+
+
+# --- The application funnel of a call (issue 14) --------------------------------------------
+
+_S = Application.Status
+FUNNEL_ELIGIBLE = (_S.ELIGIBLE, _S.IN_REVIEW, _S.RECOMMENDED, _S.NOT_RECOMMENDED, _S.AWARDED, _S.DECLINED)
+FUNNEL_REVIEWED = (_S.RECOMMENDED, _S.NOT_RECOMMENDED, _S.AWARDED, _S.DECLINED)
+FUNNEL_CHOSEN = (_S.RECOMMENDED, _S.AWARDED, _S.DECLINED)
+
+
+def application_funnel(call: Call) -> list[tuple[str, int]]:
+    """How far the call's applications got, stage by stage, each stage counting every
+    application that reached it: started (drafts included), submitted, found eligible,
+    reviewed (a review decision made), recommended or awarded. One query."""
+    counts = Application.objects.filter(call=call).aggregate(
+        started=Count("id"),
+        submitted=Count("id", filter=Q(submitted_at__isnull=False)),
+        eligible=Count("id", filter=Q(status__in=FUNNEL_ELIGIBLE)),
+        reviewed=Count("id", filter=Q(status__in=FUNNEL_REVIEWED)),
+        chosen=Count("id", filter=Q(status__in=FUNNEL_CHOSEN)),
+    )
+    return [
+        (str(_("Started (drafts included)")), counts["started"]),
+        (str(_("Submitted")), counts["submitted"]),
+        (str(_("Eligible")), counts["eligible"]),
+        (str(_("Reviewed")), counts["reviewed"]),
+        (str(_("Recommended or awarded")), counts["chosen"]),
+    ]
