@@ -8,13 +8,13 @@ from django.db.models import Count
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from core import charts
-from core.spreadsheet import SafeCsvWriter
+from core.spreadsheet import SafeCsvWriter, xlsx_response
 from core.staff_pages import refuse_with_403
 from grants.calls import permissions, selectors
 from grants.calls.forms import ScreeningForm, StaffCommentForm
@@ -97,29 +97,34 @@ class Echo:
         return value
 
 
-EXPORT_HEADER = [
-    "reference",
-    "status",
-    "organisation_zh",
-    "organisation_en",
-    "uscc",
-    "title",
-    "category",
-    "service_item",
-    "area",
-    "target_areas",
-    "target_area_detail",
-    "beneficiaries_count",
-    "requested_amount",
-    "administration_amount",
-    "cofunding_amount",
-    "currency",
-    "submitted_at",
+# Each column: its stable key (the CSV header, read by machines) and its label (the
+# Excel header, read by people, in the reader's language).
+EXPORT_COLUMNS = [
+    ("reference", gettext_lazy("Reference")),
+    ("status", gettext_lazy("Status")),
+    ("organisation_zh", gettext_lazy("Organisation (Chinese)")),
+    ("organisation_en", gettext_lazy("Organisation (English)")),
+    ("uscc", gettext_lazy("Unified social credit code")),
+    ("title", gettext_lazy("Project title")),
+    ("category", gettext_lazy("Service category")),
+    ("service_item", gettext_lazy("Service item")),
+    ("area", gettext_lazy("Area")),
+    ("target_areas", gettext_lazy("Places served")),
+    ("target_area_detail", gettext_lazy("Places served (details)")),
+    ("beneficiaries_count", gettext_lazy("Number of beneficiaries")),
+    ("requested_amount", gettext_lazy("Amount requested")),
+    ("administration_amount", gettext_lazy("Administration costs")),
+    ("cofunding_amount", gettext_lazy("Co-funding")),
+    ("currency", gettext_lazy("Currency")),
+    ("submitted_at", gettext_lazy("Submitted at")),
 ]
+EXPORT_HEADER = [key for key, _label in EXPORT_COLUMNS]
 
 
 def export_rows(call):
-    """The header, then one row per application; reads the rows in chunks, never all at once."""
+    """The header (the columns' keys, then the questions), then one row per application
+    with typed cells (amounts as Decimal, the submission time as a datetime): the CSV and
+    the Excel export both write these. Reads the rows in chunks, never all at once."""
     questions = list(call.questions)
     zh = (translation.get_language() or "").startswith("zh")
     statuses = dict(Application.Status.choices)
@@ -146,11 +151,11 @@ def export_rows(call):
             "; ".join(f"{(name_zh if zh else name_en) or name_zh} {code}".strip() for code, name_zh, name_en in places),
             row["target_area_detail"],
             "" if row["beneficiaries_count"] is None else row["beneficiaries_count"],
-            str(row["requested_amount"]),
-            str(row["administration_amount"]),
-            str(row["cofunding_amount"]),
+            row["requested_amount"],
+            row["administration_amount"],
+            row["cofunding_amount"],
             call.currency,
-            timezone.localtime(row["submitted_at"]).isoformat() if row["submitted_at"] else "",
+            row["submitted_at"] or "",
         ] + [answer_text(question, answers.get(question.id)) for question in questions]
 
 
@@ -170,6 +175,19 @@ def call_export(request, pk):
     response = StreamingHttpResponse(stream(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="applications-{call.slug}.csv"'
     return response
+
+
+@require_GET
+@refuse_with_403
+def call_export_xlsx(request, pk):
+    """The same rows as the CSV, as an Excel workbook with headings in the reader's language."""
+    call = selectors.call_with_counts(request.user, pk)
+    if not permissions.can_export_call(request.user, call):
+        raise PermissionDenied
+    rows = export_rows(call)
+    keys = next(rows)
+    header = [str(label) for _key, label in EXPORT_COLUMNS] + keys[len(EXPORT_COLUMNS) :]
+    return xlsx_response(header, rows, filename=f"applications-{call.slug}.xlsx", title=_("Applications"))
 
 
 @require_GET

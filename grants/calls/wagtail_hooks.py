@@ -20,6 +20,7 @@ def register_grants_admin_urls():
             name="grants_admin_call_transition",
         ),
         path("grants/calls/<int:pk>/export.csv", admin_views.call_export, name="grants_admin_call_export"),
+        path("grants/calls/<int:pk>/export.xlsx", admin_views.call_export_xlsx, name="grants_admin_call_export_xlsx"),
         path("grants/applications/<int:pk>/review/", admin_views.application_detail, name="grants_admin_application"),
         path(
             "grants/applications/<int:pk>/screen/",

@@ -14,11 +14,11 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.audit import events_for
-from core.spreadsheet import SafeCsvWriter
+from core.spreadsheet import SafeCsvWriter, xlsx_response
 from core.staff_pages import refuse_with_403
 from core.transitions import require
 from grants.calls.selectors import funders_for_officer
@@ -305,26 +305,58 @@ class _Echo:
         return value
 
 
-LEDGER_HEADER = [
-    "reference",
-    "kind",
-    "award_or_policy",
-    "funder",
-    "payee",
-    "payee_uscc",
-    "amount",
-    "currency",
-    "rail",
-    "status",
-    "requested_by",
-    "requested_at",
-    "approved_by",
-    "approved_at",
-    "sent_at",
-    "external_id",
-    "batch",
-    "paid_on",
+# Each column: its stable key (the CSV header) and its label (the Excel header, in the
+# reader's language).
+LEDGER_COLUMNS = [
+    ("reference", gettext_lazy("Reference")),
+    ("kind", gettext_lazy("Kind")),
+    ("award_or_policy", gettext_lazy("Award or subsidy policy")),
+    ("funder", gettext_lazy("Funder")),
+    ("payee", gettext_lazy("Payee")),
+    ("payee_uscc", gettext_lazy("Payee's unified social credit code")),
+    ("amount", gettext_lazy("Amount")),
+    ("currency", gettext_lazy("Currency")),
+    ("rail", gettext_lazy("Payment rail")),
+    ("status", gettext_lazy("Status")),
+    ("requested_by", gettext_lazy("Requested by")),
+    ("requested_at", gettext_lazy("Requested at")),
+    ("approved_by", gettext_lazy("Approved by")),
+    ("approved_at", gettext_lazy("Approved at")),
+    ("sent_at", gettext_lazy("Sent at")),
+    ("external_id", gettext_lazy("Bank or Stripe reference")),
+    ("batch", gettext_lazy("Bank batch")),
+    ("paid_on", gettext_lazy("Paid on")),
 ]
+LEDGER_HEADER = [key for key, _label in LEDGER_COLUMNS]
+
+
+def ledger_rows(user):
+    """One row per payment the user may see, with typed cells (the amount as Decimal,
+    times and dates as such): the CSV and the Excel export both write these. Reads the
+    payments in chunks."""
+    rows = selectors.payments_for_user(user=user).order_by("created_at", "id")
+    for p in rows.iterator(chunk_size=500):
+        source = p.tranche.award.reference if p.tranche_id else f"{p.subsidy.policy.name_zh} {p.subsidy.year}"
+        yield [
+            p.reference,
+            "tranche" if p.tranche_id else "subsidy",
+            source,
+            p.funder.name_zh if p.funder_id else "",
+            p.payee.name_zh,
+            p.payee.uscc,
+            p.amount,
+            p.currency,
+            p.rail,
+            p.status,
+            p.requested_by.email if p.requested_by_id else "",
+            p.requested_at or "",
+            p.approved_by.email if p.approved_by_id else "",
+            p.approved_at or "",
+            p.sent_at or "",
+            p.external_id,
+            p.batch.reference if p.batch_id else "",
+            p.paid_on or "",
+        ]
 
 
 @refuse_with_403
@@ -332,37 +364,28 @@ LEDGER_HEADER = [
 def ledger_export(request):
     user = request.user
     require(permissions.can_export_ledger(user), _("Only programme and finance officers export the ledger."))
-    rows = selectors.payments_for_user(user=user).order_by("created_at", "id")
     writer = SafeCsvWriter(_Echo())
 
     def stream():
         yield "\ufeff"
         yield writer.writerow(LEDGER_HEADER)
-        for p in rows.iterator(chunk_size=500):
-            source = p.tranche.award.reference if p.tranche_id else f"{p.subsidy.policy.name_zh} {p.subsidy.year}"
-            yield writer.writerow(
-                [
-                    p.reference,
-                    "tranche" if p.tranche_id else "subsidy",
-                    source,
-                    p.funder.name_zh if p.funder_id else "",
-                    p.payee.name_zh,
-                    p.payee.uscc,
-                    p.amount,
-                    p.currency,
-                    p.rail,
-                    p.status,
-                    p.requested_by.email if p.requested_by_id else "",
-                    p.requested_at.isoformat() if p.requested_at else "",
-                    p.approved_by.email if p.approved_by_id else "",
-                    p.approved_at.isoformat() if p.approved_at else "",
-                    p.sent_at.isoformat() if p.sent_at else "",
-                    p.external_id,
-                    p.batch.reference if p.batch_id else "",
-                    p.paid_on.isoformat() if p.paid_on else "",
-                ]
-            )
+        for row in ledger_rows(user):
+            yield writer.writerow(row)
 
     response = StreamingHttpResponse(stream(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="payments-ledger-{timezone.localdate():%Y%m%d}.csv"'
     return response
+
+
+@refuse_with_403
+@require_GET
+def ledger_export_xlsx(request):
+    """The same rows as the CSV, as an Excel workbook with headings in the reader's language."""
+    user = request.user
+    require(permissions.can_export_ledger(user), _("Only programme and finance officers export the ledger."))
+    return xlsx_response(
+        [str(label) for _key, label in LEDGER_COLUMNS],
+        ledger_rows(user),
+        filename=f"payments-ledger-{timezone.localdate():%Y%m%d}.xlsx",
+        title=_("Payments"),
+    )

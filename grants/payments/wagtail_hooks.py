@@ -24,6 +24,7 @@ def register_payments_admin_urls():
         ),
         path("payments/finance/", admin_views.finance, name="payments_admin_finance"),
         path("payments/ledger.csv", admin_views.ledger_export, name="payments_admin_ledger_export"),
+        path("payments/ledger.xlsx", admin_views.ledger_export_xlsx, name="payments_admin_ledger_export_xlsx"),
     ]
 
 

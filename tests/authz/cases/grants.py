@@ -162,6 +162,8 @@ def cases(world):
         ),
         Case("grants_admin_call_export", funder_staff(), kwargs={"pk": call.pk}),
         Case("grants_admin_call_export", other_funder(), kwargs={"pk": foreign_call.pk}),
+        Case("grants_admin_call_export_xlsx", funder_staff(), kwargs={"pk": call.pk}),
+        Case("grants_admin_call_export_xlsx", other_funder(), kwargs={"pk": foreign_call.pk}),
         # Back office: applications
         Case("grants_applications:index", funder_staff()),
         Case("grants_applications:index_results", funder_staff()),

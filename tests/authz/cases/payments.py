@@ -64,6 +64,7 @@ def cases(world):
         Case("payments_admin_reconciliation_report", finance_only, kwargs={"pk": report.pk}),
         Case("payments_admin_finance", ledger_staff()),
         Case("payments_admin_ledger_export", ledger_staff()),
+        Case("payments_admin_ledger_export_xlsx", ledger_staff()),
         Case("payments:organisation_payments", members_only(), kwargs=org, note="an NGO sees only its own payments"),
         Case(
             "payments:organisation_payments",
