@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from grants.awards import views
+from grants.awards import print_views, views
 
 app_name = "awards"
 
@@ -10,6 +10,7 @@ urlpatterns = [
     path("", views.award_list, name="award_list"),
     path("<int:pk>/", views.award_detail, name="award_detail"),
     path("<int:pk>/agreement/", views.agreement, name="agreement"),
+    path("<int:pk>/agreement/pdf/", print_views.agreement_pdf, name="agreement_pdf"),
     path("<int:pk>/rate-funder/", views.rate_funder, name="rate_funder"),
     path("<int:pk>/milestones/<int:milestone_pk>/report/", views.report_edit, name="report_edit"),
     path("<int:pk>/milestones/<int:milestone_pk>/report/submit/", views.report_submit, name="report_submit"),

@@ -4,7 +4,7 @@ from wagtail import hooks
 from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
 
 from accounts.roles import is_finance_officer, is_programme_officer
-from grants.awards import admin_views
+from grants.awards import admin_views, print_views
 from grants.awards.viewsets import EvaluationSchemeViewSet, TrancheTemplateViewSet
 
 
@@ -13,6 +13,7 @@ def register_awards_admin_urls():
     return [
         path("awards/", admin_views.award_list, name="awards_admin_list"),
         path("awards/<int:pk>/", admin_views.award_detail, name="awards_admin_detail"),
+        path("awards/<int:pk>/agreement.pdf", print_views.agreement_pdf_for_officer, name="awards_admin_agreement_pdf"),
         path("awards/<int:pk>/extend/", admin_views.award_extend, name="awards_admin_extend"),
         path("awards/<int:pk>/budget/", admin_views.award_budget, name="awards_admin_budget"),
         path("awards/<int:pk>/evaluate/", admin_views.award_evaluate, name="awards_admin_evaluate"),

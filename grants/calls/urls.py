@@ -3,7 +3,7 @@
 from django.urls import path
 from django.views.generic import RedirectView
 
-from grants.calls import views
+from grants.calls import print_views, views
 
 app_name = "grants"
 
@@ -15,6 +15,7 @@ urlpatterns = [
     path("calls/<str:key>/apply/", views.application_start, name="application_start"),
     path("applications/", views.my_applications, name="my_applications"),
     path("applications/<int:pk>/", views.application_detail, name="application_detail"),
+    path("applications/<int:pk>/pdf/", print_views.application_pdf, name="application_pdf"),
     path("applications/<int:pk>/edit/", views.application_edit, name="application_edit"),
     path("applications/<int:pk>/autosave/", views.application_autosave, name="application_autosave"),
     path("applications/<int:pk>/submit/", views.application_submit, name="application_submit"),

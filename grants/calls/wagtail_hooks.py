@@ -1,7 +1,7 @@
 from django.urls import path
 from wagtail import hooks
 
-from grants.calls import admin_views
+from grants.calls import admin_views, print_views
 from grants.calls.viewsets import GrantsViewSetGroup
 
 
@@ -22,6 +22,11 @@ def register_grants_admin_urls():
         path("grants/calls/<int:pk>/export.csv", admin_views.call_export, name="grants_admin_call_export"),
         path("grants/calls/<int:pk>/export.xlsx", admin_views.call_export_xlsx, name="grants_admin_call_export_xlsx"),
         path("grants/applications/<int:pk>/review/", admin_views.application_detail, name="grants_admin_application"),
+        path(
+            "grants/applications/<int:pk>/pdf/",
+            print_views.application_pdf_for_officer,
+            name="grants_admin_application_pdf",
+        ),
         path(
             "grants/applications/<int:pk>/screen/",
             admin_views.application_screen,

@@ -43,6 +43,7 @@ def cases(world):
     return [
         Case("awards:award_list", signed_in()),
         Case("awards:award_detail", members_only(), kwargs={"pk": active.pk}),
+        Case("awards:agreement_pdf", members_only(), kwargs={"pk": active.pk}),
         Case("awards:agreement", members_only(), kwargs={"pk": offered.pk}),
         Case(
             "awards:agreement",
@@ -91,6 +92,7 @@ def cases(world):
         # --- Back office ---
         Case("awards_admin_list", staff_only(finance_officer=ALLOW)),
         Case("awards_admin_detail", funder_staff, kwargs={"pk": active.pk}),
+        Case("awards_admin_agreement_pdf", funder_staff, kwargs={"pk": offered.pk}),
         Case(
             "awards_admin_extend",
             funder_staff,

@@ -83,6 +83,14 @@ def cases(world):
         ),
         Case("grants:application_detail", members_only(), kwargs=app(draft), note="a draft"),
         Case("grants:application_detail", members_only(), kwargs=app(submitted), note="submitted"),
+        Case("grants:application_pdf", members_only(), kwargs=app(submitted), note="the submitted application"),
+        Case(
+            "grants:application_pdf",
+            members_only(ngo_member=NOT_FOUND, other_ngo_member=ALLOW),
+            kwargs=app(foreign),
+            note="another organisation's application",
+        ),
+        Case("grants:application_pdf", members_only(ngo_member=NOT_FOUND), kwargs=app(draft), note="never submitted"),
         Case("grants:application_edit", members_only(), kwargs=app(draft)),
         Case(
             "grants:application_autosave",
@@ -183,6 +191,8 @@ def cases(world):
             note="drafts are the applicant's own",
         ),
         Case("grants_admin_application", other_funder(), kwargs=app(screened)),
+        Case("grants_admin_application_pdf", funder_staff(), kwargs=app(submitted)),
+        Case("grants_admin_application_pdf", other_funder(), kwargs=app(screened), note="another funder's"),
         Case(
             "grants_admin_application_screen",
             funder_staff(finance_officer=FORBIDDEN),
