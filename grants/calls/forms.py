@@ -383,13 +383,13 @@ class ApplicationEditForms:
 
     def typed_budget(self) -> tuple[list, Decimal]:
         """The (kind, amount) budget rows and the co-funding as they stand on the page (typed
-        or stored; deleted rows and unreadable amounts left out): the figures the page totals."""
+        or stored; deleted rows and unreadable or non-positive amounts left out, as the form refuses them): the figures the page totals."""
         lines = []
         for form in self.budget.forms:
             if form["DELETE"].value():
                 continue
             amount = _decimal(form["amount"].value())
-            if amount is not None:
+            if amount is not None and amount > 0:
                 lines.append((form["kind"].value(), amount))
         cofunding = _decimal(self.core["cofunding_amount"].value()) if "cofunding_amount" in self.core.fields else None
         return lines, cofunding or Decimal("0")

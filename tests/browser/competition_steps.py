@@ -234,6 +234,9 @@ def ngo_drafts_and_submits(page, live_server, *, call: Call, project: dict, tmp_
     page.fill("input[name=target_area_detail]", "Xinhe Street, 6 communities")
     page.fill("textarea[name=beneficiaries]", "Residents of older housing estates")
     page.fill("input[name=beneficiaries_count]", "2500")
+    # The form is in steps; moving on saves the step.
+    submit(page, "text=Save and continue")
+    assert "step=plan" in page.url
     page.fill("textarea[name=activities]", "A weekly walk-in legal clinic; talks on tenancy and family law.")
     page.fill("textarea[name=timeline]", "Months 1-2 set-up; months 3-12 weekly clinics.")
     page.fill("input[name=milestones-0-title]", "Clinics running in every community")
@@ -241,6 +244,8 @@ def ngo_drafts_and_submits(page, live_server, *, call: Call, project: dict, tmp_
     page.fill("input[name=kpis-0-indicator]", "Residents advised")
     page.fill("input[name=kpis-0-unit]", "people")
     page.fill("input[name=kpis-0-target]", "400")
+    submit(page, "text=Save and continue")
+    assert "step=budget" in page.url
     page.select_option("select[name=budget-0-kind]", "personnel")
     page.fill("input[name=budget-0-description]", "Volunteer lawyers' expenses")
     page.fill("input[name=budget-0-amount]", project["personnel"])
@@ -248,8 +253,13 @@ def ngo_drafts_and_submits(page, live_server, *, call: Call, project: dict, tmp_
     page.fill("input[name=budget-1-description]", "Clinic room and printing")
     page.fill("input[name=budget-1-amount]", "4000")
     page.fill("input[name=cofunding_amount]", project["cofunding"])
-    _answer_questions(page, call, tmp_dir, label)
     screenshot(page, f"competition-{label}-draft")
+    submit(page, "text=Save and continue")
+    if len(call.questions):
+        assert "step=questions" in page.url
+        _answer_questions(page, call, tmp_dir, label)
+        submit(page, "text=Save and continue")
+    assert "step=attachments" in page.url
 
     # Autosave stops when the form is submitted, so the page's version stays current.
     submit(page, "text=Save and review before submitting")
@@ -304,8 +314,9 @@ def ngo_answers_and_resubmits(page, live_server, application: Application, *, re
     submit(page, "main .actions >> text=Edit")
     # Only the budget part is reopened: the project's title cannot change.
     assert page.locator("input[name=title]").is_disabled()
+    submit(page, "button[name=goto][value=budget]")
     page.fill("input[name=cofunding_source]", cofunding_source)
-    submit(page, "text=Save and review before submitting")
+    submit(page, "button[name=goto][value=review]")
     submit(page, "text=Submit the application")
     application.refresh_from_db()
     assert application.status == Application.Status.SUBMITTED

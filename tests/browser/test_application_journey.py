@@ -44,6 +44,10 @@ def test_ngo_member_drafts_is_stopped_by_the_budget_rule_fixes_it_and_submits(pa
     assert page.locator(".area-picker-chosen li").count() == 2
     page.fill("input[name=target_area_detail]", "Xinhe Street, 6 communities")
     page.fill("textarea[name=beneficiaries]", "Residents of older estates")
+    # The form is in steps; moving on saves the step.
+    page.click("text=Save and continue")
+    page.wait_for_load_state()
+    assert "step=plan" in page.url
     page.fill("textarea[name=activities]", "Weekly mediation sessions")
     page.fill("textarea[name=timeline]", "Months 1-12")
     page.fill("input[name=milestones-0-title]", "Volunteers trained")
@@ -51,6 +55,9 @@ def test_ngo_member_drafts_is_stopped_by_the_budget_rule_fixes_it_and_submits(pa
     page.fill("input[name=kpis-0-indicator]", "Disputes mediated")
     page.fill("input[name=kpis-0-unit]", "cases")
     page.fill("input[name=kpis-0-target]", "120")
+    page.click("text=Save and continue")
+    page.wait_for_load_state()
+    assert "step=budget" in page.url
     page.select_option("select[name=budget-0-kind]", "personnel")
     page.fill("input[name=budget-0-description]", "Mediators")
     page.fill("input[name=budget-0-amount]", "150000")
@@ -59,7 +66,7 @@ def test_ngo_member_drafts_is_stopped_by_the_budget_rule_fixes_it_and_submits(pa
     page.fill("input[name=budget-1-amount]", "5000")
     page.fill("input[name=cofunding_amount]", "20000")
     screenshot(page, "grants-application-draft")
-    page.click("text=Save and review before submitting")
+    page.click("button[name=goto][value=review]")
     page.wait_for_load_state()
 
     problems = page.locator("#submit-problems")
@@ -67,9 +74,12 @@ def test_ngo_member_drafts_is_stopped_by_the_budget_rule_fixes_it_and_submits(pa
     assert page.locator("text=Submit the application").count() == 0
     screenshot(page, "grants-application-budget-rule")
 
-    page.click("text=Go back and edit")
+    # The problem links to the step that fixes it.
+    page.click("#submit-problems a:has-text('above this call')")
+    page.wait_for_load_state()
+    assert "step=budget" in page.url
     page.fill("input[name=budget-0-amount]", "60000")
-    page.click("text=Save and review before submitting")
+    page.click("button[name=goto][value=review]")
     page.wait_for_load_state()
     assert page.locator("#submit-problems").count() == 0
     page.click("text=Submit the application")

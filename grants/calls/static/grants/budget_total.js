@@ -48,7 +48,7 @@
       var kind = row.querySelector("select[name$='-kind']");
       if ((remove && remove.checked) || !amount) { return; }
       var value = cents(amount.value);
-      if (value === null) { return; }
+      if (value === null || value <= 0) { return; }  // the form refuses these: left out, as on the server
       requested += value;
       if (kind && kind.value === "administration") { administration += value; }
     });
