@@ -1,11 +1,13 @@
 """Shared steps for browser tests."""
 
+import mimetypes
 import re
 import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+from django.core.files.storage import default_storage
 
 from tests.factories.accounts import TEST_PASSWORD, TEST_TOTP_SECRET
 
@@ -96,3 +98,18 @@ def submit(page, target):
     with page.expect_navigation():
         (page.locator(target) if isinstance(target, str) else target).first.click()
     page.wait_for_load_state()
+
+
+def serve_media(page, live_server):
+    """Test uploads live in memory; hand them to the browser straight from storage."""
+
+    def handle(route):
+        name = route.request.url.split("/media/", 1)[1].split("?", 1)[0]
+        if not default_storage.exists(name):
+            route.fulfill(status=404, body="")
+            return
+        with default_storage.open(name) as file:
+            body = file.read()
+        route.fulfill(status=200, body=body, content_type=mimetypes.guess_type(name)[0] or "application/octet-stream")
+
+    page.route(f"{live_server.url}/media/**", handle)

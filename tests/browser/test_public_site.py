@@ -1,53 +1,13 @@
 """The public site in a real browser: every page type in both languages, checked with
 axe-core (no serious or critical violations), on a desktop and a 375 px phone."""
 
-import mimetypes
-from pathlib import Path
-from urllib.parse import urljoin
-
 import pytest
-from django.core.files.storage import default_storage
 
-from tests.browser.helpers import screenshot
+from tests.browser.axe import axe_violations, describe
+from tests.browser.helpers import screenshot, serve_media
 from tests.cms.site import build_site
 from tests.factories.grants import CallFactory
 from tests.factories.incubator import AreaFactory, OrganisationFactory
-
-AXE = (Path(__file__).parent / "vendor" / "axe.min.js").read_text(encoding="utf-8")
-BLOCKING_IMPACTS = {"serious", "critical"}
-
-
-def serve_media(page, live_server):
-    """Test uploads live in memory; hand them to the browser straight from storage."""
-
-    def handle(route):
-        name = route.request.url.split("/media/", 1)[1].split("?", 1)[0]
-        if not default_storage.exists(name):
-            route.fulfill(status=404, body="")
-            return
-        with default_storage.open(name) as file:
-            body = file.read()
-        route.fulfill(status=200, body=body, content_type=mimetypes.guess_type(name)[0] or "application/octet-stream")
-
-    page.route(f"{live_server.url}/media/**", handle)
-
-
-def axe_violations(page) -> list[dict]:
-    # Loaded as a same-origin file: the page's Content-Security-Policy runs no inline script.
-    url = urljoin(page.url, "/__axe__.js")
-    page.route(url, lambda route: route.fulfill(body=AXE, content_type="text/javascript"))
-    page.add_script_tag(url=url)
-    page.unroute(url)
-    result = page.evaluate(
-        "async () => await axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']}})"
-    )
-    return [v for v in result["violations"] if v["impact"] in BLOCKING_IMPACTS]
-
-
-def describe(violations) -> str:
-    return "\n".join(
-        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes'][:3]]}" for v in violations
-    )
 
 
 @pytest.fixture
