@@ -20,3 +20,8 @@ class CmsConfig(AppConfig):
         on_award_made(queue_showcase_for_award)
         # Stripe Checkout sessions that complete are donations to showcased projects.
         on_checkout_session_completed(handle_checkout_session_completed)
+
+        # How its audit events read, and the History pages staff may open (core.audit, core.history).
+        from cms.audit_labels import register_audit
+
+        register_audit()

@@ -20,3 +20,8 @@ class IncubatorConfig(AppConfig):
         register_accept_on_login(session_key=signals.INVITATION_SESSION_KEY, accept=signals.accept_pending_invitation)
         # Every stored USCC is checked (manage.py check_identifiers).
         register_uscc_holder(Organisation)
+
+        # How its audit events read, and the History pages staff may open (core.audit, core.history).
+        from incubator.audit_labels import register_audit
+
+        register_audit()

@@ -23,3 +23,8 @@ class AwardsConfig(AppConfig):
             active_grants=selectors.organisation_active_grant_count,
         )
         announcements.on_results_final(services.create_awards_for_call)
+
+        # How its audit events read, and the History pages staff may open (core.audit, core.history).
+        from grants.awards.audit_labels import register_audit
+
+        register_audit()

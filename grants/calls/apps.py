@@ -22,3 +22,8 @@ class CallsConfig(AppConfig):
         dashboard.register_tasks(call_tasks)
         # Every stored USCC is checked (manage.py check_identifiers).
         register_uscc_holder(Funder)
+
+        # How its audit events read, and the History pages staff may open (core.audit, core.history).
+        from grants.calls.audit_labels import register_audit
+
+        register_audit()

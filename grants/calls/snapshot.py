@@ -7,8 +7,10 @@ the call's questions do not change what an applicant submitted.
 import difflib
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-from grants.calls.questions import answer_text, question_label
+from core.labels import field_path_label
+from grants.calls.questions import answer_text
 
 
 def _text(value) -> str:
@@ -57,7 +59,7 @@ def build_snapshot(application, *, number: int, now) -> dict:
             {
                 "id": question.id,
                 "type": question.block_type,
-                "label": question_label(question),
+                "label": question.value["label"],
                 "value": value,
                 "text": answer_text(question, value, by_id),
             }
@@ -132,6 +134,90 @@ def flatten(snapshot: dict) -> dict[str, str]:
     return flat
 
 
+# How the paths of a snapshot's values read in a diff ("budget.lines.2.amount" → "Budget, line 2, amount").
+FIELD_NAMES = {
+    "reference": _("Reference"),
+    "call": _("Call"),
+    "title": _("Title"),
+    "currency": _("Currency"),
+    "id": _("Identifier"),
+    "organisation": _("Organisation"),
+    "name_zh": _("Name in Chinese"),
+    "name_en": _("Name in English"),
+    "uscc": _("Unified social credit code"),
+    "legal_form": _("Legal form"),
+    "field_type": _("Field type"),
+    "registration_date": _("Registration date"),
+    "registration_authority": _("Registration authority"),
+    "legal_representative": _("Legal representative"),
+    "contact_name": _("Contact person"),
+    "contact_phone": _("Contact phone"),
+    "contact_email": _("Contact email"),
+    "address": _("Address"),
+    "website": _("Website"),
+    "mission": _("Mission"),
+    "staff_full_time": _("Full-time staff"),
+    "staff_volunteers": _("Volunteers"),
+    "staff_lawyers": _("Lawyers"),
+    "status": _("Status"),
+    "grade": _("Grade"),
+    "project": _("Project"),
+    "summary": _("Summary"),
+    "category": _("Category"),
+    "category_code": _("Category code"),
+    "service_item": _("Service item"),
+    "service_item_code": _("Service item code"),
+    "area": _("Area"),
+    "code": _("Division code"),
+    "level": _("Level"),
+    "target_area_detail": _("Where exactly"),
+    "beneficiaries": _("Beneficiaries"),
+    "beneficiaries_count": _("Number of beneficiaries"),
+    "activities": _("Activities"),
+    "timeline": _("Timeline"),
+    "due_date": _("Due date"),
+    "deliverable": _("Deliverable"),
+    "indicator": _("Indicator"),
+    "unit": _("Unit"),
+    "target": _("Target"),
+    "budget": _("Budget"),
+    "kind": _("Kind"),
+    "description": _("Description"),
+    "amount": _("Amount"),
+    "requested": _("Amount requested"),
+    "administration": _("Administration costs"),
+    "cofunding": _("Co-funding"),
+    "cofunding_source": _("Source of co-funding"),
+    "type": _("Type"),
+    "label": _("Question"),
+    "value": _("Answer"),
+    "text": _("Answer"),
+    "name": _("File"),
+    "size": _("Size"),
+}
+LIST_ITEMS = {
+    "target_areas": _("area served %(number)s"),
+    "milestones": _("milestone %(number)s"),
+    "kpis": _("indicator %(number)s"),
+    "lines": _("line %(number)s"),
+    "answers": _("question %(number)s"),
+    "attachments": _("attachment %(number)s"),
+}
+
+
+def field_label(path: str, snapshots=()) -> str:
+    """A diff's field as people read it; an answer is named by its question, as submitted."""
+    parts = path.split(".")
+    if len(parts) >= 2 and parts[0] == "answers" and parts[1].isdigit():
+        for snapshot in snapshots:
+            answers = snapshot.get("answers") or []
+            index = int(parts[1]) - 1
+            if 0 <= index < len(answers) and answers[index].get("label"):
+                rest = field_path_label(".".join(parts[2:]), names=FIELD_NAMES) if len(parts) > 2 else ""
+                return ", ".join(filter(None, [str(answers[index]["label"]), rest]))
+    return field_path_label(path, names=FIELD_NAMES, items=LIST_ITEMS, first_index=1)
+
+
 def diff_snapshots(old: dict, new: dict) -> list[dict]:
     """The fields that changed between two revisions, with a line diff for long text."""
     before, after = flatten(old), flatten(new)
@@ -147,5 +233,7 @@ def diff_snapshots(old: dict, new: dict) -> list[dict]:
                 for line in difflib.ndiff((old_value or "").splitlines(), (new_value or "").splitlines())
                 if not line.startswith("?")
             ]
-        changes.append({"field": key, "old": old_value, "new": new_value, "lines": lines})
+        changes.append(
+            {"field": key, "label": field_label(key, (new, old)), "old": old_value, "new": new_value, "lines": lines}
+        )
     return changes

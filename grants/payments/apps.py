@@ -18,3 +18,8 @@ class PaymentsConfig(AppConfig):
         dashboard.register(payment_links)
         dashboard.register_tasks(payment_tasks)
         register_award_payments(payments_for_award)
+
+        # How its audit events read, and the History pages staff may open (core.audit, core.history).
+        from grants.payments.audit_labels import register_audit
+
+        register_audit()

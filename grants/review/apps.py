@@ -28,3 +28,8 @@ class ReviewConfig(AppConfig):
             accept=signals.accept_pending_invitation,
             ready=signals.ready_to_join,
         )
+
+        # How its audit events read, and the History pages staff may open (core.audit, core.history).
+        from grants.review.audit_labels import register_audit
+
+        register_audit()
