@@ -347,3 +347,50 @@ def spread_chart(
     for tick in (low, (low + high) / 2, high):
         chart.labels.append(Label(x_of(tick), axis_y + 12, number(tick), "middle"))
     return chart
+
+
+# --- Indicators against their targets --------------------------------------------------------------
+
+
+def kpi_chart(
+    *,
+    title: str,
+    description: str,
+    rows: Sequence[tuple[str, object, object, str]],
+) -> Chart:
+    """One bar per indicator (indicator, achieved, target, unit): the track is the target,
+    the fill what was achieved (full when the target is met or passed). Units differ
+    between indicators, so each is on its own scale and its label says
+    "120 of 200 people (60%)"; an indicator with nothing reported says so."""
+    head = [_("Indicator"), _("Target"), _("Achieved"), _("Share of the target")]
+    if not rows:
+        return Chart("kpi", _key("kpi", title), title, description, 0, empty=True, table_head=head)
+    plot = WIDTH - PAD * 2
+    chart = Chart("kpi", _key("kpi", title), title, description, height=_height(len(rows)), table_head=head)
+    for i, (indicator, achieved, target, unit) in enumerate(rows):
+        top = PAD + i * ROW
+        target_value = max(0.0, float(target or 0))
+        target_text = f"{number(target)} {unit}".strip()
+        if achieved is None:
+            text = _("%(indicator)s: target %(target)s, nothing reported yet") % {
+                "indicator": indicator,
+                "target": target_text,
+            }
+            share_text, share = "—", 0.0
+        else:
+            share = min(1.0, max(0.0, float(achieved)) / target_value) if target_value else 0.0
+            share_text = percent(achieved, target_value)
+            text = _("%(indicator)s: %(achieved)s of %(target)s (%(share)s)") % {
+                "indicator": indicator,
+                "achieved": number(achieved),
+                "target": target_text,
+                "share": share_text,
+            }
+        chart.labels.append(Label(PAD, top + LABEL_GAP - 2, text))
+        y = top + LABEL_GAP + 5
+        chart.bars.append(Bar(PAD, y, _r(plot), BAR, 0, "", PAD, y))
+        chart.bars.append(Bar(PAD, y, _r(plot * share), BAR, 1, "", PAD, y))
+        chart.table_rows.append(
+            [indicator, target_text, "—" if achieved is None else f"{number(achieved)} {unit}".strip(), share_text]
+        )
+    return chart

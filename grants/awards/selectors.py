@@ -3,13 +3,14 @@
 from collections.abc import Callable
 from decimal import Decimal
 
-from django.db.models import Avg, Case, Count, Prefetch, Q, Value, When
+from django.db.models import Avg, Case, Count, Max, Prefetch, Q, Value, When
 from django.http import Http404
 from django.utils import timezone
 
 from grants.awards.models import (
     Amendment,
     Award,
+    AwardKPI,
     AwardMilestone,
     Evaluation,
     FunderRating,
@@ -330,3 +331,14 @@ def latest_grade(organisation):
         .first()
     )
     return evaluation.grade if evaluation else None
+
+
+def kpi_results(award) -> list[tuple[str, Decimal | None, Decimal, str]]:
+    """The award's KPI targets with the best actual that accepted reports give:
+    (indicator, achieved or None, target, unit), in the award's order. One query."""
+    kpis = (
+        AwardKPI.objects.filter(award=award)
+        .annotate(achieved=Max("actuals__actual", filter=Q(actuals__report__status=MilestoneReport.Status.ACCEPTED)))
+        .order_by("position", "pk")
+    )
+    return [(kpi.indicator, kpi.achieved, kpi.target, kpi.unit) for kpi in kpis]

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core import charts
 from core.private_files import download_name, serve_private_file
 from grants.awards import permissions, selectors, services
 from grants.awards.forms import EvidenceForm, FunderRatingForm, ReportForm
@@ -70,6 +71,11 @@ def award_detail(request, pk):
             "can_accept": permissions.can_accept_agreement(request.user, award),
             "can_rate": permissions.can_rate_funder(request.user, award),
             "rated": hasattr(award, "funder_rating"),
+            "kpi_chart": charts.kpi_chart(
+                title=_("Results against targets"),
+                description=_("Each indicator of the grant: its target and the best figure an accepted report gives."),
+                rows=selectors.kpi_results(award),
+            ),
         },
     )
 

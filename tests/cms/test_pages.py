@@ -152,7 +152,8 @@ def test_showcase_cannot_be_published_without_consent(site_tree):
 def test_showcase_hides_money_it_does_not_know_and_shows_kpis(client, site_tree):
     html = client.get(site_tree.en["showcase"].url).content.decode()
     assert "Results against targets" in html
-    assert "80% of target" in html
+    assert "Disputes mediated: 80 of 100 cases (80%)" in html  # the chart of results (issue 14)
+    assert '<th scope="row">Disputes mediated</th><td>100 cases</td><td>80 cases</td><td>80%</td>' in html
     assert "Grant awarded" not in html
     assert 'alt="A mediation session"' in html
 

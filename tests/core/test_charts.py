@@ -57,7 +57,7 @@ def test_grouped_bars_share_one_scale_and_write_money():
     assert paid1.width == 0  # a negative amount is not drawn
     assert [bar.series for bar in chart.bars[:3]] == [1, 2, 3]
     assert chart.table_rows[0] == ["Call 1", "¥100,000.00", "¥50,000.00", "¥-1.00"]
-    assert "Committed ¥50,000.00" == committed1.text
+    assert committed1.text == "Committed ¥50,000.00"
     assert chart.legend == [(1, "Budget"), (2, "Committed"), (3, "Paid")]
 
 
@@ -78,7 +78,7 @@ def test_the_spread_has_quartiles_and_every_score():
 def test_scores_outside_the_scale_are_drawn_at_its_edge():
     chart = charts.spread_chart(title="S", description="d", rows=[("App", [-10, 150])])
     xs = sorted(dot.cx for dot in chart.dots)
-    edges = [line for line in chart.lines if line.css == "chart-axis"][0]
+    edges = next(line for line in chart.lines if line.css == "chart-axis")
     assert xs == [edges.x1, edges.x2]
 
 
@@ -107,3 +107,20 @@ def test_the_template_draws_an_accessible_svg_and_its_table(language):
     assert "<table" in html and '<th scope="row">a@x.cn</th><td>1,234</td>' in html
     assert "style=" not in html and "<script" not in html
     assert html.count("<summary>") == 1
+
+
+def test_kpis_each_on_their_own_scale():
+    chart = charts.kpi_chart(
+        title="Results",
+        description="d",
+        rows=[("People advised", 120, 200, "people"), ("Workshops", 15, 10, ""), ("Cases", None, 5, "cases")],
+    )
+    tracks = chart.bars[0::2]
+    fills = chart.bars[1::2]
+    assert fills[0].width == pytest.approx(tracks[0].width * 0.6, abs=0.05)
+    assert fills[1].width == tracks[1].width  # passed the target: full, not beyond
+    assert fills[2].width == 0
+    assert chart.labels[0].text == "People advised: 120 of 200 people (60%)"
+    assert chart.table_rows[1] == ["Workshops", "10", "15", "150%"]
+    assert chart.table_rows[2] == ["Cases", "5 cases", "—", "—"]
+    assert charts.kpi_chart(title="t", description="d", rows=[]).empty
