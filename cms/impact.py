@@ -120,7 +120,7 @@ def _kpi_actual_total(kind: str) -> int:
     """
     words = Q()
     for word in KPI_WORDS[kind]:
-        words |= Q(kpi__indicator__icontains=word)
+        words |= Q(kpi__indicator_zh__icontains=word) | Q(kpi__indicator_en__icontains=word)
     per_kpi = (
         KPIActual.objects.filter(report__status=MilestoneReport.Status.ACCEPTED)
         .filter(words)

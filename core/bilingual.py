@@ -32,8 +32,18 @@ def language_of(text: str) -> str:
     return "zh" if CHINESE.search(text or "") else "en"
 
 
-def bilingual(base: str) -> property:
-    """A property reading `<base>_zh`/`<base>_en` in the reader's language."""
+class BilingualProperty(property):
+    """A property (so `Model(title=...)` and factories may set it) that list views can
+    sort and label: `admin_order_field` names the Chinese field, `short_description`
+    is the column's heading."""
+
+    admin_order_field: str
+    short_description: str
+
+
+def bilingual(base: str, label=None) -> property:
+    """A property reading `<base>_zh`/`<base>_en` in the reader's language; `label`
+    (lazily translated) heads its column in back-office lists."""
 
     def get(instance):
         return in_reader_language(getattr(instance, f"{base}_zh"), getattr(instance, f"{base}_en"))
@@ -41,7 +51,11 @@ def bilingual(base: str) -> property:
     def set_(instance, value):
         setattr(instance, f"{base}_{language_of(str(value or ''))}", value)
 
-    return property(get, set_, doc=f"{base} in the reader's language, falling back to the other one.")
+    prop = BilingualProperty(get, set_, doc=f"{base} in the reader's language, falling back to the other one.")
+    prop.admin_order_field = f"{base}_zh"
+    if label is not None:
+        prop.short_description = label
+    return prop
 
 
 def bilingual_value(value, base: str):
@@ -56,3 +70,13 @@ def email_values(key: str, instance, base: str) -> dict:
     `key_en` to a reader of any language but Chinese, each falling back to the other."""
     zh, en = getattr(instance, f"{base}_zh"), getattr(instance, f"{base}_en")
     return {key: zh or en, f"{key}_en": en or zh}
+
+
+def in_both_languages(base: str, message, params: dict | None = None) -> dict:
+    """`{base_zh: ..., base_en: ...}`: a lazily translated message (gettext_lazy, with
+    its %-params) as a Chinese and an English text to store, e.g. a standard milestone title."""
+    values = {}
+    for language, suffix in (("zh-hans", "zh"), ("en", "en")):
+        with translation.override(language):
+            values[f"{base}_{suffix}"] = str(message) % params if params else str(message)
+    return values

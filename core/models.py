@@ -5,7 +5,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.bilingual import in_reader_language
+from core.bilingual import bilingual
 
 
 class AuditEvent(models.Model):
@@ -61,10 +61,8 @@ class BilingualNameMixin(models.Model):
     class Meta:
         abstract = True
 
+    # The name in the active language, falling back to the other one.
+    name = bilingual("name", _("name"))
+
     def __str__(self):
         return self.name
-
-    @property
-    def name(self) -> str:
-        """The name in the active language, falling back to the other one."""
-        return in_reader_language(self.name_zh, self.name_en)

@@ -18,7 +18,7 @@ from PIL import Image, ImageDraw
 
 from demo.grants import organisation_member
 from grants.awards import services
-from grants.awards.models import Award, AwardMilestone, FunderRating, MilestoneReport
+from grants.awards.models import Award, AwardKPI, AwardMilestone, FunderRating, MilestoneReport, Tranche
 from grants.calls.models import Call
 from incubator.models import Membership
 
@@ -38,6 +38,7 @@ def load(ctx):
     for call in calls:
         officer = _officer(call.funder)
         services.create_awards_for_call(call=call, by=officer, starts_on=timezone.localdate() - timedelta(days=200))
+        _add_chinese(call)
         for award in (
             Award.objects.filter(application__call=call).select_related("application__call").order_by("application_id")
         ):
@@ -49,6 +50,27 @@ def load(ctx):
         f"awards: {Award.objects.count()} grants; {MilestoneReport.objects.count()} reports; "
         f"{FunderRating.objects.count()} funder ratings; reminders sent now: {sum(sent.values())}"
     )
+
+
+# The demo applications propose their milestones and KPIs in English and the default
+# template labels its tranches in English; the bureau keeps the Chinese beside them.
+CHINESE = {
+    (AwardMilestone, "title"): {"Clinics running": "法律门诊开始运行"},
+    (AwardKPI, "indicator"): {"People given legal advice": "接受法律咨询的群众人数"},
+    (Tranche, "label"): {
+        "On signing": "协议签订后拨付",
+        "Mid-term report accepted": "中期报告通过后拨付",
+        "Final report accepted and evaluation done": "结项报告通过且评估完成后拨付",
+    },
+}
+
+
+def _add_chinese(call):
+    for (model, base), texts in CHINESE.items():
+        for english, chinese in texts.items():
+            model.objects.filter(award__application__call=call, **{f"{base}_en": english, f"{base}_zh": ""}).update(
+                **{f"{base}_zh": chinese}
+            )
 
 
 def _officer(funder):

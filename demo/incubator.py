@@ -244,7 +244,11 @@ def _cohorts() -> Cohort:
         defaults={
             "name_en": "Wuzhong Justice NGO Maker Base",
             "base": "吴中区社会组织服务中心三楼",
-            "description": "为新成立的法律服务类社会组织提供场地、培训、专家指导和项目申报辅导。",
+            "description_zh": "为新成立的法律服务类社会组织提供场地、培训、专家指导和项目申报辅导。",
+            "description_en": (
+                "Space, training, expert mentoring and help with grant applications for newly founded "
+                "legal-service organisations."
+            ),
         },
     )
     spring, created = Cohort.objects.get_or_create(
@@ -252,7 +256,8 @@ def _cohorts() -> Cohort:
         name_zh=f"{today.year}年春季班",
         defaults={
             "name_en": f"Spring {today.year}",
-            "description": "第一期：重点孵化基层调解与普法类组织。",
+            "description_zh": "第一期：重点孵化基层调解与普法类组织。",
+            "description_en": "First intake: focused on grassroots mediation and legal-education organisations.",
             "applications_open_on": today - datetime.timedelta(days=300),
             "applications_close_on": today - datetime.timedelta(days=270),
             "starts_on": today - datetime.timedelta(days=260),
@@ -271,7 +276,8 @@ def _cohorts() -> Cohort:
         name_zh=f"{today.year}年秋季班",
         defaults={
             "name_en": f"Autumn {today.year}",
-            "description": "第二期：欢迎已登记的法律服务类社会组织申请。",
+            "description_zh": "第二期：欢迎已登记的法律服务类社会组织申请。",
+            "description_en": "Second intake: open to registered legal-service organisations.",
             "applications_open_on": today - datetime.timedelta(days=5),
             "applications_close_on": today + datetime.timedelta(days=40),
             "starts_on": today + datetime.timedelta(days=60),

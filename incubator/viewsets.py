@@ -193,10 +193,10 @@ class ProgrammeViewSet(ModelViewSet):
     model = Programme
     icon = "folder-open-inverse"
     menu_label = _("Programmes")
-    list_display = ["name_zh", "name_en", "base", "is_active"]
+    list_display = ["name", "base", "is_active"]
     list_filter = ["is_active"]
     search_fields = ["name_zh", "name_en"]
-    form_fields = ["name_zh", "name_en", "base", "description", "is_active"]
+    form_fields = ["name_zh", "name_en", "base", "description_zh", "description_en", "is_active"]
     copy_view_enabled = False
 
 
@@ -210,7 +210,7 @@ class CohortViewSet(ModelViewSet):
     icon = "calendar"
     menu_label = _("Cohorts")
     index_view_class = CohortIndexView
-    list_display = ["name_zh", "programme", "applications_open_on", "applications_close_on", "starts_on", "ends_on"]
+    list_display = ["name", "programme", "applications_open_on", "applications_close_on", "starts_on", "ends_on"]
     list_filter = ["programme"]
     search_fields = ["name_zh", "name_en"]
     copy_view_enabled = False
@@ -347,9 +347,19 @@ class SubsidyPolicyViewSet(ModelViewSet):
     model = SubsidyPolicy
     icon = "cogs"
     menu_label = _("Subsidy policies")
-    list_display = ["name_zh", "kind", "grade", "amount", "window_months", "is_active"]
+    list_display = ["name", "kind", "grade", "amount", "window_months", "is_active"]
     list_filter = ["kind", "is_active"]
-    form_fields = ["name_zh", "name_en", "kind", "grade", "amount", "window_months", "description", "is_active"]
+    form_fields = [
+        "name_zh",
+        "name_en",
+        "kind",
+        "grade",
+        "amount",
+        "window_months",
+        "description_zh",
+        "description_en",
+        "is_active",
+    ]
     copy_view_enabled = False
 
 

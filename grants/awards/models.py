@@ -19,6 +19,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
+from core.bilingual import bilingual
 from core.private_files import private_storage, unguessable_name
 from grants.awards.tranches import DEFAULT_TEMPLATE, Trigger, parse_template, split_award, template_to_data
 from grants.calls.models import BudgetLine
@@ -252,7 +253,9 @@ class AwardMilestone(models.Model):
 
     award = models.ForeignKey(Award, on_delete=models.CASCADE, related_name="milestones")
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.PROGRESS)
-    title = models.CharField(_("milestone"), max_length=200)
+    # In Chinese and in English; `title` is the reader's language (core.bilingual).
+    title_zh = models.CharField(_("milestone (Chinese)"), max_length=200, blank=True)
+    title_en = models.CharField(_("milestone (English)"), max_length=200, blank=True)
     deliverable = models.CharField(_("what will be delivered"), max_length=300, blank=True)
     due_date = models.DateField(_("report due"))
     position = models.PositiveSmallIntegerField(default=0)
@@ -268,6 +271,8 @@ class AwardMilestone(models.Model):
             )
         ]
 
+    title = bilingual("title", _("milestone"))
+
     def __str__(self):
         return f"{self.award}: {self.title}"
 
@@ -276,7 +281,8 @@ class AwardKPI(models.Model):
     """A KPI target copied from the application."""
 
     award = models.ForeignKey(Award, on_delete=models.CASCADE, related_name="kpis")
-    indicator = models.CharField(_("indicator"), max_length=200)
+    indicator_zh = models.CharField(_("indicator (Chinese)"), max_length=200, blank=True)
+    indicator_en = models.CharField(_("indicator (English)"), max_length=200, blank=True)
     unit = models.CharField(_("unit"), max_length=40, blank=True)
     target = models.DecimalField(_("target"), max_digits=12, decimal_places=2)
     position = models.PositiveSmallIntegerField(default=0)
@@ -286,6 +292,8 @@ class AwardKPI(models.Model):
         verbose_name = _("KPI target")
         verbose_name_plural = _("KPI targets")
         constraints = [models.CheckConstraint(condition=Q(target__gt=0), name="award_kpi_target_positive")]
+
+    indicator = bilingual("indicator", _("indicator"))
 
     def __str__(self):
         return f"{self.indicator}: {self.target} {self.unit}"
@@ -323,7 +331,8 @@ class Tranche(models.Model):
 
     award = models.ForeignKey(Award, on_delete=models.CASCADE, related_name="tranches")
     position = models.PositiveSmallIntegerField(default=0)
-    label = models.CharField(_("label"), max_length=200)
+    label_zh = models.CharField(_("label (Chinese)"), max_length=200, blank=True)
+    label_en = models.CharField(_("label (English)"), max_length=200, blank=True)
     trigger = models.CharField(_("released when"), max_length=40)
     amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2)
 
@@ -335,6 +344,8 @@ class Tranche(models.Model):
             models.CheckConstraint(condition=Q(amount__gt=0), name="tranche_amount_positive"),
             models.UniqueConstraint(fields=["award", "position"], name="one_tranche_per_position"),
         ]
+
+    label = bilingual("label", _("label"))
 
     def __str__(self):
         return f"{self.award} #{self.position + 1}: {self.amount}"

@@ -18,8 +18,10 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.audit import record_event
+from core.bilingual import email_values, in_both_languages
 from core.money import format_money, to_money
 from core.notify import notify
 from core.transitions import check_transition, require
@@ -162,7 +164,11 @@ def _milestone_plan(application, starts_on: date) -> list[dict]:
     plan = [
         {
             "kind": AwardMilestone.Kind.PROGRESS,
-            "title": m.title or _("Milestone %(number)s") % {"number": index + 1},
+            **(
+                {"title": m.title}
+                if m.title
+                else in_both_languages("title", gettext_lazy("Milestone %(number)s"), {"number": index + 1})
+            ),
             "deliverable": m.deliverable,
             "due_date": due,
         }
@@ -178,7 +184,7 @@ def _milestone_plan(application, starts_on: date) -> list[dict]:
             0,
             {
                 "kind": AwardMilestone.Kind.MIDTERM,
-                "title": _("Mid-term report"),
+                **in_both_languages("title", gettext_lazy("Mid-term report")),
                 "deliverable": "",
                 "due_date": midpoint,
             },
@@ -187,11 +193,16 @@ def _milestone_plan(application, starts_on: date) -> list[dict]:
         plan = [
             {
                 "kind": AwardMilestone.Kind.MIDTERM,
-                "title": _("Mid-term report"),
+                **in_both_languages("title", gettext_lazy("Mid-term report")),
                 "deliverable": "",
                 "due_date": midpoint,
             },
-            {"kind": AwardMilestone.Kind.FINAL, "title": _("Final report"), "deliverable": "", "due_date": ends_on},
+            {
+                "kind": AwardMilestone.Kind.FINAL,
+                **in_both_languages("title", gettext_lazy("Final report")),
+                "deliverable": "",
+                "due_date": ends_on,
+            },
         ]
     for item in plan:
         if item["due_date"] is None:
@@ -618,7 +629,10 @@ def report_submit(*, report: MilestoneReport, by) -> MilestoneReport:
         template="awards_report_submitted",
         recipients=_officers(award),
         context=_context(
-            award, report_id=report.pk, milestone=report.milestone.title, resubmitted=previous == R.RETURNED
+            award,
+            report_id=report.pk,
+            **email_values("milestone", report.milestone, "title"),
+            resubmitted=previous == R.RETURNED,
         ),
         key=f"report-submitted:{report.pk}:{report.version}",
     )
@@ -652,7 +666,7 @@ def _decide(report, by, target, comment) -> MilestoneReport:
     notify(
         template=f"awards_report_{target}",
         recipients=_members(award),
-        context=_context(award, milestone=report.milestone.title, comment=comment),
+        context=_context(award, **email_values("milestone", report.milestone, "title"), comment=comment),
         key=f"report-{target}:{report.pk}:{report.version}",
     )
     return report
@@ -730,7 +744,10 @@ def _remind(*, milestone: AwardMilestone, kind: str, today: date) -> bool:
         template=f"awards_report_{kind}",
         recipients=recipients,
         context=_context(
-            award, milestone=milestone.title, milestone_id=milestone.pk, due_date=milestone.due_date.isoformat()
+            award,
+            **email_values("milestone", milestone, "title"),
+            milestone_id=milestone.pk,
+            due_date=milestone.due_date.isoformat(),
         ),
         key=f"report-reminder:{milestone.pk}:{kind}",
     )

@@ -161,7 +161,7 @@ class CallViewSet(ModelViewSet):
     search_fields = ["title_zh", "title_en", "slug"]
     search_backend_name = None
     list_display = [
-        Column("title", label=_("Title")),
+        "title",
         "funder",
         StatusTagColumn("status", label=_("Status"), accessor="get_status_display", primary=False),
         Column("closes_at", label=_("Closes at")),

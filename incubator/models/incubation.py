@@ -6,6 +6,7 @@ from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.models import Orderable
 
+from core.bilingual import bilingual
 from core.models import BilingualNameMixin
 
 
@@ -13,7 +14,10 @@ class Programme(BilingualNameMixin):
     """An incubation programme run at a base, e.g. a justice-administration NGO maker base."""
 
     base = models.CharField(_("incubation base"), max_length=200, blank=True)
-    description = models.TextField(_("description"), blank=True, max_length=5_000)
+    # In Chinese and in English; `description` is the reader's language (core.bilingual).
+    description_zh = models.TextField(_("description (Chinese)"), blank=True, max_length=5_000)
+    description_en = models.TextField(_("description (English)"), blank=True, max_length=5_000)
+    description = bilingual("description", _("description"))
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:
@@ -28,7 +32,10 @@ class Cohort(BilingualNameMixin, ClusterableModel):
     programme = models.ForeignKey(
         Programme, on_delete=models.PROTECT, related_name="cohorts", verbose_name=_("programme")
     )
-    description = models.TextField(_("description"), blank=True, max_length=5_000)
+    # In Chinese and in English; `description` is the reader's language (core.bilingual).
+    description_zh = models.TextField(_("description (Chinese)"), blank=True, max_length=5_000)
+    description_en = models.TextField(_("description (English)"), blank=True, max_length=5_000)
+    description = bilingual("description", _("description"))
     applications_open_on = models.DateField(_("applications open"))
     applications_close_on = models.DateField(_("applications close"))
     starts_on = models.DateField(_("starts"))
@@ -39,7 +46,7 @@ class Cohort(BilingualNameMixin, ClusterableModel):
     panels = [
         FieldPanel("programme"),
         FieldRowPanel([FieldPanel("name_zh"), FieldPanel("name_en")]),
-        FieldPanel("description"),
+        FieldRowPanel([FieldPanel("description_zh"), FieldPanel("description_en")]),
         MultiFieldPanel(
             [
                 FieldRowPanel([FieldPanel("applications_open_on"), FieldPanel("applications_close_on")]),

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.bilingual import bilingual
 from core.models import BilingualNameMixin
 
 
@@ -28,7 +29,10 @@ class SubsidyPolicy(BilingualNameMixin):
     window_months = models.PositiveSmallIntegerField(
         _("months after registration"), default=12, help_text=_("Start-up subsidies only.")
     )
-    description = models.TextField(_("description"), blank=True, max_length=5_000)
+    # In Chinese and in English; `description` is the reader's language (core.bilingual).
+    description_zh = models.TextField(_("description (Chinese)"), blank=True, max_length=5_000)
+    description_en = models.TextField(_("description (English)"), blank=True, max_length=5_000)
+    description = bilingual("description", _("description"))
     is_active = models.BooleanField(_("open for applications"), default=True)
 
     class Meta:

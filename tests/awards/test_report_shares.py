@@ -32,7 +32,7 @@ def overspent_report():
     mediators, sessions = award.budget_lines.order_by("position")  # ¥40,000.00 each
     report.spending.create(budget_line=mediators, spent=Decimal("47600.00"))  # 119%
     report.spending.create(budget_line=sessions, spent=Decimal("10000.00"))  # 25%
-    people = award.kpis.get(indicator="People reached")  # target 2,000
+    people = award.kpis.get(indicator_en="People reached")  # target 2,000
     report.kpi_actuals.create(kpi=people, actual=Decimal("2500"))  # 125%
     return report, owner, officer
 

@@ -97,7 +97,7 @@ def test_final_call_makes_one_award_per_awarded_application_with_schedule_milest
     kinds = list(award.milestones.order_by("due_date").values_list("kind", flat=True))
     assert kinds == ["progress", "midterm", "progress", "final"]
     assert award.ends_on == award.milestones.get(kind="final").due_date
-    assert list(award.kpis.values_list("indicator", "target")) == [("Lectures held", Decimal("40.00"))]
+    assert list(award.kpis.values_list("indicator_en", "target")) == [("Lectures held", Decimal("40.00"))]
     assert sum(line.amount for line in award.budget_lines.all()) == award.amount
     assert events_for(award).filter(verb="award.created").exists()
 

@@ -146,9 +146,9 @@ class Call(models.Model):
             ),
         ]
 
-    title = bilingual("title")
-    summary = bilingual("summary")
-    description = bilingual("description")
+    title = bilingual("title", _("title"))
+    summary = bilingual("summary", _("summary"))
+    description = bilingual("description", _("description"))
 
     def __str__(self):
         return self.title
