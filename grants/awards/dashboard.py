@@ -5,6 +5,7 @@ from datetime import timedelta
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.dashboard import Task
 from accounts.roles import is_finance_officer, is_programme_officer
@@ -32,7 +33,10 @@ def award_links(user) -> list[dict]:
             {
                 "url": reverse("awards_admin_reports"),
                 "title": _("Reports queue"),
-                "description": _("%(count)s report(s) waiting for a decision.") % {"count": waiting},
+                "description": ngettext(
+                    "%(count)s report waiting for a decision.", "%(count)s reports waiting for a decision.", waiting
+                )
+                % {"count": waiting},
             }
         )
     return links

@@ -227,7 +227,11 @@ def batches(request):
             return redirect("payments_admin_batches")
         messages.success(
             request,
-            _("Batch %(reference)s created with %(count)s payment(s); download it and key it into online banking.")
+            ngettext(
+                "Batch %(reference)s created with %(count)s payment; download it and key it into online banking.",
+                "Batch %(reference)s created with %(count)s payments; download it and key it into online banking.",
+                batch.payment_count,
+            )
             % {"reference": batch.reference, "count": batch.payment_count},
         )
         return redirect("payments_admin_batches")

@@ -12,6 +12,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from core import charts
@@ -254,8 +255,11 @@ def remind(request, pk):
     call = _managed_call(request, pk)
     sent = _run(request, lambda: assignment_services.send_reminders(call=call, by=request.user), "")
     if sent is not False:
+        count = 0 if sent is True else sent
         messages.success(
-            request, _("Reminders sent to %(count)s reviewer(s).") % {"count": 0 if sent is True else sent}
+            request,
+            ngettext("Reminder sent to %(count)s reviewer.", "Reminders sent to %(count)s reviewers.", count)
+            % {"count": count},
         )
     return redirect("review_admin_call", pk=call.pk)
 
@@ -405,7 +409,13 @@ def ranking(request, pk):
 def aggregate(request, pk):
     call = _managed_call(request, pk)
     count = ranking_services.aggregate_call(call=call)
-    messages.success(request, _("Scores recalculated for %(count)s application(s).") % {"count": count})
+    messages.success(
+        request,
+        ngettext(
+            "Scores recalculated for %(count)s application.", "Scores recalculated for %(count)s applications.", count
+        )
+        % {"count": count},
+    )
     return redirect("review_admin_ranking", pk=call.pk)
 
 

@@ -351,7 +351,8 @@ def finance_imports_confirmation(page, live_server, rows, *, paid_on, label: str
         ],
     )
     submit(page, "form[enctype] button[type=submit]")
-    assert_message(page, f"{len(rows)} payment(s) marked paid; 0 line(s) reported")
+    paid = f"{len(rows)} payment marked paid" if len(rows) == 1 else f"{len(rows)} payments marked paid"
+    assert_message(page, f"{paid}; 0 lines reported")
     report = main_text(page)
     for row in rows:
         assert row["reference"] in report

@@ -99,7 +99,7 @@ def test_tranche_requested_approved_exported_confirmed_and_seen_paid(browser, pa
     )
     finance_page.click("form[enctype] button[type=submit]")
     finance_page.wait_for_load_state()
-    assert "1 payment(s) marked paid; 0 line(s) reported" in finance_page.content()
+    assert "1 payment marked paid; 0 lines reported" in finance_page.content()
     screenshot(finance_page, "payments-reconciliation-report")
     payment.refresh_from_db()
     assert payment.status == Payment.Status.PAID

@@ -214,7 +214,7 @@ def test_reconciliation_upload_shows_the_report(finance_client):
         reverse("payments_admin_reconciliation"), {"file": SimpleUploadedFile("bank.csv", body)}, follow=True
     )
     page = response.content.decode()
-    assert "1 payment(s) marked paid; 1 line(s) reported" in page
+    assert "1 payment marked paid; 1 line reported" in page
     assert "PAY-NOPE" in page
 
 

@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from core.audit import record_event
 from core.bilingual import email_values
@@ -179,7 +180,12 @@ def finalisation_problems(*, call: Call, now) -> list[str]:
         )
     open_count = Objection.objects.filter(call=call, status=OS.OPEN).count()
     if open_count:
-        problems.append(_("%(count)s objection(s) still need an answer.") % {"count": open_count})
+        problems.append(
+            ngettext(
+                "%(count)s objection still needs an answer.", "%(count)s objections still need an answer.", open_count
+            )
+            % {"count": open_count}
+        )
     return problems
 
 

@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from core.audit import record_event
 from core.transitions import require
@@ -72,7 +73,11 @@ def proposal_create(*, call: Call, by, basis: str, quotas: dict | None = None) -
     unscored = [a for a in applications if a.pk not in summaries]
     if unscored:
         raise ValidationError(
-            _("%(count)s application(s) have no submitted review yet, e.g. %(ref)s.")
+            ngettext(
+                "%(count)s application has no submitted review yet: %(ref)s.",
+                "%(count)s applications have no submitted review yet, e.g. %(ref)s.",
+                len(unscored),
+            )
             % {"count": len(unscored), "ref": unscored[0].reference or unscored[0].display_title}
         )
     if not applications:
