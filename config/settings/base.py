@@ -427,6 +427,8 @@ LOGGING = {
         # Wagtail logs every page edit and background index task at INFO.
         "wagtail": {"level": "WARNING"},
         "django_tasks": {"level": "WARNING"},
+        # WeasyPrint logs each step of every PDF at INFO.
+        "weasyprint": {"level": "WARNING"},
     },
 }
 
