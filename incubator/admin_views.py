@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core import charts
 from core.staff_pages import staff_page
 from incubator import permissions, selectors
 from incubator.forms import IncubateeDecisionForm, ReturnForm, SubsidyDecisionForm, VerifyForm
@@ -204,19 +205,71 @@ def _subsidy_limit(subsidy):
         return None
 
 
+def _dashboard_charts(*, funnel, by_field, districts, targets) -> list:
+    """The dashboard's charts (issue 14), drawn from the figures the page already read."""
+    covered = sum(1 for row in districts if row["ngos"] or row["villages_served"])
+    return [
+        charts.funnel_chart(
+            title=_("Incubation funnel"),
+            description=_("All cohorts together: organisations that applied, were admitted and hatched (graduated)."),
+            stages=[
+                (_("Applied"), sum(cohort.applied for cohort in funnel)),
+                (_("Admitted"), sum(cohort.admitted for cohort in funnel)),
+                (_("Hatched (graduated)"), sum(cohort.hatched for cohort in funnel)),
+            ],
+        ),
+        charts.progress_chart(
+            title=_("Districts covered"),
+            description=_(
+                "The programme's districts with at least one verified NGO or one village or community served."
+            ),
+            done=covered,
+            total=len(districts),
+            done_label=_("Districts covered"),
+        ),
+        charts.kpi_chart(
+            title=_("Targets: where we are"),
+            description=_("Each target of the programme against today's figure."),
+            rows=[
+                (
+                    f"{row['target']} · {row['target'].area.name if row['target'].area_id else _('All districts')}",
+                    row["actual"],
+                    row["target"].value,
+                    "",
+                )
+                for row in targets
+            ],
+        ),
+        charts.grouped_bar_chart(
+            title=_("Villages and communities served per district"),
+            description=_("For each district of the programme, its villages and communities and how many are served."),
+            series=[_("Villages and communities"), _("Served")],
+            groups=[(row["district"].name, [row["villages"], row["villages_served"]]) for row in districts],
+        ),
+        charts.bar_chart(
+            title=_("Verified organisations by field type"),
+            description=_("How many verified organisations work in each field."),
+            items=by_field,
+            value_label=_("Verified organisations"),
+        ),
+    ]
+
+
 @officer_page
 def dashboard(request):
     by_field = selectors.organisations_by_field_type()
-    top = max((count for _label, count in by_field), default=0) or 1
+    funnel = list(selectors.cohort_funnel())
+    districts = selectors.district_figures()
+    targets = selectors.target_progress()
     return _admin_render(
         request,
         "incubator/admin/dashboard.html",
         _("Incubator dashboard"),
         {
-            "funnel": selectors.cohort_funnel(),
-            "by_field": [(label, count, int(count * 100 / top)) for label, count in by_field],
-            "districts": selectors.district_figures(),
-            "targets": selectors.target_progress(),
+            "funnel": funnel,
+            "districts": districts,
+            "targets": targets,
+            "charts": _dashboard_charts(funnel=funnel, by_field=by_field, districts=districts, targets=targets),
             "queue_count": selectors.verification_queue().count(),
             "payable": selectors.payable_subsidies(),
         },
