@@ -28,7 +28,7 @@ ROW = 40  # height of one row: its label on top, its bar below
 BAR = 16
 LABEL_GAP = 15  # from the top of a row to the baseline of its label
 PAD = 4
-VALUE_ROOM = 110  # room kept right of the longest bar for its value
+VALUE_ROOM = 130  # room kept right of the longest bar for its value
 SERIES = 3  # series classes chart-s1 … chart-s3, each with a colour and a pattern
 
 
