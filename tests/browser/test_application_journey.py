@@ -71,7 +71,7 @@ def test_ngo_member_drafts_is_stopped_by_the_budget_rule_fixes_it_and_submits(pa
 
     problems = page.locator("#submit-problems")
     assert "above this call's maximum of ¥100,000.00 per project" in problems.inner_text()
-    assert page.locator("text=Submit the application").count() == 0
+    assert page.locator("main form button:has-text('Submit the application')").count() == 0
     screenshot(page, "grants-application-budget-rule")
 
     # The problem links to the step that fixes it.
