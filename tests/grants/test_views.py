@@ -283,7 +283,9 @@ def test_call_questions_render_validate_and_are_kept_with_the_application(client
 
 
 def test_a_required_question_left_empty_stops_submission(call, draft, member):
-    call.questions = [("short_text", {"label_en": "Partner school", "help_text_en": "", "required": True, "max_length": 100})]
+    call.questions = [
+        ("short_text", {"label_en": "Partner school", "help_text_en": "", "required": True, "max_length": 100})
+    ]
     call.save()
     fill_application(draft)
     with pytest.raises(Exception, match="Partner school"):

@@ -235,7 +235,7 @@ NEW_DATA = [
             "name_zh": f"新基地{suffix}",
             "name_en": f"New base {suffix}",
             "base": "Wuzhong",
-            "description": "A maker base.",
+            "description_en": "A maker base.",
             "is_active": "on",
         },
         _exists("incubator.Programme", name_en="New base {suffix}"),
