@@ -81,7 +81,7 @@ def organisation_review(request, pk):
         {
             "organisation": organisation,
             "documents": selectors.documents_of(organisation=organisation),
-            "members": selectors.members_of(organisation=organisation),
+            "members": selectors.memberships_of(organisation=organisation),
             "history": history_of(organisation, viewer_is_staff=True),
             "can_verify": permissions.can_verify_organisation(request.user, organisation),
             "verify_form": verify_form,

@@ -107,6 +107,16 @@ def members_of(organisation, *, roles=None) -> list:
     return members_by_organisation(organisation_ids=[organisation_id], roles=roles).get(organisation_id, [])
 
 
+def memberships_of(*, organisation):
+    """The organisation's current memberships (role, joined, the person), for the pages that
+    list and manage its members; members_of gives the people themselves."""
+    return (
+        Membership.objects.filter(organisation=organisation, left_at__isnull=True)
+        .select_related("user")
+        .order_by("role", "joined_at", "id")
+    )
+
+
 def managers_of(organisation) -> list:
     """Its owners and admins: the people who hear about its status, money and bank account."""
     return members_of(organisation, roles=[Membership.Role.OWNER, Membership.Role.ADMIN])

@@ -181,7 +181,7 @@ def members(request, pk):
     context = _org_context(request, organisation, "members")
     context.update(
         {
-            "memberships": selectors.members_of(organisation=organisation),
+            "memberships": selectors.memberships_of(organisation=organisation),
             "invitations": selectors.open_invitations(organisation=organisation, now=timezone.now())
             if context["can_manage_members"]
             else [],
