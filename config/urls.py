@@ -3,7 +3,10 @@ Wagtail admin, webhooks, static/media and machine endpoints do not."""
 
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
+from django.templatetags.static import static
 from django.urls import include, path
+from django.utils.functional import lazy
+from django.views.generic import RedirectView
 from django.views.i18n import set_language
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
@@ -23,6 +26,8 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("healthz", core_views.healthz, name="healthz"),
     path("robots.txt", core_views.robots_txt, name="robots_txt"),
+    # Browsers ask for /favicon.ico whatever the page links to (issue 14).
+    path("favicon.ico", RedirectView.as_view(url=lazy(static, str)("favicon.ico")), name="favicon"),
     path("sitemap.xml", cms_views.sitemap, name="sitemap"),
     path("webhooks/", include("grants.payments.webhook_urls")),
 ]

@@ -14,6 +14,7 @@ def cases(world):
     return [
         Case("healthz", public()),
         Case("robots_txt", public()),
+        Case("favicon", public()),
         Case("set_language", public(), method="post", data={"language": "zh-hans", "next": "/zh-hans/"}),
         Case("accounts:dashboard", signed_in()),
         Case("account_login", public()),
