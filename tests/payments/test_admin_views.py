@@ -145,7 +145,9 @@ def test_payment_page_shows_the_audit_trail_with_who_and_when(finance_client, fi
     payment = services.payment_request_subsidy(subsidy=approved_subsidy(), by=officer)
     services.payment_approve(payment=payment, by=finance)
     page = finance_client.get(reverse("payments_admin_payment", kwargs={"pk": payment.pk})).content.decode()
-    assert "payment.requested" in page and "payment.approved" in page
+    assert "Payment requested" in page and "Payment approved" in page
+    assert "Requested → Approved" in page
+    assert "payment.requested" not in page and "payment.approved" not in page  # labels, never codes (issue 14)
     assert str(officer) in page and str(finance) in page
 
 
