@@ -1,10 +1,13 @@
 """Details that make the home page trustworthy (issue 14): no figure shown as a bare
 zero, and the hero picture shown whole rather than cropped."""
 
+from decimal import Decimal
+
 import pytest
 from bs4 import BeautifulSoup
 
 from cms import impact
+from tests.factories.awards import AwardFactory
 from tests.factories.incubator import IncubateeFactory
 
 pytestmark = pytest.mark.django_db
@@ -42,3 +45,16 @@ def test_hero_picture_keeps_its_proportions(client, site_tree):
     original = site_tree.image
     width, height = int(img["width"]), int(img["height"])
     assert abs(width / height - original.width / original.height) < 0.02
+
+
+def test_showcase_says_not_yet_rather_than_zero_paid(client, site_tree, django_capture_on_commit_callbacks):
+    award = AwardFactory(active=True, amount=Decimal("80000.00"))
+    showcase = site_tree.en["showcase"]
+    showcase.award = award
+    showcase.organisation = award.application.organisation
+    with django_capture_on_commit_callbacks(execute=True):
+        showcase.save_revision().publish()
+    soup = BeautifulSoup(client.get(showcase.url).content, "html.parser")
+    figures = {div.dt.get_text(strip=True): div.dd.get_text(strip=True) for div in soup.select(".money-stats .stat")}
+    assert figures["Grant awarded"] == "¥80,000.00"
+    assert figures["Paid so far"] == "Not yet"
