@@ -12,7 +12,8 @@ from core.models import AuditEvent
 from grants.payments import services
 from grants.payments.models import Payment
 from tests.factories.accounts import UserFactory
-from tests.factories.incubator import OrganisationFactory
+from tests.factories.grants import CallFactory, FunderFactory
+from tests.factories.incubator import IncubateeFactory, OrganisationFactory, SubsidyFactory
 from tests.factories.payments import PaymentFactory, approved_subsidy
 from tests.utils.auth import login
 from tests.utils.queries import assert_flat_query_count
@@ -105,3 +106,21 @@ def test_the_query_count_does_not_grow_with_the_events(client, officer):
 
 def test_times_are_shown_in_the_sites_zone():
     assert str(timezone.get_default_timezone()) == "Asia/Shanghai"
+
+
+def test_the_back_office_pages_link_to_their_history(client, officer):
+    organisation = OrganisationFactory()
+    incubatee = IncubateeFactory(organisation=organisation)
+    subsidy = SubsidyFactory(organisation=organisation)
+    call = CallFactory(funder=FunderFactory(officers=[officer]))
+    pages = {
+        "incubator_admin_review": organisation,
+        "incubator_admin_incubatee": incubatee,
+        "incubator_admin_subsidy": subsidy,
+        "grants_admin_call_manage": call,
+    }
+    for name, obj in pages.items():
+        with translation.override("en"):
+            url = reverse(name, args=[obj.pk])
+        page = client.get(url).content.decode()
+        assert history_url(obj) in page, name
