@@ -8,6 +8,7 @@ from django.utils import timezone, translation
 from grants.calls import selectors
 from grants.calls.models import Application
 from tests.factories.grants import ApplicationFactory
+from tests.utils.admin_language import admin_in
 from tests.utils.auth import login
 
 pytestmark = pytest.mark.django_db
@@ -35,9 +36,11 @@ def test_each_stage_counts_every_application_that_reached_it(call, django_assert
 def test_the_call_page_shows_the_funnel_and_its_table(client, officer, call, language):
     applications(call, S.DRAFT, S.SUBMITTED, S.AWARDED, S.AWARDED)
     login(client, officer)
+    admin_in(officer, language)
     with translation.override(language):
         url = reverse("grants_admin_call_manage", kwargs={"pk": call.pk})
     page = client.get(url).content.decode()
+    assert f'<html lang="{language}"' in page
     start = page.index('<figure class="chart chart-funnel"')
     chart = page[start : page.index("</figure>", start)]
     assert 'role="img"' in chart and "<desc id=" in chart

@@ -8,6 +8,7 @@ from django.utils import translation
 
 from tests.factories.accounts import UserFactory
 from tests.factories.payments import award_with_tranches, tranche_payment
+from tests.utils.admin_language import admin_in
 from tests.utils.auth import login
 from tests.utils.queries import assert_flat_query_count
 
@@ -25,15 +26,21 @@ def test_the_finance_page_charts_budget_committed_and_paid(finance, language):
     call = award.application.call
     call.funder.officers.add(finance)
     tranche_payment(award=award, paid=True)
+    admin_in(finance, language)
     with translation.override(language):
         url = reverse("payments_admin_finance")
     page = login(Client(), finance).get(url).content.decode()
+    assert f'<html lang="{language}"' in page
     assert page.count('<figure class="chart chart-grouped"') == 2
     assert page.count('role="img"') == 2
     assert "css/charts.css" in page
-    row = f'<th scope="row">{call.title}</th><td>¥500,000.00</td><td>¥100,000.00</td><td>¥40,000.00</td>'
+    with translation.override(language):
+        title = call.title
+    row = f'<th scope="row">{title}</th><td>¥500,000.00</td><td>¥100,000.00</td><td>¥40,000.00</td>'
     assert row in page
-    assert f'<th scope="row">{call.funder.name}</th><td>¥500,000.00</td>' in page
+    with translation.override(language):
+        funder_name = call.funder.name  # in the reader's language
+    assert f'<th scope="row">{funder_name}</th><td>¥500,000.00</td>' in page
 
 
 def test_the_finance_charts_cost_no_query_per_call(finance):

@@ -14,6 +14,7 @@ from core.audit import record_event
 from grants.calls.models import Application, Call
 from grants.review import chart_selectors
 from tests.factories.review import AssignmentFactory, InReviewApplicationFactory, ReviewFactory, announced_call, scores
+from tests.utils.admin_language import admin_in
 from tests.utils.auth import login
 
 pytestmark = pytest.mark.django_db
@@ -36,9 +37,16 @@ def reviewed(call, reviewers, values):
     return application
 
 
-def url(name, call, language):
+def url(name, call, language, user=None):
+    """The page's URL; with `user`, the back office speaks `language` to them."""
+    if user is not None:
+        admin_in(user, language)
     with translation.override(language):
         return reverse(name, kwargs={"pk": call.pk})
+
+
+def speaks(page: str, language: str) -> None:
+    assert f'<html lang="{language}"' in page
 
 
 def figure(page: str, title: str) -> str:
@@ -64,33 +72,38 @@ def test_review_totals_and_deviation(call, reviewers):
 
 
 @pytest.mark.parametrize("language", ["en", "zh-hans"])
-def test_ranking_page_shows_the_spread_per_application_with_its_table(call, reviewers, officer_client, language):
+def test_ranking_page_shows_the_spread_per_application_with_its_table(
+    call, officer, reviewers, officer_client, language
+):
     application = reviewed(call, reviewers[:3], [5, 7, 9])
-    page = officer_client.get(url("review_admin_ranking", call, language)).content.decode()
+    page = officer_client.get(url("review_admin_ranking", call, language, officer)).content.decode()
+    speaks(page, language)
     assert 'href="/static/css/charts.css"' in page or "css/charts.css" in page
-    chart = figure(page, "spread per application" if language == "en" else application.reference)
+    chart = figure(page, application.reference)
     assert 'role="img"' in chart and "<table" in chart
     assert f'<th scope="row">{application.reference}</th>' in chart
     assert "50, 70, 90" in chart
 
 
 @pytest.mark.parametrize("language", ["en", "zh-hans"])
-def test_reviews_page_shows_each_reviewer_harsh_or_lenient(call, reviewers, officer_client, language):
+def test_reviews_page_shows_each_reviewer_harsh_or_lenient(call, officer, reviewers, officer_client, language):
     harsh, lenient = reviewers[:2]
     reviewed(call, [harsh, lenient], [4, 8])
-    page = officer_client.get(url("review_admin_reviews", call, language)).content.decode()
+    page = officer_client.get(url("review_admin_reviews", call, language, officer)).content.decode()
+    speaks(page, language)
     assert page.count('role="img"') == 2
     assert f'<th scope="row">{harsh.email}</th><td>-20</td>' in page
     assert f'<th scope="row">{lenient.email}</th><td>20</td>' in page
 
 
 @pytest.mark.parametrize("language", ["en", "zh-hans"])
-def test_assignments_page_shows_the_review_progress(call, reviewers, officer_client, language):
+def test_assignments_page_shows_the_review_progress(call, officer, reviewers, officer_client, language):
     reviewed(call, reviewers[:2], [5, 7])
     AssignmentFactory(application=InReviewApplicationFactory(call=call), reviewer=reviewers[0], declared=True)
-    page = officer_client.get(url("review_admin_assignments", call, language)).content.decode()
+    page = officer_client.get(url("review_admin_assignments", call, language, officer)).content.decode()
+    speaks(page, language)
     assert page.count('role="img"') == 2
-    progress = figure(page, "Reviews submitted" if language == "en" else "67%")
+    progress = figure(page, "67%")
     assert "<td>3</td><td>67%</td>" in progress, progress  # 2 of 3 reviews submitted
     assert f'<th scope="row">{reviewers[0].email}</th><td>2</td><td>1</td>' in page
 
@@ -142,3 +155,15 @@ def test_a_call_decided_without_a_proposal_shows_its_recommended_applications(of
     assert application.display_title in section and amount in section
     assert f"1 award, {amount} in all." in section
     assert "decided without an award proposal" in section
+
+
+def test_every_review_stage_heading_names_the_call_in_chinese_too(officer, officer_client):
+    call, _lines = announced_call(officer=officer, title="港区调解项目 2026")
+    names = ["review_admin_assignments", "review_admin_reviews", "review_admin_ranking", "review_admin_proposal"]
+    for name in [*names, "review_admin_objections"]:
+        page = officer_client.get(url(name, call, "zh-hans", officer)).content.decode()
+        heading = re.search(r"<h1[^>]*>(.*?)</h1>", page, re.DOTALL)
+        assert heading, f"{name}: no <h1>"
+        text = re.sub(r"<[^>]+>|\s+", " ", heading.group(1)).strip()
+        assert call.title in text and len(text) > len(call.title), f"{name}: {text!r}"
+        speaks(page, "zh-hans")
