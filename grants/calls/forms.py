@@ -359,11 +359,12 @@ class ApplicationEditForms:
     def error_items(self) -> list[dict]:
         """Every error of the bound parts as {"text", "href"}, in page order, for the error summary."""
         items = []
+        row_labels = {"milestones": _("Milestone"), "kpis": _("KPI"), "budget": _("Budget line")}
         for part in [self.core, self.milestones, self.kpis, self.budget, self.questions, self.attachments]:
             if part is None:
                 continue
             if isinstance(part, forms.BaseFormSet):
-                items.extend(formset_error_items(part))
+                items.extend(formset_error_items(part, row_label=row_labels[part.prefix]))
             else:
                 items.extend(form_error_items(part))
         return items
@@ -446,21 +447,23 @@ def _decimal(value):
     return number if number.is_finite() else None
 
 
-def form_error_items(form) -> list[dict]:
-    """A bound form's errors as {"text", "href"}: each field error links to its field."""
+def form_error_items(form, *, where: str = "") -> list[dict]:
+    """A bound form's errors as {"text", "href"}: each field error links to its field.
+    `where` names the form in each text, e.g. "Budget line 3"."""
     fields = list(form)
     first = f"#{fields[0].auto_id}" if fields else "#"
-    items = [{"text": str(error), "href": first} for error in form.non_field_errors()]
+    lead = f"{where}: " if where else ""
+    items = [{"text": f"{lead}{error}", "href": first} for error in form.non_field_errors()]
     for bound in fields:
         for error in bound.errors:
-            items.append({"text": f"{bound.label}: {error}", "href": f"#{bound.auto_id}"})
+            items.append({"text": f"{lead}{bound.label}: {error}", "href": f"#{bound.auto_id}"})
     return items
 
 
-def formset_error_items(formset) -> list[dict]:
+def formset_error_items(formset, *, row_label: str) -> list[dict]:
     items = [{"text": str(error), "href": f"#formset-{formset.prefix}"} for error in formset.non_form_errors()]
-    for form in formset.forms:
-        items.extend(form_error_items(form))
+    for number, form in enumerate(formset.forms, start=1):
+        items.extend(form_error_items(form, where=f"{row_label} {number}"))
     return items
 
 

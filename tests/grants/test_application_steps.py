@@ -108,7 +108,7 @@ def test_a_step_with_an_error_saves_nothing_keeps_the_text_and_summarises_the_er
     assert response.status_code == 400
     assert "data-error-summary-focus" in html and 'role="alert"' in html
     # The summary's link leads to the field in the row that is wrong.
-    assert 'href="#id_budget-1-amount"' in html
+    assert 'href="#id_budget-1-amount">Budget line 2: Amount: Amounts must be above zero.</a>' in html
     assert 'id="id_budget-1-amount"' in html
     assert "Kept text" in html and 'value="Mediators"' in html
     # Still on the budget step, with nothing saved.
