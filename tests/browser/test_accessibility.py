@@ -33,6 +33,17 @@ GROUPS = {
     "finance": "finance_officer",
 }
 ORDER = tuple(GROUPS.values())
+# Wagtail's listings answer their filters with an HTML fragment from a "results" URL:
+# part of a page, not one (no <html lang>, no <title>).
+FRAGMENTS = ("index_results", "history_results")
+# Known violations inside Wagtail's own rich-text editor (Draftail), which the project's
+# templates cannot change: the editor's content box has no accessible name of its own
+# (its label is the field's <label>, not tied to it) and scrolls without a tab stop.
+# Matched by rule and by a marker in the target; left out only on back-office pages.
+WAGTAIL_WIDGET_VIOLATIONS = {
+    "aria-input-field-name": 'aria-describedby="placeholder-',
+    "scrollable-region-focusable": "DraftEditor-root",
+}
 WIDTHS = ((1280, 900), (375, 812))
 LANGUAGES = ("en", "zh-hans")
 
@@ -45,7 +56,7 @@ def pages_of(group: str, world, tree) -> list[tuple[str, str]]:
     """(label, English path) of each page type the group's roles open first."""
     pages, seen = [], set()
     for case in collect_cases(world):
-        if case.method != "get" or case.name in seen:
+        if case.method != "get" or case.name in seen or case.name.endswith(FRAGMENTS):
             continue
         seen.add(case.name)
         if first_role(case) == GROUPS[group]:
@@ -55,6 +66,19 @@ def pages_of(group: str, world, tree) -> list[tuple[str, str]]:
     if group == "officer":
         pages.insert(0, ("wagtailadmin_home", "/admin/"))
     return pages
+
+
+def without_wagtail_widgets(violations: list[dict], path: str) -> list[dict]:
+    """The violations, less the nodes of WAGTAIL_WIDGET_VIOLATIONS on back-office pages."""
+    if not path.startswith("/admin/"):
+        return violations
+    kept = []
+    for violation in violations:
+        marker = WAGTAIL_WIDGET_VIOLATIONS.get(violation["id"])
+        nodes = [n for n in violation["nodes"] if not marker or marker not in str(n["target"])]
+        if nodes:
+            kept.append({**violation, "nodes": nodes})
+    return kept
 
 
 def in_language(path: str, language: str) -> str:
@@ -87,7 +111,7 @@ def check_pages(page, live_server, pages, *, user=None):
                 response = page.goto(f"{live_server.url}{path}")
                 assert response.status < 400, f"{path} answered {response.status}"
                 checked.append(path)
-                violations = axe_violations(page)
+                violations = without_wagtail_widgets(axe_violations(page), path)
                 if violations:
                     failures.append(f"{label} {path} at {width}px ({language}):\n{describe(violations)}")
     return checked, failures
