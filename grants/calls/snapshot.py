@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.labels import field_path_label
-from grants.calls.questions import answer_text
+from grants.calls.questions import answer_text, question_label
 
 
 def _text(value) -> str:
@@ -59,7 +59,7 @@ def build_snapshot(application, *, number: int, now) -> dict:
             {
                 "id": question.id,
                 "type": question.block_type,
-                "label": question.value["label"],
+                "label": question_label(question),
                 "value": value,
                 "text": answer_text(question, value, by_id),
             }
