@@ -52,7 +52,7 @@ def edit_title_through_the_admin(client, call, title):
     page = client.get(path)
     assert page.status_code == 200
     data = form_data(page.content.decode(), path)
-    data["title"] = [title]
+    data["title_en"] = [title]
     response = client.post(path, data)
     assert response.status_code == 302, response.content.decode()[:2000]
     call.refresh_from_db()
