@@ -8,6 +8,7 @@ as a message and nothing typed is lost on the page that shows a form.
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -23,16 +24,18 @@ from grants.review.forms import (
     AnswerForm,
     AssignmentAddForm,
     AssignmentReplaceForm,
+    DescriptorLevelFormSet,
     InvitationForm,
     LineOverrideForm,
     PanelSettingsForm,
     ProposalForm,
     ReasonForm,
 )
-from grants.review.models import Announcement, RankingBasis
+from grants.review.models import Announcement, RankingBasis, ScoreDescriptor
 from grants.review.services import announcements as announcement_services
 from grants.review.services import assignments as assignment_services
 from grants.review.services import decisions as decision_services
+from grants.review.services import descriptors as descriptor_services
 from grants.review.services import panels as panel_services
 from grants.review.services import ranking as ranking_services
 from grants.review.services import reviews as review_services
@@ -585,3 +588,56 @@ def finalise(request, pk):
         _("The results are final; awards are being created and the applicants told."),
     )
     return redirect("review_admin_objections", pk=call.pk)
+
+
+# --- Score descriptors (issue 14) ---------------------------------------------------------------
+
+
+def _descriptor_formsets(call, data=None, posted: str = "") -> list[dict]:
+    """One formset of levels per criterion of the call's rubric; only the posted criterion's is bound."""
+    own: dict[str, list[dict]] = {}
+    for descriptor in ScoreDescriptor.objects.filter(call=call):
+        own.setdefault(descriptor.criterion_code, []).append(
+            {"min_score": descriptor.min_score, "text_zh": descriptor.text_zh, "text_en": descriptor.text_en}
+        )
+    return [
+        {
+            "criterion": criterion,
+            "formset": DescriptorLevelFormSet(
+                data if criterion.code == posted else None,
+                initial=own.get(criterion.code, []),
+                prefix=f"levels-{criterion.code}",
+            ),
+        }
+        for criterion in call.criteria
+    ]
+
+
+def score_descriptors(request, pk):
+    call = _managed_call(request, pk)
+    if request.method not in ("GET", "POST"):
+        return HttpResponseNotAllowed(["GET", "POST"])
+    posted = request.POST.get("criterion", "") if request.method == "POST" else ""
+    groups = _descriptor_formsets(call, request.POST if request.method == "POST" else None, posted)
+    status = 200
+    if request.method == "POST":
+        group = next((g for g in groups if g["criterion"].code == posted), None)
+        if group is None:
+            messages.error(request, _("Choose a criterion of this call's rubric."))
+            status = 400
+        elif group["formset"].is_valid():
+            saved = _run(
+                request,
+                lambda: descriptor_services.score_descriptors_save(
+                    call=call, criterion_code=posted, levels=group["formset"].levels(), by=request.user
+                ),
+                _("Score levels saved for %(criterion)s.") % {"criterion": group["criterion"].label},
+            )
+            if saved is not False:
+                return redirect("review_admin_descriptors", pk=call.pk)
+            status = 400
+        else:
+            status = 400
+    return TemplateResponse(
+        request, "review/admin/descriptors.html", {"call": call, "groups": groups, "posted": posted}, status=status
+    )

@@ -34,6 +34,7 @@ PANEL_VERBS = {
     "review.proposal_created": _("Award proposal drawn up"),
     "review.proposal_line_changed": _("Award proposal changed"),
     "review.awards_decided": _("Awards decided"),
+    "review.descriptors_saved": _("Score descriptors saved"),
 }
 
 

@@ -260,3 +260,35 @@ class ObjectionForm(forms.ModelForm):
     @property
     def is_spam(self) -> bool:
         return bool(self.data.get("website"))
+
+
+class DescriptorLevelForm(forms.Form):
+    """One level of a criterion's score descriptors: from which score, what it means."""
+
+    min_score = forms.IntegerField(label=_("From score"), required=False, min_value=0)
+    text_zh = forms.CharField(label=_("Chinese text"), required=False, max_length=300)
+    text_en = forms.CharField(label=_("English text"), required=False, max_length=300)
+
+    def clean(self):
+        data = super().clean()
+        texts = (data.get("text_zh") or "").strip() or (data.get("text_en") or "").strip()
+        if texts and data.get("min_score") is None and not data.get("DELETE") and "min_score" not in self.errors:
+            self.add_error("min_score", _("Give the score from which this level starts."))
+        return data
+
+
+class BaseDescriptorLevelFormSet(forms.BaseFormSet):
+    def levels(self) -> list[dict]:
+        """The rows kept: neither removed nor left blank."""
+        return [
+            {key: form.cleaned_data.get(key) for key in ("min_score", "text_zh", "text_en")}
+            for form in self.forms
+            if form.cleaned_data
+            and not form.cleaned_data.get("DELETE")
+            and (form.cleaned_data.get("min_score") is not None or (form.cleaned_data.get("text_zh") or "").strip())
+        ]
+
+
+DescriptorLevelFormSet = forms.formset_factory(
+    DescriptorLevelForm, formset=BaseDescriptorLevelFormSet, extra=2, can_delete=True, max_num=50
+)

@@ -62,6 +62,7 @@ def register_review_admin_urls():
             name="review_admin_objection_resolve",
         ),
         path(call + "finalise/", views.finalise, name="review_admin_finalise"),
+        path(call + "descriptors/", views.score_descriptors, name="review_admin_descriptors"),
     ]
 
 

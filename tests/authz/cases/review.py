@@ -260,6 +260,26 @@ def cases(world):
             method="post",
             note="refused (period running) with a message",
         ),
+        Case("review_admin_descriptors", funder_officer(), kwargs=c),
+        Case(
+            "review_admin_descriptors",
+            funder_officer(),
+            kwargs=c,
+            method="post",
+            data={
+                "criterion": call.criteria[0].code,
+                f"levels-{call.criteria[0].code}-TOTAL_FORMS": "1",
+                f"levels-{call.criteria[0].code}-INITIAL_FORMS": "0",
+                f"levels-{call.criteria[0].code}-0-min_score": "0",
+                f"levels-{call.criteria[0].code}-0-text_zh": "未涉及",
+            },
+        ),
+        Case(
+            "review_admin_descriptors",
+            funder_officer(programme_officer=FORBIDDEN),
+            kwargs={"pk": ReviewCallFactory(funder=FunderFactory(officers=[UserFactory(officer=True)])).pk},
+            note="another funder's call",
+        ),
         Case(
             "review_admin_call",
             funder_officer(programme_officer=FORBIDDEN),
