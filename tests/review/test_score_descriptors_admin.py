@@ -177,3 +177,18 @@ def test_the_page_is_refused_to_anonymous_ngo_member_reviewer_and_another_funder
 def test_the_review_pages_link_to_the_descriptors(call, officer):
     html = login(Client(), officer).get(reverse("review_admin_ranking", kwargs={"pk": call.pk})).content.decode()
     assert f'href="{url(call)}"' in html
+
+
+def test_the_page_reads_every_criterions_levels_in_a_fixed_number_of_queries(
+    call, officer, django_assert_max_num_queries
+):
+    for criterion in call.criteria:
+        for low in (0, 3, 6):
+            ScoreDescriptor.objects.create(call=call, criterion_code=criterion.code, min_score=low, text_zh=f"级{low}")
+    client = login(Client(), officer)
+    client.get(
+        url(call)
+    )  # warm the session and the caches; 15 queries with 3 criteria, an N+1 per criterion would pass 16
+    with django_assert_max_num_queries(16):
+        response = client.get(url(call))
+    assert response.content.decode().count('value="级6"') == len(call.criteria)
