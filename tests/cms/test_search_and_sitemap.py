@@ -46,3 +46,10 @@ def test_robots_txt_points_to_the_sitemap_on_the_sites_own_host(client, settings
 def test_language_switcher_on_a_data_page_keeps_path_and_query(client):
     html = client.get("/en/directory/?field_type=hub").content.decode()
     assert 'href="/zh-hans/directory/?field_type=hub" lang="zh-hans"' in html
+
+
+def test_the_chinese_search_page_heads_its_results_as_search_results_not_pagination(client, site_tree):
+    """'Pages' means pagination in one template and web pages in another (issue 14): contexts."""
+    html = client.get("/zh-hans/search/", {"q": "说明会"}).content.decode()
+    assert "<h1>搜索结果</h1>" in html
+    assert '<h2 id="page-results">网页</h2>' in html

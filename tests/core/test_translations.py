@@ -64,9 +64,12 @@ def test_catalogue_is_fully_translated_into_chinese_and_compiled(po_path):
 
     mo_path = po_path.with_suffix(".mo")
     assert mo_path.exists(), f"{mo_path} is not compiled (make messages)"
-    compiled = {entry.msgid: entry.msgstr for entry in polib.mofile(str(mo_path))}
+    # One msgid may have several meanings, told apart by their context (issue 14: "Pages").
+    compiled = {(entry.msgctxt, entry.msgid): entry.msgstr for entry in polib.mofile(str(mo_path))}
     stale = [
-        e.msgid for e in catalogue.translated_entries() if not e.msgid_plural and compiled.get(e.msgid) != e.msgstr
+        e.msgid
+        for e in catalogue.translated_entries()
+        if not e.msgid_plural and compiled.get((e.msgctxt, e.msgid)) != e.msgstr
     ]
     assert not stale, f"{mo_path} is older than its .po (make messages): {stale[:5]}"
 
