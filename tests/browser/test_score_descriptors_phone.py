@@ -1,7 +1,8 @@
 """The officers' score descriptors page (issue 14) on a 375 px phone: nothing wider than the
-screen, every input's label shown above it, and a level typed on the phone is saved."""
+screen, no serious axe violation, every input's label shown above it, and a level typed on the phone is saved."""
 
 from grants.review.models import ScoreDescriptor
+from tests.browser.axe import assert_no_serious_violations
 from tests.browser.helpers import browser_login, screenshot
 from tests.browser.test_phone_layout import OVERFLOWING, PHONE_WIDTH
 from tests.factories.accounts import UserFactory
@@ -16,6 +17,7 @@ def test_an_officer_enters_a_level_on_a_phone(phone_page, live_server):
     page.goto(f"{live_server.url}/admin/review/calls/{call.pk}/descriptors/")
     page.wait_for_load_state()
     assert page.evaluate(OVERFLOWING, PHONE_WIDTH) == []
+    assert_no_serious_violations(page, "score descriptors at 375 px")
     label = page.locator(f"label[for=id_levels-{first.code}-0-min_score]")
     assert label.is_visible() and label.inner_text() == "From score, level 1"
     page.fill(f"#id_levels-{first.code}-0-min_score", "0")
