@@ -181,7 +181,7 @@ def test_a_failed_submit_shows_the_problems_as_links_to_their_steps(client, draf
 def test_milestones_kpis_and_budget_lines_are_table_rows_with_labelled_cells(client, draft, member):
     login(client, member)
     html = client.get(edit_url(draft, "plan")).content.decode()
-    assert html.count('class="table-cards"') == 2
+    assert html.count('class="table-cards stack-table"') == 2
     assert 'data-label="Indicator"' in html and 'data-label="Target"' in html
     assert '<label class="visually-hidden" for="id_kpis-0-target">' in html
     html = client.get(edit_url(draft, "budget")).content.decode()
