@@ -344,8 +344,9 @@ def spread_chart(
         )
     axis_y = chart.height - 14
     chart.lines.append(Line(left, axis_y, left + plot, axis_y))
-    for tick in (low, (low + high) / 2, high):
-        chart.labels.append(Label(x_of(tick), axis_y + 12, number(tick), "middle"))
+    # The end ticks are anchored inwards so that neither is cut by the edge of the drawing.
+    for tick, anchor in ((low, "start"), ((low + high) / 2, "middle"), (high, "end")):
+        chart.labels.append(Label(x_of(tick), axis_y + 12, number(tick), anchor))
     return chart
 
 

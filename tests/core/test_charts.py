@@ -124,3 +124,10 @@ def test_kpis_each_on_their_own_scale():
     assert chart.table_rows[1] == ["Workshops", "10", "15", "150%"]
     assert chart.table_rows[2] == ["Cases", "5 cases", "—", "—"]
     assert charts.kpi_chart(title="t", description="d", rows=[]).empty
+
+
+def test_the_spread_axis_ends_are_anchored_inwards_so_no_tick_is_cut():
+    chart = charts.spread_chart(title="Spread", description="d", rows=[("App", [20, 100])])
+    ticks = chart.labels[-3:]
+    assert [tick.anchor for tick in ticks] == ["start", "middle", "end"]
+    assert all(0 <= tick.x <= charts.WIDTH for tick in ticks)
