@@ -334,24 +334,32 @@ LEDGER_COLUMNS = [
 LEDGER_HEADER = [key for key, _label in LEDGER_COLUMNS]
 
 
-def ledger_rows(user):
+def _ledger_kind(payment, *, readable: bool) -> str:
+    if not readable:
+        return "tranche" if payment.tranche_id else "subsidy"
+    return str(_("Grant tranche") if payment.tranche_id else _("Subsidy"))
+
+
+def ledger_rows(user, *, readable: bool = False):
     """One row per payment the user may see, with typed cells (the amount as Decimal,
     times and dates as such): the CSV and the Excel export both write these. Reads the
-    payments in chunks."""
+    payments in chunks. The CSV keeps the stable codes of kind, rail and status for
+    reconciliation scripts; `readable` gives their labels in the reader's language instead,
+    for the workbook people open (issue 14: no raw codes where people read)."""
     rows = selectors.payments_for_user(user=user).order_by("created_at", "id")
     for p in rows.iterator(chunk_size=500):
         source = p.tranche.award.reference if p.tranche_id else f"{p.subsidy.policy.name_zh} {p.subsidy.year}"
         yield [
             p.reference,
-            "tranche" if p.tranche_id else "subsidy",
+            _ledger_kind(p, readable=readable),
             source,
             p.funder.name_zh if p.funder_id else "",
             p.payee.name_zh,
             p.payee.uscc,
             p.amount,
             p.currency,
-            p.rail,
-            p.status,
+            p.get_rail_display() if readable else p.rail,
+            p.get_status_display() if readable else p.status,
             p.requested_by.email if p.requested_by_id else "",
             p.requested_at or "",
             p.approved_by.email if p.approved_by_id else "",
@@ -389,7 +397,7 @@ def ledger_export_xlsx(request):
     require(permissions.can_export_ledger(user), _("Only programme and finance officers export the ledger."))
     return xlsx_response(
         [str(label) for _key, label in LEDGER_COLUMNS],
-        ledger_rows(user),
+        ledger_rows(user, readable=True),
         filename=f"payments-ledger-{timezone.localdate():%Y%m%d}.xlsx",
         title=_("Payments"),
     )
