@@ -75,8 +75,8 @@ def _run(request, action, success: str) -> bool:
 # --- Charts (issue 14) ---------------------------------------------------------------------------
 
 
-def _progress_charts(call) -> list:
-    totals = selectors.progress_totals(call)
+def _progress_charts(call, totals: dict) -> list:
+    """`totals`: the call's progress_totals, which the page shows too."""
     return [
         charts.progress_chart(
             title=_("Reviews submitted"),
@@ -89,7 +89,10 @@ def _progress_charts(call) -> list:
             title=_("Reviews per reviewer"),
             description=_("For each reviewer, the reviews assigned and the reviews submitted."),
             series=[_("Assigned"), _("Submitted")],
-            groups=chart_selectors.progress_per_reviewer(call),
+            groups=[
+                (progress.reviewer.email, [progress.assigned, progress.submitted])
+                for progress in selectors.progress_by_reviewer(call)
+            ],
         ),
     ]
 
@@ -274,16 +277,17 @@ def remind(request, pk):
 def assignments(request, pk):
     call = _call(request, pk)
     reviewers = selectors.reviewer_choices(call)
+    totals = selectors.progress_totals(call)
     return TemplateResponse(
         request,
         "review/admin/assignments.html",
         {
             "call": call,
             "applications": selectors.assignments_by_application(call),
-            "totals": selectors.progress_totals(call),
+            "totals": totals,
             "can_manage": permissions.can_manage_panel(request.user, call) and call.status == Call.Status.IN_REVIEW,
             "reviewers": list(reviewers),
-            "charts": _progress_charts(call),
+            "charts": _progress_charts(call, totals),
         },
     )
 

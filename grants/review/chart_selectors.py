@@ -9,11 +9,9 @@ import statistics
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Count, Q
-
 from grants.calls.models import Call
 from grants.review.engine import aggregation
-from grants.review.models import PanelMember, Review
+from grants.review.models import Review
 from grants.review.selectors import engine_rubric
 
 
@@ -86,26 +84,3 @@ def reviewer_deviation(totals: list[ReviewTotal]) -> list[tuple[str, float]]:
             continue
         deviations[row.reviewer].append(row.total - sum(scores) / len(scores))
     return sorted((reviewer, round(sum(d) / len(d), 1)) for reviewer, d in deviations.items())
-
-
-def progress_per_reviewer(call: Call) -> list[tuple[str, list[int]]]:
-    """(reviewer email, [assigned, submitted]) for each panel member. One query."""
-    rows = (
-        PanelMember.objects.filter(panel__call=call)
-        .annotate(
-            assigned=Count(
-                "reviewer__review_assignments", filter=Q(reviewer__review_assignments__call=call), distinct=True
-            ),
-            submitted=Count(
-                "reviewer__review_assignments",
-                filter=Q(
-                    reviewer__review_assignments__call=call,
-                    reviewer__review_assignments__review__status=Review.Status.SUBMITTED,
-                ),
-                distinct=True,
-            ),
-        )
-        .order_by("reviewer__email")
-        .values_list("reviewer__email", "assigned", "submitted")
-    )
-    return [(email, [assigned, submitted]) for email, assigned, submitted in rows]
