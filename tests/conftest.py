@@ -3,6 +3,8 @@ from django.core.cache import cache
 from django.db import connections
 from django.utils import translation
 
+from tests.utils.migrations import migrate_to_latest
+
 pytest_plugins = ["tests.fakes.fixtures"]
 
 TRANSACTIONAL_FIXTURES = {"transactional_db", "live_server"}
@@ -70,3 +72,10 @@ def _english_by_default():
     translation.activate("en")
     yield
     translation.deactivate()
+
+
+@pytest.fixture
+def latest_schema_afterwards():
+    """For a test that migrates backwards: every app's latest migration again when it ends."""
+    yield
+    migrate_to_latest()

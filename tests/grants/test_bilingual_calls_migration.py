@@ -4,18 +4,11 @@ existing text lands in the field of its language, and going back merges it again
 from datetime import UTC, datetime
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
+
+from tests.utils.migrations import migrate
 
 BEFORE = [("grants", "0009_application_names_several_target_areas")]
 AFTER = [("grants", "0010_calls_and_questions_in_two_languages")]
-
-
-def migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
 
 
 def _question(block_id, label, help_text=""):
@@ -27,6 +20,7 @@ def _question(block_id, label, help_text=""):
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.usefixtures("latest_schema_afterwards")
 def test_existing_texts_land_in_the_field_of_their_language_and_merge_back():
     apps = migrate(BEFORE)
     Funder = apps.get_model("grants", "Funder")

@@ -3,21 +3,15 @@
 import importlib
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
+
+from tests.utils.migrations import migrate
 
 BEFORE = [("incubator", "0011_area_national_division_codes")]
 AFTER = [("incubator", "0012_wuzhong_areas_take_their_national_codes")]
 
 
-def migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
-
-
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.usefixtures("latest_schema_afterwards")
 def test_seeded_areas_take_their_real_codes_and_what_points_at_them_follows():
     apps = migrate(BEFORE)
     Area = apps.get_model("incubator", "Area")
