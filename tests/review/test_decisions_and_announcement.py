@@ -276,7 +276,7 @@ def test_the_call_is_not_final_while_an_objection_is_open(officer):
     call, _lines = announced_call(officer=officer)
     Announcement.objects.filter(call=call).update(objections_close_at=timezone.now() - timedelta(hours=1))
     ObjectionFactory(call=call)
-    with pytest.raises(ValidationError, match="still needs? an answer"):
+    with pytest.raises(ValidationError, match=r"still needs? an answer"):
         announcements.call_make_final(call=call, by=officer)
     assert announcements.finalise_due_calls() == []
     call.refresh_from_db()

@@ -81,7 +81,7 @@ def test_refused_while_an_objection_is_open(officer, entry):
     passed(call)
     ObjectionFactory(call=call)
     finalise = call_services.call_finalise if entry == "calls" else announcements.call_make_final
-    with pytest.raises(ValidationError, match="still needs? an answer"):
+    with pytest.raises(ValidationError, match=r"still needs? an answer"):
         finalise(call=call, by=None)
     assert announcements.finalise_due_calls() == []
     call.refresh_from_db()
