@@ -26,14 +26,12 @@ from __future__ import annotations
 import csv
 import io
 import json
-import mimetypes
 import re
 import time
 from decimal import Decimal
 from pathlib import Path
 
 from django.core.cache import cache
-from django.core.files.storage import default_storage
 from django.utils import timezone
 from PIL import Image, ImageDraw
 from playwright.sync_api import expect
@@ -46,7 +44,15 @@ from grants.awards.tranches import Trigger
 from grants.payments.models import Payment
 from home.models import HomePage
 from incubator.models import Membership
-from tests.browser.helpers import TOTP_PERIOD, browser_login, current_totp_code, new_page, screenshot, submit
+from tests.browser.helpers import (
+    TOTP_PERIOD,
+    browser_login,
+    current_totp_code,
+    new_page,
+    screenshot,
+    serve_media,
+    submit,
+)
 from tests.factories.accounts import TEST_PASSWORD, UserFactory
 
 MONEY = re.compile(r"[¥$€£][\d,]+\.\d\d")
@@ -477,21 +483,6 @@ def editor_publishes_showcase(page, live_server, award: Award) -> ShowcasePage:
     assert showcase.live, main_text(page)[:2000]
     assert showcase.photos.count() == photos
     return showcase
-
-
-def serve_media(page, live_server):
-    """Test uploads live in memory storage; hand them to the browser straight from it."""
-
-    def handle(route):
-        name = route.request.url.split("/media/", 1)[1].split("?", 1)[0]
-        if not default_storage.exists(name):
-            route.fulfill(status=404, body="")
-            return
-        with default_storage.open(name) as file:
-            body = file.read()
-        route.fulfill(status=200, body=body, content_type=mimetypes.guess_type(name)[0] or "application/octet-stream")
-
-    page.route(f"{live_server.url}/media/**", handle)
 
 
 def visitor_sees_showcase_and_open_data(page, live_server, award: Award, showcase: ShowcasePage, *, paid):
