@@ -56,7 +56,7 @@ format: install ## Format and autofix with ruff
 messages: install ## Extract and compile the Chinese catalogues of every app
 	scripts/messages.sh
 
-bench: install ## Public pages (cached and uncached) beside a static file under gunicorn; exits non-zero on a missed target
+bench: install ## Public pages vs a static file (gunicorn, PostgreSQL+Redis, wrk); exit 1 on a miss. Others: bench/README.md
 	$(BIN)/python bench/public_pages.py
 
 ci: ## What CI runs (.ci/run)
