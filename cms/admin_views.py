@@ -12,7 +12,10 @@ from django.views.decorators.http import require_GET, require_POST
 from cms import services
 from cms.models import ShowcasePage
 from cms.permissions import can_manage_showcases
+from core.pagination import paginate
 from grants.awards.models import Award
+
+PAGE_SIZE = 50  # rows per page of each list on the showcase candidates page (issue 15)
 
 
 def _check(user):
@@ -38,8 +41,8 @@ def showcase_candidates(request):
         request,
         "cms/admin/showcase_candidates.html",
         {
-            "awards": awards_without_showcase()[:200],
-            "showcases": showcases.order_by("-pk")[:200],
+            "awards": paginate(request, awards_without_showcase(), PAGE_SIZE),
+            "showcases": paginate(request, showcases.order_by("-pk"), PAGE_SIZE, param="showcases_page"),
             "page_title": _("Project showcases from awards"),
             "header_icon": "image",
         },

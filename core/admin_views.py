@@ -6,7 +6,10 @@ from django.views.decorators.http import require_GET
 
 from core.audit import events_for, readable
 from core.history import history_of
+from core.pagination import paginate
 from core.staff_pages import staff_page
+
+PAGE_SIZE = 50  # events per page of a record's history (issue 15)
 
 
 def _is_staff(user) -> bool:
@@ -23,13 +26,15 @@ def object_history(request, kind, pk):
     history = history_of(kind)
     obj = history.find(request.user, pk)
     model = type(obj)
+    events = paginate(request, events_for(obj), PAGE_SIZE)
+    events.object_list = readable(events.object_list)
     return TemplateResponse(
         request,
         "core/admin/history.html",
         {
             "object": obj,
             "kind_label": str(model._meta.verbose_name).capitalize(),
-            "events": readable(events_for(obj)),
+            "events": events,
             "page_url": history.page_url(obj) if history.page_url else "",
         },
     )

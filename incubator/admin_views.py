@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core import charts
+from core.pagination import paginate
 from core.staff_pages import staff_page
 from incubator import permissions, selectors
 from incubator.forms import IncubateeDecisionForm, ReturnForm, SubsidyDecisionForm, VerifyForm
@@ -20,6 +21,8 @@ from incubator.services import subsidies as subsidy_services
 from incubator.services.common import local_today
 from incubator.services.subsidies import cap_for, eligibility_problems
 from incubator.views import _serve_document
+
+PAGE_SIZE = 50  # rows per page of the queues here (issue 15)
 
 officer_page = staff_page(permissions.can_manage_incubation, gettext_lazy("Only programme officers can use this page."))
 
@@ -38,7 +41,7 @@ def verification_queue(request):
         "incubator/admin/verification_queue.html",
         _("Verification queue"),
         {
-            "organisations": selectors.verification_queue(status=status),
+            "organisations": paginate(request, selectors.verification_queue(status=status), PAGE_SIZE),
             "status": status,
             "statuses": Organisation.Status.choices,
         },
@@ -291,8 +294,17 @@ def bank_changes(request):
         "incubator/admin/bank_changes.html",
         _("Bank account changes"),
         {
-            "pending": changes.filter(status=BankAccountChange.Status.PENDING).order_by("proposed_at", "pk"),
-            "decided": changes.exclude(status=BankAccountChange.Status.PENDING).order_by("-proposed_at", "-pk")[:20],
+            "pending": paginate(
+                request,
+                changes.filter(status=BankAccountChange.Status.PENDING).order_by("proposed_at", "pk"),
+                PAGE_SIZE,
+            ),
+            "decided": paginate(
+                request,
+                changes.exclude(status=BankAccountChange.Status.PENDING).order_by("-proposed_at", "-pk"),
+                PAGE_SIZE,
+                param="decided_page",
+            ),
         },
         icon="tasks",
     )

@@ -7,7 +7,6 @@ a 404) and every change goes through a service.
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
@@ -16,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.roles import is_finance_officer, is_programme_officer
 from core.audit import events_for
+from core.pagination import paginate
 from core.staff_pages import staff_page
 from grants.awards import permissions, selectors, services
 from grants.awards.forms import BudgetRevisionForm, DecisionForm, EvaluationForm, ExtensionForm
@@ -48,9 +48,7 @@ def award_list(request):
     status = request.GET.get("status", "")
     if status not in Award.Status.values:
         status = ""
-    page = Paginator(selectors.officer_award_list(request.user, status=status), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    page = paginate(request, selectors.officer_award_list(request.user, status=status), PAGE_SIZE)
     return TemplateResponse(
         request,
         "awards/admin/award_list.html",
@@ -172,7 +170,7 @@ def report_queue(request):
     status = request.GET.get("status", "")
     if status not in MilestoneReport.Status.values:
         status = ""
-    page = Paginator(selectors.report_queue(request.user, status=status), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, selectors.report_queue(request.user, status=status), PAGE_SIZE)
     return TemplateResponse(
         request,
         "awards/admin/report_queue.html",

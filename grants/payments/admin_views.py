@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.audit import events_for
+from core.pagination import paginate
 from core.spreadsheet import SafeCsvWriter, xlsx_response
 from core.staff_pages import refuse_with_403
 from core.transitions import require
@@ -26,7 +27,7 @@ from grants.payments import banking, permissions, selectors, services
 from grants.payments.forms import ConfirmationUploadForm, MarkPaidForm, QueueFilterForm, ReasonForm
 from grants.payments.models import Payment
 
-QUEUE_LIMIT = 200
+PAGE_SIZE = 50  # rows per page of every list here (issue 15)
 
 
 def _flash(request, error: ValidationError) -> None:
@@ -48,7 +49,8 @@ def queue(request):
     funders = list(funders_for_officer(user))
     form = QueueFilterForm(request.GET or None, funders=funders)
     filters = form.cleaned_data if form.is_valid() else {}
-    payments = list(
+    payments = paginate(
+        request,
         selectors.payments_queue(
             user=user,
             status=filters.get("status", ""),
@@ -56,7 +58,8 @@ def queue(request):
             kind=filters.get("kind", ""),
             funder=filters.get("funder", ""),
             search=filters.get("q", ""),
-        )[:QUEUE_LIMIT]
+        ),
+        PAGE_SIZE,
     )
     for payment in payments:
         payment.approvable = payment.status == Payment.Status.REQUESTED and permissions.can_approve_payment(
@@ -68,7 +71,6 @@ def queue(request):
         {
             "form": form,
             "payments": payments,
-            "limit": QUEUE_LIMIT,
             "can_approve": permissions.can_approve_payment(user),
             "query": request.GET.urlencode(),
         },
@@ -180,7 +182,14 @@ def payable(request):
     user = request.user
     require(permissions.can_request_payment(user), _("Only programme officers request payments."))
     tranches, subsidies = selectors.payable_without_payment(user=user)
-    return TemplateResponse(request, "payments/admin/payable.html", {"tranches": tranches, "subsidies": subsidies})
+    return TemplateResponse(
+        request,
+        "payments/admin/payable.html",
+        {
+            "tranches": paginate(request, tranches, PAGE_SIZE),
+            "subsidies": paginate(request, subsidies, PAGE_SIZE, param="subsidies_page"),
+        },
+    )
 
 
 @refuse_with_403
@@ -190,7 +199,7 @@ def request_source(request, kind, pk):
     require(permissions.can_request_payment(user), _("Only programme officers request payments."))
     tranches, subsidies = selectors.payable_without_payment(user=user)
     pool = {"tranche": tranches, "subsidy": subsidies}.get(kind)
-    source = next((item for item in pool or () if item.pk == pk), None)
+    source = pool.filter(pk=pk).first() if pool is not None else None
     if source is None:
         raise Http404
     try:
@@ -239,8 +248,10 @@ def batches(request):
         request,
         "payments/admin/batches.html",
         {
-            "ready": list(selectors.bank_payments_ready(user=user).order_by("approved_at", "id")),
-            "batches": list(selectors.batches_for_user(user=user)[:50]),
+            "ready": paginate(
+                request, selectors.bank_payments_ready(user=user).order_by("approved_at", "id"), PAGE_SIZE
+            ),
+            "batches": paginate(request, selectors.batches_for_user(user=user), PAGE_SIZE, param="batches_page"),
         },
     )
 
@@ -273,7 +284,7 @@ def reconciliation(request):
     return TemplateResponse(
         request,
         "payments/admin/reconciliation.html",
-        {"form": form, "imports": list(selectors.imports_for_user(user=user)[:50])},
+        {"form": form, "imports": paginate(request, selectors.imports_for_user(user=user), PAGE_SIZE)},
     )
 
 

@@ -46,7 +46,7 @@ def payment_tasks(user) -> list[Task]:
             Task(
                 label=_("Payments to request"),
                 url=reverse("payments_admin_payable"),
-                count=len(tranches) + len(subsidies),
+                count=tranches.count() + subsidies.count(),
                 back_office=True,
             )
         )

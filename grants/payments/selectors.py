@@ -212,13 +212,13 @@ def finance_subsidies(*, user) -> dict:
 def payable_without_payment(*, user):
     """What officers can put in the ledger now: payable tranches and approved subsidies with no live payment."""
     if not permissions.can_request_payment(user):
-        return [], []
+        return tranches_payable().none(), payable_subsidies().none()
     live = Payment.objects.exclude(status=Status.CANCELLED)
     tranches = tranches_payable().exclude(pk__in=live.filter(tranche__isnull=False).values("tranche_id"))
     if not user.is_superuser:
         tranches = tranches.filter(award__application__call__funder_id__in=officer_funder_ids(user))
     subsidies = payable_subsidies().exclude(pk__in=live.filter(subsidy__isnull=False).values("subsidy_id"))
-    return list(tranches), list(subsidies)
+    return tranches, subsidies
 
 
 def finance_officers_for(*, payment: Payment) -> list:

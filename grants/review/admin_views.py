@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from core import charts
 from core.audit import events_for
+from core.pagination import paginate
 from grants.calls.models import Call
 from grants.review import chart_selectors, permissions, selectors
 from grants.review.forms import (
@@ -40,6 +41,10 @@ from grants.review.services import panels as panel_services
 from grants.review.services import ranking as ranking_services
 from grants.review.services import reviews as review_services
 from incubator.models import ServiceCategory
+
+# Rows per page of every list here that grows with the call (issue 15); the award proposal
+# alone shows all its lines (see `proposal`).
+PAGE_SIZE = 50
 
 
 def _flash(request, error: ValidationError) -> None:
@@ -134,7 +139,9 @@ def _reviewer_charts(call) -> list:
 @require_GET
 def index(request):
     return TemplateResponse(
-        request, "review/admin/index.html", {"calls": selectors.review_calls_for_officer(request.user)}
+        request,
+        "review/admin/index.html",
+        {"calls": paginate(request, selectors.review_calls_for_officer(request.user), PAGE_SIZE)},
     )
 
 
@@ -144,7 +151,9 @@ def _panel_context(request, call, **extra) -> dict:
         "call": call,
         "panel": panel,
         "can_manage": permissions.can_manage_panel(request.user, call),
-        "progress": selectors.progress_by_reviewer(call),
+        "progress": selectors.reviewer_progress_page(
+            paginate(request, selectors.reviewer_progress_rows(call), PAGE_SIZE)
+        ),
         "totals": selectors.progress_totals(call),
         "invitations": selectors.open_invitations(call),
         "invite_form": InvitationForm(),
@@ -283,7 +292,7 @@ def assignments(request, pk):
         "review/admin/assignments.html",
         {
             "call": call,
-            "applications": selectors.assignments_by_application(call),
+            "applications": paginate(request, selectors.assignments_by_application(call), PAGE_SIZE),
             "totals": totals,
             "can_manage": permissions.can_manage_panel(request.user, call) and call.status == Call.Status.IN_REVIEW,
             "reviewers": list(reviewers),
@@ -346,7 +355,11 @@ def reviews(request, pk):
     return TemplateResponse(
         request,
         "review/admin/reviews.html",
-        {"call": call, "reviews": selectors.reviews_of_call(call), "charts": _reviewer_charts(call)},
+        {
+            "call": call,
+            "reviews": paginate(request, selectors.reviews_of_call(call), PAGE_SIZE),
+            "charts": _reviewer_charts(call),
+        },
     )
 
 
@@ -397,7 +410,9 @@ def ranking(request, pk):
     basis = request.GET.get("by") or call.panel.ranking_basis
     if basis not in RankingBasis.values:
         basis = RankingBasis.NORMALISED
-    rows = selectors.ranking(call, basis)
+    # Paged like the other lists (?by= is kept): the rank column is the call-wide rank, the
+    # spread chart reads every application, and funding is decided on the proposal page.
+    rows = paginate(request, selectors.ranking(call, basis), PAGE_SIZE)
     return TemplateResponse(
         request,
         "review/admin/ranking.html",
@@ -435,6 +450,9 @@ def _proposal_form(call, data=None):
 
 @require_GET
 def proposal(request, pk):
+    # Not paged: the officer decides on the proposal as a whole (where the funding line
+    # falls, what a change to one line does to the total), so every line is shown; its
+    # queries do not grow with the lines (selectors.proposal_lines joins what they show).
     call = _call(request, pk)
     current = selectors.proposal_of(call)
     lines = list(selectors.proposal_lines(current)) if current else []
@@ -555,7 +573,7 @@ def objections(request, pk):
         {
             "call": call,
             "announcement": Announcement.objects.filter(call=call).first(),
-            "objections": selectors.objections_of_call(call),
+            "objections": paginate(request, selectors.objections_of_call(call), PAGE_SIZE),
             "form": AnswerForm(),
             "can_manage": permissions.can_manage_panel(request.user, call),
             "problems": announcement_services.finalisation_problems(call=call, now=timezone.now())

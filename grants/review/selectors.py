@@ -237,8 +237,10 @@ class ReviewerProgress:
         return self.assigned - self.submitted
 
 
-def progress_by_reviewer(call: Call) -> list[ReviewerProgress]:
-    rows = (
+def reviewer_progress_rows(call: Call):
+    """The call's panel members with their counts, one query: page it, then read it
+    with `reviewer_progress_page`."""
+    return (
         PanelMember.objects.filter(panel__call=call)
         .select_related("reviewer", "reviewer__reviewer_profile")
         .prefetch_related("reviewer__reviewer_profile__expertise")
@@ -273,9 +275,20 @@ def progress_by_reviewer(call: Call) -> list[ReviewerProgress]:
         )
         .order_by("reviewer__email")
     )
-    return [
-        ReviewerProgress(row.pk, row.reviewer, row.assigned, row.submitted, row.drafts, row.undeclared) for row in rows
-    ]
+
+
+def _progress(row) -> ReviewerProgress:
+    return ReviewerProgress(row.pk, row.reviewer, row.assigned, row.submitted, row.drafts, row.undeclared)
+
+
+def progress_by_reviewer(call: Call) -> list[ReviewerProgress]:
+    return [_progress(row) for row in reviewer_progress_rows(call)]
+
+
+def reviewer_progress_page(page):
+    """A page of `reviewer_progress_rows`, its rows read as ReviewerProgress."""
+    page.object_list = [_progress(row) for row in page.object_list]
+    return page
 
 
 def progress_totals(call: Call, now=None) -> dict:

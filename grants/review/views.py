@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.adapters import INVITED_TO_ROLE
 from accounts.mfa import mfa_setup_redirect, user_has_mfa
 from core import invitations
+from core.pagination import paginate
 from core.private_files import download_name, serve_private_file
 from core.spreadsheet import SafeCsvWriter
 from grants.review import permissions, scoring, selectors
@@ -26,6 +27,7 @@ from grants.review.services import panels as panel_services
 from grants.review.services import reviews as review_services
 
 INVITATION_SESSION_KEY = "review_invitation_token"
+ASSIGNMENTS_PAGE_SIZE = 50
 
 
 def _reviewer_only(view):
@@ -45,9 +47,10 @@ def _reviewer_only(view):
 @_reviewer_only
 @require_GET
 def assignment_list(request):
-    assignments = list(selectors.assignments_for_reviewer(request.user))
+    # The progress summary above the table counts every assignment with its own queries.
+    page = paginate(request, selectors.assignments_for_reviewer(request.user), ASSIGNMENTS_PAGE_SIZE)
     rows = []
-    for assignment in assignments:
+    for assignment in page:
         review = getattr(assignment, "review", None)
         rows.append(
             {
@@ -58,7 +61,7 @@ def assignment_list(request):
                 "deadline": getattr(getattr(assignment.call, "panel", None), "review_deadline", None),
             }
         )
-    return render(request, "review/assignment_list.html", {"rows": rows})
+    return render(request, "review/assignment_list.html", {"rows": rows, "page_obj": page})
 
 
 @_reviewer_only
