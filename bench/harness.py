@@ -25,8 +25,12 @@ API
     (no broker): the pages measured queue no tasks. The returned dict carries
     ``BENCH_STACK`` (one line; printed first when ``announce``), ``BENCH_PRODUCTION_STACK``
     ("1" on PostgreSQL + Redis) and ``BENCH_PG_DB`` / ``BENCH_REDIS_DB``.
-``prepare(env, *, demo=True)``
+``prepare(env, *, demo=True, reuse=None)``
     ``migrate``, ``load_demo`` (the whole demo) and ``collectstatic`` in subprocesses.
+    With ``reuse`` (default: ``BENCH_REUSE=1``) on PostgreSQL the prepared database and
+    media are kept as a template database (``legalaid_bench_tpl_<key>``, the key hashing
+    the migrations, ``demo/``, the models and ``requirements.txt``) that later runs
+    clone in seconds instead of minutes; a fresh run (the default) prepares afresh.
 ``gunicorn(env, *, workers=2, threads=4, preload=True, timeout=60) -> Server``
     Context manager. Starts ``gunicorn config.wsgi:application --worker-class gthread``
     with ``--preload`` as the README's production command does, bound to 127.0.0.1 on a
@@ -42,7 +46,8 @@ API
 ``python_load(port, path, *, concurrency=10, seconds=5, headers=None, warmup=20) -> LoadResult``
     The Python thread client (fallback).
 ``LoadResult``
-    ``path``, ``label``, ``requests``, ``errors``, ``seconds``, ``tool``; ``.rps`` and
+    ``path``, ``label``, ``requests``, ``errors`` (``error_kinds``: connect, read, write,
+    timeout, status), ``seconds``, ``tool``; ``.rps`` and
     ``.percentile(q)`` (milliseconds; 50, 75, 90, 95, 99 and 99.9 are kept from wrk).
 ``probe(port, path, *, headers=None) -> (status, headers, milliseconds)``
     One GET, for checks such as ``X-Public-Cache: hit``.
@@ -50,9 +55,10 @@ API
     Starts a one-worker gunicorn and times the first request that fresh worker answers.
 ``print_table(results, baseline)``
     req/s, p50, p95, p99, errors and the ratio to ``baseline`` (the static file).
-``profile_requests(env, paths, *, headers=None, cookies=None, renders=20, top=12, login=None) -> list[dict]``
+``profile_requests(env, paths, *, headers=None, cookies=None, renders=20, top=12, login=None, warmup=2) -> list[dict]``
     In a subprocess with the same environment: Django's test ``Client`` renders each
-    path ``renders`` times under cProfile (after two unprofiled warm-up renders) and
+    path ``renders`` times under cProfile (after ``warmup`` unprofiled renders; with
+    ``warmup=0, renders=1`` it profiles a cold process's first request) and
     prints the ``top`` functions by cumulative time, the mean render time, the SQL
     queries and the cache commands (Redis commands and round trips; the cache
     backend's calls on local memory) per render. ``login`` is an email whose user the
@@ -68,6 +74,7 @@ API
 import atexit
 import contextlib
 import cProfile
+import hashlib
 import http.client
 import json
 import os
@@ -139,11 +146,21 @@ def _create_pg_database() -> tuple[str | None, str]:
             f"host={HOST} port={PG_PORT} user=postgres dbname=postgres", autocommit=True, connect_timeout=5
         ) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            _drop_stale_databases(conn)
             conn.execute(f'CREATE DATABASE "{name}"')
             version = conn.execute("SHOW server_version").fetchone()[0]
     except psycopg.Error as error:
         return None, f"PostgreSQL refused: {error}".strip()
     return name, version
+
+
+def _drop_stale_databases(conn) -> None:
+    """Databases left by benches whose process is gone (killed before their cleanup ran)."""
+    names = conn.execute(r"SELECT datname FROM pg_database WHERE datname ~ '^legalaid_bench_[0-9]+$'").fetchall()
+    for (name,) in names:
+        if not _pid_alive(int(name.rsplit("_", 1)[1])):
+            with contextlib.suppress(psycopg.Error):
+                conn.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
 
 
 def _drop_pg_database(name: str) -> None:
@@ -264,12 +281,94 @@ def flush_cache(env: dict) -> None:
         client.close()
 
 
-def prepare(env: dict, *, demo: bool = True) -> None:
+def prepare(env: dict, *, demo: bool = True, reuse: bool | None = None) -> None:
+    """migrate, load_demo and collectstatic. With `reuse` (default: BENCH_REUSE=1) on
+    PostgreSQL, the prepared database and media are kept as a template keyed by the
+    migrations, demo/, the models and the pinned requirements, and later runs clone it."""
     run = [sys.executable, "manage.py"]
-    subprocess.run([*run, "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True, timeout=900)
-    if demo:
-        subprocess.run([*run, "load_demo", "--quiet"], cwd=ROOT, env=env, check=True, timeout=900)
+    if reuse is None:
+        reuse = os.environ.get("BENCH_REUSE") == "1"
+    template = _template_name(demo) if reuse and env.get("BENCH_PG_DB") else None
+    if template and _clone_template(env, template):
+        print(f"(BENCH_REUSE=1: cloned the prepared database {template})", flush=True)
+    else:
+        subprocess.run([*run, "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True, timeout=900)
+        if demo:
+            subprocess.run([*run, "load_demo", "--quiet"], cwd=ROOT, env=env, check=True, timeout=900)
+        if template:
+            _save_template(env, template)
     subprocess.run([*run, "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True, timeout=300)
+
+
+TEMPLATE_PREFIX = "legalaid_bench_tpl_"
+TEMPLATE_MEDIA = Path(tempfile.gettempdir()) / "legalaid-bench-templates"
+
+
+def _template_name(demo: bool) -> str:
+    """Changes whenever what a prepared database holds may change."""
+    digest = hashlib.sha256(str(demo).encode())
+    sources = [ROOT / "requirements.txt", *sorted((ROOT / "demo").rglob("*"))]
+    sources += sorted(path for path in ROOT.glob("**/migrations/*.py") if ".venv" not in path.parts)
+    sources += sorted(path for path in ROOT.glob("**/models*.py") if ".venv" not in path.parts)
+    sources += sorted(path for path in ROOT.glob("**/models/*.py") if ".venv" not in path.parts)
+    for path in sources:
+        if path.is_file():
+            digest.update(str(path.relative_to(ROOT)).encode())
+            digest.update(path.read_bytes())
+    return TEMPLATE_PREFIX + digest.hexdigest()[:16]
+
+
+def _pg_admin():
+    return psycopg.connect(
+        f"host={HOST} port={PG_PORT} user=postgres dbname=postgres", autocommit=True, connect_timeout=5
+    )
+
+
+def _clone_template(env: dict, template: str) -> bool:
+    media = TEMPLATE_MEDIA / template
+    try:
+        with _pg_admin() as conn:
+            if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [template]).fetchone():
+                return False
+            name = env["BENCH_PG_DB"]
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+    except psycopg.Error as error:
+        print(f"(could not clone {template}: {error}; preparing afresh)", flush=True)
+        return False
+    for folder in ("media", "private-media"):
+        if (media / folder).is_dir():
+            shutil.copytree(media / folder, Path(env[f"{folder.upper().replace('-', '_')}_ROOT"]), dirs_exist_ok=True)
+    return True
+
+
+def _save_template(env: dict, template: str) -> None:
+    """Copies the prepared database to `template` (published by a rename, so a half-made
+    copy is never cloned) with its media; drops templates of other keys."""
+    media = TEMPLATE_MEDIA / template
+    for folder in ("media", "private-media"):
+        source = Path(env[f"{folder.upper().replace('-', '_')}_ROOT"])
+        if source.is_dir():
+            shutil.copytree(source, media / folder, dirs_exist_ok=True)
+    partial = f"{template}_{os.getpid()}"
+    try:
+        with _pg_admin() as conn:
+            conn.execute(f'CREATE DATABASE "{partial}" TEMPLATE "{env["BENCH_PG_DB"]}"')
+            try:
+                conn.execute(f'ALTER DATABASE "{partial}" RENAME TO "{template}"')
+            except psycopg.errors.DuplicateDatabase:
+                conn.execute(f'DROP DATABASE "{partial}"')
+            rows = conn.execute(
+                "SELECT datname FROM pg_database WHERE datname LIKE %s AND datname <> %s",
+                [TEMPLATE_PREFIX.replace("_", r"\_") + "%", template],
+            ).fetchall()
+            for (old,) in rows:
+                if not old.startswith(template):
+                    with contextlib.suppress(psycopg.Error):
+                        conn.execute(f'DROP DATABASE "{old}"')
+                    shutil.rmtree(TEMPLATE_MEDIA / old, ignore_errors=True)
+    except psycopg.Error as error:
+        print(f"(could not keep the prepared database as {template}: {error})", flush=True)
 
 
 # --- gunicorn ------------------------------------------------------------------------
@@ -381,6 +480,7 @@ class LoadResult:
     percentiles_ms: dict = field(default_factory=dict)
     tool: str = "python"
     label: str = ""
+    error_kinds: dict = field(default_factory=dict)
 
     def __post_init__(self):
         self.label = self.label or self.path
@@ -453,10 +553,17 @@ def wrk_load(
         os.unlink(script.name)
     line = next(line for line in output.splitlines() if line.startswith(WRK_MARKER))
     data = json.loads(line[len(WRK_MARKER) :])
-    errors = sum(data[kind] for kind in ("connect", "read", "write", "status", "timeout"))
+    kinds = {kind: data[kind] for kind in ("connect", "read", "write", "status", "timeout") if data[kind]}
     percentiles = {float(q): data[f"p{q}"] / 1000 for q in ("50", "75", "90", "95", "99", "99.9")}
     return LoadResult(
-        path, data["requests"], errors, data["duration_us"] / 1e6, percentiles_ms=percentiles, tool="wrk", label=label
+        path,
+        data["requests"],
+        sum(kinds.values()),
+        data["duration_us"] / 1e6,
+        percentiles_ms=percentiles,
+        tool="wrk",
+        label=label,
+        error_kinds=kinds,
     )
 
 
@@ -547,6 +654,9 @@ def print_table(results: list[LoadResult], baseline: LoadResult) -> None:
             f"{result.label:<{width}} {result.rps:>9.1f} {result.percentile(50):>8.1f} {result.percentile(95):>8.1f} "
             f"{result.percentile(99):>8.1f} {result.errors:>7} {ratio:>9.2f}x"
         )
+    for result in results:
+        if result.error_kinds:
+            print(f"errors of {result.label}: {', '.join(f'{kind} {n}' for kind, n in result.error_kinds.items())}")
     tools = sorted({result.tool for result in results})
     print(f"(load generator: {', '.join(tools)})")
 
@@ -567,6 +677,7 @@ def profile_requests(
     renders: int = 20,
     top: int = 12,
     login: str | None = None,
+    warmup: int = 2,
     echo: bool = True,
 ) -> list[dict]:
     """Profile renders of `paths` with Django's test Client in a subprocess; see the module docstring."""
@@ -577,6 +688,7 @@ def profile_requests(
         "renders": renders,
         "top": top,
         "login": login,
+        "warmup": warmup,
     }
     completed = subprocess.run(
         [sys.executable, str(Path(__file__).resolve()), "profile", json.dumps(request)],
@@ -671,8 +783,8 @@ def _profile_child(request: dict) -> None:
         for alias in connections:
             stack.enter_context(connections[alias].execute_wrapper(counter.sql))
         for path in request["paths"]:
-            for _ in range(2):
-                status = client.get(path).status_code
+            for _ in range(request["warmup"]):
+                client.get(path)
             counter.queries = counter.commands = counter.round_trips = 0
             profiler = cProfile.Profile()
             started = time.perf_counter()
@@ -705,25 +817,56 @@ def _short(func: tuple) -> str:
     return f"{filename}:{line}({name})"
 
 
+# Frames that only pass the request or a template node on: they sit above everything else
+# in a cumulative listing and say nothing about where the time goes.
+PLUMBING = (
+    "django/test/",
+    "django/core/handlers/",
+    "django/utils/deprecation.py",
+    "django/template/base.py",
+    "django/template/loader_tags.py",
+    "django/template/response.py",
+    "django/template/backends/",
+    "django/template/loader.py",
+    "django/template/defaulttags.py",
+    "django/shortcuts.py",
+    "<frozen importlib",
+    "importlib/__init__.py",
+    "bench/harness.py",
+)
+
+
+def _is_plumbing(func: tuple) -> bool:
+    filename, _, name = func
+    if filename.endswith("middleware.py") and name in ("__call__", "sync_middleware", "async_middleware"):
+        return True
+    return any(part in filename for part in PLUMBING)
+
+
 def _profile_table(stats: pstats.Stats, renders: int, top: int) -> str:
-    """The `top` functions by cumulative time, leaving out the frames that wrap the whole
-    request (the test client, the handler, each middleware's __call__: over 90 % of the
-    time), then the `top` functions by own time; milliseconds per render."""
+    """Three listings in milliseconds per render: the project's own functions by cumulative
+    time; every function by cumulative time without the request and template plumbing
+    (PLUMBING) and without frames holding over 90 % of the time; every function by own time."""
     rows = [(func, calls, own, cumulative) for func, (_, calls, own, cumulative, _) in stats.stats.items()]
     total = max((cumulative for *_, cumulative in rows), default=0)
-    inner = sorted((row for row in rows if row[3] < 0.9 * total), key=lambda row: -row[3])[:top]
-    own = sorted(rows, key=lambda row: -row[2])[:top]
-    lines = [f"  {'cum ms':>8} {'own ms':>8} {'calls':>7}  by cumulative time (request plumbing left out)"]
-    lines += [
-        f"  {cum * 1000 / renders:8.2f} {tt * 1000 / renders:8.2f} {calls / renders:7.1f}  {_short(func)}"
-        for func, calls, tt, cum in inner
-    ]
-    lines.append(f"  {'own ms':>8} {'cum ms':>8} {'calls':>7}  by own time")
-    lines += [
-        f"  {tt * 1000 / renders:8.2f} {cum * 1000 / renders:8.2f} {calls / renders:7.1f}  {_short(func)}"
-        for func, calls, tt, cum in own
-    ]
-    return "\n".join(lines)
+    ours = [row for row in rows if row[0][0].startswith(f"{ROOT}/") and "/.venv/" not in row[0][0]]
+    ours = [row for row in ours if not _is_plumbing(row[0])]
+    inner = [row for row in rows if row[3] < 0.9 * total and not _is_plumbing(row[0])]
+    header = f"  {'cum ms':>8} {'own ms':>8} {'calls':>7}"
+
+    def listing(title: str, chosen: list, key) -> list[str]:
+        lines = [f"{header}  {title}"]
+        lines += [
+            f"  {cum * 1000 / renders:8.2f} {tt * 1000 / renders:8.2f} {calls / renders:7.1f}  {_short(func)}"
+            for func, calls, tt, cum in sorted(chosen, key=key)[:top]
+        ]
+        return lines
+
+    return "\n".join(
+        listing("project code, by cumulative time", ours, lambda row: -row[3])
+        + listing("everything by cumulative time, request and template plumbing left out", inner, lambda row: -row[3])
+        + listing("by own time", rows, lambda row: -row[2])
+    )
 
 
 if __name__ == "__main__":

@@ -9,7 +9,7 @@ Targets (issue 15), with wrk at 10 connections on PostgreSQL + Redis:
   - no errors; a cached response carries X-Public-Cache: hit, an uncached one no such header;
   - the first request a fresh worker answers (a public page, /admin/login/) under 1 s.
 Then it profiles an uncached render of each page (cProfile, SQL queries and cache commands
-per render). Exits 1 on a missed target.
+per render) and a fresh process's first request. Exits 1 on a missed target.
 
     .venv/bin/python bench/public_pages.py   (BENCH_SECONDS=5, BENCH_CONNECTIONS=10,
                                               BENCH_PROFILE=0 to skip the profiles)
@@ -162,6 +162,9 @@ def main() -> None:
     if PROFILE:
         print("\nWhere an uncached render's time goes (test Client in a subprocess, same settings):\n", flush=True)
         profile_requests(env, list(PAGES.values()), cookies=UNCACHED_COOKIES)
+        print("\nA fresh process's first request (test Client, settings loaded, nothing else warm):\n", flush=True)
+        profile_requests(env, [PAGES["home"]], cookies=UNCACHED_COOKIES, warmup=0, renders=1)
+        profile_requests(env, ["/admin/login/"], warmup=0, renders=1)
     print(env["BENCH_STACK"])
     sys.exit(1 if failed else 0)
 
