@@ -1,19 +1,40 @@
 """Whole-page caching of public pages for anonymous readers.
 
-A page is cached per language and full path (query string included) in the default
-cache (local memory in development, Redis in production via CACHE_URL). Every key
-carries a generation number; `purge()` bumps it, so one cheap write invalidates every
-cached page at once across all processes sharing the cache. Purges happen when pages
-are published, unpublished, moved or deleted, and when the data behind public pages
-changes (see `cms.signals`).
+A page is cached per language, host and full path (query string included) in the
+default cache (local memory in development, Redis in production via CACHE_URL). A
+purge generation number guards every entry; `purge()` bumps it, so one cheap write
+invalidates every cached page, fragment and memo at once across all processes sharing
+the cache. Purges happen when pages are published, unpublished, moved or deleted, and
+when the data behind public pages changes (see `cms.signals`).
 
 Only anonymous GET/HEAD requests without a session or flash message are cached or
 answered from the cache, and only 200 responses that set no cookie (a page that set
-the CSRF cookie or a session would leak one reader's state to the next).
+the CSRF cookie or a session would leak one reader's state to the next). Pages carry
+no CSP nonce (config/settings/base.py), so a cached page is the same for everyone.
+
+How a request meets the cache (`cms.middleware.PublicPageCacheMiddleware`, placed
+right after the middleware that decides the language and checks the host):
+
+- A hit costs one cache round trip: the key comes from the request alone (language,
+  host, full path), and one `get_many` (a single MGET on Redis) reads the current
+  generation together with the page. The page's value carries the generation it was
+  rendered under; an older one is a miss. Nothing routes, finds the Wagtail site,
+  loads a session or queries the database.
+- A miss goes on down the stack. Views wrapped in `serve_cached` (or `cache_public`)
+  mark their response; the middleware stores it on the way out, with the headers the
+  inner middleware added (X-Frame-Options), under the generation read before the
+  render, so a purge during the render leaves a stale entry rather than a wrong one.
+- Within a request the generation is read at most once (`generation()` keeps it for
+  the rest of the request; the MGET already brought it), however many memos and
+  fragments the render asks for. `purge()` updates it for the rest of the request.
+
+Called without the middleware (a view called directly, another stack), `serve_cached`
+looks up and stores by itself.
 """
 
 from __future__ import annotations
 
+import contextvars
 import functools
 import hashlib
 
@@ -21,10 +42,29 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
 from django.utils import translation
+from django.utils.cache import patch_vary_headers
 
 GENERATION_KEY = "cms:public-cache:generation"
-KEY_PREFIX = "cms:public-page"
+KEY_PREFIX = "cms:public-page:v2"
 DEFAULT_TIMEOUT = 10 * 60
+# Headers not kept with a cached page: the stack sets them afresh for every answer.
+_UNSTORED_HEADERS = frozenset({"vary", "set-cookie", "content-length", "x-public-cache"})
+# Marks a response that `serve_cached` rendered for the cache (the middleware stores it).
+_CACHEABLE_MARK = "_cms_public_cache_store"
+
+
+class _RequestScope:
+    """What the cache knows for the duration of one request."""
+
+    __slots__ = ("generation", "key", "lookup_generation")
+
+    def __init__(self):
+        self.generation: int | None = None  # the current generation, once read
+        self.key: str | None = None  # the page key, when the request is cacheable
+        self.lookup_generation: int | None = None  # the generation a miss renders under
+
+
+_scope: contextvars.ContextVar[_RequestScope | None] = contextvars.ContextVar("cms_public_cache_scope", default=None)
 
 
 def timeout() -> int:
@@ -42,23 +82,58 @@ def fragment_key(parts) -> str:
     return f"cms:fragment:{generation()}:{_digest(parts)}"
 
 
-def generation() -> int:
-    value = cache.get(GENERATION_KEY)
+# --- The purge generation -------------------------------------------------------------
+
+
+def _read_generation() -> int:
+    return _generation_or_create(cache.get(GENERATION_KEY))
+
+
+def _generation_or_create(value) -> int:
+    """The generation the cache answered, or the first one when it has none yet."""
     if value is None:
-        value = 1
-        cache.add(GENERATION_KEY, value, None)
-    return value
+        # Another process may create it at the same moment: then theirs counts.
+        value = 1 if cache.add(GENERATION_KEY, 1, None) else (cache.get(GENERATION_KEY) or 1)
+    return int(value)
+
+
+def generation() -> int:
+    """The current purge generation: read from the cache once per request, then kept."""
+    scope = _scope.get()
+    if scope is None:
+        return _read_generation()
+    if scope.generation is None:
+        scope.generation = _read_generation()
+    return scope.generation
 
 
 def purge() -> None:
-    """Invalidate every cached public page."""
+    """Invalidate every cached public page, fragment and memo."""
     try:
-        cache.incr(GENERATION_KEY)
+        value = cache.incr(GENERATION_KEY)
     except ValueError:
-        cache.set(GENERATION_KEY, 2, None)
+        value = 2
+        cache.set(GENERATION_KEY, value, None)
+    scope = _scope.get()
+    if scope is not None:
+        scope.generation = value  # the rest of this request sees the purge
+
+
+def begin_request() -> contextvars.Token:
+    """Open the request's scope (the middleware does; `end_request` closes it)."""
+    return _scope.set(_RequestScope())
+
+
+def end_request(token: contextvars.Token) -> None:
+    _scope.reset(token)
+
+
+# --- Pages ----------------------------------------------------------------------------
 
 
 def is_cacheable_request(request) -> bool:
+    """Anonymous GET/HEAD without a session or flash message. Before authentication has
+    run (the middleware), no session cookie means anonymous: users sign in by session."""
     if request.method not in ("GET", "HEAD"):
         return False
     if settings.SESSION_COOKIE_NAME in request.COOKIES or "messages" in request.COOKIES:
@@ -67,10 +142,11 @@ def is_cacheable_request(request) -> bool:
     return not (user is not None and user.is_authenticated)
 
 
-def _key(request) -> str:
+def page_key(request) -> str:
+    """The key of the request's page: language, host and full path, nothing else.
+    The generation lives in the value, so the key is known before the first read."""
     path = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
-    host = request.get_host()
-    return f"{KEY_PREFIX}:{generation()}:{translation.get_language()}:{host}:{path}"
+    return f"{KEY_PREFIX}:{translation.get_language()}:{request.get_host()}:{path}"
 
 
 def _is_cacheable_response(request, response) -> bool:
@@ -87,26 +163,84 @@ def _is_cacheable_response(request, response) -> bool:
     )
 
 
+def _hit(entry) -> HttpResponse:
+    _generation, content, headers = entry
+    response = HttpResponse(content)
+    for name, value in headers:
+        response[name] = value
+    # What a signed-in reader gets differs: say so to shared caches, as a miss does.
+    patch_vary_headers(response, ("Cookie",))
+    response["X-Public-Cache"] = "hit"
+    return response
+
+
+def lookup(request) -> HttpResponse | None:
+    """The cached page for `request`, or None. One cache round trip: the generation and
+    the page in one `get_many`. On a miss, the request's scope remembers the key and the
+    generation for `store_marked` (and for every memo and fragment of the render)."""
+    if timeout() <= 0 or not is_cacheable_request(request):
+        return None
+    hit, key, current = _lookup(request)
+    scope = _scope.get()
+    if scope is not None:
+        scope.generation = scope.lookup_generation = current
+        scope.key = key
+    return hit
+
+
+def _lookup(request) -> tuple[HttpResponse | None, str, int]:
+    key = page_key(request)
+    found = cache.get_many([GENERATION_KEY, key])
+    current = _generation_or_create(found.get(GENERATION_KEY))
+    entry = found.get(key)
+    # An entry rendered under an older generation was purged since: a miss.
+    if isinstance(entry, tuple) and len(entry) == 3 and entry[0] == current:
+        return _hit(entry), key, current
+    return None, key, current
+
+
+def store(request, response, *, key: str, rendered_under: int) -> HttpResponse:
+    """Keep `response` for the next anonymous reader if it may be shared."""
+    if timeout() > 0 and is_cacheable_request(request) and _is_cacheable_response(request, response):
+        headers = [(name, value) for name, value in response.items() if name.lower() not in _UNSTORED_HEADERS]
+        cache.set(key, (rendered_under, response.content, headers), timeout())
+        response["X-Public-Cache"] = "miss"
+    return response
+
+
+def store_marked(request, response) -> HttpResponse:
+    """The middleware's way out: store a response `serve_cached` marked for the cache."""
+    scope = _scope.get()
+    if getattr(response, _CACHEABLE_MARK, False) and scope is not None and scope.key is not None:
+        delattr(response, _CACHEABLE_MARK)
+        return store(request, response, key=scope.key, rendered_under=scope.lookup_generation)
+    return response
+
+
 def serve_cached(request, render):
-    """Answer from the cache when possible, else call `render()` and store the result."""
+    """Answer from the cache when possible, else call `render()` and store the result.
+
+    Behind `PublicPageCacheMiddleware` the lookup has already happened (a hit never
+    reaches the view): render, and mark the response for the middleware to store."""
     if not is_cacheable_request(request):
         return render()
-    key = _key(request)
-    cached = cache.get(key)
-    if cached is not None:
-        content, headers = cached
-        response = HttpResponse(content)
-        for name, value in headers:
-            response[name] = value
-        response["X-Public-Cache"] = "hit"
+    scope = _scope.get()
+    if scope is not None and scope.key is not None:
+        response = _rendered(render())
+        setattr(response, _CACHEABLE_MARK, True)
         return response
-    response = render()
+    if timeout() <= 0:
+        return render()
+    # No middleware in front: look up and store here.
+    hit, key, rendered_under = _lookup(request)
+    if hit is not None:
+        return hit
+    return store(request, _rendered(render()), key=key, rendered_under=rendered_under)
+
+
+def _rendered(response):
     if hasattr(response, "render") and callable(response.render) and not response.is_rendered:
         response.render()
-    if timeout() > 0 and _is_cacheable_response(request, response):
-        headers = [(name, value) for name, value in response.items() if name.lower() not in {"vary", "set-cookie"}]
-        cache.set(key, (response.content, headers), timeout())
-        response["X-Public-Cache"] = "miss"
     return response
 
 

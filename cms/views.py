@@ -35,9 +35,13 @@ def sitemap(request):
 
 
 def serve_page(request, path):
-    """Wagtail's page view behind the public page cache."""
-    _route_from_memo(request, path)
-    return serve_cached(request, lambda: wagtail_views.serve(request, path))
+    """Wagtail's page view behind the public page cache (a hit is answered before routing)."""
+
+    def render():
+        _route_from_memo(request, path)
+        return wagtail_views.serve(request, path)
+
+    return serve_cached(request, render)
 
 
 def _route_from_memo(request, path):
