@@ -14,10 +14,6 @@ from decimal import Decimal, InvalidOperation
 
 from django.http import FileResponse
 from django.utils import timezone
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Font
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -83,6 +79,10 @@ def _xlsx_cell(sheet, value, font=None):
     """One write-only cell: text through `safe_cell` (and never a formula), numbers as
     numbers, money (Decimal) with two decimals, dates and times (local, as Excel has no
     time zones) as dates."""
+    # openpyxl imports numpy when it is installed: deferred so web processes start without it.
+    from openpyxl.cell import WriteOnlyCell  # noqa: PLC0415
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE  # noqa: PLC0415
+
     value = safe_cell(value)
     number_format = None
     if isinstance(value, datetime.datetime):
@@ -107,6 +107,10 @@ def _xlsx_cell(sheet, value, font=None):
 def write_xlsx(file, header, rows, *, title="Sheet1") -> None:
     """A one-sheet workbook of `header` (bold, frozen) then `rows`, written row by row
     by openpyxl's write-only workbook, so a long export is never held in memory."""
+    # openpyxl imports numpy when it is installed: deferred so web processes start without it.
+    from openpyxl import Workbook  # noqa: PLC0415
+    from openpyxl.styles import Font  # noqa: PLC0415
+
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=str(title)[:31] or "Sheet1")
     sheet.freeze_panes = "A2"

@@ -5,7 +5,9 @@ from decimal import Decimal
 
 import numpy as np
 import pytest
+from ortools.linear_solver import pywraplp
 
+from grants.review.engine import award_proposal
 from grants.review.engine.award_proposal import (
     AwardCandidate,
     CategoryQuota,
@@ -78,6 +80,62 @@ def test_proposal_matches_brute_force_optimum_on_random_small_calls():
         assert proposal.total_amount_cents <= budget
         solved += 1
     assert solved > 100 and infeasible > 5  # both paths are exercised
+
+
+def test_exact_with_the_smallest_core_on_random_small_calls(monkeypatch):
+    """A core of one organisation: the incumbent is rarely optimal or even feasible, so
+    the core's growth and the exact solve of every organisation that may deviate
+    (reduced-cost fixing) must reach the brute-force optimum on their own."""
+    monkeypatch.setattr(award_proposal, "_CORE_ORGANISATIONS", 1)
+    rng = random.Random(15)
+    solved = 0
+    for _ in range(60):
+        candidates, budget, quotas, one_per_org = _random_case(rng)
+        best = _brute_force_best(candidates, budget, quotas, one_per_org)
+        if best is None:
+            with pytest.raises(ProposalInfeasible):
+                propose_awards(candidates, budget, category_quotas=quotas, one_per_organisation=one_per_org)
+            continue
+        proposal = propose_awards(candidates, budget, category_quotas=quotas, one_per_organisation=one_per_org)
+        assert proposal.optimal and proposal.gap < 1e-12
+        assert proposal.total_merit == pytest.approx(best, abs=1e-9)
+        solved += 1
+    assert solved > 30
+
+
+def test_large_call_is_decided_mostly_by_the_bound_and_matches_a_plain_milp():
+    """1,000 candidates: nearly all are settled by reduced-cost fixing, and the total
+    merit equals that of SCIP on the whole program."""
+    rng = random.Random(3)
+    candidates = [
+        AwardCandidate(
+            i, f"O{rng.randint(0, 750)}", rng.choice(CATEGORIES), rng.gauss(60, 8), rng.randint(50, 200) * 10**5
+        )
+        for i in range(1000)
+    ]
+    budget = sum(c.amount_cents for c in candidates) * 3 // 10
+    quotas = {"legal-aid": CategoryQuota(50, 150), "family": CategoryQuota(0, 75)}
+    proposal = propose_awards(candidates, budget, category_quotas=quotas)
+    assert proposal.optimal
+    assert proposal.fixed_by_reduced_cost > 500  # all but the core of 200 organisations
+
+    solver = pywraplp.Solver.CreateSolver("SCIP")
+    solver.SetSolverSpecificParametersAsString("limits/gap = 0\nlimits/absgap = 0\n")
+    x = [solver.BoolVar(f"x{i}") for i in range(len(candidates))]
+    solver.Add(sum(c.amount_cents // 10**5 * v for c, v in zip(candidates, x, strict=True)) <= budget // 10**5)
+    for code, quota in quotas.items():
+        count = sum(v for c, v in zip(candidates, x, strict=True) if c.category == code)
+        solver.Add(count >= quota.minimum)
+        solver.Add(count <= quota.maximum)
+    by_org = {}
+    for c, v in zip(candidates, x, strict=True):
+        by_org.setdefault(c.organisation_id, []).append(v)
+    for members in by_org.values():
+        if len(members) > 1:
+            solver.Add(sum(members) <= 1)
+    solver.Maximize(sum(c.merit * v for c, v in zip(candidates, x, strict=True)))
+    assert solver.Solve() == pywraplp.Solver.OPTIMAL
+    assert proposal.total_merit == pytest.approx(solver.Objective().Value(), abs=1e-6)
 
 
 def test_spends_no_more_than_the_budget_and_respects_quotas_on_a_large_call():

@@ -22,9 +22,10 @@ from __future__ import annotations
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-import numpy as np
+if TYPE_CHECKING:
+    import numpy as np
 
 AppId = Hashable
 ReviewerId = Hashable
@@ -69,6 +70,8 @@ def review_totals(reviews: Sequence[ReviewScores], rubric: Sequence[Criterion]) 
     Rule: every rubric criterion must be scored, between 0 and its maximum; criteria
     not in the rubric are rejected rather than silently ignored.
     """
+    import numpy as np  # noqa: PLC0415 - heavy; deferred so that web processes start without it
+
     _check_rubric(rubric)
     codes = [c.code for c in rubric]
     known = set(codes)
@@ -108,6 +111,8 @@ def aggregate_scores(
     scale and the normalisation. Applications without reviews are absent from the
     result.
     """
+    import numpy as np  # noqa: PLC0415 - heavy; deferred so that web processes start without it
+
     if not reviews:
         return {}
     totals = review_totals(reviews, rubric)
@@ -168,6 +173,8 @@ def _check_rubric(rubric: Sequence[Criterion]) -> None:
 
 def _codes(ids: list[Hashable]) -> tuple[list[Hashable], np.ndarray]:
     """Dense integer codes for ids, keeping first-seen order (ids need not be sortable)."""
+    import numpy as np  # noqa: PLC0415 - heavy; deferred so that web processes start without it
+
     index: dict[Hashable, int] = {}
     codes = np.fromiter((index.setdefault(i, len(index)) for i in ids), dtype=np.int64, count=len(ids))
     return list(index), codes
@@ -175,6 +182,8 @@ def _codes(ids: list[Hashable]) -> tuple[list[Hashable], np.ndarray]:
 
 def _reviewer_z_scores(totals: np.ndarray, rev_of: np.ndarray) -> np.ndarray:
     """z-score of each review total within its reviewer's reviews; 0 when the scale is unknown."""
+    import numpy as np  # noqa: PLC0415 - heavy; deferred so that web processes start without it
+
     n_revs = int(rev_of.max()) + 1
     count = np.bincount(rev_of, minlength=n_revs)
     mean = np.bincount(rev_of, weights=totals, minlength=n_revs) / count

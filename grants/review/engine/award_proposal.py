@@ -7,14 +7,27 @@ Among all sets obeying these rules the proposal maximises the sum of merit score
 exactly (proven optimal, zero gap). Money is integer cents throughout; use
 :func:`to_cents` for Decimal amounts.
 
-How: a 0-1 MILP. To keep large calls fast it is solved in two exact steps:
+How: a 0-1 MILP, solved exactly in steps that keep a province-sized call (20,000
+candidates) to about a second:
 
-1. The LP relaxation (GLOP) gives an upper bound and reduced costs; a greedy rounding
-   of it gives a feasible incumbent. Any variable whose reduced cost exceeds the gap
-   between bound and incumbent cannot change in a better solution, so it is fixed
-   (standard reduced-cost fixing; a safety margin absorbs LP round-off).
-2. The remaining small 0-1 problem is solved by SCIP with zero relative and absolute
-   gap. Its optimum, or the incumbent if nothing beats it, is the exact optimum.
+1. The LP relaxation (GLOP, dual simplex) gives multipliers λ for the budget and μ
+   for the category quotas. For any λ ≥ 0 and any μ, every feasible set S obeys
+   ``merit(S) ≤ Z − Σ_o penalty_o(S)``, where with reduced merit
+   ``r_j = merit_j − λ·amount_j − μ_category(j)`` an organisation's best option is
+   ``best_o = max(0, max_j r_j)`` (one award or none), ``Z`` is the multipliers'
+   constant plus ``Σ_o best_o``, and ``penalty_o(S) = best_o − r_j`` if S gives o
+   the award j, ``best_o`` if none. (Without ``one_per_organisation`` each
+   application is its own "organisation".) This is Lagrangian relaxation keeping
+   the one-per-organisation rows, and with the LP's multipliers Z is the LP bound.
+2. A core of the organisations whose cheapest deviation from their best option is
+   smallest is solved exactly by SCIP, every other organisation held at its best
+   option: a feasible incumbent, usually optimal.
+3. A set better than the incumbent has total penalty below the gap
+   ``Z − merit(incumbent)``, so every organisation whose cheapest deviation costs at
+   least the gap keeps its best option in it (reduced-cost fixing, with a margin
+   for floating-point round-off). If those that may deviate all lie in the core,
+   the incumbent is the optimum; otherwise SCIP solves them exactly, zero relative
+   and absolute gap, the rest held, and its optimum or the incumbent is the optimum.
 
 Why OR-tools' SCIP and not ``highspy``: OR-tools ships its own, older
 ``libhighs.so.1`` with the same soname, so ``highspy`` and ``ortools`` cannot be
@@ -25,20 +38,25 @@ and the assignment step needs OR-tools' min-cost flow.
 from __future__ import annotations
 
 import math
-from collections import defaultdict
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
-import numpy as np
-from ortools.linear_solver import pywraplp
+if TYPE_CHECKING:
+    import numpy as np
+    from ortools.linear_solver import pywraplp
 
 AppId = Hashable
 
-# Reduced costs come from a floating-point LP; only fix a variable when its reduced
-# cost beats the gap by this much, so round-off can never cut off the optimum.
-_FIXING_MARGIN = 1e-6
+# The bound and the penalties are computed in floating point; only rule out a
+# deviation when its penalty beats the gap by this much (relative to the total
+# merit), so round-off can never cut off the optimum.
+_FIXING_MARGIN = 1e-9
 _FEASIBILITY_TOLERANCE = 1e-9
+# Organisations solved exactly for the incumbent (step 2); quadrupled when the core
+# alone cannot meet the rules.
+_CORE_ORGANISATIONS = 200
 
 
 @dataclass(frozen=True)
@@ -107,27 +125,10 @@ def propose_awards(
         return AwardProposal((), 0.0, 0, budget_cents, True, 0.0, 0)
 
     model = _Model(candidates, budget_cents, quotas, one_per_organisation)
-    lp = model.solve_lp()
-    if lp is None:
+    solution = model.solve()
+    if solution is None:
         raise ProposalInfeasible(_diagnose(candidates, budget_cents, quotas, one_per_organisation))
-    bound, values, reduced = lp
-    incumbent = model.round_greedily(values)
-
-    fixed: dict[int, int] = {}
-    if incumbent is not None:
-        gap = bound - float(model.merit[incumbent].sum())
-        margin = gap + _FIXING_MARGIN * max(1.0, abs(bound))
-        for j in range(model.n):
-            if values[j] > 1 - 1e-9 and reduced[j] > margin:
-                fixed[j] = 1
-            elif values[j] < 1e-9 and -reduced[j] > margin:
-                fixed[j] = 0
-
-    chosen, optimal, rel_gap = model.solve_mip(fixed, incumbent)
-    if chosen is None:
-        raise ProposalInfeasible(_diagnose(candidates, budget_cents, quotas, one_per_organisation))
-    if incumbent is not None and model.merit[incumbent].sum() > model.merit[chosen].sum():
-        chosen = incumbent
+    chosen, optimal, rel_gap, decided = solution
     model.verify(chosen)
 
     order = sorted(chosen.tolist(), key=lambda j: (-model.merit[j], j))
@@ -138,12 +139,16 @@ def propose_awards(
         budget_cents=budget_cents,
         optimal=optimal,
         gap=rel_gap,
-        fixed_by_reduced_cost=len(fixed),
+        fixed_by_reduced_cost=decided,
     )
 
 
 class _Model:
-    """The 0-1 program in array form, shared by the LP, the rounding and the MIP."""
+    """The 0-1 program in array form: the LP bound, the core and the exact subproblems.
+
+    Candidates are indices j; ``org_of[j]`` is the group of at most one award (the
+    organisation, or j itself without ``one_per_organisation``).
+    """
 
     def __init__(
         self,
@@ -152,117 +157,213 @@ class _Model:
         quotas: dict[str, CategoryQuota],
         one_per_organisation: bool,
     ) -> None:
-        self.n = len(candidates)
+        import numpy as np  # noqa: PLC0415 - heavy; deferred so that web processes start without it
+
+        self.n = n = len(candidates)
         self.merit = np.array([float(c.merit) for c in candidates])
         self.amount = np.array([int(c.amount_cents) for c in candidates], dtype=np.int64)
         self.budget = int(budget_cents)
         # Dividing by the common factor keeps the budget row's numbers small, so the
         # solver's feasibility tolerance cannot hide an overspend of even one cent.
         self.scale = math.gcd(*self.amount.tolist())
-        self.groups: list[tuple[list[int], int, int]] = []  # (members, min, max)
-        by_cat: dict[str, list[int]] = defaultdict(list)
-        for j, c in enumerate(candidates):
-            by_cat[c.category].append(j)
+        self.units = self.amount // self.scale
+        self.capacity = self.budget // self.scale
+        codes: dict[str, int] = {}
+        category = np.fromiter((codes.setdefault(c.category, len(codes)) for c in candidates), np.int64, n)
+        # One row per quota: (members, minimum, maximum); a category has at most one.
+        self.quotas: list[tuple[np.ndarray, int, int]] = []
+        self.quota_of = np.full(n, -1, dtype=np.int64)
         for code, quota in quotas.items():
-            members = by_cat.get(code, [])
+            members = np.flatnonzero(category == codes[code]) if code in codes else np.empty(0, np.int64)
             upper = len(members) if quota.maximum is None else min(quota.maximum, len(members))
-            self.groups.append((members, quota.minimum, upper))
+            self.quota_of[members] = len(self.quotas)
+            self.quotas.append((members, quota.minimum, upper))
         if one_per_organisation:
-            by_org: dict[Hashable, list[int]] = defaultdict(list)
-            for j, c in enumerate(candidates):
-                by_org[c.organisation_id].append(j)
-            self.groups.extend((members, 0, 1) for members in by_org.values() if len(members) > 1)
+            orgs: dict[Hashable, int] = {}
+            self.org_of = np.fromiter((orgs.setdefault(c.organisation_id, len(orgs)) for c in candidates), np.int64, n)
+        else:
+            self.org_of = np.arange(n, dtype=np.int64)
+        self.n_orgs = int(self.org_of.max()) + 1
+        self.org_size = np.bincount(self.org_of, minlength=self.n_orgs)
 
-    def _build(self, solver: pywraplp.Solver, free: list[int], fixed: dict[int, int], integer: bool):
-        ones = [j for j, v in fixed.items() if v == 1]
-        x = {j: solver.Var(0.0, 1.0, integer, f"x{j}") for j in free}
-        spent = int(self.amount[ones].sum())
-        budget_row = solver.Constraint(-solver.infinity(), (self.budget - spent) // self.scale)
-        for j in free:
-            budget_row.SetCoefficient(x[j], float(self.amount[j] // self.scale))
-        for members, low, high in self.groups:
-            taken = sum(fixed.get(j, 0) for j in members)
-            row = solver.Constraint(low - taken, high - taken)
-            for j in members:
-                if j in x:
-                    row.SetCoefficient(x[j], 1.0)
-        objective = solver.Objective()
-        for j in free:
-            objective.SetCoefficient(x[j], float(self.merit[j]))
-        objective.SetMaximization()
-        return x
+    # --- step 1: multipliers and penalties ---------------------------------------------
 
-    def solve_lp(self) -> tuple[float, np.ndarray, np.ndarray] | None:
-        """LP bound, fractional solution and reduced costs, or None if even the LP is infeasible."""
+    def multipliers(self) -> tuple[float, np.ndarray, np.ndarray] | None:
+        """(budget λ per unit, quota μ per row, LP bound) from the LP relaxation, or None
+        if even the LP is infeasible."""
+        import numpy as np  # noqa: PLC0415 - heavy; deferred so that web processes start without it
+        from ortools.linear_solver import pywraplp  # noqa: PLC0415 - heavy, as numpy
+
         solver = pywraplp.Solver.CreateSolver("GLOP")
-        x = self._build(solver, list(range(self.n)), {}, integer=False)
+        solver.SetSolverSpecificParametersAsString("use_dual_simplex: true")
+        _, budget_row, quota_rows = self._build(solver, np.arange(self.n), np.empty(0, np.int64), integer=False)
         status = solver.Solve()
         if status == pywraplp.Solver.INFEASIBLE:
             return None
         if status != pywraplp.Solver.OPTIMAL:
             raise RuntimeError(f"LP relaxation failed with status {status}.")
-        values = np.array([x[j].solution_value() for j in range(self.n)])
-        reduced = np.array([x[j].reduced_cost() for j in range(self.n)])
-        return solver.Objective().Value(), values, reduced
+        duals = np.array([row.dual_value() for row in quota_rows])
+        return budget_row.dual_value(), duals, solver.Objective().Value()
 
-    def round_greedily(self, values: np.ndarray) -> np.ndarray | None:
-        """A feasible set built from the LP: its integral part, then the best-value fillers."""
-        order = np.lexsort((-self.merit / self.amount, -np.round(values, 9)))
-        left = self.budget
-        count = [0] * len(self.groups)
-        member_of: dict[int, list[int]] = defaultdict(list)
-        for g, (members, _, _) in enumerate(self.groups):
-            for j in members:
-                member_of[j].append(g)
-        chosen = []
-        for j in order.tolist():
-            if values[j] < 1e-9 and self.merit[j] <= 0:
-                continue
-            if self.amount[j] > left or any(count[g] >= self.groups[g][2] for g in member_of[j]):
-                continue
-            chosen.append(j)
-            left -= int(self.amount[j])
-            for g in member_of[j]:
-                count[g] += 1
-        if any(count[g] < low for g, (_, low, _) in enumerate(self.groups)):
-            return None  # the rounding missed a minimum; solve without an incumbent
-        return np.array(sorted(chosen), dtype=np.int64)
+    def penalties(self, lam: float, mu: np.ndarray) -> tuple[float, np.ndarray, np.ndarray, np.ndarray]:
+        """(bound Z, best item per organisation or −1, cheapest deviation per organisation,
+        penalty of each candidate) for multipliers λ ≥ 0 and μ (module docstring)."""
+        import numpy as np  # noqa: PLC0415 - heavy; deferred so that web processes start without it
 
-    def solve_mip(self, fixed: dict[int, int], incumbent: np.ndarray | None) -> tuple[np.ndarray | None, bool, float]:
-        """Exact optimum over the variables not fixed: (chosen, proven optimal, relative gap)."""
+        lam = max(0.0, lam)
+        constant = [lam * self.capacity] + [
+            m * (high if m > 0 else low) for m, (_, low, high) in zip(mu.tolist(), self.quotas, strict=True)
+        ]
+        shift = np.where(self.quota_of >= 0, np.append(mu, 0.0)[self.quota_of], 0.0)
+        reduced = self.merit - lam * self.units - shift
+        best = np.zeros(self.n_orgs)
+        np.maximum.at(best, self.org_of, reduced)
+        penalty = best[self.org_of] - reduced
+        # Each organisation's best option: its highest reduced merit if positive, else none.
+        order = np.lexsort((penalty, self.org_of))
+        first = order[np.r_[True, self.org_of[order][1:] != self.org_of[order][:-1]]]
+        choice = np.full(self.n_orgs, -1, dtype=np.int64)
+        positive = best[self.org_of[first]] > 0
+        choice[self.org_of[first[positive]]] = first[positive]
+        deviation = np.where(choice >= 0, best, np.inf)  # giving up the award
+        others = np.ones(self.n, dtype=bool)
+        others[choice[choice >= 0]] = False
+        np.minimum.at(deviation, self.org_of[others], penalty[others])
+        bound = math.fsum(constant) + math.fsum(best.tolist())
+        return bound, choice, deviation, penalty
+
+    # --- steps 2 and 3: exact subproblems -----------------------------------------------
+
+    def solve(self) -> tuple[np.ndarray, bool, float, int] | None:
+        """(chosen indices, proven optimal, relative gap, candidates decided without
+        branching), or None when no set obeys the rules."""
+        import numpy as np  # noqa: PLC0415 - heavy; deferred so that web processes start without it
+
+        lp = self.multipliers()
+        if lp is None:
+            return None
+        lam, mu, lp_bound = lp
+        # The dual's sign convention is the solver's; either sign gives a valid bound,
+        # the right one gives the LP bound, so keep the tighter.
+        bound, choice, deviation, _ = min(
+            (self.penalties(lam, mu), self.penalties(-lam, -mu)), key=lambda result: result[0]
+        )
+        margin = _FIXING_MARGIN * max(1.0, math.fsum(np.abs(self.merit).tolist()), abs(bound), abs(lp_bound))
+
+        core_size = _CORE_ORGANISATIONS
+        while True:
+            if core_size >= self.n_orgs:
+                core = np.ones(self.n_orgs, dtype=bool)
+            else:
+                core = deviation <= np.partition(deviation, core_size - 1)[core_size - 1]
+            incumbent = self._solve_part(core, choice, hint=None)
+            if incumbent is not None or core.all():
+                break
+            core_size *= 4
+        if incumbent is None:
+            return None
+        chosen, optimal, rel_gap = incumbent
+        gap = bound - math.fsum(self.merit[chosen].tolist())
+        free = deviation < gap + margin
+        if not (free & ~core).any():
+            return chosen, optimal, rel_gap, int(self.org_size[~core].sum())
+        better = self._solve_part(free, choice, hint=chosen)
+        decided = int(self.org_size[~free].sum())
+        if better is None:  # cannot happen: the incumbent is a solution of the part
+            return chosen, optimal, rel_gap, decided
+        if math.fsum(self.merit[better[0]].tolist()) > math.fsum(self.merit[chosen].tolist()):
+            return (*better, decided)
+        return chosen, better[1], better[2], decided
+
+    def _solve_part(
+        self, free_orgs: np.ndarray, choice: np.ndarray, hint: np.ndarray | None
+    ) -> tuple[np.ndarray, bool, float] | None:
+        """Exact optimum when the organisations outside ``free_orgs`` keep their ``choice``:
+        (chosen, proven optimal, relative gap), or None if no such set obeys the rules."""
+        import numpy as np  # noqa: PLC0415 - heavy; deferred so that web processes start without it
+        from ortools.linear_solver import pywraplp  # noqa: PLC0415 - heavy, as numpy
+
+        held = choice[~free_orgs]
+        held = held[held >= 0]
+        free = np.flatnonzero(free_orgs[self.org_of])
         solver = pywraplp.Solver.CreateSolver("SCIP")
         solver.SetSolverSpecificParametersAsString(
             f"limits/gap = 0\nlimits/absgap = 0\nnumerics/feastol = {_FEASIBILITY_TOLERANCE}\n"
         )
-        free = [j for j in range(self.n) if j not in fixed]
-        x = self._build(solver, free, fixed, integer=True)
-        if incumbent is not None:
-            chosen_set = set(incumbent.tolist())
-            solver.SetHint([x[j] for j in free], [1.0 if j in chosen_set else 0.0 for j in free])
+        built = self._build(solver, free, held, integer=True)
+        if built is None:
+            return None
+        x = built[0]
+        if hint is not None:
+            hinted = set(hint.tolist())
+            solver.SetHint(x, [1.0 if j in hinted else 0.0 for j in free.tolist()])
         params = pywraplp.MPSolverParameters()
         params.SetDoubleParam(params.RELATIVE_MIP_GAP, 0.0)
         status = solver.Solve(params)
         if status == pywraplp.Solver.INFEASIBLE:
-            return None, False, math.inf
+            return None
         if status not in (pywraplp.Solver.OPTIMAL, pywraplp.Solver.FEASIBLE):
             raise RuntimeError(f"MILP solver failed with status {status}.")
-        picked = [j for j, v in fixed.items() if v == 1] + [j for j in free if x[j].solution_value() > 0.5]
+        picked = [j for j, var in zip(free.tolist(), x, strict=True) if var.solution_value() > 0.5]
         objective = solver.Objective()
-        fixed_merit = float(self.merit[[j for j, v in fixed.items() if v == 1]].sum())
-        # Measured before adding the fixed part, so float addition cannot fake a gap.
-        rel_gap = abs(objective.BestBound() - objective.Value()) / max(1.0, abs(objective.Value() + fixed_merit))
-        return np.array(sorted(picked), dtype=np.int64), status == pywraplp.Solver.OPTIMAL, rel_gap
+        # Measured on the free part alone, so float addition cannot fake a gap.
+        held_merit = math.fsum(self.merit[held].tolist())
+        rel_gap = abs(objective.BestBound() - objective.Value()) / max(1.0, abs(objective.Value() + held_merit))
+        chosen = np.sort(np.concatenate([held, np.array(picked, dtype=np.int64)]))
+        return chosen, status == pywraplp.Solver.OPTIMAL, rel_gap
+
+    def _build(self, solver: pywraplp.Solver, free: np.ndarray, held: np.ndarray, integer: bool):
+        """Variables for ``free``, rows for the budget and quotas net of ``held`` (chosen
+        already), one-award rows for organisations with several free candidates. None
+        when ``held`` alone breaks the budget or a quota maximum."""
+        import numpy as np  # noqa: PLC0415 - heavy; deferred so that web processes start without it
+
+        left = self.capacity - int(self.units[held].sum())
+        if left < 0:
+            return None
+        x = [solver.Var(0.0, 1.0, integer, f"x{j}") for j in free.tolist()]
+        budget_row = solver.Constraint(-solver.infinity(), float(left))
+        for var, units in zip(x, self.units[free].tolist(), strict=True):
+            budget_row.SetCoefficient(var, float(units))
+        taken = np.bincount(self.quota_of[held][self.quota_of[held] >= 0], minlength=len(self.quotas))
+        quota_rows = []
+        position = {j: i for i, j in enumerate(free.tolist())}
+        for (members, low, high), already in zip(self.quotas, taken.tolist(), strict=True):
+            if high - already < 0:
+                return None
+            row = solver.Constraint(float(low - already), float(high - already))
+            for j in members.tolist():
+                if j in position:
+                    row.SetCoefficient(x[position[j]], 1.0)
+            quota_rows.append(row)
+        orgs = self.org_of[free]
+        order = np.argsort(orgs, kind="stable")
+        bounds = np.flatnonzero(np.r_[True, orgs[order][1:] != orgs[order][:-1], True])
+        for start, end in zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True):
+            if end - start > 1:
+                row = solver.Constraint(-solver.infinity(), 1.0)
+                for i in order[start:end].tolist():
+                    row.SetCoefficient(x[i], 1.0)
+        objective = solver.Objective()
+        for var, merit in zip(x, self.merit[free].tolist(), strict=True):
+            objective.SetCoefficient(var, merit)
+        objective.SetMaximization()
+        return x, budget_row, quota_rows
 
     def verify(self, chosen: np.ndarray) -> None:
         """Re-check the rules in exact integers; a solver tolerance must never overspend."""
+        import numpy as np  # noqa: PLC0415 - heavy; deferred so that web processes start without it
+
         spent = int(sum(int(self.amount[j]) for j in chosen))
         if spent > self.budget:
             raise RuntimeError(f"Solver proposed {spent} cents against a budget of {self.budget}.")
-        picked = set(chosen.tolist())
-        for members, low, high in self.groups:
-            taken = sum(1 for j in members if j in picked)
-            if not low <= taken <= high:
-                raise RuntimeError("Solver proposal breaks a quota or the one-per-organisation rule.")
+        picked = np.zeros(self.n, dtype=bool)
+        picked[chosen] = True
+        for members, low, high in self.quotas:
+            if not low <= int(picked[members].sum()) <= high:
+                raise RuntimeError("Solver proposal breaks a quota.")
+        if np.bincount(self.org_of[chosen], minlength=self.n_orgs).max(initial=0) > 1:
+            raise RuntimeError("Solver proposal breaks the one-per-organisation rule.")
 
 
 def _check_inputs(candidates: Sequence[AwardCandidate], budget_cents: int, quotas: dict[str, CategoryQuota]) -> None:
@@ -334,13 +435,11 @@ def _diagnose(
     one_per_organisation: bool,
 ) -> str:
     """Say which rule breaks feasibility once the cheap checks have passed."""
-    if one_per_organisation:
-        relaxed = _Model(candidates, budget_cents, quotas, one_per_organisation=False)
-        if relaxed.solve_lp() is not None and relaxed.solve_mip({}, None)[0] is not None:
-            return (
-                "The category minimums cannot all be met with at most one award per organisation: "
-                "organisations with applications in several categories can fill only one of them."
-            )
+    if one_per_organisation and _Model(candidates, budget_cents, quotas, one_per_organisation=False).solve():
+        return (
+            "The category minimums cannot all be met with at most one award per organisation: "
+            "organisations with applications in several categories can fill only one of them."
+        )
     return f"The category minimums cannot all be met within the budget of {_money(budget_cents)}" + (
         " with at most one award per organisation." if one_per_organisation else "."
     )
