@@ -7,8 +7,10 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext as _
+from wagtail.admin.templatetags.wagtailuserbar import wagtailuserbar
 from wagtail.models import Locale, Page
 
+from accounts import roles
 from cms import caching
 from cms.alternates import absolute_url, page_alternates, path_alternates
 from cms.caching import memoize
@@ -111,6 +113,22 @@ def feed_links():
         ("application/atom+xml", _("Open calls (Atom)"), "cms:calls_atom"),
     )
     return [{"type": kind, "title": title, "url": absolute_url(reverse(name))} for kind, title, name in feeds]
+
+
+@register.simple_tag(takes_context=True)
+def staff_userbar(context, position="bottom-right"):
+    """Wagtail's userbar, asked only for people who may have the admin. Wagtail decides
+    with has_perm("wagtailadmin.access_admin"), which costs every signed-in reader two
+    permission queries; only the staff roles carry that permission (accounts migration
+    0002), so NGO members and reviewers are answered from their roles, which their pages
+    read anyway, and get no userbar, as before."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return ""
+    if not (user.is_superuser or user.is_staff or roles.has_role(user, *roles.STAFF_ROLES)):
+        return ""
+    return wagtailuserbar(context, position)
 
 
 @register.simple_tag(takes_context=True)
