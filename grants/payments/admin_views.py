@@ -304,11 +304,14 @@ def reconciliation_report(request, pk):
 def finance(request):
     user = request.user
     require(permissions.can_view_ledger(user), _("Only programme and finance officers see the payments ledger."))
+    calls = selectors.finance_by_call(user=user)
     return TemplateResponse(
         request,
         "payments/admin/finance.html",
         {
-            "calls": selectors.finance_by_call(user=user),
+            # The charts and the per-funder totals read every call; the table shows a page of them.
+            "calls": calls,
+            "call_rows": paginate(request, calls, PAGE_SIZE),
             "funders": selectors.finance_by_funder(user=user),
             "subsidies": selectors.finance_subsidies(user=user),
         },

@@ -7,7 +7,7 @@ from django.urls import reverse
 from grants.payments import admin_views
 from grants.payments.models import BankConfirmationImport, Payment
 from tests.factories.accounts import UserFactory
-from tests.factories.grants import FunderFactory
+from tests.factories.grants import CallFactory, FunderFactory
 from tests.factories.payments import BankBatchFactory, PaymentFactory, approved_subsidy, award_with_tranches
 from tests.utils.auth import login
 from tests.utils.pagination import assert_paginates, assert_same_queries
@@ -145,3 +145,28 @@ def test_reconciliation_pages_the_earlier_imports(finance_client, small_pages):
 
 def test_reconciliation_makes_as_many_queries_for_60_imports_as_for_3(finance_client):
     assert_same_queries(finance_client, reverse("payments_admin_reconciliation"), _imports)
+
+
+def test_the_finance_page_pages_its_calls_but_charts_and_totals_read_them_all(finance, finance_client, small_pages):
+    funder = FunderFactory(officers=[finance])
+    assert_paginates(
+        finance_client,
+        reverse("payments_admin_finance"),
+        add_rows=lambda n: [CallFactory(funder=funder) for _ in range(n)],
+        context_name="call_rows",
+        page_size=2,
+    )
+    response = finance_client.get(reverse("payments_admin_finance"), {"page": 2})
+    assert len(response.context["calls"]) == 3
+    assert sum(row["budget"] for row in response.context["funders"]) == sum(
+        call.total_budget for call in funder.calls.all()
+    )
+
+
+def test_the_finance_page_makes_as_many_queries_for_60_calls_as_for_3(finance, finance_client):
+    funder = FunderFactory(officers=[finance])
+    assert_same_queries(
+        finance_client,
+        reverse("payments_admin_finance"),
+        lambda n: [CallFactory(funder=funder) for _ in range(n)],
+    )
