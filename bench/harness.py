@@ -35,7 +35,7 @@ API
     Context manager. Starts ``gunicorn config.wsgi:application --worker-class gthread``
     with ``--preload`` as the README's production command does, bound to 127.0.0.1 on a
     free port, and waits until the app answers. The ``Server`` unpacks as
-    ``(url, port)``; it also has ``.process``, ``.started`` (monotonic time of the
+    ``(url, port)``; it also has ``.url``, ``.port``, ``.process``, ``.started`` (monotonic time of the
     spawn), ``.worker_pids()`` and ``.worker_rss_kib()`` (resident memory per worker).
 ``wrk_load(port, path, *, connections=10, threads=2, seconds=5, headers=None, warmup=20) -> LoadResult``
     Loads ``http://127.0.0.1:<port><path>`` with ``wrk`` (Debian package) for a fixed
@@ -58,7 +58,8 @@ API
 ``profile_requests(env, paths, *, headers=None, cookies=None, renders=20, top=12, login=None, warmup=2) -> list[dict]``
     In a subprocess with the same environment: Django's test ``Client`` renders each
     path ``renders`` times under cProfile (after ``warmup`` unprofiled renders; with
-    ``warmup=0, renders=1`` it profiles a cold process's first request) and
+    ``warmup=0, renders=1`` it profiles a fresh worker's first request: the child loads
+    ``config.wsgi`` first, as gunicorn does) and
     prints the ``top`` functions by cumulative time, the mean render time, the SQL
     queries and the cache commands (Redis commands and round trips; the cache
     backend's calls on local memory) per render. ``login`` is an email whose user the
@@ -67,6 +68,11 @@ API
     ``cache_round_trips``, ``profile``).
 ``cleanup(env)``
     Drops the PostgreSQL database and releases the Redis database (idempotent).
+``flush_cache(env)``
+    Empties the run's Redis database (nothing to do on local memory, where restarting
+    gunicorn empties the caches).
+``gunicorn_command(port, *, workers=2, threads=4, preload=True, timeout=60) -> list``
+    The command line ``gunicorn()`` runs.
 ``workdir() -> Path``
     A fresh temporary directory.
 """
@@ -76,6 +82,7 @@ import contextlib
 import cProfile
 import hashlib
 import http.client
+import importlib
 import json
 import os
 import pstats
@@ -771,12 +778,14 @@ def _install_cache_counter(counter: _Counter) -> bool:
 def _profile_child(request: dict) -> None:
     """Runs in the subprocess started by profile_requests (DJANGO_SETTINGS_MODULE from env)."""
     django.setup()
+    importlib.import_module("config.wsgi")  # what a gunicorn worker has loaded before its first request
 
     counter = _Counter()
     counts_round_trips = _install_cache_counter(counter)
     client = Client(headers={"Accept-Language": "en", **request["headers"]}, HTTP_HOST=HOST)
     for name, value in request["cookies"].items():
         client.cookies[name] = value
+    client.handler.load_middleware()  # as get_wsgi_application() has (WhiteNoise scans the static files)
     if request["login"]:
         client.force_login(get_user_model().objects.get(email=request["login"]))
     with contextlib.ExitStack() as stack:
