@@ -1,131 +1,282 @@
 """What open data reads: every award as a 360Giving row, streamed; the page's totals;
 and a version of the data for conditional requests.
 
-Two queries per chunk of awards however many there are: everything a row needs is joined
-(`select_related`) or computed in SQL (what has been paid), the applications' target areas
-come in one prefetch query per chunk, and the rows are read with `.iterator(chunk_size=...)`,
-so neither the queries nor the memory grow with the awards.
+A constant number of queries however many awards there are, and the memory of one
+chunk of rows:
+
+- one query reads every award with all its row needs (`values()` over the joins to the
+  application, call, funder, organisation and its places, category and service item):
+  plain dicts, no model instances, only the public columns (nothing private is ever read,
+  so nothing private can leak into a row);
+- one query reads the applications' target areas and one what has been paid on each
+  award, both in the awards' order (their id, newest first: the order they were made in,
+  an integer the database need not sort wide rows by and Python compares cheaply),
+  merged with the awards as they stream;
+- all three go through `.iterator(chunk_size=...)`: a server-side cursor on PostgreSQL,
+  `fetchmany` elsewhere, so the rows are never all in memory. (A prefetch per chunk would
+  be one more query for every `chunk_size` awards: 100 at 50,000. What has been paid as a
+  correlated subquery in the awards' query made PostgreSQL estimate it costly enough to
+  JIT-compile it, seconds of compiling at 50,000 awards; summed on its own it is a
+  plain grouped scan.)
+
+The language-dependent parts of a row (the call's title) are taken in the language the
+caller names; the files use Chinese, the language of the data, so they are the same
+bytes for every reader; the page shows the reader's language.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, Max, Min, OuterRef, Prefetch, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Max, Min, Sum
 
 from cms import caching
 from cms.opendata.links import absolute, neutral_path
 from cms.opendata.rows import GrantRow, LocationRef, OrganisationRef
 from cms.opendata.threesixty import award_day, publisher_prefix
+from core.bilingual import in_reader_language
 from grants.awards.models import Award
+from grants.calls.models import Application
 from grants.payments.models import Payment
-from incubator.models import Area
 
-CHUNK_SIZE = 500
+CHUNK_SIZE = 2000
+FILE_LANGUAGE = "zh-hans"  # the files' language for call titles: that of the data, Chinese
 
-# A grant's beneficiary locations are its application's target areas, in code order.
-TARGET_AREAS = Prefetch("application__target_areas", queryset=Area.objects.order_by("code", "pk"))
+# The files' awards newest first by id; the target areas and payments follow the same order
+# so that they merge. (The page's latest grants are ordered by when they were made.)
+AWARD_ORDER = ("-pk",)
+LATEST_ORDER = ("-created_at", "-pk")
+LOCATION_ORDER = ("-application__awards__pk", "area__code", "area__pk")
+
+AREA_FIELDS = ("name_zh", "name_en", "code", "level")
+# Every column a row reads, and no other: the application's private answers, the
+# organisation's contacts and bank details are never selected.
+AWARD_FIELDS = (
+    "pk",
+    "reference",
+    "currency",
+    "amount",
+    "created_at",
+    "updated_at",
+    "starts_on",
+    "ends_on",
+    "application__title",
+    "application__summary",
+    "application__requested_amount",
+    "application__call_id",
+    "application__call__slug",
+    "application__call__title_zh",
+    "application__call__title_en",
+    "application__call__funder_id",
+    "application__call__funder__name_zh",
+    "application__call__funder__name_en",
+    "application__call__funder__uscc",
+    "application__call__funder__website",
+    "application__organisation_id",
+    "application__organisation__name_zh",
+    "application__organisation__name_en",
+    "application__organisation__uscc",
+    "application__organisation__website",
+    "application__organisation__contacts_public",
+    "application__organisation__address",
+    "application__organisation__district_id",
+    *(f"application__organisation__district__{name}" for name in AREA_FIELDS),
+    "application__organisation__town_id",
+    *(f"application__organisation__town__{name}" for name in AREA_FIELDS),
+    "application__category__code",
+    "application__category__name_zh",
+    "application__service_item__code",
+    "application__service_item__name_zh",
+)
+LOCATION_FIELDS = ("application__awards__pk", *(f"area__{name}" for name in AREA_FIELDS))
 
 
-def _paid_on_award():
-    paid = (
-        Payment.objects.filter(tranche__award=OuterRef("pk"), status=Payment.Status.PAID)
-        .values("tranche__award")
-        .annotate(total=Sum("amount"))
-        .values("total")
-    )
-    return Coalesce(Subquery(paid, output_field=DecimalField(max_digits=14, decimal_places=2)), Value(Decimal("0")))
+def award_values():
+    """Every award, newest first, as a dict of the AWARD_FIELDS: one query."""
+    return Award.objects.order_by(*AWARD_ORDER).values(*AWARD_FIELDS)
 
 
-def awards_for_open_data():
-    """Every award, newest first, with all a row needs in the same query."""
+def target_area_values():
+    """(award id, area's name_zh, name_en, code, level) for every target area of every
+    awarded application, in the awards' order: one query."""
+    through = Application.target_areas.through
     return (
-        Award.objects.select_related(
-            "application__call__funder",
-            "application__organisation__district",
-            "application__organisation__town",
-            "application__category",
-            "application__service_item",
-        )
-        .prefetch_related(TARGET_AREAS)
-        .annotate(disbursed=_paid_on_award())
-        .order_by("-created_at", "-pk")
+        through.objects.filter(application__awards__isnull=False)
+        .order_by(*LOCATION_ORDER)
+        .values_list(*LOCATION_FIELDS)
     )
 
 
-def _location(area) -> LocationRef:
+def paid_values():
+    """(award id, total paid) for every award with a paid payment, in the awards' order:
+    one query."""
+    return (
+        Payment.objects.filter(tranche__award__isnull=False, status=Payment.Status.PAID)
+        .values_list("tranche__award")
+        .annotate(total=Sum("amount"))
+        .order_by("-tranche__award")
+    )
+
+
+def _location(name_zh, name_en, code, level) -> LocationRef:
     # A retired unit never found in the bureau's file has no code: it is named, not coded.
-    return LocationRef(name=area.name_zh, name_en=area.name_en, code=area.code or "", level=area.level)
+    return LocationRef(name=name_zh, name_en=name_en or "", code=code or "", level=level)
 
 
-def award_to_row(award: Award, *, request=None) -> GrantRow:
-    application = award.application
-    call = application.call
-    organisation = application.organisation
-    funder = call.funder
-    # Where the organisation is based: its town or street if known, else its district.
-    based_in = organisation.town or organisation.district
-    return GrantRow(
-        reference=award.reference,
-        title=application.title or call.title,
-        description=application.summary or application.title or call.title,
-        currency=award.currency,
-        amount_applied_for=application.requested_amount or None,
-        amount_awarded=award.amount,
-        amount_disbursed=getattr(award, "disbursed", None) or Decimal("0"),
-        award_date=award_day(award.created_at),
-        planned_start=award.starts_on,
-        planned_end=award.ends_on,
-        recipient=OrganisationRef(
-            name=organisation.name_zh,
-            name_en=organisation.name_en,
-            uscc=organisation.uscc,
-            local_id=str(organisation.pk),
-            locality=organisation.district.name_zh if organisation.district_id else "",
-            # The address is public only where the organisation's profile shows it.
-            street_address=organisation.address if organisation.contacts_public else "",
-            url=organisation.website,
-            locations=(_location(based_in),) if based_in else (),
-        ),
-        funder=OrganisationRef(
-            name=funder.name_zh,
-            name_en=funder.name_en,
-            uscc=funder.uscc,
-            local_id=f"funder-{funder.pk}",
-            url=funder.website,
-        ),
-        programme_code=call.slug or str(call.pk),
-        programme_title=call.title,
-        programme_url=absolute(request, neutral_path("grants:call_detail", key=call.slug or call.pk)),
-        category_code=application.category.code if application.category_id else "",
-        category_title=application.category.name_zh if application.category_id else "",
-        service_item_code=application.service_item.code if application.service_item_id else "",
-        service_item_title=application.service_item.name_zh if application.service_item_id else "",
-        locations=tuple(_location(area) for area in application.target_areas.all()),
-        data_source=absolute(request, neutral_path("cms:open_data")),
-        modified=award.updated_at,
-    )
+def _place(values: dict, prefix: str) -> LocationRef | None:
+    if values[f"{prefix}_id"] is None:
+        return None
+    return _location(*(values[f"{prefix}__{name}"] for name in AREA_FIELDS))
 
 
-def iter_grant_rows(*, request=None, chunk_size: int = CHUNK_SIZE) -> Iterator[GrantRow]:
-    """Every award, newest first, as open-data rows: one query per `chunk_size` awards."""
-    for award in awards_for_open_data().iterator(chunk_size=chunk_size):
-        yield award_to_row(award, request=request)
+def _merged(awards: Iterable[dict], *streams: Iterable[tuple]) -> Iterator[tuple[dict, ...]]:
+    """Each award with the rows of each stream that belong to it (lists), the streams being
+    sorted as the awards are (id, descending) and starting with the award's id. The queries are
+    not one snapshot: a row whose award the awards' query did not see (made in between) is
+    passed over, never given to the next award; an award with no rows gets an empty list."""
+    iterators = [iter(stream) for stream in streams]
+    ahead = [next(iterator, None) for iterator in iterators]
+    for award in awards:
+        key = award["pk"]
+        found = []
+        for index, iterator in enumerate(iterators):
+            row = ahead[index]
+            # Newest first: a row sorting after this award's key belongs to an award not read.
+            while row is not None and row[0] > key:
+                row = next(iterator, None)
+            mine = []
+            while row is not None and row[0] == key:
+                mine.append(row)
+                row = next(iterator, None)
+            ahead[index] = row
+            found.append(mine)
+        yield award, *found
+
+
+def _with_places(awards: Iterable[dict], locations: Iterable[tuple], paid: Iterable[tuple]):
+    """(award dict, its target areas as LocationRefs, what has been paid on it)."""
+    for award, places, payments in _merged(awards, locations, paid):
+        yield award, tuple(_location(*row[1:]) for row in places), payments[0][1] if payments else Decimal("0")
+
+
+class RowBuilder:
+    """Turns award dicts into GrantRows; what is the same for many awards (a call's link, a
+    funder) is built once per stream (bounded by the number of calls and funders)."""
+
+    def __init__(self, *, request=None, language: str | None = None):
+        self.request = request
+        self.language = language
+        self.data_source = absolute(request, neutral_path("cms:open_data"))
+        self._programme_urls: dict = {}
+        self._funders: dict = {}
+
+    def programme_url(self, values: dict) -> str:
+        key = values["application__call__slug"] or values["application__call_id"]
+        url = self._programme_urls.get(key)
+        if url is None:
+            url = self._programme_urls[key] = absolute(self.request, neutral_path("grants:call_detail", key=key))
+        return url
+
+    def funder(self, values: dict) -> OrganisationRef:
+        pk = values["application__call__funder_id"]
+        funder = self._funders.get(pk)
+        if funder is None:
+            funder = self._funders[pk] = OrganisationRef(
+                name=values["application__call__funder__name_zh"],
+                name_en=values["application__call__funder__name_en"],
+                uscc=values["application__call__funder__uscc"],
+                local_id=f"funder-{pk}",
+                url=values["application__call__funder__website"],
+            )
+        return funder
+
+    def row(self, values: dict, locations: tuple[LocationRef, ...], disbursed: Decimal) -> GrantRow:
+        call_title = in_reader_language(
+            values["application__call__title_zh"], values["application__call__title_en"], language=self.language
+        )
+        title = values["application__title"] or call_title
+        # Where the organisation is based: its town or street if known, else its district.
+        based_in = _place(values, "application__organisation__town") or _place(
+            values, "application__organisation__district"
+        )
+        organisation = "application__organisation__"
+        return GrantRow(
+            reference=values["reference"],
+            title=title,
+            description=values["application__summary"] or title,
+            currency=values["currency"],
+            amount_applied_for=values["application__requested_amount"] or None,
+            amount_awarded=values["amount"],
+            amount_disbursed=disbursed or Decimal("0"),
+            award_date=award_day(values["created_at"]),
+            planned_start=values["starts_on"],
+            planned_end=values["ends_on"],
+            recipient=OrganisationRef(
+                name=values[organisation + "name_zh"],
+                name_en=values[organisation + "name_en"],
+                uscc=values[organisation + "uscc"],
+                local_id=str(values["application__organisation_id"]),
+                locality=values[organisation + "district__name_zh"] or "",
+                # The address is public only where the organisation's profile shows it.
+                street_address=values[organisation + "address"] if values[organisation + "contacts_public"] else "",
+                url=values[organisation + "website"],
+                locations=(based_in,) if based_in else (),
+            ),
+            funder=self.funder(values),
+            programme_code=values["application__call__slug"] or str(values["application__call_id"]),
+            programme_title=call_title,
+            programme_url=self.programme_url(values),
+            category_code=values["application__category__code"] or "",
+            category_title=values["application__category__name_zh"] or "",
+            service_item_code=values["application__service_item__code"] or "",
+            service_item_title=values["application__service_item__name_zh"] or "",
+            locations=locations,
+            data_source=self.data_source,
+            modified=values["updated_at"],
+        )
+
+
+def iter_grant_rows(
+    *, request=None, language: str | None = FILE_LANGUAGE, chunk_size: int = CHUNK_SIZE
+) -> Iterator[GrantRow]:
+    """Every award, newest (highest id) first, as open-data rows: three queries in all, read `chunk_size`
+    rows at a time. `language` is that of the call titles (None: the reader's)."""
+    builder = RowBuilder(request=request, language=language)
+    awards = award_values().iterator(chunk_size=chunk_size)
+    locations = target_area_values().iterator(chunk_size=chunk_size)
+    paid = paid_values().iterator(chunk_size=chunk_size)
+    for values, places, disbursed in _with_places(awards, locations, paid):
+        yield builder.row(values, places, disbursed)
 
 
 def beneficiary_location_columns() -> int:
     """How many groups of beneficiary-location columns the CSV needs: the most target areas
     any award's application names (at least one). One aggregate query, before streaming."""
-    most = Award.objects.annotate(places=Count("application__target_areas")).aggregate(most=Max("places"))["most"]
+    most = (
+        Application.target_areas.through.objects.filter(application__awards__isnull=False)
+        .values("application")
+        .annotate(places=Count("pk"))
+        .aggregate(most=Max("places"))["most"]
+    )
     return max(most or 0, 1)
 
 
 def latest_grant_rows(*, limit: int, request=None) -> list[GrantRow]:
-    return [award_to_row(award, request=request) for award in awards_for_open_data()[:limit]]
+    """The newest `limit` awards as rows, call titles in the reader's language (three queries)."""
+    latest = list(award_values().order_by(*LATEST_ORDER)[:limit])
+    pks = [award["pk"] for award in latest]
+    locations = target_area_values().filter(application__awards__pk__in=pks)
+    paid = paid_values().filter(tranche__award__pk__in=pks)
+    # Merged in id order, shown in the order they were made.
+    by_id = sorted(latest, key=lambda award: award["pk"], reverse=True)
+    rows = {
+        values["pk"]: (values, places, disbursed) for values, places, disbursed in _with_places(by_id, locations, paid)
+    }
+    builder = RowBuilder(request=request, language=None)
+    return [builder.row(*rows[award["pk"]]) for award in latest]
 
 
 def awarded_grant_rows(*, request=None) -> list[GrantRow]:
@@ -170,11 +321,9 @@ def open_data_modified():
     return Award.objects.aggregate(modified=Max("updated_at"))["modified"]
 
 
-def open_data_version() -> str:
-    """Changes whenever the published data can: the awards (count, last change, and that
-    of their applications, organisations and calls), what has been paid on them, and the
-    public cache's generation (bumped by every save of a funder, area or category, which
-    carry no change time). Two aggregate queries; the files' ETag is built from it."""
+def open_data_facts() -> dict:
+    """What the version is made of (two aggregate queries); `awards_changed` is also the
+    package's `modified`, so a view reads them once for both."""
     awards = Award.objects.aggregate(
         awards=Count("pk"),
         awards_changed=Max("updated_at"),
@@ -185,5 +334,14 @@ def open_data_version() -> str:
     paid = Payment.objects.filter(tranche__award__isnull=False, status=Payment.Status.PAID).aggregate(
         payments=Count("pk"), paid=Sum("amount"), payments_changed=Max("updated_at")
     )
-    parts = [publisher_prefix(), caching.generation(), *awards.values(), *paid.values()]
+    return {**awards, **paid}
+
+
+def open_data_version(facts: dict | None = None) -> str:
+    """Changes whenever the published data can: the awards (count, last change, and that
+    of their applications, organisations and calls), what has been paid on them, and the
+    public cache's generation (bumped by every save of a funder, area or category, which
+    carry no change time). The files' ETag is built from it."""
+    facts = open_data_facts() if facts is None else facts
+    parts = [publisher_prefix(), caching.generation(), *facts.values()]
     return "|".join(str(part) for part in parts)

@@ -30,6 +30,7 @@ per item, so a grant for several places keeps them apart.
 
 from __future__ import annotations
 
+import functools
 import io
 import json
 from collections.abc import Iterable, Iterator
@@ -62,9 +63,18 @@ def grant_id(reference: str) -> str:
     return f"360G-{publisher_prefix()}-{reference}"
 
 
+@functools.lru_cache(maxsize=8192)
+def _valid_uscc(code: str) -> str:
+    """The code in canonical form if it is a valid USCC, else "" (remembered: a file names
+    the same funders and organisations over and over, and the check is the costliest step
+    of a grant; bounded, so memory stays flat whatever the number of organisations)."""
+    uscc = normalise_uscc(code)
+    return uscc if is_valid_uscc(uscc) else ""
+
+
 def organisation_id(org: OrganisationRef) -> str:
-    uscc = normalise_uscc(org.uscc)
-    if is_valid_uscc(uscc):
+    uscc = _valid_uscc(org.uscc or "")
+    if uscc:
         return f"CN-USCI-{uscc}"
     if not org.local_id:
         raise ValueError(f"Organisation {org.name!r} has neither a valid USCC nor a local id")

@@ -1,11 +1,15 @@
 """The open-data page and the 360Giving files.
 
-The files are streamed (StreamingHttpResponse over `selectors.iter_grant_rows`, one query
-per chunk of awards), so 10,000 awards cost a few queries and the memory of one chunk.
-They are not kept in the public page cache: a cached copy would be the whole file in
-memory and in Redis. Instead each file carries an ETag built from `open_data_version()`
-(two aggregate queries), so a client or proxy that has the current file gets a 304 without
-the file being built again. A file built by a Celery task would also avoid rebuilding it,
+The files are streamed (StreamingHttpResponse over `selectors.iter_grant_rows`: two
+queries for all the awards, read through a cursor a chunk at a time, each grant serialised
+on its own), so 50,000 awards cost the same handful of queries as 5 and the memory of one
+chunk (bench/open_data.py measures both). They are not kept in the public page cache: a
+cached copy would be the whole file (tens of MiB at province scale) in memory and in
+Redis, read and written in one piece. Instead each file carries an ETag built from
+`open_data_version()` (two aggregate queries), so a client or proxy that has the current
+file gets a 304 without the file being built again, and a HEAD answers the headers
+without reading a grant. (No Last-Modified: part of what the version covers, a funder's
+or an area's name, carries no change time, so a date could claim a stale file current.) A file built by a Celery task would also avoid rebuilding it,
 but adds storage, a schedule and a window where the file is stale; at this size streaming
 from the database is fast enough to need neither.
 
@@ -22,7 +26,7 @@ from django.shortcuts import render
 from django.utils import timezone, translation
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import condition, require_GET
+from django.views.decorators.http import condition, require_GET, require_safe
 
 from cms.caching import cache_public
 from cms.opendata import selectors, threesixty
@@ -58,6 +62,14 @@ def _in_both_languages(text) -> str:
     return " / ".join(dict.fromkeys(translations))  # once if a translation is missing
 
 
+def _facts(request) -> dict:
+    """The data's version facts, read once per request: for the ETag and the package's
+    `modified` alike."""
+    if not hasattr(request, "_open_data_facts"):
+        request._open_data_facts = selectors.open_data_facts()
+    return request._open_data_facts
+
+
 def _metadata(request) -> dict:
     return threesixty.package_metadata(
         title=f"{_in_both_languages(PACKAGE_TITLE)} · Legal Aid Hub",
@@ -67,41 +79,62 @@ def _metadata(request) -> dict:
         access_url=absolute(request, neutral_path("cms:open_data")),
         download_url=absolute(request, neutral_path("cms:open_data_json")),
         issued=timezone.localdate(timezone=threesixty.PUBLIC_TIME_ZONE),
-        modified=selectors.open_data_modified(),
+        modified=_facts(request)["awards_changed"],
     )
 
 
 def _etag(request, *args, **kwargs) -> str:
-    # The host is in the files' links, the day in the JSON's `issued`.
+    # The host is in the files' links, the day in the JSON's `issued`; the path tells the
+    # JSON's tag from the CSV's (the same data, two representations).
     parts = (
-        selectors.open_data_version(),
+        request.path_info.rsplit(".", 1)[-1],
+        selectors.open_data_version(_facts(request)),
         request.get_host(),
         timezone.localdate(timezone=threesixty.PUBLIC_TIME_ZONE),
     )
     return hashlib.sha256("\x1f".join(str(part) for part in parts).encode()).hexdigest()[:32]
 
 
-def _file_response(chunks, *, content_type: str) -> StreamingHttpResponse:
-    response = StreamingHttpResponse(chunks, content_type=content_type)
+def _file_response(request, chunks, *, content_type: str, filename: str, disposition: str) -> StreamingHttpResponse:
+    # A HEAD (a harvester checking for a new file) gets the headers; no grant is read.
+    response = StreamingHttpResponse(() if request.method == "HEAD" else chunks, content_type=content_type)
+    response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
     response["Access-Control-Allow-Origin"] = "*"
     # Any cache may keep the file, but must ask (a cheap 304) before reusing it.
     patch_cache_control(response, public=True, max_age=0, must_revalidate=True)
     return response
 
 
-@require_GET
-@condition(etag_func=_etag)
-def open_data_json(request):
-    chunks = threesixty.iter_json(selectors.iter_grant_rows(request=request), metadata=_metadata(request))
-    return _file_response(chunks, content_type="application/json; charset=utf-8")
+def _json_chunks(request):
+    # A generator: nothing is read from the database until the first chunk is asked for.
+    yield from threesixty.iter_json(selectors.iter_grant_rows(request=request), metadata=_metadata(request))
 
 
-@require_GET
-@condition(etag_func=_etag)
-def open_data_csv(request):
-    chunks = threesixty.iter_csv(
+def _csv_chunks(request):
+    yield from threesixty.iter_csv(
         selectors.iter_grant_rows(request=request), locations=selectors.beneficiary_location_columns()
     )
-    response = _file_response(chunks, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="360giving-grants.csv"'
-    return response
+
+
+@require_safe
+@condition(etag_func=_etag)
+def open_data_json(request):
+    return _file_response(
+        request,
+        _json_chunks(request),
+        content_type="application/json; charset=utf-8",
+        filename="360giving-grants.json",
+        disposition="inline",
+    )
+
+
+@require_safe
+@condition(etag_func=_etag)
+def open_data_csv(request):
+    return _file_response(
+        request,
+        _csv_chunks(request),
+        content_type="text/csv; charset=utf-8",
+        filename="360giving-grants.csv",
+        disposition="attachment",
+    )
