@@ -54,7 +54,8 @@ API
 ``first_request(env, path, *, headers=None) -> (ms_first, ms_start_to_answer)``
     Starts a one-worker gunicorn and times the first request that fresh worker answers.
 ``print_table(results, baseline)``
-    req/s, p50, p95, p99, errors and the ratio to ``baseline`` (the static file).
+    req/s, p50, p95, p99, errors and the ratio to ``baseline`` (the static file), or the
+    result's own ``ratio`` when set.
 ``profile_requests(env, paths, *, headers=None, cookies=None, renders=20, top=12, login=None, warmup=2) -> list[dict]``
     In a subprocess with the same environment: Django's test ``Client`` renders each
     path ``renders`` times under cProfile (after ``warmup`` unprofiled renders; with
@@ -488,6 +489,8 @@ class LoadResult:
     tool: str = "python"
     label: str = ""
     error_kinds: dict = field(default_factory=dict)
+    # The ratio print_table shows when set (e.g. to a baseline measured just before this run).
+    ratio: float | None = None
 
     def __post_init__(self):
         self.label = self.label or self.path
@@ -656,7 +659,7 @@ def print_table(results: list[LoadResult], baseline: LoadResult) -> None:
     width = max(40, *(len(result.label) for result in results))
     print(f"{'path':<{width}} {'req/s':>9} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'errors':>7} {'vs static':>10}")
     for result in results:
-        ratio = result.rps / baseline.rps if baseline.rps else 0
+        ratio = result.ratio if result.ratio is not None else result.rps / baseline.rps if baseline.rps else 0
         print(
             f"{result.label:<{width}} {result.rps:>9.1f} {result.percentile(50):>8.1f} {result.percentile(95):>8.1f} "
             f"{result.percentile(99):>8.1f} {result.errors:>7} {ratio:>9.2f}x"

@@ -12,7 +12,7 @@ for package in "${PACKAGES[@]}"; do
 done
 [ ${#missing[@]} -eq 0 ] && exit 0
 if [ "${1:-}" = "--if-possible" ] && { [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null; }; then
-  echo "note: missing ${missing[*]} (browser tests will be skipped); run scripts/install-system-deps.sh as root" >&2
+  echo "note: missing ${missing[*]} (browser tests will be skipped; without wrk the benchmarks use their slower Python client); run scripts/install-system-deps.sh as root" >&2
   exit 0
 fi
 SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
