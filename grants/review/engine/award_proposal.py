@@ -20,14 +20,17 @@ candidates) to about a second:
    application is its own "organisation".) This is Lagrangian relaxation keeping
    the one-per-organisation rows, and with the LP's multipliers Z is the LP bound.
 2. A core of the organisations whose cheapest deviation from their best option is
-   smallest is solved exactly by SCIP, every other organisation held at its best
-   option: a feasible incumbent, usually optimal.
+   smallest is solved exactly by SCIP (zero relative and absolute gap), every other
+   organisation held at its best option: the incumbent.
 3. A set better than the incumbent has total penalty below the gap
    ``Z − merit(incumbent)``, so every organisation whose cheapest deviation costs at
    least the gap keeps its best option in it (reduced-cost fixing, with a margin
    for floating-point round-off). If those that may deviate all lie in the core,
-   the incumbent is the optimum; otherwise SCIP solves them exactly, zero relative
-   and absolute gap, the rest held, and its optimum or the incumbent is the optimum.
+   the incumbent is the optimum. Otherwise the core doubles (the incumbent as the
+   solver's hint) and step 2 runs again; at worst the core is the whole program.
+   SCIP's time grows steeply with the core (amounts in arbitrary cents make the
+   budget row a hard knapsack), so starting small and doubling keeps the last,
+   largest solve near the size actually needed.
 
 Why OR-tools' SCIP and not ``highspy``: OR-tools ships its own, older
 ``libhighs.so.1`` with the same soname, so ``highspy`` and ``ortools`` cannot be
@@ -54,9 +57,9 @@ AppId = Hashable
 # merit), so round-off can never cut off the optimum.
 _FIXING_MARGIN = 1e-9
 _FEASIBILITY_TOLERANCE = 1e-9
-# Organisations solved exactly for the incumbent (step 2); quadrupled when the core
-# alone cannot meet the rules.
-_CORE_ORGANISATIONS = 200
+# Organisations in the first core (step 2); doubled until the core holds every
+# organisation that may deviate from its best option in a better set (step 3).
+_CORE_ORGANISATIONS = 16
 
 
 @dataclass(frozen=True)
@@ -250,30 +253,23 @@ class _Model:
         )
         margin = _FIXING_MARGIN * max(1.0, math.fsum(np.abs(self.merit).tolist()), abs(bound), abs(lp_bound))
 
-        core_size = _CORE_ORGANISATIONS
+        # Organisations by their cheapest deviation; the core is a prefix of this order,
+        # and so is the set that may deviate from a better set than the incumbent.
+        by_deviation = np.argsort(deviation, kind="stable")
+        core_size, hint = _CORE_ORGANISATIONS, None
         while True:
-            if core_size >= self.n_orgs:
-                core = np.ones(self.n_orgs, dtype=bool)
-            else:
-                core = deviation <= np.partition(deviation, core_size - 1)[core_size - 1]
-            incumbent = self._solve_part(core, choice, hint=None)
-            if incumbent is not None or core.all():
-                break
-            core_size *= 4
-        if incumbent is None:
-            return None
-        chosen, optimal, rel_gap = incumbent
-        gap = bound - math.fsum(self.merit[chosen].tolist())
-        free = deviation < gap + margin
-        if not (free & ~core).any():
-            return chosen, optimal, rel_gap, int(self.org_size[~core].sum())
-        better = self._solve_part(free, choice, hint=chosen)
-        decided = int(self.org_size[~free].sum())
-        if better is None:  # cannot happen: the incumbent is a solution of the part
-            return chosen, optimal, rel_gap, decided
-        if math.fsum(self.merit[better[0]].tolist()) > math.fsum(self.merit[chosen].tolist()):
-            return (*better, decided)
-        return chosen, better[1], better[2], decided
+            core = np.zeros(self.n_orgs, dtype=bool)
+            core[by_deviation[:core_size]] = True
+            part = self._solve_part(core, choice, hint=hint)
+            if part is not None:
+                chosen, optimal, rel_gap = part
+                gap = bound - math.fsum(self.merit[chosen].tolist())
+                if not ((deviation < gap + margin) & ~core).any():
+                    return chosen, optimal, rel_gap, int(self.org_size[~core].sum())
+                hint = chosen  # still a solution of the larger core
+            if core.all():
+                return part and (*part, 0)
+            core_size *= 2
 
     def _solve_part(
         self, free_orgs: np.ndarray, choice: np.ndarray, hint: np.ndarray | None
