@@ -201,6 +201,11 @@ def package_metadata(
     return data
 
 
+# One encoder for every grant (json.dumps with an option builds a new one per call); the
+# same text as json.dumps(grant, ensure_ascii=False).
+_GRANT_ENCODER = json.JSONEncoder(ensure_ascii=False)
+
+
 def iter_json(rows: Iterable[GrantRow], *, metadata: dict, batch: int = 100) -> Iterator[str]:
     """The package as text, a batch of grants at a time. (The schema wants at least one
     grant; an empty package is still published so consumers see a well-formed, empty file.)"""
@@ -209,7 +214,7 @@ def iter_json(rows: Iterable[GrantRow], *, metadata: dict, batch: int = 100) -> 
     buffer: list[str] = []
     separator = "\n    "
     for row in rows:
-        buffer.append(separator + json.dumps(grant_to_360(row), ensure_ascii=False))
+        buffer.append(separator + _GRANT_ENCODER.encode(grant_to_360(row)))
         separator = ",\n    "
         if len(buffer) >= batch:
             yield "".join(buffer)
@@ -291,14 +296,14 @@ def csv_columns(*, locations: int = 1) -> list[tuple[str, tuple]]:
 
 
 def _cell(grant: dict, path: tuple) -> object:
+    """The value at `path` in the grant, or "" where the grant has none (a missing key, a
+    shorter list). Grants are shaped by grant_to_360, so a path meets dicts and lists only."""
     value: object = grant
-    for step in path:
-        if isinstance(step, int):
-            if not isinstance(value, list) or step >= len(value):
-                return ""
-        elif not isinstance(value, dict) or step not in value:
-            return ""
-        value = value[step]
+    try:
+        for step in path:
+            value = value[step]
+    except (KeyError, IndexError, TypeError):
+        return ""
     return "" if value is None else value
 
 
