@@ -149,6 +149,10 @@ def main() -> int:
                 status = check_status(server.port, session, path)
                 if status != 200:
                     failures.append(f"{role} {path}: status {status} after the load (session lost?)")
+    if not results:
+        for failure in failures:
+            print(f"MISSED: {failure}")
+        return 1
     baseline = max(results, key=lambda result: result.rps)
     print(f"\nsigned-in pages at {CONCURRENCY} connections, {SECONDS:.0f} s each (ratio: to the fastest page)")
     print_table(results, baseline)
