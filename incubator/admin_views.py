@@ -274,7 +274,7 @@ def dashboard(request):
             "targets": targets,
             "charts": _dashboard_charts(funnel=funnel, by_field=by_field, districts=districts, targets=targets),
             "queue_count": selectors.verification_queue().count(),
-            "payable": selectors.payable_subsidies(),
+            "payable": paginate(request, selectors.payable_subsidies(), PAGE_SIZE, param="payable_page"),
         },
         icon="view",
     )

@@ -8,7 +8,7 @@ from django.utils import timezone
 from incubator import admin_views
 from incubator.models import BankAccountChange, Organisation
 from tests.factories.accounts import UserFactory
-from tests.factories.incubator import OrganisationFactory
+from tests.factories.incubator import OrganisationFactory, SubsidyFactory
 from tests.utils.auth import login
 from tests.utils.pagination import assert_paginates, assert_same_queries
 
@@ -90,3 +90,23 @@ def test_bank_changes_make_as_many_queries_for_60_changes_as_for_3(officer_clien
     assert_same_queries(
         officer_client, reverse("incubator_admin_bank_changes"), _changes(BankAccountChange.Status.PENDING)
     )
+
+
+def _approved_subsidies(n):
+    for _ in range(n):
+        SubsidyFactory(approved=True)
+
+
+def test_the_dashboards_unpaid_subsidies_are_paged(officer_client, small_pages):
+    assert_paginates(
+        officer_client,
+        reverse("incubator_admin_dashboard"),
+        add_rows=_approved_subsidies,
+        context_name="payable",
+        page_size=2,
+        param="payable_page",
+    )
+
+
+def test_the_dashboard_makes_as_many_queries_for_60_unpaid_subsidies_as_for_3(officer_client):
+    assert_same_queries(officer_client, reverse("incubator_admin_dashboard"), _approved_subsidies)
