@@ -34,6 +34,7 @@ from decimal import Decimal
 from django.db.models import Count, Max, Min, Sum
 
 from cms import caching
+from cms.opendata import threesixty
 from cms.opendata.links import absolute, neutral_path
 from cms.opendata.rows import GrantRow, LocationRef, OrganisationRef
 from cms.opendata.threesixty import award_day, publisher_prefix
@@ -43,6 +44,7 @@ from grants.calls.models import Application
 from grants.payments.models import Payment
 
 CHUNK_SIZE = 2000
+ZERO = Decimal("0")
 FILE_LANGUAGE = "zh-hans"  # the files' language for call titles: that of the data, Chinese
 
 # The files' awards newest first by id; the target areas and payments follow the same order
@@ -250,6 +252,180 @@ def iter_grant_rows(
     paid = paid_values().iterator(chunk_size=chunk_size)
     for values, places, disbursed in _with_places(awards, locations, paid):
         yield builder.row(values, places, disbursed)
+
+
+class GrantBuilder:
+    """Turns award dicts straight into 360Giving grant dicts, the same as
+    `threesixty.grant_to_360(RowBuilder.row(...))` (a test holds them equal) without the
+    GrantRow in between: the streamed files' path, where each grant's cost is the files'.
+
+    What many grants share is built once per stream and the same dict is given to each
+    (the grants are encoded and dropped, never changed): a funder, a recipient (bounded by
+    the organisations), a call's programme, a set of classifications or of places, an
+    amount. The memos of what grows with the data (recipients, amounts, places) are
+    emptied when they reach MEMO_LIMIT entries, so memory stays bounded."""
+
+    MEMO_LIMIT = 20_000
+
+    def __init__(self, *, request=None, language: str | None = None):
+        self._rows = RowBuilder(request=request, language=language)
+        self.language = language
+        self._grant_prefix = f"360G-{publisher_prefix()}-"
+        self._calls: dict = {}  # call id -> (call title, [programme])
+        self._funders: dict = {}
+        self._recipients: dict = {}
+        self._numbers: dict = {}
+        self._places: dict = {}
+        self._classifications: dict = {}
+        self._planned: dict = {}
+
+    def _number(self, amount):
+        number = self._numbers.get(amount)
+        if number is None:
+            if len(self._numbers) >= self.MEMO_LIMIT:
+                self._numbers.clear()
+            number = self._numbers[amount] = threesixty.json_number(amount)
+        return number
+
+    def _call(self, values: dict) -> tuple:
+        call = self._calls.get(values["application__call_id"])
+        if call is None:
+            title = in_reader_language(
+                values["application__call__title_zh"], values["application__call__title_en"], language=self.language
+            )
+            programme = {
+                "code": values["application__call__slug"] or str(values["application__call_id"]),
+                "title": title,
+            }
+            url = self._rows.programme_url(values)
+            if url:
+                programme["url"] = url
+            call = self._calls[values["application__call_id"]] = (title, [programme])
+        return call
+
+    def _funder(self, values: dict) -> list:
+        funder = self._funders.get(values["application__call__funder_id"])
+        if funder is None:
+            funder = self._funders[values["application__call__funder_id"]] = [
+                threesixty.organisation_360(self._rows.funder(values))
+            ]
+        return funder
+
+    def _recipient(self, values: dict) -> list:
+        pk = values["application__organisation_id"]
+        recipient = self._recipients.get(pk)
+        if recipient is None:
+            if len(self._recipients) >= self.MEMO_LIMIT:
+                self._recipients.clear()
+            organisation = "application__organisation__"
+            based_in = _place(values, "application__organisation__town") or _place(
+                values, "application__organisation__district"
+            )
+            recipient = self._recipients[pk] = [
+                threesixty.organisation_360(
+                    OrganisationRef(
+                        name=values[organisation + "name_zh"],
+                        name_en=values[organisation + "name_en"],
+                        uscc=values[organisation + "uscc"],
+                        local_id=str(pk),
+                        locality=values[organisation + "district__name_zh"] or "",
+                        street_address=values[organisation + "address"]
+                        if values[organisation + "contacts_public"]
+                        else "",
+                        url=values[organisation + "website"],
+                        locations=(based_in,) if based_in else (),
+                    )
+                )
+            ]
+        return recipient
+
+    def _beneficiaries(self, places: list) -> list | None:
+        if not places:
+            return None
+        key = tuple((row[1], row[3]) for row in places)  # what a location shows: name, code
+        found = self._places.get(key)
+        if found is None:
+            if len(self._places) >= self.MEMO_LIMIT:
+                self._places.clear()
+            found = self._places[key] = [threesixty.location_360(_location(*row[1:])) for row in places]
+        return found
+
+    def _classification(self, values: dict) -> list | None:
+        key = (
+            values["application__category__code"],
+            values["application__category__name_zh"],
+            values["application__service_item__code"],
+            values["application__service_item__name_zh"],
+        )
+        found = self._classifications.get(key)
+        if found is None:
+            found = []
+            if key[0]:
+                found.append(
+                    {"vocabulary": threesixty.CLASSIFICATION_VOCABULARY, "code": key[0], "title": key[1] or ""}
+                )
+            if key[2]:
+                found.append({"vocabulary": threesixty.SERVICE_ITEM_VOCABULARY, "code": key[2], "title": key[3] or ""})
+            found = self._classifications[key] = found or None
+        return found
+
+    def _planned_dates(self, start, end) -> list:
+        key = (start, end)
+        found = self._planned.get(key)
+        if found is None:
+            if len(self._planned) >= self.MEMO_LIMIT:
+                self._planned.clear()
+            planned = {"startDate": start.isoformat()}
+            if end:
+                planned["endDate"] = end.isoformat()
+            found = self._planned[key] = [planned]
+        return found
+
+    def grant(self, values: dict, places: list, paid: list) -> dict:
+        """The grant of an award dict, its target-area rows and its paid rows (as `_merged`
+        gives them)."""
+        call_title, programme = self._call(values)
+        title = values["application__title"] or call_title
+        grant = {
+            "id": self._grant_prefix + values["reference"],
+            "title": title,
+            "description": values["application__summary"] or title,
+            "currency": values["currency"],
+            "amountAwarded": self._number(values["amount"]),
+            "amountDisbursed": self._number((paid[0][1] if paid else None) or ZERO),
+            "awardDate": values["created_at"].astimezone(threesixty.PUBLIC_TIME_ZONE).date().isoformat(),
+            "recipientOrganization": self._recipient(values),
+            "fundingOrganization": self._funder(values),
+            "grantProgramme": programme,
+            "fromOpenCall": "Yes",
+            "dateModified": values["updated_at"].astimezone(threesixty.PUBLIC_TIME_ZONE).isoformat(timespec="seconds"),
+        }
+        if values["application__requested_amount"]:
+            grant["amountAppliedFor"] = self._number(values["application__requested_amount"])
+        if values["starts_on"]:
+            grant["plannedDates"] = self._planned_dates(values["starts_on"], values["ends_on"])
+        classifications = self._classification(values)
+        if classifications:
+            grant["classifications"] = classifications
+        beneficiaries = self._beneficiaries(places)
+        if beneficiaries:
+            grant["beneficiaryLocation"] = beneficiaries
+        if self._rows.data_source:
+            grant["dataSource"] = self._rows.data_source
+        return grant
+
+
+def iter_grants(*, request=None, language: str | None = FILE_LANGUAGE, chunk_size: int = CHUNK_SIZE) -> Iterator[dict]:
+    """Every award, newest (highest id) first, as a 360Giving grant dict: what
+    `iter_grant_rows` gives, serialised, in the same three queries. The dicts share their
+    common parts (GrantBuilder): encode them, do not change them."""
+    builder = GrantBuilder(request=request, language=language)
+    awards = award_values().iterator(chunk_size=chunk_size)
+    locations = target_area_values().iterator(chunk_size=chunk_size)
+    paid = paid_values().iterator(chunk_size=chunk_size)
+    grant = builder.grant
+    for values, places, payments in _merged(awards, locations, paid):
+        yield grant(values, places, payments)
 
 
 def beneficiary_location_columns() -> int:

@@ -30,6 +30,7 @@ per item, so a grant for several places keeps them apart.
 
 from __future__ import annotations
 
+import csv
 import functools
 import io
 import json
@@ -42,7 +43,7 @@ from django.conf import settings
 
 from cms.opendata.rows import GrantRow, LocationRef, OrganisationRef
 from core.identifiers import is_valid_uscc, normalise_uscc
-from core.spreadsheet import SafeCsvWriter
+from core.spreadsheet import safe_row
 
 SCHEMA_VERSION = "1.4"
 CLASSIFICATION_VOCABULARY = "LegalAidHub:ServiceCategory"
@@ -91,17 +92,20 @@ def geocode_type(code: str) -> str:
     return GEOCODE_TYPES.get(len(code), "") if code.isdigit() else ""
 
 
-def _number(amount: Decimal) -> int | float:
+def json_number(amount: Decimal) -> int | float:
     """JSON numbers without float noise: whole amounts as integers, else two decimals."""
     amount = Decimal(amount).quantize(Decimal("0.01"))
     return int(amount) if amount == amount.to_integral_value() else float(amount)
+
+
+_number = json_number
 
 
 def _datetime(value: datetime) -> str:
     return value.astimezone(PUBLIC_TIME_ZONE).isoformat(timespec="seconds")
 
 
-def _location(location: LocationRef) -> dict:
+def location_360(location: LocationRef) -> dict:
     data = {"name": location.name, "countryCode": COUNTRY_CODE}
     if location.code:
         data["geoCode"] = location.code
@@ -111,7 +115,7 @@ def _location(location: LocationRef) -> dict:
     return data
 
 
-def _organisation(org: OrganisationRef) -> dict:
+def organisation_360(org: OrganisationRef) -> dict:
     data = {"id": organisation_id(org), "name": org.name}
     if org.name_en and org.name_en != org.name:
         data["alternateName"] = org.name_en
@@ -123,7 +127,7 @@ def _organisation(org: OrganisationRef) -> dict:
     if org.url:
         data["url"] = org.url
     if org.locations:
-        data["location"] = [_location(location) for location in org.locations]
+        data["location"] = [location_360(location) for location in org.locations]
     return data
 
 
@@ -136,8 +140,8 @@ def grant_to_360(row: GrantRow) -> dict:
         "amountAwarded": _number(row.amount_awarded),
         "amountDisbursed": _number(row.amount_disbursed),
         "awardDate": row.award_date.isoformat(),
-        "recipientOrganization": [_organisation(row.recipient)],
-        "fundingOrganization": [_organisation(row.funder)],
+        "recipientOrganization": [organisation_360(row.recipient)],
+        "fundingOrganization": [organisation_360(row.funder)],
         "grantProgramme": [{"code": row.programme_code, "title": row.programme_title}],
         "fromOpenCall": "Yes" if row.from_open_call else "No",
         "dateModified": _datetime(row.modified),
@@ -163,7 +167,7 @@ def grant_to_360(row: GrantRow) -> dict:
     if classifications:
         grant["classifications"] = classifications
     if row.locations:
-        grant["beneficiaryLocation"] = [_location(location) for location in row.locations]
+        grant["beneficiaryLocation"] = [location_360(location) for location in row.locations]
     if row.url:
         grant["url"] = row.url
     if row.data_source:
@@ -207,14 +211,21 @@ _GRANT_ENCODER = json.JSONEncoder(ensure_ascii=False)
 
 
 def iter_json(rows: Iterable[GrantRow], *, metadata: dict, batch: int = 100) -> Iterator[str]:
-    """The package as text, a batch of grants at a time. (The schema wants at least one
-    grant; an empty package is still published so consumers see a well-formed, empty file.)"""
+    """The package as text, a batch of grants at a time."""
+    return iter_json_grants(map(grant_to_360, rows), metadata=metadata, batch=batch)
+
+
+def iter_json_grants(grants: Iterable[dict], *, metadata: dict, batch: int = 500) -> Iterator[str]:
+    """The package of these grant dicts as text, `batch` grants a piece. (The schema wants at
+    least one grant; an empty package is still published so consumers see a well-formed,
+    empty file.)"""
     head = json.dumps(metadata, ensure_ascii=False, indent=2)
     yield head[: head.rindex("}")].rstrip() + ',\n  "grants": ['
+    encode = _GRANT_ENCODER.encode
     buffer: list[str] = []
     separator = "\n    "
-    for row in rows:
-        buffer.append(separator + _GRANT_ENCODER.encode(grant_to_360(row)))
+    for grant in grants:
+        buffer.append(separator + encode(grant))
         separator = ",\n    "
         if len(buffer) >= batch:
             yield "".join(buffer)
@@ -310,16 +321,107 @@ def _cell(grant: dict, path: tuple) -> object:
 def iter_csv(rows: Iterable[GrantRow], *, locations: int = 1, batch: int = 100) -> Iterator[str]:
     """The grants as CSV text (UTF-8 with BOM for Excel), a batch of rows at a time.
     Cells that would start a formula are written as text (core.spreadsheet)."""
-    columns = csv_columns(locations=locations)
+    return iter_csv_grants(map(grant_to_360, rows), locations=locations, batch=batch)
+
+
+class _SafeCells:
+    """The CSV cells of a part many grants share (an organisation, a programme, a set of
+    places), made safe (core.spreadsheet.safe_row) once for every grant that shares the
+    same object. The memo holds the object it was made from, so an id is never reused
+    while its entry lives; it is emptied at `limit` entries."""
+
+    def __init__(self, cells, *, limit: int = 8192):
+        self._cells = cells
+        self._memo: dict = {}
+        self._limit = limit
+
+    def __call__(self, part) -> list:
+        found = self._memo.get(id(part))
+        if found is not None and found[0] is part:
+            return found[1]
+        if len(self._memo) >= self._limit:
+            self._memo.clear()
+        cells = safe_row(self._cells(part))
+        self._memo[id(part)] = (part, cells)
+        return cells
+
+
+def _organisation_cells(organisations: list) -> list:
+    org = organisations[0] if organisations else {}
+    cells = [org.get(name, "") for _, name in ORGANISATION_FIELDS]
+    return cells + (_location_cells(org.get("location") or ())[: len(LOCATION_FIELDS)] or [""] * len(LOCATION_FIELDS))
+
+
+def _location_cells(places) -> list:
+    cells = []
+    for place in places:
+        cells += [place.get(name, "") for _, name in LOCATION_FIELDS]
+    return cells
+
+
+def _programme_cells(programmes: list) -> list:
+    programme = programmes[0] if programmes else {}
+    return [programme.get("code", ""), programme.get("title", ""), programme.get("url", "")]
+
+
+def _classification_cells(classifications) -> list:
+    cells = []
+    for slot in range(CLASSIFICATION_SLOTS):
+        item = classifications[slot] if slot < len(classifications) else {}
+        cells += [item.get(name, "") for _, name in CLASSIFICATION_FIELDS]
+    return cells
+
+
+def iter_csv_grants(grants: Iterable[dict], *, locations: int = 1, batch: int = 500) -> Iterator[str]:
+    """These grant dicts as CSV text (UTF-8 with BOM for Excel), `batch` rows a piece, in
+    the columns of `csv_columns` (a test holds the cells equal to theirs). Every cell goes
+    through core.spreadsheet.safe_row, so none starts a formula; the parts grants share
+    (organisations, programme, classifications, places) are made safe once per part."""
+    slots = max(locations, 1)
+    columns = csv_columns(locations=slots)
     out = io.StringIO()
-    writer = SafeCsvWriter(out)
+    writer = csv.writer(out)
     out.write("\ufeff")
-    writer.writerow([title for title, _ in columns])
-    for count, row in enumerate(rows, start=1):
-        grant = grant_to_360(row)
-        if len(grant.get("beneficiaryLocation", ())) > max(locations, 1):
+    writer.writerow(safe_row(title for title, _ in columns))
+    organisation = _SafeCells(_organisation_cells)
+    programme = _SafeCells(_programme_cells)
+    classification = _SafeCells(_classification_cells)
+    place_cells = len(LOCATION_FIELDS) * slots
+    beneficiaries = _SafeCells(lambda places: (_location_cells(places) + [""] * place_cells)[:place_cells])
+    no_places = [""] * place_cells
+    no_classifications = [""] * (len(CLASSIFICATION_FIELDS) * CLASSIFICATION_SLOTS)
+    writerow = writer.writerow
+    for count, grant in enumerate(grants, start=1):
+        places = grant.get("beneficiaryLocation")
+        if places and len(places) > slots:
             raise ValueError(f"Grant {grant['id']} has more beneficiary locations than the {locations} columns")
-        writer.writerow([_cell(grant, path) for _, path in columns])
+        planned = grant.get("plannedDates")
+        planned = planned[0] if planned else {}
+        classifications = grant.get("classifications")
+        row = safe_row(
+            (
+                grant["id"],
+                grant["title"],
+                grant["description"],
+                grant["currency"],
+                grant.get("amountAppliedFor"),
+                grant["amountAwarded"],
+                grant["amountDisbursed"],
+                grant["awardDate"],
+                planned.get("startDate"),
+                planned.get("endDate"),
+            )
+        )
+        row += organisation(grant["recipientOrganization"])[:7]
+        row += organisation(grant["fundingOrganization"])[:7]
+        row += organisation(grant["recipientOrganization"])[7:]
+        row += programme(grant.get("grantProgramme") or [])
+        row += classification(classifications) if classifications else no_classifications
+        row += beneficiaries(places) if places else no_places
+        row += safe_row(
+            (grant.get("fromOpenCall"), grant.get("url"), grant.get("dataSource"), grant.get("dateModified"))
+        )
+        writerow(row)
         if count % batch == 0:
             yield out.getvalue()
             out.seek(0)

@@ -1,6 +1,6 @@
 """The open-data page and the 360Giving files.
 
-The files are streamed (StreamingHttpResponse over `selectors.iter_grant_rows`: two
+The files are streamed (StreamingHttpResponse over `selectors.iter_grants`: three
 queries for all the awards, read through a cursor a chunk at a time, each grant serialised
 on its own), so 50,000 awards cost the same handful of queries as 5 and the memory of one
 chunk (bench/open_data.py measures both). They are not kept in the public page cache: a
@@ -107,12 +107,12 @@ def _file_response(request, chunks, *, content_type: str, filename: str, disposi
 
 def _json_chunks(request):
     # A generator: nothing is read from the database until the first chunk is asked for.
-    yield from threesixty.iter_json(selectors.iter_grant_rows(request=request), metadata=_metadata(request))
+    yield from threesixty.iter_json_grants(selectors.iter_grants(request=request), metadata=_metadata(request))
 
 
 def _csv_chunks(request):
-    yield from threesixty.iter_csv(
-        selectors.iter_grant_rows(request=request), locations=selectors.beneficiary_location_columns()
+    yield from threesixty.iter_csv_grants(
+        selectors.iter_grants(request=request), locations=selectors.beneficiary_location_columns()
     )
 
 

@@ -14,6 +14,7 @@ from django.http import StreamingHttpResponse
 from django.test.utils import CaptureQueriesContext
 
 from cms.opendata import selectors, threesixty
+from core.spreadsheet import safe_cell
 from grants.awards.models import Award
 from grants.calls.models import Application
 from incubator.models import Area
@@ -218,3 +219,37 @@ def test_an_area_of_an_award_made_between_the_queries_is_skipped(places):
     assert values["reference"] == older.reference
     assert [place.code for place in locations] == [district.code]
     assert disbursed == 0
+
+
+def test_the_streamed_files_are_those_of_the_rows(client, places):
+    """The files are built from the database values straight to grant dicts (GrantBuilder,
+    its shared parts memoised) and the CSV's cells from those (iter_csv_grants): the same
+    bytes as serialising each GrantRow with grant_to_360 and reading each CSV cell by its
+    path, for awards with and without places, payments, an address, planned dates."""
+    add_awards(6, places)
+    AwardFactory(
+        application__organisation__contacts_public=True,
+        application__organisation__address="=SUM(A1)",
+        application__organisation__name_zh="-某组织",
+        application__requested_amount=Decimal("0"),
+        amount=Decimal("1234.50"),
+    )
+    metadata = threesixty.package_metadata(title="t", publisher_name="p", issued=dt.date(2026, 3, 1))
+    rows = list(selectors.iter_grant_rows())
+    grants = list(selectors.iter_grants())
+    assert grants == [threesixty.grant_to_360(row) for row in rows]
+    assert "".join(threesixty.iter_json_grants(iter(grants), metadata=metadata, batch=2)) == "".join(
+        threesixty.iter_json(rows, metadata=metadata)
+    )
+    locations = selectors.beneficiary_location_columns()
+    text = "".join(threesixty.iter_csv_grants(selectors.iter_grants(), locations=locations, batch=3))
+    header, *cells = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
+    columns = threesixty.csv_columns(locations=locations)
+    assert header == [title for title, _ in columns]
+    expected = [
+        [str(safe_cell(threesixty._cell(grant, path))) for _, path in columns]
+        for grant in map(threesixty.grant_to_360, rows)
+    ]
+    assert cells == expected
+    assert any(cell == "'=SUM(A1)" for row in cells for cell in row)
+    assert any(cell == "'-某组织" for row in cells for cell in row)
