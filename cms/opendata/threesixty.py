@@ -39,6 +39,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+import orjson
 from django.conf import settings
 
 from cms.opendata.rows import GrantRow, LocationRef, OrganisationRef
@@ -205,33 +206,32 @@ def package_metadata(
     return data
 
 
-# One encoder for every grant (json.dumps with an option builds a new one per call); the
-# same text as json.dumps(grant, ensure_ascii=False).
-_GRANT_ENCODER = json.JSONEncoder(ensure_ascii=False)
-
-
 def iter_json(rows: Iterable[GrantRow], *, metadata: dict, batch: int = 100) -> Iterator[str]:
     """The package as text, a batch of grants at a time."""
-    return iter_json_grants(map(grant_to_360, rows), metadata=metadata, batch=batch)
+    for piece in iter_json_grants(map(grant_to_360, rows), metadata=metadata, batch=batch):
+        yield piece.decode()
 
 
-def iter_json_grants(grants: Iterable[dict], *, metadata: dict, batch: int = 500) -> Iterator[str]:
-    """The package of these grant dicts as text, `batch` grants a piece. (The schema wants at
-    least one grant; an empty package is still published so consumers see a well-formed,
-    empty file.)"""
+def iter_json_grants(grants: Iterable[dict], *, metadata: dict, batch: int = 500) -> Iterator[bytes]:
+    """The package of these grant dicts as UTF-8, `batch` grants a piece, one grant a line.
+    Each grant is encoded by orjson (what json.dumps(grant, ensure_ascii=False,
+    separators=(",", ":")) writes, several times faster: at 50,000 grants the standard
+    encoder was the costliest step of the file). (The schema wants at least one grant; an
+    empty package is still published so consumers see a well-formed, empty file.)"""
     head = json.dumps(metadata, ensure_ascii=False, indent=2)
-    yield head[: head.rindex("}")].rstrip() + ',\n  "grants": ['
-    encode = _GRANT_ENCODER.encode
-    buffer: list[str] = []
-    separator = "\n    "
+    yield (head[: head.rindex("}")].rstrip() + ',\n  "grants": [').encode()
+    dumps = orjson.dumps
+    buffer: list[bytes] = []
+    separator = b"\n    "
     for grant in grants:
-        buffer.append(separator + encode(grant))
-        separator = ",\n    "
-        if len(buffer) >= batch:
-            yield "".join(buffer)
+        buffer.append(separator)
+        buffer.append(dumps(grant))
+        separator = b",\n    "
+        if len(buffer) >= 2 * batch:
+            yield b"".join(buffer)
             buffer.clear()
-    buffer.append("\n  ]\n}\n" if separator != "\n    " else "]\n}\n")
-    yield "".join(buffer)
+    buffer.append(b"\n  ]\n}\n" if separator != b"\n    " else b"]\n}\n")
+    yield b"".join(buffer)
 
 
 def package(rows: Iterable[GrantRow], **metadata) -> dict:
