@@ -383,6 +383,10 @@ def iter_csv_grants(grants: Iterable[dict], *, locations: int = 1, batch: int = 
     writer = csv.writer(out)
     out.write("\ufeff")
     writer.writerow(safe_row(title for title, _ in columns))
+    # The header at once: a client has its first bytes before the database has sorted the grants.
+    yield out.getvalue()
+    out.seek(0)
+    out.truncate()
     organisation = _SafeCells(_organisation_cells)
     programme = _SafeCells(_programme_cells)
     classification = _SafeCells(_classification_cells)
