@@ -37,6 +37,10 @@ from __future__ import annotations
 import contextvars
 import functools
 import hashlib
+import pickle
+import threading
+import time
+from collections import OrderedDict
 
 from django.conf import settings
 from django.core.cache import cache
@@ -90,10 +94,15 @@ def _read_generation() -> int:
 
 
 def _generation_or_create(value) -> int:
-    """The generation the cache answered, or the first one when it has none yet."""
+    """The generation the cache answered, or the first one when it has none yet.
+
+    A new generation starts at the clock in nanoseconds, not at 1: after the cache is
+    flushed or Redis restarts, the numbers never repeat, so a process's local copies of
+    memos and fragments (keyed by generation) cannot come back to life."""
     if value is None:
+        first = time.time_ns()
         # Another process may create it at the same moment: then theirs counts.
-        value = 1 if cache.add(GENERATION_KEY, 1, None) else (cache.get(GENERATION_KEY) or 1)
+        value = first if cache.add(GENERATION_KEY, first, None) else (cache.get(GENERATION_KEY) or first)
     return int(value)
 
 
@@ -261,8 +270,66 @@ def memoize(name: str, *parts, compute, request=None):
     if request is not None and getattr(request, "is_preview", False):
         return compute()  # an editor previewing a draft must see the draft
     key = f"cms:memo:{generation()}:{name}:{_digest(parts)}"
+    return shared_piece(key, compute, timeout() or DEFAULT_TIMEOUT)
+
+
+# --- Shared pieces: a local copy in front of the shared cache ----------------------------
+
+
+class _LocalCopies:
+    """This process's copies of memos and fragments, in front of the shared cache.
+
+    A signed-in reader's render asks for a dozen pieces (menus, featured lists,
+    breadcrumbs, fragments); on Redis each was one round trip. The keys carry the purge
+    generation, so a copy can never outlive a purge: the next request reads the new
+    generation and asks for new keys. A copy also expires with the shared entry's
+    timeout (pieces that change with time, such as upcoming events, are recomputed as
+    often as before). Bounded (least recently used out); values kept pickled, so each
+    reader gets its own copy to change."""
+
+    def __init__(self, size: int = 2048):
+        self.size = size
+        self._items: OrderedDict[str, tuple[float, bytes]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: str):
+        with self._lock:
+            item = self._items.get(key)
+            if item is None:
+                return None
+            expires, data = item
+            if expires <= time.monotonic():
+                del self._items[key]
+                return None
+            self._items.move_to_end(key)
+        return pickle.loads(data)
+
+    def set(self, key: str, value, seconds: int) -> None:
+        data = pickle.dumps(value, pickle.HIGHEST_PROTOCOL)
+        with self._lock:
+            self._items[key] = (time.monotonic() + seconds, data)
+            self._items.move_to_end(key)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+
+
+local_copies = _LocalCopies()
+
+
+def shared_piece(key: str, compute, seconds: int):
+    """The piece under `key` (a key that carries the purge generation): from this
+    process's copy, else from the shared cache, else `compute()` stored in both."""
+    value = local_copies.get(key)
+    if value is not None:
+        return value
     value = cache.get(key)
     if value is None:
         value = compute()
-        cache.set(key, value, timeout() or DEFAULT_TIMEOUT)
+        cache.set(key, value, seconds)
+    # The local copy lives no longer than the shared entry could have.
+    local_copies.set(key, value, seconds)
     return value

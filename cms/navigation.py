@@ -7,12 +7,11 @@ breaking every page. The built menu is cached per language and purged with the
 public pages (`cms.caching`).
 """
 
-from django.core.cache import cache
 from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from cms.caching import generation
+from cms.caching import generation, shared_piece
 from cms.models import MainMenu
 
 DEFAULT_MENU = [
@@ -51,10 +50,9 @@ def editor_menu(language_code: str) -> list[dict] | None:
 def main_menu() -> list[dict]:
     language = translation.get_language() or "en"
     key = f"cms:main-menu:{generation()}:{language}"
-    items = cache.get(key)
-    if items is None:
+
+    def compute():
         items = editor_menu(language)
-        if items is None:
-            items = default_menu()
-        cache.set(key, items, CACHE_SECONDS)
-    return items
+        return default_menu() if items is None else items
+
+    return shared_piece(key, compute, CACHE_SECONDS)

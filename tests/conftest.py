@@ -3,6 +3,7 @@ from django.core.cache import cache
 from django.db import connections
 from django.utils import translation
 
+from cms import caching
 from tests.utils.migrations import migrate_to_latest
 
 pytest_plugins = ["tests.fakes.fixtures"]
@@ -44,8 +45,10 @@ def _fresh_cache():
     """Rate limits and cached pages must not leak from one test into the next."""
 
     cache.clear()
+    caching.local_copies.clear()
     yield
     cache.clear()
+    caching.local_copies.clear()
 
 
 @pytest.fixture(scope="session")

@@ -2,7 +2,6 @@
 
 from django import template
 from django.conf import settings
-from django.core.cache import cache
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import get_language_info
@@ -210,12 +209,9 @@ class PublicFragmentNode(template.Node):
             return self.nodelist.render(context)  # a draft preview must show the draft
         parts = [self.name, translation.get_language(), request.get_host()]
         parts += [str(variable.resolve(context)) for variable in self.vary_on]
-        key = caching.fragment_key(parts)
-        content = cache.get(key)
-        if content is None:
-            content = self.nodelist.render(context)
-            cache.set(key, content, caching.timeout())
-        return content
+        return caching.shared_piece(
+            caching.fragment_key(parts), lambda: self.nodelist.render(context), caching.timeout()
+        )
 
 
 @register.tag
