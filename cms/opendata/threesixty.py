@@ -30,7 +30,6 @@ per item, so a grant for several places keeps them apart.
 
 from __future__ import annotations
 
-import csv
 import functools
 import io
 import json
@@ -44,7 +43,7 @@ from django.conf import settings
 
 from cms.opendata.rows import GrantRow, LocationRef, OrganisationRef
 from core.identifiers import is_valid_uscc, normalise_uscc
-from core.spreadsheet import FORMULA_STARTS, safe_cell, safe_row
+from core.spreadsheet import SafeCsvWriter, safe_row
 
 SCHEMA_VERSION = "1.4"
 CLASSIFICATION_VOCABULARY = "LegalAidHub:ServiceCategory"
@@ -372,22 +371,6 @@ def _classification_cells(classifications) -> list:
     return cells
 
 
-_FORMULA_STARTS = frozenset(FORMULA_STARTS)
-_PLAIN = (int, float)
-
-
-def _safe_cells(values) -> list:
-    """safe_row(values), the same cells, asking core.spreadsheet.safe_cell only about a
-    cell it could change: text starting as a formula does, or a value neither text nor a
-    number (None). The grant's own cells (ids, titles, dates) mostly need no call."""
-    return [
-        value
-        if (value.__class__ is str and value[:1] not in _FORMULA_STARTS) or value.__class__ in _PLAIN
-        else safe_cell(value)
-        for value in values
-    ]
-
-
 def iter_csv_grants(grants: Iterable[dict], *, locations: int = 1, batch: int = 500) -> Iterator[str]:
     """These grant dicts as CSV text (UTF-8 with BOM for Excel), `batch` rows a piece, in
     the columns of `csv_columns` (a test holds the cells equal to theirs). Every cell goes
@@ -396,7 +379,7 @@ def iter_csv_grants(grants: Iterable[dict], *, locations: int = 1, batch: int = 
     slots = max(locations, 1)
     columns = csv_columns(locations=slots)
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = SafeCsvWriter(out)
     out.write("\ufeff")
     writer.writerow(safe_row(title for title, _ in columns))
     # The header at once: a client has its first bytes before the database has sorted the grants.
@@ -418,7 +401,7 @@ def iter_csv_grants(grants: Iterable[dict], *, locations: int = 1, batch: int = 
         planned = grant.get("plannedDates")
         planned = planned[0] if planned else {}
         classifications = grant.get("classifications")
-        row = _safe_cells(
+        row = safe_row(
             (
                 grant["id"],
                 grant["title"],
@@ -439,7 +422,7 @@ def iter_csv_grants(grants: Iterable[dict], *, locations: int = 1, batch: int = 
         row += programme(grant.get("grantProgramme") or [])
         row += classification(classifications) if classifications else no_classifications
         row += beneficiaries(places) if places else no_places
-        row += _safe_cells(
+        row += safe_row(
             (grant.get("fromOpenCall"), grant.get("url"), grant.get("dataSource"), grant.get("dateModified"))
         )
         writerow(row)
