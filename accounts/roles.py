@@ -7,6 +7,10 @@ REVIEWER = "Reviewer"
 PROGRAMME_OFFICER = "Programme officer"
 FINANCE_OFFICER = "Finance officer"
 EDITOR = "Editor"
+# A buyer organisation's staff (service purchasing, issue 16).
+BUYER = "Buyer"
+# A third-party evaluation organisation's evaluators (issue 17).
+EVALUATOR = "Evaluator"
 
 ROLE_LABELS = {
     NGO_MEMBER: _("NGO member"),
@@ -14,12 +18,14 @@ ROLE_LABELS = {
     PROGRAMME_OFFICER: _("Programme officer"),
     FINANCE_OFFICER: _("Finance officer"),
     EDITOR: _("Editor"),
+    BUYER: _("Buyer"),
+    EVALUATOR: _("Evaluator"),
 }
 
 ALL_ROLES = tuple(ROLE_LABELS)
 STAFF_ROLES = (PROGRAMME_OFFICER, FINANCE_OFFICER, EDITOR)
 # Roles that must pass a second factor before any of their pages open.
-MFA_ROLES = (REVIEWER, *STAFF_ROLES)
+MFA_ROLES = (REVIEWER, EVALUATOR, *STAFF_ROLES)
 
 
 def role_names(user) -> set[str]:

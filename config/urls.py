@@ -30,6 +30,8 @@ urlpatterns = [
     path("favicon.ico", RedirectView.as_view(url=lazy(static, str)("favicon.ico")), name="favicon"),
     path("sitemap.xml", cms_views.sitemap, name="sitemap"),
     path("webhooks/", include("grants.payments.webhook_urls")),
+    # The REST API reads the language from Accept-Language, not from a prefix (issue 18).
+    path("api/", include("api.urls")),
 ]
 
 if settings.DEBUG:
@@ -60,6 +62,8 @@ urlpatterns += i18n_patterns(
     path("review/", include("grants.review.urls")),
     path("announcements/", include("grants.review.public_urls")),
     path("payments/", include("grants.payments.urls")),
+    path("purchasing/delivery/", include("purchasing.delivery.urls")),
+    path("purchasing/", include("purchasing.contracts.urls")),
     path("", include("cms.urls")),
     path("_util/login/", login_doors.frontend_login, name="frontend_login"),
     # Wagtail serves every other path; it must stay last.

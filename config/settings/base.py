@@ -35,6 +35,10 @@ INSTALLED_APPS = [
     "grants.review",
     "grants.awards",
     "grants.payments",
+    "purchasing.contracts",
+    "purchasing.delivery",
+    "webhooks",
+    "api",
     "demo",  # the demo data (load_demo); at the top of the stack
     # Wagtail
     "wagtail.contrib.forms",
