@@ -6,7 +6,7 @@ to, in its ``AppConfig.ready()`` (``register_verbs``). A verb nobody registered 
 humanised phrase ("Payment: transfer unexpected"), never as the dotted code.
 """
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
@@ -19,10 +19,22 @@ from core.labels import field_list_label, humanise
 from core.models import AuditEvent
 
 
+# Who hears of every recorded event (e.g. outbound webhooks): ``listener(event=, target=)``,
+# called inside the recording transaction, so what it writes commits or rolls back with the
+# change. Higher apps register in their AppConfig.ready(); core never imports them.
+_LISTENERS: list[Callable[..., None]] = []
+
+
+def register_listener(listener: Callable[..., None]) -> Callable[..., None]:
+    if listener not in _LISTENERS:
+        _LISTENERS.append(listener)
+    return listener
+
+
 def record_event(
     *, target, verb: str, actor=None, from_state: str = "", to_state: str = "", message: str = "", data=None
 ) -> AuditEvent:
-    return AuditEvent.objects.create(
+    event = AuditEvent.objects.create(
         content_type=ContentType.objects.get_for_model(target),
         object_id=str(target.pk),
         actor=actor if actor is not None and actor.is_authenticated else None,
@@ -32,6 +44,9 @@ def record_event(
         message=message,
         data=data or {},
     )
+    for listener in _LISTENERS:
+        listener(event=event, target=target)
+    return event
 
 
 def events_for(target):
