@@ -7,3 +7,10 @@ class WebhooksConfig(AppConfig):
 
     name = "webhooks"
     verbose_name = _("Webhooks")
+
+    def ready(self):
+        from core.audit import register_listener
+        from webhooks import audit_labels, services
+
+        audit_labels.register()
+        register_listener(services.publish)
