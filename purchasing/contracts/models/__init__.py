@@ -8,8 +8,8 @@ from purchasing.contracts.models.contracts import (
     Instalment,
     Kpi,
 )
-from purchasing.contracts.models.offers import Offer, OfferPhoto, Unit
 from purchasing.contracts.models.needs import Need, Quote
+from purchasing.contracts.models.offers import Offer, OfferPhoto, Unit
 
 __all__ = [
     "BudgetLine",

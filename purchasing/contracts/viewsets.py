@@ -1,0 +1,142 @@
+"""Service purchasing's back office: Wagtail viewsets for programme officers.
+
+Buyers are registered here (their budget lines and staff invitations on each buyer's
+"Manage" page, ``admin_views.buyer_manage``); offers, needs and contracts are read here
+and change only through their services (suspend and reinstate an offer on its "Moderate"
+page; a contract's page shows its terms and history)."""
+
+from django.forms import modelform_factory
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.ui.tables import TitleColumn
+from wagtail.admin.views import generic
+from wagtail.admin.viewsets.base import ViewSetGroup
+from wagtail.admin.viewsets.model import ModelViewSet
+
+from core.admin_permissions import register_no_add_policy
+from core.audit import record_event
+from purchasing.contracts.forms import BuyerForm
+from purchasing.contracts.models import Buyer, Contract, Need, Offer
+
+register_no_add_policy(Offer, Need, Contract)
+
+
+def action_column(name: str, label, url_name: str) -> TitleColumn:
+    return TitleColumn(name, label=label, accessor=lambda obj: label, url_name=url_name)
+
+
+class BuyerIndexView(generic.IndexView):
+    def get_base_queryset(self):
+        return super().get_base_queryset().select_related("area")
+
+
+class BuyerCreateView(generic.CreateView):
+    def save_instance(self):
+        instance = super().save_instance()
+        record_event(target=instance, verb="purchasing.buyer_registered", actor=self.request.user)
+        return instance
+
+
+class BuyerViewSet(ModelViewSet):
+    model = Buyer
+    icon = "user"
+    menu_label = _("Buyers")
+    url_namespace = "purchasing_buyers"
+    url_prefix = "purchasing/buyers"
+    index_view_class = BuyerIndexView
+    add_view_class = BuyerCreateView
+    list_display = [
+        "name_zh",
+        "name_en",
+        "kind",
+        "area",
+        "is_active",
+        action_column("manage", _("Manage"), "purchasing_admin_buyer"),
+    ]
+    list_filter = ["kind", "is_active"]
+    search_fields = ["name_zh", "name_en", "uscc"]
+    form_fields = ["name_zh", "name_en", "kind", "uscc", "area", "is_active"]
+    copy_view_enabled = False
+
+    def get_form_class(self, for_update=False):
+        return modelform_factory(self.model, form=BuyerForm, fields=self.form_fields)
+
+
+class OfferIndexView(generic.IndexView):
+    def get_base_queryset(self):
+        return super().get_base_queryset().select_related("organisation", "item")
+
+
+class OfferViewSet(ModelViewSet):
+    model = Offer
+    icon = "tag"
+    menu_label = _("Service offers")
+    url_namespace = "purchasing_offers"
+    url_prefix = "purchasing/offers"
+    index_view_class = OfferIndexView
+    list_display = [
+        "__str__",
+        "organisation",
+        "item",
+        "unit_price",
+        "status",
+        action_column("moderate", _("Moderate"), "purchasing_admin_offer"),
+    ]
+    list_filter = ["status", "unit", "item__category"]
+    search_fields = ["title_zh", "title_en", "organisation__name_zh"]
+    form_fields = ["suspension_reason"]
+    inspect_view_enabled = True
+    copy_view_enabled = False
+
+
+class NeedIndexView(generic.IndexView):
+    def get_base_queryset(self):
+        return super().get_base_queryset().select_related("buyer", "item", "area")
+
+
+class NeedViewSet(ModelViewSet):
+    model = Need
+    icon = "help"
+    menu_label = _("Buyers' needs")
+    url_namespace = "purchasing_needs"
+    url_prefix = "purchasing/needs"
+    index_view_class = NeedIndexView
+    list_display = ["__str__", "buyer", "item", "area", "budget", "quote_deadline", "status"]
+    list_filter = ["status", "item__category"]
+    search_fields = ["title_zh", "title_en", "buyer__name_zh"]
+    form_fields = ["decision_reason"]
+    inspect_view_enabled = True
+    copy_view_enabled = False
+
+
+class ContractIndexView(generic.IndexView):
+    def get_base_queryset(self):
+        return super().get_base_queryset().select_related("buyer", "organisation")
+
+
+class ContractViewSet(ModelViewSet):
+    model = Contract
+    icon = "doc-full"
+    menu_label = _("Service contracts")
+    url_namespace = "purchasing_contracts"
+    url_prefix = "purchasing/contracts"
+    index_view_class = ContractIndexView
+    list_display = [
+        "reference",
+        "buyer",
+        "organisation",
+        "year",
+        "total",
+        "status",
+        action_column("open", _("Open"), "purchasing_admin_contract"),
+    ]
+    list_filter = ["status", "year"]
+    search_fields = ["reference", "title_zh", "title_en", "buyer__name_zh", "organisation__name_zh"]
+    form_fields = ["beneficiary_feedback_url"]
+    copy_view_enabled = False
+
+
+class PurchasingViewSetGroup(ViewSetGroup):
+    menu_label = _("Service purchasing")
+    menu_icon = "doc-full-inverse"
+    menu_order = 260
+    items = (BuyerViewSet, OfferViewSet, NeedViewSet, ContractViewSet)
