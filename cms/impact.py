@@ -22,8 +22,9 @@ from grants.awards.models import Award, KPIActual, MilestoneReport
 from grants.calls.models import Call
 from grants.payments.models import Payment
 from incubator.models import Incubatee, Organisation
+from purchasing.delivery.selectors import purchased_service_figures
 
-CACHE_KEY = "cms:impact-figures:v1"
+CACHE_KEY = "cms:impact-figures:v2"
 CACHE_SECONDS = 60 * 60
 
 
@@ -38,6 +39,10 @@ class ImpactFigures:
     money_disbursed: Decimal | None = None
     people_reached: int | None = None
     disputes_mediated: int | None = None
+    # Purchased services (签约服务): signed contracts, and what accepted deliveries report.
+    service_contracts_signed: int | None = None
+    service_people_served: int | None = None
+    service_cases_handled: int | None = None
 
     def display(self, key: str) -> str | None:
         value = getattr(self, key, None)
@@ -67,6 +72,9 @@ LABELS = {
     "money_disbursed": _("Money disbursed"),
     "people_reached": _("People reached"),
     "disputes_mediated": _("Disputes mediated"),
+    "service_contracts_signed": _("Service contracts signed"),
+    "service_people_served": _("People served by purchased services"),
+    "service_cases_handled": _("Cases handled by purchased services"),
 }
 
 
@@ -134,6 +142,7 @@ def _kpi_actual_total(kind: str) -> int:
 
 def compute() -> ImpactFigures:
     grants_awarded, money_awarded = _awards()
+    purchased = purchased_service_figures()
     return ImpactFigures(
         organisations_verified=_organisations_verified(),
         organisations_incubated=_incubation(
@@ -146,6 +155,9 @@ def compute() -> ImpactFigures:
         money_disbursed=_money_disbursed(),
         people_reached=_kpi_actual_total("people_reached"),
         disputes_mediated=_kpi_actual_total("disputes_mediated"),
+        service_contracts_signed=purchased["contracts_signed"],
+        service_people_served=purchased["people_served"],
+        service_cases_handled=purchased["cases_handled"],
     )
 
 

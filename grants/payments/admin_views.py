@@ -349,9 +349,15 @@ LEDGER_HEADER = [key for key, _label in LEDGER_COLUMNS]
 
 
 def _ledger_kind(payment, *, readable: bool) -> str:
-    if not readable:
-        return "tranche" if payment.tranche_id else "subsidy"
-    return str(_("Grant tranche") if payment.tranche_id else _("Subsidy"))
+    return payment.kind_label if readable else payment.kind
+
+
+def _ledger_source(payment) -> str:
+    if payment.tranche_id:
+        return payment.tranche.award.reference
+    if payment.subsidy_id:
+        return f"{payment.subsidy.policy.name_zh} {payment.subsidy.year}"
+    return payment.description
 
 
 def ledger_rows(user, *, readable: bool = False):
@@ -362,12 +368,11 @@ def ledger_rows(user, *, readable: bool = False):
     for the workbook people open (issue 14: no raw codes where people read)."""
     rows = selectors.payments_for_user(user=user).order_by("created_at", "id")
     for p in rows.iterator(chunk_size=500):
-        source = p.tranche.award.reference if p.tranche_id else f"{p.subsidy.policy.name_zh} {p.subsidy.year}"
         yield [
             p.reference,
             _ledger_kind(p, readable=readable),
-            source,
-            p.funder.name_zh if p.funder_id else "",
+            _ledger_source(p),
+            p.funder.name_zh if p.funder_id else p.payer_name,
             p.payee.name_zh,
             p.payee.uscc,
             p.amount,

@@ -12,10 +12,15 @@ class QueueFilterForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("For"),
         required=False,
-        choices=[("", _("All")), ("tranche", _("Grant tranches")), ("subsidy", _("Subsidies"))],
+        choices=[
+            ("", _("All")),
+            ("tranche", _("Grant tranches")),
+            ("subsidy", _("Subsidies")),
+            ("instalment", _("Contract instalments")),
+        ],
     )
     funder = forms.ChoiceField(label=_("Funder"), required=False)
-    q = forms.CharField(label=_("Reference or payee"), required=False, max_length=100)
+    q = forms.CharField(label=_("Reference, payee or payer"), required=False, max_length=100)
 
     def __init__(self, *args, funders=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -1,9 +1,11 @@
-"""The disbursement ledger: one row per payment of a grant tranche or an approved subsidy.
+"""The disbursement ledger: one row per payment of a grant tranche, an approved subsidy or
+a source registered by a higher app (a service contract's instalment, ``sources``).
 
 Invariants the database holds (constraints below) and the services hold with row
-locks (``grants.payments.services``): a payment pays exactly one tranche or one
-subsidy; its amount is positive; at most one payment per tranche and per subsidy is
-not cancelled (so nothing is paid twice); an idempotency key belongs to one payment.
+locks (``grants.payments.services``): a payment pays exactly one tranche, one subsidy
+or one registered source; its amount is positive; at most one payment per tranche,
+per subsidy and per source key is not cancelled (so nothing is paid twice); an
+idempotency key belongs to one payment.
 """
 
 import secrets
@@ -15,6 +17,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from grants.payments.sources import label_of
 from incubator.models.organisations import mask_account_number
 
 _REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: read over the phone
@@ -75,6 +78,11 @@ class Payment(models.Model):
         related_name="payments",
         verbose_name=_("funder"),
     )
+    # A source registered by a higher app (grants.payments.sources), "<prefix>:<id>", e.g. a
+    # service contract's instalment; empty for tranches and subsidies.
+    source_key = models.CharField(_("paid for"), max_length=80, blank=True, default="", editable=False)
+    # Who pays when it is not a funder: the buyer of a purchased service.
+    payer_name = models.CharField(_("payer"), max_length=200, blank=True, default="")
     payee = models.ForeignKey(
         "incubator.Organisation", on_delete=models.PROTECT, related_name="payments", verbose_name=_("payee")
     )
@@ -143,8 +151,9 @@ class Payment(models.Model):
         verbose_name_plural = _("payments")
         constraints = [
             models.CheckConstraint(
-                condition=(Q(tranche__isnull=False) & Q(subsidy__isnull=True))
-                | (Q(tranche__isnull=True) & Q(subsidy__isnull=False)),
+                condition=(Q(tranche__isnull=False) & Q(subsidy__isnull=True) & Q(source_key=""))
+                | (Q(tranche__isnull=True) & Q(subsidy__isnull=False) & Q(source_key=""))
+                | (Q(tranche__isnull=True) & Q(subsidy__isnull=True) & ~Q(source_key="")),
                 name="payment_pays_one_tranche_or_subsidy",
             ),
             models.CheckConstraint(condition=Q(amount__gt=0), name="payment_amount_positive"),
@@ -157,6 +166,11 @@ class Payment(models.Model):
                 fields=["subsidy"],
                 condition=Q(subsidy__isnull=False) & ~Q(status="cancelled"),
                 name="one_live_payment_per_subsidy",
+            ),
+            models.UniqueConstraint(
+                fields=["source_key"],
+                condition=~Q(source_key="") & ~Q(status="cancelled"),
+                name="one_live_payment_per_source",
             ),
             models.UniqueConstraint(fields=["idempotency_key"], name="unique_payment_idempotency_key"),
             # Four-eyes, as far as a row can tell: the approver is never the requester.
@@ -175,8 +189,28 @@ class Payment(models.Model):
         return self.tranche if self.tranche_id else self.subsidy
 
     @property
+    def kind(self) -> str:
+        """tranche, subsidy, or the registered source's prefix (e.g. "instalment")."""
+        if self.tranche_id:
+            return "tranche"
+        if self.subsidy_id:
+            return "subsidy"
+        return self.source_key.split(":", 1)[0]
+
+    @property
     def kind_label(self) -> str:
-        return str(_("Grant tranche")) if self.tranche_id else str(_("Subsidy"))
+        if self.tranche_id:
+            return str(_("Grant tranche"))
+        if self.subsidy_id:
+            return str(_("Subsidy"))
+        return label_of(self)
+
+    @property
+    def payer_label(self) -> str:
+        """Whose money: the funder, the buyer of a purchased service, or the platform (subsidies)."""
+        if self.funder_id:
+            return str(self.funder.name)
+        return self.payer_name or str(_("Platform"))
 
     @property
     def amount_cents(self) -> int:

@@ -36,7 +36,11 @@ def can_view_payment(user, payment) -> bool:
 
 
 def can_request_payment(user, payment=None) -> bool:
-    """Programme officers request payments (of their funders' awards, or subsidies)."""
+    """Programme officers request payments (of their funders' awards, or subsidies). A
+    registered source's payment (a contract instalment, paid for a buyer) may also be
+    requested by a finance officer; another finance officer approves it (four-eyes)."""
+    if payment is not None and payment.source_key and is_finance_officer(user):
+        return _in_scope(user, payment)
     if not (user.is_authenticated and (user.is_superuser or is_programme_officer(user))):
         return False
     return payment is None or _in_scope(user, payment)

@@ -66,13 +66,18 @@ def payments_queue(*, user, status: str = "", rail: str = "", kind: str = "", fu
         queryset = queryset.filter(tranche__isnull=False)
     elif kind == "subsidy":
         queryset = queryset.filter(subsidy__isnull=False)
+    elif kind:
+        queryset = queryset.filter(source_key__startswith=f"{kind}:")
     if funder == "platform":
         queryset = queryset.filter(funder__isnull=True)
     elif funder.isdigit():
         queryset = queryset.filter(funder_id=int(funder))
     if search:
         queryset = queryset.filter(
-            Q(reference__icontains=search) | Q(payee__name_zh__icontains=search) | Q(payee__name_en__icontains=search)
+            Q(reference__icontains=search)
+            | Q(payee__name_zh__icontains=search)
+            | Q(payee__name_en__icontains=search)
+            | Q(payer_name__icontains=search)
         )
     return queryset.order_by("status", "requested_at", "id")
 

@@ -13,15 +13,19 @@ Rules held here (the database holds the rest, see ``models``):
   approvals lock the same row) and the ledger never pays more under a policy than
   its cap, which is the incubator's one rule (``incubator.services.subsidies.cap_for``):
   a subsidy of a kind without a cap is refused, never paid uncapped;
-- nothing is paid twice: one live payment per tranche and per subsidy (database),
+- a payment of a registered source (a service contract's instalment, ``sources``) is
+  created by that source's own service (``payment_schedule_source``) and asks the source
+  whether it is payable at each request, approval and retry; finance officers may request
+  these (the buyer's side has no programme officer), and another finance officer approves;
+- nothing is paid twice: one live payment per tranche, per subsidy and per source key (database),
   and each transition re-reads the payment under a row lock before changing it;
 - the money goes where it was approved to go: approval (and a retry, which is a new
   approval) copies the payee's bank account onto the payment, and the bank batch pays
   that copy; changing a verified organisation's account takes two people
   (``incubator.services.bank_accounts``).
 
-Lock order, everywhere: organisation (subsidies) or award (tranches), then the subsidy
-or tranche, then the payment. Network calls to Stripe never happen under a lock.
+Lock order, everywhere: organisation (subsidies, registered sources) or award (tranches),
+then the subsidy, tranche or source row, then the payment. Network calls to Stripe never happen under a lock.
 
 Sending a Stripe payment is retried from the database, not from Celery: each attempt
 first commits when the next one is due (``next_attempt_at``), and ``payments_send_due``
@@ -49,7 +53,7 @@ from core.money import format_money
 from core.notify import notify
 from core.transitions import check_transition, require
 from grants.awards.models import Award
-from grants.payments import permissions, retries
+from grants.payments import permissions, retries, sources
 from grants.payments.models import ConnectedAccount, Payment, new_idempotency_key
 from grants.payments.rails import BankTransferRail, TransferInstruction
 from grants.payments.selectors import finance_officers_for
@@ -171,6 +175,8 @@ def _check_source_payable(payment: Payment, *, statuses) -> None:
                 _("This tranche is not payable yet: %(condition)s.") % {"condition": payment.tranche.trigger_label}
             )
         _check_award_cap(payment, statuses=statuses)
+    elif payment.source_key:
+        sources.source_of(payment).check_payable(payment)
     else:
         _check_subsidy(payment, statuses=statuses)
 
@@ -281,6 +287,37 @@ def payment_schedule_subsidy(*, subsidy, by, rail: str | None = None) -> Payment
         amount=subsidy.amount_approved,
         currency="CNY",
         description=f"{subsidy.policy.name_zh} · {subsidy.year}"[:200],
+    )
+
+
+@transaction.atomic
+def payment_schedule_source(
+    *, prefix: str, pk: int, payee, amount: Decimal, payer_name: str, description: str, by, rail: str | None = None
+) -> Payment:
+    """Put a registered source's payment in the ledger as scheduled (idempotent: returns the
+    live payment of that source if there is one).
+
+    Called by the source's own service (e.g. a buyer accepting a period of a service
+    contract), which has checked its actor's permission; the ledger checks that the source
+    says it is payable, under the payee organisation's lock.
+    """
+    _lock_organisation(payee.pk)
+    key = sources.source_key(prefix, pk)
+    existing = Payment.objects.filter(source_key=key).exclude(status=Status.CANCELLED).first()
+    if existing:
+        return existing
+    payment = Payment(source_key=key, payee=payee, amount=amount, payer_name=payer_name[:200])
+    sources.source_of(payment).check_payable(payment)
+    return _create(
+        by=by,
+        rail=rail,
+        source_key=key,
+        funder=None,
+        payer_name=payer_name[:200],
+        payee=payee,
+        amount=amount,
+        currency="CNY",
+        description=description[:200],
     )
 
 
@@ -411,6 +448,10 @@ def payment_mark_paid(
     )
     if payment.subsidy_id:
         subsidy_mark_paid(subsidy=payment.subsidy, by=by, paid_at=now)
+    elif payment.source_key:
+        source = sources.source_of(payment)
+        if source.on_paid is not None:
+            source.on_paid(payment, by)
     _notify_payee(payment, "payments_paid")
     return payment
 

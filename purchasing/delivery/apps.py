@@ -9,3 +9,14 @@ class DeliveryConfig(AppConfig):
     name = "purchasing.delivery"
     label = "purchasing_delivery"
     verbose_name = _("Service delivery")
+
+    def ready(self):
+        from grants.payments.sources import register_source
+        from purchasing.delivery import services
+        from purchasing.delivery.audit_labels import register_audit
+
+        # Contract instalments are paid through the one ledger (grants.payments.sources).
+        register_source(
+            prefix=services.INSTALMENT, label=_("Contract instalment"), check_payable=services.instalment_check_payable
+        )
+        register_audit()
