@@ -8,6 +8,7 @@ import os
 
 from celery import Celery
 
+from core.bulk_import import schedules as bulk_import_schedules
 from grants.awards import schedules as awards_schedules
 from grants.calls import schedules as calls_schedules
 from grants.payments import schedules as payments_schedules
@@ -20,7 +21,7 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
 # The apps that have periodic work (plain dicts, no Django imports).
-SCHEDULES = [awards_schedules, calls_schedules, payments_schedules, review_schedules]
+SCHEDULES = [bulk_import_schedules, awards_schedules, calls_schedules, payments_schedules, review_schedules]
 
 
 def collect_beat_schedule() -> dict:

@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     # Project apps first so their templates override third-party ones.
     "accounts",
     "core",
+    "core.bulk_import",  # its own label (bulk_import) and migrations
     "home",
     "cms",
     "incubator",
