@@ -54,10 +54,11 @@ def _apply(form, action):
 
 
 def _flash(request, action) -> bool:
+    """Run a service from a button; its ValidationError becomes messages (a refusal is a 403)."""
     try:
         action()
-    except (ValidationError, PermissionDenied) as error:
-        for message in getattr(error, "messages", None) or [str(error)]:
+    except ValidationError as error:
+        for message in error.messages:
             messages.error(request, message)
         return False
     return True
