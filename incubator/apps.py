@@ -25,3 +25,9 @@ class IncubatorConfig(AppConfig):
         from incubator.audit_labels import register_audit
 
         register_audit()
+
+        # Officers import organisations from a bureau's roster (core.bulk_import).
+        from core.bulk_import.registry import register_importer
+        from incubator.imports import OrganisationImporter
+
+        register_importer(OrganisationImporter())

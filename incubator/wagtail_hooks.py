@@ -61,3 +61,13 @@ def register_bank_changes_menu_item():
     return LedgerStaffMenuItem(
         _("Bank account changes"), reverse("incubator_admin_bank_changes"), icon_name="tasks", order=207
     )
+
+
+@hooks.register("register_admin_menu_item")
+def register_import_menu_item():
+    return OfficerMenuItem(
+        _("Import organisations"),
+        reverse("bulk_import_upload", kwargs={"importer": "organisations"}),
+        icon_name="upload",
+        order=208,
+    )

@@ -118,6 +118,25 @@ def organisation_create(*, by, data: dict, logo: CleanFile | None = None) -> Org
 
 
 @transaction.atomic
+def organisation_register_by_officer(*, by, data: dict, note: str = "") -> Organisation:
+    """A programme officer records an organisation the bureau already knows (bulk import):
+    a draft with no members, as one added in the back office, checked like any other (USCC
+    valid, consistent with the legal form and not taken; areas nested)."""
+    require(
+        permissions.can_manage_incubation(by), _("Only programme officers can register organisations for others.")
+    )
+    organisation = Organisation(status=Status.DRAFT)
+    _apply_fields(organisation, data, None)
+    check_identity(organisation=organisation)
+    _save(organisation)
+    for name in M2M_FIELDS:
+        if name in data:
+            getattr(organisation, name).set(data[name])
+    record_event(target=organisation, verb="organisation.created", actor=by, to_state=Status.DRAFT, message=note)
+    return organisation
+
+
+@transaction.atomic
 def organisation_update(*, organisation: Organisation, by, data: dict, logo: CleanFile | None = None) -> Organisation:
     """Owners and admins edit their organisation, except while it is under review;
     once verified, its identity and bank details are left to officers."""
