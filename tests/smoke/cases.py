@@ -99,6 +99,7 @@ def viewset_objects(world) -> dict:
         "incubator_subsidy_policies": o["subsidy_policy"],
         "incubator_targets": o["target"],
         "incubator_areas": o["area"],
+        "purchasing_delivery_adviser_policy": o["adviser_policy"],
         "awards_tranche_templates": o["tranche_template"],
         "awards_evaluation_schemes": o["evaluation_scheme"],
         "wagtailsnippets_cms_mainmenu": o["menu"],

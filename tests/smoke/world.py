@@ -31,6 +31,7 @@ from wagtail.models import (
 from cms.models import MainMenu
 from grants.awards.models import EvaluationScheme, TrancheTemplate
 from incubator.models import ServiceCategory, ServiceItem, Target
+from purchasing.delivery.models import AdviserPolicy
 from tests.authz.test_matrix import collect_cases
 from tests.authz.world import World, build_world
 from tests.cms.site import build_site
@@ -113,6 +114,7 @@ def _incubator(world):
         subsidy_policy=policy("incubation"),
         target=Target.objects.create(metric=Target.Metric.HATCHED, value=Decimal("5"), label="Hatched"),
         area=AreaFactory(),
+        adviser_policy=AdviserPolicy.objects.create(year=2026),
     )
 
 
