@@ -3,10 +3,16 @@ import time
 from allauth.account import app_settings as account_settings
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.authentication import get_authentication_records
+from allauth.account.models import EmailAddress
+from allauth.core.exceptions import ImmediateHttpResponse
+from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+from django.contrib import messages
 from django.contrib.auth.models import Group
 from django.core.mail import EmailMultiAlternatives
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 from accounts.roles import NGO_MEMBER
 from core.emails import absolute_url, content_language, html_document, recipient_language, text_to_html
@@ -112,3 +118,30 @@ class AccountAdapter(DefaultAccountAdapter):
         if request.session.get(SIGNED_UP_AT):
             times.append(request.session[SIGNED_UP_AT])
         return bool(times) and time.time() - max(times) < account_settings.REAUTHENTICATION_TIMEOUT
+
+
+class SocialAccountAdapter(DefaultSocialAccountAdapter):
+    """WeChat and DingTalk sign-in (accounts/social/).
+
+    - Signing in with a WeChat or DingTalk account that is linked to nobody is a sign-up
+      like any other: the sign-up form asks for an email address (neither provider gives
+      one we may trust), the address must be new (one already in use is refused and
+      told to sign in and link instead) and verified by the link allauth sends before the
+      account is used, and the account is an NGO member's (AccountAdapter.save_user).
+      Nothing is ever linked to an account because of an email address or a name.
+    - Linking is done by a signed-in person from the account page, and only once they
+      have a verified email address: the check runs when the provider sends them back,
+      whatever page started it.
+    - The second factor is not skipped: allauth asks for TOTP after any sign-in of a user
+      who has it, and accounts.middleware still guards staff, review and evaluation pages.
+    """
+
+    def pre_social_login(self, request, sociallogin):
+        if sociallogin.state.get("process") == "connect" and not has_verified_email(request.user):
+            messages.error(request, _("Verify your email address before you link a WeChat or DingTalk account."))
+            raise ImmediateHttpResponse(redirect("account_email"))
+        super().pre_social_login(request, sociallogin)
+
+
+def has_verified_email(user) -> bool:
+    return bool(user.is_authenticated) and EmailAddress.objects.filter(user=user, verified=True).exists()

@@ -28,10 +28,23 @@ class EmailUserManager(UserManager):
 
 
 class User(AbstractUser):
+    class Channels(models.TextChoices):
+        """Where notifications go. Email carries every message; SMS only the messages that
+        have an SMS version (core/sms/messages.py), so "SMS" still gets the others by email."""
+
+        EMAIL = "email", _("Email")
+        SMS = "sms", _("Text message (SMS)")
+        EMAIL_AND_SMS = "email_sms", _("Email and text message")
+
     username = None
     email = models.EmailField(_("email address"), unique=True)
     preferred_language = models.CharField(
         _("preferred language"), max_length=10, blank=True, help_text=_("Used for emails.")
+    )
+    # A mainland China mobile number in E.164 (+8613812345678), checked by accounts.forms.
+    phone = models.CharField(_("mobile phone number"), max_length=20, blank=True)
+    notification_channels = models.CharField(
+        _("notifications by"), max_length=10, choices=Channels.choices, default=Channels.EMAIL
     )
 
     USERNAME_FIELD = "email"
@@ -45,6 +58,15 @@ class User(AbstractUser):
 
     def __str__(self):
         return self.get_full_name() or self.email
+
+    @property
+    def notified_by_sms(self) -> bool:
+        return bool(self.phone) and self.notification_channels in (self.Channels.SMS, self.Channels.EMAIL_AND_SMS)
+
+    @property
+    def notified_by_email(self) -> bool:
+        """Also by email for a message that has an SMS version (every other one goes by email)."""
+        return not self.notified_by_sms or self.notification_channels == self.Channels.EMAIL_AND_SMS
 
     @property
     def display_name(self) -> str:

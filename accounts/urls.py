@@ -6,4 +6,5 @@ app_name = "accounts"
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
+    path("notifications/", views.notification_settings, name="notifications"),
 ]

@@ -3,11 +3,15 @@ from allauth.mfa.base.internal.flows import post_authentication
 from allauth.mfa.models import Authenticator
 from allauth.mfa.recovery_codes import views as recovery_views
 from allauth.mfa.totp import views as totp_views
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
 from accounts import roles
 from accounts.dashboard import links_for, tasks_for
+from accounts.forms import NotificationSettingsForm
+from accounts.services import notification_settings_update
 
 
 @login_required
@@ -26,6 +30,21 @@ def dashboard(request):
         "tasks": tasks_for(user, back_office=False),
     }
     return render(request, "accounts/dashboard.html", context)
+
+
+@login_required
+def notification_settings(request):
+    """The signed-in user's own channels (email, SMS) and mobile number."""
+    form = NotificationSettingsForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        notification_settings_update(
+            user=request.user,
+            channels=form.cleaned_data["notification_channels"],
+            phone=form.cleaned_data["phone"],
+        )
+        messages.success(request, _("Your notification settings are saved."))
+        return redirect("accounts:notifications")
+    return render(request, "accounts/notification_settings.html", {"form": form})
 
 
 # --- Second factor set-up that returns to where it was asked for -------------------------------

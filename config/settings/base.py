@@ -64,6 +64,9 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.weixin",
+    "allauth.socialaccount.providers.dingtalk",
     # Django
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -204,6 +207,40 @@ MFA_TOTP_ISSUER = "Legal Aid Hub"
 MFA_TOTP_TOLERANCE = 1
 MFA_ADAPTER = "allauth.mfa.adapter.DefaultMFAAdapter"
 
+# Sign-in with WeChat (Open Platform website QR login) and DingTalk through allauth's
+# providers (accounts/social/). Each is on only when its app id and secret are set; off, it
+# is on no page and its URLs answer 404. No email address from a provider is trusted and
+# none links accounts: a new person signs up with a verified email; an existing one links
+# from the account page once their email is verified (accounts.adapters, docs/operations.md).
+SOCIALACCOUNT_ADAPTER = "accounts.adapters.SocialAccountAdapter"
+SOCIALACCOUNT_AUTO_SIGNUP = False
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = False
+SOCIALACCOUNT_EMAIL_VERIFICATION = "mandatory"
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_REQUESTS_TIMEOUT = 10
+
+
+def _social_app(client_id: str, secret: str) -> list[dict]:
+    return [{"client_id": client_id, "secret": secret}] if client_id and secret else []
+
+
+SOCIALACCOUNT_PROVIDERS = {
+    "weixin": {
+        "provider_class": "accounts.social.weixin.provider.WeixinProvider",
+        "APPS": _social_app(env("WECHAT_APP_ID", default=""), env("WECHAT_APP_SECRET", default="")),
+        "SCOPE": ["snsapi_login"],
+        "VERIFIED_EMAIL": False,
+    },
+    "dingtalk": {
+        "provider_class": "accounts.social.dingtalk.provider.DingTalkProvider",
+        "APPS": _social_app(env("DINGTALK_CLIENT_ID", default=""), env("DINGTALK_CLIENT_SECRET", default="")),
+        "SCOPE": ["openid"],
+        "AUTH_PARAMS": {"prompt": "consent"},
+        "VERIFIED_EMAIL": False,
+    },
+}
+
 # Paths (after the language prefix) that only a user with MFA may reach when their
 # role requires it; see accounts.middleware.
 MFA_PROTECTED_PREFIXES = ["/admin/", "/review/", "/staff/"]
@@ -331,6 +368,25 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {}
 
+# --- SMS ------------------------------------------------------------------------------
+
+# A second channel beside email for the messages that have an SMS version (core/sms/):
+# "console" writes them to the log (the default), "tencent" sends them through Tencent
+# Cloud SMS (SendSms, API 3.0, TC3-HMAC-SHA256), which sends only the templates approved
+# in its console; see docs/operations.md "SMS".
+SMS_BACKEND = env("SMS_BACKEND", default="console")
+SMS_TENCENT_SECRET_ID = env("SMS_TENCENT_SECRET_ID", default="")
+SMS_TENCENT_SECRET_KEY = env("SMS_TENCENT_SECRET_KEY", default="")
+SMS_TENCENT_SDK_APP_ID = env("SMS_TENCENT_SDK_APP_ID", default="")
+SMS_TENCENT_SIGN_NAME = env("SMS_TENCENT_SIGN_NAME", default="")
+SMS_TENCENT_REGION = env("SMS_TENCENT_REGION", default="ap-guangzhou")
+# Points the backend at another host (the tests' local fake).
+SMS_TENCENT_ENDPOINT = env("SMS_TENCENT_ENDPOINT", default="https://sms.tencentcloudapi.com")
+SMS_TIMEOUT_SECONDS = env.float("SMS_TIMEOUT_SECONDS", default=10.0)
+# The cloud's template id of each message in each language, as "<message>.<language>=<id>"
+# pairs separated by commas, e.g. "payments_paid.zh-hans=1234567,payments_paid.en=1234568".
+SMS_TEMPLATE_IDS = env.dict("SMS_TEMPLATE_IDS", default={})
+
 # --- Payments -----------------------------------------------------------------------
 
 STRIPE_SECRET_KEY = env("STRIPE_SECRET_KEY", default="")
@@ -389,6 +445,12 @@ elif env("MEDIA_S3_BUCKET", default=""):
 # A form whose answer redirects elsewhere needs that origin in form-action (Chromium
 # applies it to the redirect): donations go to Stripe Checkout, payout set-up to Connect.
 _csp_form_targets = [SELF, "https://checkout.stripe.com", "https://connect.stripe.com"]
+# WeChat's and DingTalk's sign-in pages, when they are on (allauth's confirmation form
+# redirects there).
+if env("WECHAT_APP_ID", default=""):
+    _csp_form_targets.append("https://open.weixin.qq.com")
+if env("DINGTALK_CLIENT_ID", default=""):
+    _csp_form_targets.append("https://login.dingtalk.com")
 if env("STRIPE_API_BASE", default=""):
     _stripe_fake = urlsplit(env("STRIPE_API_BASE"))
     _csp_form_targets.append(f"{_stripe_fake.scheme}://{_stripe_fake.netloc}")
