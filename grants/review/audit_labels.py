@@ -3,7 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from core.audit import register_verbs
-from grants.review.models import Objection, Review
+from grants.review.models import DefenceSlot, Objection, Review, ReviewRound
 
 REVIEW_VERBS = {
     "review.submitted": _("Review submitted"),
@@ -38,7 +38,38 @@ PANEL_VERBS = {
 }
 
 
+ROUND_VERBS = {
+    "review.round_added": _("Review round added"),
+    "review.round_updated": _("Review round changed"),
+    "review.round_scoring": _("Review round taking scores"),
+    "review.round_closed": _("Review round closed and shortlist drawn"),
+    "review.round_shortlist_confirmed": _("Shortlist confirmed"),
+    "review.tie_decided": _("Tie at the shortlist line decided"),
+}
+DEFENCE_VERBS = {
+    "review.defence_member_added": _("Defence panel member added"),
+    "review.defence_member_present": _("Defence panel member marked present"),
+    "review.defence_member_absent": _("Defence panel member marked absent"),
+    "review.defence_scheduled": _("Live defence scheduled"),
+    "review.defence_notified": _("Applicants emailed their defence slots"),
+    "review.defence_confirmed": _("Defence slot confirmed by the applicant"),
+    "review.defence_declined": _("Defence slot declined by the applicant"),
+    "review.defence_scored": _("Defence score submitted"),
+    "review.defence_score_late": _("Late defence score submitted"),
+    "review.defence_score_reopened": _("Defence score reopened"),
+}
+SLOT_VERBS = {
+    "review.defence_slot_waiting": _("Presentation back to waiting"),
+    "review.defence_slot_presenting": _("Presentation started"),
+    "review.defence_slot_closed": _("Presentation's scoring closed"),
+    "review.defence_slot_absent": _("Applicant absent from the defence"),
+}
+
+
 def register_audit() -> None:
+    register_verbs(ROUND_VERBS, states=ReviewRound.Status)
+    register_verbs(DEFENCE_VERBS)
+    register_verbs(SLOT_VERBS, states=DefenceSlot.State)
     register_verbs(REVIEW_VERBS, states=Review.Status)
     register_verbs(OBJECTION_VERBS, states=Objection.Status)
     register_verbs(PANEL_VERBS)

@@ -257,6 +257,9 @@ class ScoreSummary(models.Model):
     disagreement = models.BooleanField(_("reviewers disagree"), default=False)
     raw_rank = models.PositiveIntegerField()
     normalised_rank = models.PositiveIntegerField()
+    # False when a confirmed shortlist of an earlier round left the application out: it
+    # keeps its scores but is not a candidate for an award (issue 17).
+    shortlisted = models.BooleanField(default=True)
     computed_at = models.DateTimeField()
 
     class Meta:
@@ -429,3 +432,204 @@ class ScoreDescriptor(models.Model):
 
     def __str__(self):
         return f"{self.criterion_code} ≥ {self.min_score}: {self.text_zh}"
+
+
+# --- Review rounds and the live defence (路演答辩, issue 17) -----------------------------------
+
+
+class ReviewRound(models.Model):
+    """One round of a call's review after eligibility screening: the expert review (the
+    panel, assignments and reviews above) or a live defence. Rounds run in `order`; each
+    has its own rubric (the expert round uses the call's), panel, shortlist rule and weight
+    in the combined ranking. A call without rows has one implicit expert round of weight
+    100 (grants.review.rounds.rounds_of)."""
+
+    class Kind(models.TextChoices):
+        EXPERT = "expert", _("Expert review")
+        DEFENCE = "defence", _("Live defence")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        SCORING = "scoring", _("Scoring")
+        CLOSED = "closed", _("Closed")
+        SHORTLIST_CONFIRMED = "shortlist_confirmed", _("Shortlist confirmed")
+
+    class ShortlistRule(models.TextChoices):
+        ALL = "all", _("Everyone scored goes on")
+        TOP_N = "top_n", _("The top N")
+        THRESHOLD = "threshold", _("Score at or above a threshold")
+
+    call = models.ForeignKey("grants.Call", on_delete=models.CASCADE, related_name="review_rounds")
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    order = models.PositiveSmallIntegerField(_("order"))
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.OPEN)
+    weight = models.DecimalField(
+        _("weight in the final ranking"),
+        max_digits=5,
+        decimal_places=1,
+        default=Decimal("100"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
+    )
+    shortlist_rule = models.CharField(
+        _("shortlist rule"), max_length=10, choices=ShortlistRule.choices, default=ShortlistRule.ALL
+    )
+    shortlist_size = models.PositiveSmallIntegerField(_("N (top N)"), null=True, blank=True)
+    shortlist_threshold = models.DecimalField(
+        _("threshold (0–100)"),
+        max_digits=5,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
+    )
+    # [{"code", "label_zh", "label_en", "weight", "max_score", "levels": [[min, zh, en], ...]}];
+    # empty for the expert round, which scores with the call's rubric and descriptors.
+    rubric = models.JSONField(_("rubric"), default=list, blank=True)
+    slot_minutes = models.PositiveSmallIntegerField(
+        _("minutes per presentation"), default=10, validators=[MinValueValidator(1), MaxValueValidator(240)]
+    )
+    include_late_scores = models.BooleanField(
+        _("count late scores"),
+        default=False,
+        help_text=_("A score sent after the applicant's slot was closed is kept and marked late; count it or not."),
+    )
+    current_slot = models.ForeignKey("DefenceSlot", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["call", "order"]
+        verbose_name = _("review round")
+        verbose_name_plural = _("review rounds")
+        constraints = [
+            models.UniqueConstraint(fields=["call", "order"], name="review_round_one_per_order"),
+            models.UniqueConstraint(fields=["call", "kind"], name="review_round_one_per_kind"),
+        ]
+
+    def __str__(self):
+        return f"{self.call} – {self.get_kind_display()}"
+
+    @property
+    def is_defence(self) -> bool:
+        return self.kind == self.Kind.DEFENCE
+
+
+class RoundScore(models.Model):
+    """An application's score in one round (0–100), written when the round closes."""
+
+    round = models.ForeignKey(ReviewRound, on_delete=models.CASCADE, related_name="scores")
+    application = models.ForeignKey("grants.Application", on_delete=models.CASCADE, related_name="round_scores")
+    raw_score = models.FloatField(_("raw score"))
+    normalised_score = models.FloatField(_("normalised score"))
+    score_count = models.PositiveSmallIntegerField()
+
+    class Meta:
+        ordering = ["round", "-normalised_score"]
+        constraints = [models.UniqueConstraint(fields=["round", "application"], name="round_score_one_per_application")]
+
+    def __str__(self):
+        return f"{self.round}: {self.application_id} {self.raw_score:.1f}"
+
+
+class ShortlistEntry(models.Model):
+    """Whether an application goes on from a round, by the round's rule; an application
+    tied at the line waits for the officer's explicit decision."""
+
+    class Outcome(models.TextChoices):
+        IN = "in", _("Goes on")
+        OUT = "out", _("Does not go on")
+        TIE = "tie", _("Tied at the line: decide")
+
+    round = models.ForeignKey(ReviewRound, on_delete=models.CASCADE, related_name="shortlist")
+    application = models.ForeignKey("grants.Application", on_delete=models.CASCADE, related_name="+")
+    rank = models.PositiveIntegerField()
+    score = models.FloatField(_("score"))
+    outcome = models.CharField(_("outcome"), max_length=4, choices=Outcome.choices)
+    tied = models.BooleanField(default=False)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reason = models.TextField(_("reason"), blank=True, max_length=2_000)
+
+    class Meta:
+        ordering = ["round", "rank", "id"]
+        constraints = [models.UniqueConstraint(fields=["round", "application"], name="shortlist_one_per_application")]
+
+    def __str__(self):
+        return f"{self.rank}. {self.application_id}: {self.outcome}"
+
+
+class DefenceMember(models.Model):
+    """A member of a live defence panel; the officer marks an absent member, whose scores are then not awaited."""
+
+    round = models.ForeignKey(ReviewRound, on_delete=models.CASCADE, related_name="defence_members")
+    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="defence_seats")
+    present = models.BooleanField(_("present"), default=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [models.UniqueConstraint(fields=["round", "reviewer"], name="defence_one_seat_per_reviewer")]
+
+    def __str__(self):
+        return f"{self.reviewer} @ {self.round}"
+
+
+class DefenceSlot(models.Model):
+    """A shortlisted applicant's presentation: when, whether they confirmed, and how it went."""
+
+    class Response(models.TextChoices):
+        PENDING = "pending", _("Awaiting answer")
+        CONFIRMED = "confirmed", _("Confirmed")
+        DECLINED = "declined", _("Declined")
+
+    class State(models.TextChoices):
+        WAITING = "waiting", _("Waiting")
+        PRESENTING = "presenting", _("Presenting")
+        CLOSED = "closed", _("Scoring closed")
+        ABSENT = "absent", _("Absent")
+
+    round = models.ForeignKey(ReviewRound, on_delete=models.CASCADE, related_name="slots")
+    application = models.ForeignKey("grants.Application", on_delete=models.CASCADE, related_name="defence_slots")
+    position = models.PositiveSmallIntegerField(_("order"))
+    starts_at = models.DateTimeField(_("starts at"))
+    response = models.CharField(_("answer"), max_length=10, choices=Response.choices, default=Response.PENDING)
+    responded_at = models.DateTimeField(null=True, blank=True)
+    notified_at = models.DateTimeField(null=True, blank=True)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.WAITING)
+    opened_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["round", "position"]
+        verbose_name = _("defence slot")
+        verbose_name_plural = _("defence slots")
+        constraints = [
+            models.UniqueConstraint(fields=["round", "application"], name="defence_one_slot_per_application"),
+            models.UniqueConstraint(fields=["round", "position"], name="defence_one_slot_per_position"),
+        ]
+
+    def __str__(self):
+        return f"{self.position}. {self.application}"
+
+
+class DefenceScore(models.Model):
+    """A panel member's score of one presentation. Submitting is idempotent on the
+    client's token; a submitted score changes only after an officer's audited reopen."""
+
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", _("Submitted")
+        REOPENED = "reopened", _("Reopened")
+
+    slot = models.ForeignKey(DefenceSlot, on_delete=models.CASCADE, related_name="scores")
+    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="defence_scores")
+    scores = models.JSONField(_("scores"), default=dict)
+    total = models.FloatField(_("weighted total"))
+    client_token = models.CharField(max_length=64, unique=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.SUBMITTED)
+    late = models.BooleanField(_("late"), default=False)
+    submitted_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["slot", "id"]
+        constraints = [models.UniqueConstraint(fields=["slot", "reviewer"], name="defence_one_score_per_member")]
+
+    def __str__(self):
+        return f"{self.reviewer} → {self.slot}: {self.total:.1f}"

@@ -3,7 +3,7 @@ applicant's feedback page once results are announced."""
 
 from django.urls import path
 
-from grants.review import views
+from grants.review import defence_views, views
 
 app_name = "review"
 
@@ -19,4 +19,11 @@ urlpatterns = [
     path("profile/relationships/<int:pk>/withdraw/", views.relationship_withdraw, name="relationship_withdraw"),
     path("invitations/<str:token>/", views.invitation_accept, name="invitation_accept"),
     path("results/<int:pk>/", views.feedback, name="feedback"),
+    # The live defence (issue 17).
+    path("defence/", defence_views.seats, name="defence_seats"),
+    path("defence/<int:round_pk>/", defence_views.round_for_member, name="defence_round"),
+    path("defence/<int:round_pk>/slots/<int:slot_pk>/", defence_views.score, name="defence_score"),
+    path("defence/<int:round_pk>/screen/", defence_views.screen, name="defence_screen"),
+    path("defence/<int:round_pk>/screen/live/", defence_views.screen_live, name="defence_screen_live"),
+    path("defence/presentations/<int:pk>/", defence_views.applicant_slot, name="defence_slot"),
 ]

@@ -7,7 +7,7 @@ from wagtail.admin.menu import MenuItem
 
 from accounts.roles import is_finance_officer, is_programme_officer
 from core.staff_pages import refuse_with_403
-from grants.review import admin_views
+from grants.review import admin_views, round_admin_views
 
 
 class _Refusing:
@@ -19,6 +19,14 @@ class _Refusing:
 
 
 views = _Refusing()
+
+
+class _RefusingRounds:
+    def __getattr__(self, name):
+        return refuse_with_403(getattr(round_admin_views, name))
+
+
+round_views = _RefusingRounds()
 
 
 @hooks.register("register_admin_urls")
@@ -63,6 +71,37 @@ def register_review_admin_urls():
         ),
         path(call + "finalise/", views.finalise, name="review_admin_finalise"),
         path(call + "descriptors/", views.score_descriptors, name="review_admin_descriptors"),
+        *round_urls(call),
+    ]
+
+
+def round_urls(call: str) -> list:
+    """The rounds and the live defence (issue 17)."""
+    one = call + "rounds/<int:round_pk>/"
+    return [
+        path(call + "rounds/", round_views.rounds, name="review_admin_rounds"),
+        path(call + "rounds/add-defence/", round_views.round_add_defence, name="review_admin_round_add_defence"),
+        path(call + "rounds/recalculate/", round_views.combined_recalculate, name="review_admin_combined_recalculate"),
+        path(one + "edit/", round_views.round_edit, name="review_admin_round_edit"),
+        path(one + "move/<str:target>/", round_views.round_transition, name="review_admin_round_transition"),
+        path(one + "ties/<int:entry_pk>/", round_views.tie_decide, name="review_admin_tie_decide"),
+        path(one + "defence/", round_views.defence, name="review_admin_defence"),
+        path(one + "defence/members/", round_views.defence_member_add, name="review_admin_defence_member_add"),
+        path(
+            one + "defence/members/<int:member_pk>/presence/",
+            round_views.defence_member_presence,
+            name="review_admin_defence_member_presence",
+        ),
+        path(one + "defence/schedule/", round_views.defence_schedule, name="review_admin_defence_schedule"),
+        path(one + "defence/notify/", round_views.defence_notify, name="review_admin_defence_notify"),
+        path(one + "session/", round_views.session, name="review_admin_session"),
+        path(one + "session/<str:step>/", round_views.session_step, name="review_admin_session_step"),
+        path(
+            one + "session/slots/<int:slot_pk>/<str:target>/",
+            round_views.session_slot,
+            name="review_admin_session_slot",
+        ),
+        path(one + "scores/<int:score_pk>/reopen/", round_views.score_reopen, name="review_admin_score_reopen"),
     ]
 
 

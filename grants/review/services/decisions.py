@@ -26,6 +26,7 @@ from grants.review.engine import award_proposal as engine
 from grants.review.models import AwardProposal, ProposalLine, RankingBasis, ScoreSummary
 from grants.review.services.common import lock_call
 from grants.review.services.ranking import aggregate_call
+from grants.review.services.rounds import proposal_problems
 
 A = Application.Status
 
@@ -65,6 +66,9 @@ def proposal_create(*, call: Call, by, basis: str, quotas: dict | None = None) -
     if existing is not None and existing.is_decided:
         raise ValidationError(_("The awards of this call have already been decided."))
     quotas = _clean_quotas(quotas)
+    problems = proposal_problems(call=call)
+    if problems:
+        raise ValidationError(problems)
     aggregate_call(call=call)
     applications = list(
         Application.objects.filter(call=call, status=A.IN_REVIEW).select_related("category").order_by("id")
@@ -92,7 +96,7 @@ def proposal_create(*, call: Call, by, basis: str, quotas: dict | None = None) -
             amount_cents=engine.to_cents(amounts[a.pk]),
         )
         for a in applications
-        if amounts[a.pk] > 0
+        if amounts[a.pk] > 0 and summaries[a.pk].shortlisted
     ]
     try:
         result = engine.propose_awards(
@@ -122,6 +126,7 @@ def proposal_create(*, call: Call, by, basis: str, quotas: dict | None = None) -
     ordered = sorted(
         applications,
         key=lambda a: (
+            not summaries[a.pk].shortlisted,
             -summaries[a.pk].score(basis),
             -summaries[a.pk].score(RankingBasis.RAW if basis == RankingBasis.NORMALISED else RankingBasis.NORMALISED),
             a.pk,
