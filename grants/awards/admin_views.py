@@ -18,7 +18,8 @@ from core.audit import events_for
 from core.pagination import paginate
 from core.staff_pages import staff_page
 from grants.awards import permissions, selectors, services
-from grants.awards.forms import BudgetRevisionForm, DecisionForm, EvaluationForm, ExtensionForm
+from grants.awards.evaluation.forms import MarksForm
+from grants.awards.forms import BudgetRevisionForm, DecisionForm, ExtensionForm
 from grants.awards.models import Award, MilestoneReport
 from grants.awards.views import serve_evidence
 
@@ -62,13 +63,12 @@ def _award_context(request, award, **forms):
         "milestones": award.milestones.all(),
         "tranches": award.tranches.all(),
         "payable": set(selectors.tranches_payable().filter(award=award).values_list("pk", flat=True)),
-        "evaluation": getattr(award, "evaluation", None),
+        "evaluation": getattr(award, "evaluation_case", None),
         "history": events_for(award),
         "can_amend": permissions.can_amend_award(request.user, award),
         "can_evaluate": permissions.can_evaluate_award(request.user, award),
         "extension_form": forms.get("extension_form") or ExtensionForm(),
         "budget_form": forms.get("budget_form") or BudgetRevisionForm(award=award),
-        "evaluation_form": forms.get("evaluation_form") or EvaluationForm(),
         "payments": selectors.payments_for_award(award),
     }
 
@@ -129,36 +129,53 @@ def award_budget(request, pk):
 @grants_staff_page
 @require_http_methods(["GET", "POST"])
 def award_evaluate(request, pk):
+    """The funder's (purchaser's) marks on the scheme's criteria; the evaluation is published at
+    once when nothing else is awaited, otherwise from the evaluation's page."""
     award = selectors.award_for_officer(request.user, pk)
-    form = EvaluationForm(request.POST or None)
+    case = services.evaluation_case(award=award)
+    form = MarksForm(request.POST or None, criteria=case.scheme.criteria.filter(part="purchaser"))
     if request.method == "POST":
         if not permissions.can_evaluate_award(request.user, award):
             raise PermissionDenied(_("This grant cannot be evaluated by you now."))
         if form.is_valid():
             try:
-                evaluation = services.evaluation_record(award=award, by=request.user, **form.cleaned_data)
+                case = services.evaluation_record(
+                    award=award, by=request.user, marks=form.marks(), comment=form.cleaned_data["comment"]
+                )
             except ValidationError as error:
                 for message in _errors(error):
                     form.add_error(None, message)
             else:
+                if case.is_published:
+                    message = _("Evaluation of %(reference)s recorded: %(score)s, %(grade)s.") % {
+                        "reference": award.reference,
+                        "score": case.score,
+                        "grade": case.get_grade_display(),
+                    }
+                    if case.passed:
+                        message += " " + _("The final tranche can now be paid.")
+                    else:
+                        message += " " + _("The grade does not pass: the final tranche is kept back.")
+                    messages.success(request, message)
+                    return redirect("awards_admin_detail", pk=award.pk)
                 messages.success(
                     request,
-                    _("Evaluation of %(reference)s recorded: %(score)s, %(grade)s. The final tranche can now be paid.")
-                    % {
-                        "reference": award.reference,
-                        "score": evaluation.score,
-                        "grade": evaluation.get_grade_display(),
-                    },
+                    _(
+                        "The funder's marks for %(reference)s are recorded. Publish the evaluation once the third party's marks are in."
+                    )
+                    % {"reference": award.reference},
                 )
-                return redirect("awards_admin_detail", pk=award.pk)
+                return redirect("awards_admin_evaluation_case", pk=case.pk)
     return TemplateResponse(
         request,
         "awards/admin/evaluation_form.html",
         {
             "award": award,
+            "case": case,
             "form": form,
-            "scheme": award.evaluation_scheme,
-            "can_evaluate": permissions.can_evaluate_award(request.user, award),
+            "scheme": case.scheme,
+            "can_evaluate": permissions.can_evaluate_award(request.user, award)
+            and not case.assessments.filter(part="purchaser").exists(),
             "final_report": next((m for m in award.milestones.all() if m.kind == "final"), None),
         },
     )

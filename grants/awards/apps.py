@@ -24,6 +24,21 @@ class AwardsConfig(AppConfig):
         )
         announcements.on_results_final(services.create_awards_for_call)
 
+        # A grant is one kind of three-party evaluation case; service purchasing registers another.
+        from grants.awards.evaluation import registry
+        from grants.calls.permissions import is_programme_officer_of
+
+        def funder_officer(user, case):
+            return case.funder_id is not None and is_programme_officer_of(user, case.funder_id)
+
+        registry.register_subject_kind(
+            "award",
+            is_purchaser=funder_officer,
+            is_manager=funder_officer,
+            publish_problems=services.evaluation_publish_problems,
+        )
+        registry.on_evaluation_graded(services.award_evaluated, kind="award")
+
         # How its audit events read, and the History pages staff may open (core.audit, core.history).
         from grants.awards.audit_labels import register_audit
 

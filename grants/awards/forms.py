@@ -173,30 +173,3 @@ class BudgetRevisionForm(forms.Form):
 
     def amounts(self) -> dict:
         return {line.pk: self.cleaned_data[f"line_{line.pk}"] for line in self.lines}
-
-
-class EvaluationForm(forms.Form):
-    quantity = forms.DecimalField(
-        label=_("Quantity (0-100)"),
-        min_value=0,
-        max_value=100,
-        decimal_places=2,
-        help_text=_("How much of the agreed output was delivered (KPIs against targets)."),
-    )
-    quality = forms.DecimalField(
-        label=_("Quality (0-100)"),
-        min_value=0,
-        max_value=100,
-        decimal_places=2,
-        help_text=_("How good the services were: beneficiaries' feedback, professional standards."),
-    )
-    use_of_funds = forms.DecimalField(
-        label=_("Use of funds (0-100)"),
-        min_value=0,
-        max_value=100,
-        decimal_places=2,
-        help_text=_("Spending against the approved budget, records and compliance."),
-    )
-    comment = forms.CharField(
-        label=_("Comment"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4}), required=False
-    )

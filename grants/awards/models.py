@@ -1,4 +1,4 @@
-"""Awards and their agreements, milestones and reports, and the two-way evaluation.
+"""Awards and their agreements, milestones and reports, and the evaluation scheme.
 
 An award is made once per funded application when its call becomes final
 (`services.create_awards_for_call`). It carries the amount, the tranche schedule,
@@ -21,6 +21,27 @@ from django.utils.translation import gettext_lazy as _
 
 from core.bilingual import bilingual
 from core.private_files import private_storage, unguessable_name
+
+# The three-party evaluation's models live in their own module of this app, registered through this one.
+from grants.awards.evaluation.models import (
+    PASSING_GRADES,
+    CriterionMark,
+    EvaluationCase,
+    EvaluationCriterion,
+    EvaluationEngagement,
+    EvaluationOrganisation,
+    Evaluator,
+    EvaluatorConflict,
+    EvaluatorInvitation,
+    FeedbackResponse,
+    Grade,
+    Part,
+    PartAssessment,
+    PurchaserRating,
+    SiteVisit,
+    VisitEvidence,
+    VisitSlot,
+)
 from grants.awards.tranches import DEFAULT_TEMPLATE, Trigger, parse_template, split_award, template_to_data
 from grants.calls.models import BudgetLine
 
@@ -82,17 +103,20 @@ class TrancheTemplate(models.Model):
 
 
 class EvaluationScheme(models.Model):
-    """The weights of the funder's evaluation and the grade thresholds (percent, data not code)."""
+    """The three-party evaluation's weights per part and grade thresholds (percent, data not code).
+
+    Each part's criteria (with descriptors, in both languages) are `EvaluationCriterion` rows.
+    """
 
     name = models.CharField(_("name"), max_length=100, unique=True)
-    weight_quantity = models.DecimalField(
-        _("weight: quantity"), max_digits=5, decimal_places=2, default=Decimal("40"), validators=SCORE
+    weight_purchaser = models.DecimalField(
+        _("weight: purchaser"), max_digits=5, decimal_places=2, default=Decimal("50"), validators=SCORE
     )
-    weight_quality = models.DecimalField(
-        _("weight: quality"), max_digits=5, decimal_places=2, default=Decimal("40"), validators=SCORE
+    weight_beneficiaries = models.DecimalField(
+        _("weight: beneficiaries"), max_digits=5, decimal_places=2, default=Decimal("20"), validators=SCORE
     )
-    weight_use_of_funds = models.DecimalField(
-        _("weight: use of funds"), max_digits=5, decimal_places=2, default=Decimal("20"), validators=SCORE
+    weight_third_party = models.DecimalField(
+        _("weight: third party"), max_digits=5, decimal_places=2, default=Decimal("30"), validators=SCORE
     )
     excellent_from = models.DecimalField(
         _("excellent from"), max_digits=5, decimal_places=2, default=Decimal("90"), validators=SCORE
@@ -114,8 +138,8 @@ class EvaluationScheme(models.Model):
                 fields=["is_default"], condition=Q(is_default=True), name="one_default_evaluation_scheme"
             ),
             models.CheckConstraint(
-                condition=Q(weight_quantity__gte=0, weight_quality__gte=0, weight_use_of_funds__gte=0),
-                name="evaluation_weights_not_negative",
+                condition=Q(weight_purchaser__gte=0, weight_beneficiaries__gte=0, weight_third_party__gte=0),
+                name="evaluation_part_weights_not_negative",
             ),
         ]
 
@@ -124,9 +148,9 @@ class EvaluationScheme(models.Model):
 
     def clean(self):
         errors = {}
-        total = (self.weight_quantity or 0) + (self.weight_quality or 0) + (self.weight_use_of_funds or 0)
+        total = (self.weight_purchaser or 0) + (self.weight_beneficiaries or 0) + (self.weight_third_party or 0)
         if total != 100:
-            errors["weight_use_of_funds"] = _("The three weights must add up to 100; they add up to %(total)s.") % {
+            errors["weight_third_party"] = _("The three weights must add up to 100; they add up to %(total)s.") % {
                 "total": total
             }
         if not (self.excellent_from or 0) > (self.good_from or 0) > (self.pass_from or 0):
@@ -134,11 +158,14 @@ class EvaluationScheme(models.Model):
         if errors:
             raise ValidationError(errors)
 
-    def score(self, *, quantity: Decimal, quality: Decimal, use_of_funds: Decimal) -> Decimal:
-        weighted = (
-            quantity * self.weight_quantity + quality * self.weight_quality + use_of_funds * self.weight_use_of_funds
-        )
-        return (weighted / Decimal(100)).quantize(Decimal("0.01"))
+    def part_weights(self) -> dict[str, Decimal]:
+        """{part: weight} of the parts that count (weight above 0)."""
+        weights = {
+            "purchaser": self.weight_purchaser,
+            "beneficiaries": self.weight_beneficiaries,
+            "third_party": self.weight_third_party,
+        }
+        return {part: weight for part, weight in weights.items() if weight}
 
     def grade_for(self, score: Decimal) -> str:
         if score >= self.excellent_from:
@@ -148,13 +175,6 @@ class EvaluationScheme(models.Model):
         if score >= self.pass_from:
             return Grade.PASS
         return Grade.FAIL
-
-
-class Grade(models.TextChoices):
-    EXCELLENT = "excellent", _("Excellent")
-    GOOD = "good", _("Good")
-    PASS = "pass", _("Pass")
-    FAIL = "fail", _("Fail")
 
 
 class Award(models.Model):
@@ -364,7 +384,8 @@ class Tranche(models.Model):
 
         - on signing: the agreement has been accepted;
         - mid-term: the award's mid-term report is accepted;
-        - final: the final report is accepted and the funder's evaluation is recorded.
+        - final: the final report is accepted and the three-party evaluation is published with a
+          passing grade (a failed grade keeps the final tranche back).
         Unknown triggers are never payable.
         """
         accepted = MilestoneReport.Status.ACCEPTED
@@ -378,7 +399,11 @@ class Tranche(models.Model):
                 milestone__award=OuterRef("award"), milestone__kind=AwardMilestone.Kind.FINAL, status=accepted
             )
         )
-        evaluated = Exists(Evaluation.objects.filter(award=OuterRef("award")))
+        evaluated = Exists(
+            EvaluationCase.objects.filter(
+                award=OuterRef("award"), status=EvaluationCase.Status.PUBLISHED, grade__in=PASSING_GRADES
+            )
+        )
         agreement = Q(award__accepted_at__isnull=False)
         return agreement & (
             Q(trigger=Trigger.ON_SIGNING)
@@ -602,44 +627,6 @@ class ReportReminder(models.Model):
         return f"{self.milestone}: {self.kind}"
 
 
-class Evaluation(models.Model):
-    """The funder's evaluation of a grant: recorded once, it completes the award and
-    releases the final tranche. The grade counts for renewal eligibility."""
-
-    award = models.OneToOneField(Award, on_delete=models.CASCADE, related_name="evaluation")
-    scheme = models.ForeignKey(EvaluationScheme, on_delete=models.PROTECT, related_name="+")
-    quantity = models.DecimalField(_("quantity (0-100)"), max_digits=5, decimal_places=2, validators=SCORE)
-    quality = models.DecimalField(_("quality (0-100)"), max_digits=5, decimal_places=2, validators=SCORE)
-    use_of_funds = models.DecimalField(_("use of funds (0-100)"), max_digits=5, decimal_places=2, validators=SCORE)
-    score = models.DecimalField(_("score"), max_digits=5, decimal_places=2)
-    grade = models.CharField(_("grade"), max_length=10, choices=Grade.choices)
-    comment = models.TextField(_("comment"), blank=True, max_length=5_000)
-    evaluated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    evaluated_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("evaluation")
-        verbose_name_plural = _("evaluations")
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(
-                    quantity__gte=0,
-                    quantity__lte=100,
-                    quality__gte=0,
-                    quality__lte=100,
-                    use_of_funds__gte=0,
-                    use_of_funds__lte=100,
-                ),
-                name="evaluation_scores_in_range",
-            )
-        ]
-
-    def __str__(self):
-        return f"{self.award}: {self.score} ({self.get_grade_display()})"
-
-
 class FunderRating(models.Model):
     """The NGO's rating of the funder for one grant (1-5 on each). Staff see only aggregates."""
 
@@ -671,3 +658,39 @@ class FunderRating(models.Model):
 
     def __str__(self):
         return f"{self.funder}: {self.award}"
+
+
+__all__ = [
+    "PASSING_GRADES",
+    "Amendment",
+    "Award",
+    "AwardBudgetLine",
+    "AwardKPI",
+    "AwardMilestone",
+    "CriterionMark",
+    "EvaluationCase",
+    "EvaluationCriterion",
+    "EvaluationEngagement",
+    "EvaluationOrganisation",
+    "EvaluationScheme",
+    "Evaluator",
+    "EvaluatorConflict",
+    "EvaluatorInvitation",
+    "FeedbackResponse",
+    "FunderRating",
+    "Grade",
+    "KPIActual",
+    "MilestoneReport",
+    "Part",
+    "PartAssessment",
+    "PurchaserRating",
+    "ReportComment",
+    "ReportEvidence",
+    "ReportReminder",
+    "SiteVisit",
+    "SpendingLine",
+    "Tranche",
+    "TrancheTemplate",
+    "VisitEvidence",
+    "VisitSlot",
+]

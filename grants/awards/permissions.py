@@ -8,7 +8,7 @@ A platform administrator (superuser) may do what an officer may.
 """
 
 from accounts.roles import is_programme_officer
-from grants.awards.models import Award, Evaluation, FunderRating, MilestoneReport
+from grants.awards.models import Award, EvaluationCase, FunderRating, MilestoneReport
 from grants.calls.permissions import (
     is_member_of,
     is_programme_officer_of,
@@ -102,6 +102,7 @@ def can_decide_report(user, report) -> bool:
 
 
 def can_evaluate_award(user, award) -> bool:
+    """Give the funder's (purchaser's) marks and publish the three-party evaluation."""
     return (
         award.status == Award.Status.ACTIVE
         and not _has_evaluation(award)
@@ -122,8 +123,9 @@ def _has_rating(award) -> bool:
 
 
 def _has_evaluation(award) -> bool:
+    """The award's evaluation is published (the case may be open)."""
     try:
-        award.evaluation  # noqa: B018
-    except Evaluation.DoesNotExist:
+        case = award.evaluation_case
+    except EvaluationCase.DoesNotExist:
         return False
-    return True
+    return case.is_published

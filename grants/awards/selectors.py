@@ -12,7 +12,7 @@ from grants.awards.models import (
     Award,
     AwardKPI,
     AwardMilestone,
-    Evaluation,
+    EvaluationCase,
     FunderRating,
     MilestoneReport,
     ReportEvidence,
@@ -82,7 +82,7 @@ def award_for_member(user, pk) -> Award:
     """The award with its schedule, milestones and evaluation, if `user` is a member; 404 otherwise."""
     award = (
         awards_for_member(user)
-        .select_related("accepted_by", "evaluation", "funder_rating", "evaluation_scheme")
+        .select_related("accepted_by", "evaluation_case", "funder_rating", "evaluation_scheme")
         .prefetch_related(
             "tranches",
             "kpis",
@@ -213,7 +213,7 @@ def awards_for_officer(user):
 def award_for_officer(user, pk) -> Award:
     award = (
         awards_for_officer(user)
-        .select_related("accepted_by", "evaluation", "evaluation__evaluated_by", "evaluation_scheme")
+        .select_related("accepted_by", "evaluation_case", "evaluation_case__published_by", "evaluation_scheme")
         .prefetch_related(
             "tranches",
             "kpis",
@@ -324,13 +324,14 @@ def funder_rating_summaries(user) -> list[dict]:
 
 
 def latest_grade(organisation):
-    """The grade of the organisation's most recent evaluation (for renewal eligibility), or None."""
-    evaluation = (
-        Evaluation.objects.filter(award__application__organisation=organisation)
-        .order_by("-evaluated_at", "-id")
+    """The grade of the organisation's most recent published evaluation, of a grant or of any other
+    subject (for renewal eligibility), or None."""
+    case = (
+        EvaluationCase.objects.filter(organisation=organisation, status=EvaluationCase.Status.PUBLISHED)
+        .order_by("-published_at", "-id")
         .first()
     )
-    return evaluation.grade if evaluation else None
+    return case.grade if case else None
 
 
 def kpi_results(award) -> list[tuple[str, Decimal | None, Decimal, str]]:

@@ -1,7 +1,7 @@
 """Awards, agreements, amendments, milestone reports and the two-way evaluation.
 Award: `offered → active → completed`. The NGO's owner or admin accepts the agreement
-(offered → active); the funder's evaluation, after the final report is accepted,
-completes it (active → completed).
+(offered → active); the published three-party evaluation (grants.awards.evaluation), after
+the final report is accepted, completes it (active → completed).
 
 Milestone report: `draft → submitted → accepted | returned`, and `returned → submitted`.
 A returned report keeps everything the NGO wrote and can be changed and resubmitted.
@@ -26,13 +26,14 @@ from core.money import format_money, to_money
 from core.notify import notify
 from core.transitions import check_transition, require
 from grants.awards import permissions
+from grants.awards.evaluation import services as evaluation_services
 from grants.awards.models import (
     Amendment,
     Award,
     AwardBudgetLine,
     AwardKPI,
     AwardMilestone,
-    Evaluation,
+    EvaluationCase,
     EvaluationScheme,
     FunderRating,
     KPIActual,
@@ -297,6 +298,7 @@ def create_awards_for_call(
             context=_context(award, amount=_grouped(amount), currency=award.currency),
             key=f"award-offered:{award.pk}",
         )
+        evaluation_case(award=award)
         for handler in AWARD_MADE_HANDLERS:
             transaction.on_commit(partial(handler, award.pk))
         created.append(award)
@@ -757,69 +759,73 @@ def _remind(*, milestone: AwardMilestone, kind: str, today: date) -> bool:
 # --- Two-way evaluation ---------------------------------------------------------------------------
 
 
-@transaction.atomic
-def evaluation_record(
-    *, award: Award, by, quantity: Decimal, quality: Decimal, use_of_funds: Decimal, comment: str = ""
-) -> Evaluation:
-    """The funder's evaluation of the grant, once, after the final report is accepted.
+def evaluation_case(*, award: Award):
+    """The award's three-party evaluation case (grants.awards.evaluation), opened on first use."""
+    return evaluation_services.case_for_award(award=award)
 
-    The score is the weighted mean of the three marks with the award's scheme; the grade
-    follows its thresholds. Recording it completes the award and releases the final tranche.
-    """
-    award = (
-        Award.objects.select_for_update()
-        .select_related("application__call__funder", "evaluation_scheme")
-        .get(pk=award.pk)
-    )
-    require(
-        permissions.is_programme_officer_of(by, award.application.call.funder_id),
-        _("Only a programme officer of the funder can evaluate this grant."),
-    )
-    if Evaluation.objects.filter(award=award).exists():
-        raise ValidationError(_("This grant has already been evaluated."))
-    check_transition(allowed=AWARD_TRANSITIONS, current=award.status, target=S.COMPLETED)
+
+def evaluation_publish_problems(case) -> list[str]:
+    """An award's case is published once the grant runs and its final report is accepted."""
+    award = case.award
+    if award is None or award.status != S.ACTIVE:
+        return [_("Only a running grant can be evaluated.")]
     if not MilestoneReport.objects.filter(
         milestone__award=award, milestone__kind=AwardMilestone.Kind.FINAL, status=R.ACCEPTED
     ).exists():
-        raise ValidationError(_("The grant can be evaluated once its final report is accepted."))
-    scheme = award.evaluation_scheme
-    marks = {"quantity": quantity, "quality": quality, "use_of_funds": use_of_funds}
-    errors = {
-        name: _("Give a mark from 0 to 100.") for name, mark in marks.items() if mark is None or not 0 <= mark <= 100
-    }
-    if errors:
-        raise ValidationError(errors)
-    score = scheme.score(**marks)
-    evaluation = Evaluation(
-        award=award,
-        scheme=scheme,
-        score=score,
-        grade=scheme.grade_for(score),
-        comment=(comment or "").strip(),
-        evaluated_by=by,
-        **marks,
-    )
-    evaluation.full_clean()
-    evaluation.save()
+        return [_("The grant can be evaluated once its final report is accepted.")]
+    return []
+
+
+def award_evaluated(case) -> None:
+    """on_evaluation_graded for grants: the published evaluation completes the award. A passing
+    grade releases the final tranche (Tranche.payable_condition reads the case)."""
+    award = Award.objects.select_for_update().get(pk=case.award_id)
+    check_transition(allowed=AWARD_TRANSITIONS, current=award.status, target=S.COMPLETED)
     award.status = S.COMPLETED
     award.completed_at = timezone.now()
     award.save(update_fields=["status", "completed_at", "updated_at"])
     record_event(
         target=award,
         verb="award.evaluated",
-        actor=by,
+        actor=case.published_by,
         from_state=S.ACTIVE,
         to_state=S.COMPLETED,
-        message=f"{score} ({evaluation.get_grade_display()})",
-        data={"score": str(score), "grade": evaluation.grade},
+        message=f"{case.score} ({case.get_grade_display()})",
+        data={"score": str(case.score), "grade": case.grade},
     )
-    notify(
-        template="awards_evaluated",
-        recipients=_members(award),
-        context=_context(award, score=str(score), grade=str(evaluation.get_grade_display())),
-        key=f"award-evaluated:{award.pk}",
+
+
+@transaction.atomic
+def evaluation_record(
+    *, award: Award, by, comment: str = "", marks: dict | None = None, publish: bool = True, **by_code
+) -> EvaluationCase:
+    """The funder's (purchaser's) marks on the scheme's purchaser criteria, then, when nothing else
+    is awaited (no third party contracted, or its marks are in), the evaluation is published.
+
+    `marks` is {criterion id: mark}; marks may also be given by criterion code
+    (`quantity=`, `quality=`, `use_of_funds=` with the default criteria).
+    """
+    evaluation = evaluation_services
+    award = Award.objects.select_for_update().select_related("application__call__funder").get(pk=award.pk)
+    require(
+        permissions.is_programme_officer_of(by, award.application.call.funder_id),
+        _("Only a programme officer of the funder can evaluate this grant."),
     )
-    return evaluation
+    case = evaluation.case_for_award(award=award)
+    if case.is_published:
+        raise ValidationError(_("This grant has already been evaluated."))
+    check_transition(allowed=AWARD_TRANSITIONS, current=award.status, target=S.COMPLETED)
+    problems = evaluation_publish_problems(case)
+    if problems:
+        raise ValidationError(problems)
+    marks = dict(marks or {})
+    for criterion in case.scheme.criteria.filter(part="purchaser"):
+        if criterion.code in by_code:
+            marks[criterion.pk] = by_code[criterion.code]
+    evaluation.assessment_submit(case=case, part="purchaser", by=by, marks=marks, comment=comment)
+    if publish and not evaluation.publish_problems(case):
+        case = evaluation.case_publish(case=case, by=by)
+    return case
 
 
 @transaction.atomic

@@ -17,7 +17,7 @@ from core import charts
 from core.private_files import download_name, serve_private_file
 from grants.awards import permissions, selectors, services
 from grants.awards.forms import EvidenceForm, FunderRatingForm, ReportForm
-from grants.awards.models import AwardMilestone, MilestoneReport
+from grants.awards.models import Award, AwardMilestone, MilestoneReport
 
 
 def _report_of(milestone) -> MilestoneReport | None:
@@ -67,7 +67,7 @@ def award_detail(request, pk):
             "milestones": milestones,
             "tranche_rows": tranche_rows,
             "ledger_available": payments is not None,
-            "evaluation": getattr(award, "evaluation", None),
+            "evaluation": services.evaluation_case(award=award) if award.status != Award.Status.OFFERED else None,
             "can_accept": permissions.can_accept_agreement(request.user, award),
             "can_rate": permissions.can_rate_funder(request.user, award),
             "rated": hasattr(award, "funder_rating"),

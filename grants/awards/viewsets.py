@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel
 from wagtail.admin.viewsets.model import ModelViewSet
 
-from grants.awards.models import EvaluationScheme, TrancheTemplate
+from grants.awards.models import EvaluationCriterion, EvaluationScheme, TrancheTemplate
 
 LINES_HELP = _(
     'One entry per tranche, in order, e.g. [{"percent": "40", "trigger": "on_signing", "label": "First tranche"}, '
@@ -36,19 +36,39 @@ class EvaluationSchemeViewSet(ModelViewSet):
     icon = "tick"
     menu_label = _("Evaluation schemes")
     add_to_settings_menu = True
-    list_display = ["name", "weight_quantity", "weight_quality", "weight_use_of_funds", "is_default"]
+    list_display = ["name", "weight_purchaser", "weight_beneficiaries", "weight_third_party", "is_default"]
     search_fields = ["name"]
     search_backend_name = None
     copy_view_enabled = False
     panels = [
         FieldPanel("name"),
         FieldRowPanel(
-            [FieldPanel("weight_quantity"), FieldPanel("weight_quality"), FieldPanel("weight_use_of_funds")],
-            heading=_("Weights (%)"),
+            [FieldPanel("weight_purchaser"), FieldPanel("weight_beneficiaries"), FieldPanel("weight_third_party")],
+            heading=_("Weights of the three parties (%)"),
         ),
         FieldRowPanel(
             [FieldPanel("excellent_from"), FieldPanel("good_from"), FieldPanel("pass_from")],
             heading=_("Grade thresholds (%)"),
         ),
         FieldPanel("is_default"),
+    ]
+
+
+class EvaluationCriterionViewSet(ModelViewSet):
+    """The criteria of each part of a scheme (for the beneficiaries: the survey's questions)."""
+
+    model = EvaluationCriterion
+    icon = "list-ul"
+    menu_label = _("Evaluation criteria")
+    add_to_settings_menu = True
+    list_display = ["name", "scheme", "part", "weight", "position"]
+    list_filter = ["scheme", "part"]
+    search_fields = ["name_zh", "name_en"]
+    search_backend_name = None
+    copy_view_enabled = False
+    panels = [
+        FieldRowPanel([FieldPanel("scheme"), FieldPanel("part")]),
+        FieldRowPanel([FieldPanel("name_zh"), FieldPanel("name_en")]),
+        FieldRowPanel([FieldPanel("descriptor_zh"), FieldPanel("descriptor_en")]),
+        FieldRowPanel([FieldPanel("code"), FieldPanel("weight"), FieldPanel("position")]),
     ]

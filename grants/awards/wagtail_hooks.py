@@ -5,7 +5,8 @@ from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
 
 from accounts.roles import is_finance_officer, is_programme_officer
 from grants.awards import admin_views, print_views
-from grants.awards.viewsets import EvaluationSchemeViewSet, TrancheTemplateViewSet
+from grants.awards.evaluation import admin_views as evaluation_admin
+from grants.awards.viewsets import EvaluationCriterionViewSet, EvaluationSchemeViewSet, TrancheTemplateViewSet
 
 
 @hooks.register("register_admin_urls")
@@ -23,6 +24,33 @@ def register_awards_admin_urls():
         path("awards/reports/<int:pk>/return/", admin_views.report_return, name="awards_admin_report_return"),
         path("awards/evidence/<int:pk>/", admin_views.evidence_file, name="awards_admin_evidence"),
         path("awards/funder-ratings/", admin_views.funder_ratings, name="awards_admin_ratings"),
+        path("awards/evaluations/", evaluation_admin.case_list, name="awards_admin_evaluation_cases"),
+        path("awards/evaluations/<int:pk>/", evaluation_admin.case_detail, name="awards_admin_evaluation_case"),
+        path(
+            "awards/evaluations/<int:pk>/publish/",
+            evaluation_admin.case_publish,
+            name="awards_admin_evaluation_publish",
+        ),
+        path(
+            "awards/evaluations/<int:pk>/third-party/",
+            evaluation_admin.case_engage,
+            name="awards_admin_evaluation_engage",
+        ),
+        path(
+            "awards/evaluation-organisations/",
+            evaluation_admin.organisation_list,
+            name="awards_admin_evaluation_organisations",
+        ),
+        path(
+            "awards/evaluation-organisations/<int:pk>/invite/",
+            evaluation_admin.organisation_invite,
+            name="awards_admin_evaluation_invite",
+        ),
+        path(
+            "awards/evaluation-organisations/contract/",
+            evaluation_admin.call_contract,
+            name="awards_admin_evaluation_contract",
+        ),
     ]
 
 
@@ -31,6 +59,7 @@ def register_award_settings_viewsets():
     return [
         TrancheTemplateViewSet("awards_tranche_templates", url_prefix="awards/tranche-templates"),
         EvaluationSchemeViewSet("awards_evaluation_schemes", url_prefix="awards/evaluation-schemes"),
+        EvaluationCriterionViewSet("awards_evaluation_criteria", url_prefix="awards/evaluation-criteria"),
     ]
 
 
@@ -63,6 +92,11 @@ def register_reports_queue():
 @hooks.register("register_awards_menu_item")
 def register_funder_ratings():
     return OfficerMenuItem(_("Funder ratings"), reverse("awards_admin_ratings"), icon_name="pick", order=300)
+
+
+@hooks.register("register_awards_menu_item")
+def register_evaluations():
+    return OfficerMenuItem(_("Evaluations"), reverse("awards_admin_evaluation_cases"), icon_name="tick", order=250)
 
 
 @hooks.register("register_admin_menu_item")

@@ -11,7 +11,7 @@ from grants.awards.models import (
     Amendment,
     Award,
     AwardMilestone,
-    Evaluation,
+    EvaluationCase,
     Grade,
     MilestoneReport,
     Tranche,
@@ -513,7 +513,7 @@ def test_a_grant_is_evaluated_only_once():
     services.evaluation_record(award=award, by=officer, **marks)
     with pytest.raises(ValidationError, match="already been evaluated"):
         services.evaluation_record(award=award, by=officer, **marks)
-    assert Evaluation.objects.filter(award=award).count() == 1
+    assert EvaluationCase.objects.filter(award=award, status=EvaluationCase.Status.PUBLISHED).count() == 1
 
 
 def test_marks_outside_0_to_100_are_refused():
