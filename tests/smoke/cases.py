@@ -102,6 +102,7 @@ def viewset_objects(world) -> dict:
         "purchasing_delivery_adviser_policy": o["adviser_policy"],
         "awards_tranche_templates": o["tranche_template"],
         "awards_evaluation_schemes": o["evaluation_scheme"],
+        "awards_evaluation_criteria": o["evaluation_scheme"].criteria.first(),
         "wagtailsnippets_cms_mainmenu": o["menu"],
         "wagtailsnippetchoosers_cms_mainmenu": o["menu"],
         "wagtaillocales": o["locale"],

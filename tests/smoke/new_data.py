@@ -220,7 +220,7 @@ NEW_DATA = [
             "good_from": "70",
             "pass_from": "55",
         },
-        _exists("awards.EvaluationScheme", name="Quality first {suffix}", weight_quality=50),
+        _exists("awards.EvaluationScheme", name="Quality first {suffix}", weight_third_party=50),
     ),
     NewData(
         "evaluation scheme edit",
