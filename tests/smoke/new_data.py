@@ -213,9 +213,9 @@ NEW_DATA = [
         lambda world: reverse("awards_evaluation_schemes:add"),
         lambda world, suffix: {
             "name": f"Quality first {suffix}",
-            "weight_quantity": "30",
-            "weight_quality": "50",
-            "weight_use_of_funds": "20",
+            "weight_purchaser": "40",
+            "weight_beneficiaries": "10",
+            "weight_third_party": "50",
             "excellent_from": "85",
             "good_from": "70",
             "pass_from": "55",
