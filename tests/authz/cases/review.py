@@ -8,11 +8,20 @@ plain 403 (core/staff_pages.py explains why not 404).
 """
 
 from django.core.files.base import ContentFile
+from django.utils import timezone
 
 from grants.calls.models import Application, ApplicationAttachment, Call
-from grants.review.models import ConflictOfInterest, DeclaredRelationship
+from grants.review.models import (
+    ConflictOfInterest,
+    DeclaredRelationship,
+    DefenceMember,
+    DefenceScore,
+    DefenceSlot,
+    ReviewRound,
+    ShortlistEntry,
+)
 from grants.review.services.panels import invitation_token
-from tests.authz.matrix import ALLOW, FORBIDDEN, LOGIN, NOT_FOUND, Case, public, signed_in
+from tests.authz.matrix import ALLOW, FORBIDDEN, LOGIN, NOT_FOUND, Case, members_only, public, signed_in
 from tests.factories.accounts import UserFactory
 from tests.factories.grants import FunderFactory
 from tests.factories.incubator import PDF_BYTES
@@ -62,6 +71,146 @@ def funder_officer(**overrides) -> dict:
 def funder_staff(**overrides) -> dict:
     """Pages in the Wagtail admin that the funder's programme and finance officers both see."""
     return funder_officer(finance_officer=ALLOW, **overrides)
+
+
+def round_cases(world, funder) -> list:
+    """The rounds and the live defence (issue 17): a call whose expert shortlist is
+    confirmed and whose defence is taking scores; the world's reviewer sits on its panel
+    and the world's NGO presents."""
+    reviewer = world.users["reviewer"]
+    call = ReviewCallFactory(funder=funder)
+    PanelFactory(call=call)
+    presenting = InReviewApplicationFactory(call=call, organisation=world.ngo_org)
+    other = InReviewApplicationFactory(call=call, organisation=world.other_org)
+    expert = ReviewRound.objects.create(
+        call=call, kind="expert", order=1, weight=60, status=ReviewRound.Status.SHORTLIST_CONFIRMED
+    )
+    defence = ReviewRound.objects.create(call=call, kind="defence", order=2, weight=40, status="scoring")
+    tie = ShortlistEntry.objects.create(round=expert, application=other, rank=2, score=70, outcome="in")
+    ShortlistEntry.objects.create(round=expert, application=presenting, rank=1, score=80, outcome="in")
+    seat = DefenceMember.objects.create(round=defence, reviewer=reviewer)
+    colleague = DefenceMember.objects.create(round=defence, reviewer=UserFactory(reviewer=True))
+    slot = DefenceSlot.objects.create(
+        round=defence, application=presenting, position=1, starts_at=timezone.now(), state="presenting"
+    )
+    DefenceSlot.objects.create(round=defence, application=other, position=2, starts_at=timezone.now())
+    score = DefenceScore.objects.create(
+        slot=slot,
+        reviewer=colleague.reviewer,
+        scores={"presentation": 5, "answers": 5, "delivery": 5},
+        total=50,
+        client_token="authz-token-0001",
+        submitted_at=timezone.now(),
+    )
+    c = {"pk": call.pk}
+    r = {"pk": call.pk, "round_pk": defence.pk}
+    staff_not_reviewer = funder_staff()
+    return [
+        Case("review:defence_seats", reviewer_only()),
+        Case("review:defence_round", reviewer_only(), kwargs={"round_pk": defence.pk}),
+        Case(
+            "review:defence_round",
+            reviewer_only(reviewer=NOT_FOUND),
+            kwargs={"round_pk": expert.pk},
+            note="not a seat of the reviewer",
+        ),
+        Case("review:defence_score", reviewer_only(), kwargs={"round_pk": defence.pk, "slot_pk": slot.pk}),
+        Case(
+            "review:defence_score",
+            reviewer_only(),
+            kwargs={"round_pk": defence.pk, "slot_pk": slot.pk},
+            method="post",
+            data={
+                "client_token": "authz-token-0002",
+                "score_presentation": "7",
+                "score_answers": "7",
+                "score_delivery": "7",
+            },
+        ),
+        Case("review:defence_screen", staff_not_reviewer, kwargs={"round_pk": defence.pk}),
+        Case("review:defence_screen_live", staff_not_reviewer, kwargs={"round_pk": defence.pk}),
+        Case("review:defence_slot", members_only(), kwargs={"pk": slot.pk}),
+        Case("review:defence_slot", members_only(), kwargs={"pk": slot.pk}, method="post", data={"answer": "confirm"}),
+        Case("review_admin_rounds", funder_staff(), kwargs=c),
+        Case(
+            "review_admin_round_add_defence",
+            funder_officer(),
+            kwargs=c,
+            method="post",
+            note="refused (has one) with a message",
+        ),
+        Case("review_admin_combined_recalculate", funder_officer(), kwargs=c, method="post"),
+        Case(
+            "review_admin_round_edit",
+            funder_officer(),
+            kwargs=r,
+            method="post",
+            data={
+                f"r{defence.pk}-weight": "40",
+                f"r{defence.pk}-shortlist_rule": "all",
+                f"r{defence.pk}-slot_minutes": "10",
+            },
+        ),
+        Case("review_admin_round_transition", funder_officer(), kwargs={**r, "target": "closed"}, method="post"),
+        Case(
+            "review_admin_tie_decide",
+            funder_officer(),
+            kwargs={**c, "round_pk": expert.pk, "entry_pk": tie.pk},
+            method="post",
+            data={"goes_on": "1", "reason": "x"},
+            note="refused (no tie) with a message",
+        ),
+        Case("review_admin_defence", funder_staff(), kwargs=r),
+        Case(
+            "review_admin_defence_member_add", funder_officer(), kwargs=r, method="post", data={"reviewer": reviewer.pk}
+        ),
+        Case(
+            "review_admin_defence_member_presence",
+            funder_officer(),
+            kwargs={**r, "member_pk": seat.pk},
+            method="post",
+            data={"present": "1"},
+        ),
+        Case(
+            "review_admin_defence_schedule",
+            funder_officer(),
+            kwargs=r,
+            method="post",
+            data={"starts_at": "2026-12-01T09:00"},
+        ),
+        Case("review_admin_defence_notify", funder_officer(), kwargs=r, method="post"),
+        Case("review_admin_session", funder_staff(), kwargs=r),
+        Case("review_admin_session_step", funder_officer(), kwargs={**r, "step": "previous"}, method="post"),
+        Case(
+            "review_admin_session_slot",
+            funder_officer(),
+            kwargs={**r, "slot_pk": slot.pk, "target": "presenting"},
+            method="post",
+            note="refused (already presenting) with a message",
+        ),
+        Case(
+            "review_admin_score_reopen",
+            funder_officer(),
+            kwargs={**r, "score_pk": score.pk},
+            method="post",
+            data={"reason": "Wrong number."},
+        ),
+        Case(
+            "review_admin_session",
+            funder_officer(programme_officer=FORBIDDEN),
+            kwargs={
+                "pk": ReviewCallFactory(funder=FunderFactory(officers=[UserFactory(officer=True)])).pk,
+                "round_pk": defence.pk,
+            },
+            note="another funder's call",
+        ),
+        Case(
+            "review_admin_rounds",
+            funder_officer(programme_officer=FORBIDDEN),
+            kwargs={"pk": ReviewCallFactory(funder=FunderFactory(officers=[UserFactory(officer=True)])).pk},
+            note="another funder's call",
+        ),
+    ]
 
 
 def cases(world):
@@ -286,4 +435,5 @@ def cases(world):
             kwargs={"pk": ReviewCallFactory(funder=FunderFactory(officers=[UserFactory(officer=True)])).pk},
             note="another funder's call",
         ),
+        *round_cases(world, funder),
     ]
