@@ -1,5 +1,6 @@
 """How service purchasing's audit events read (core.audit), and History pages (core.history)."""
 
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -66,17 +67,17 @@ def _find_contract(user, pk):
 
 def _find_offer(user, pk):
     permit(can_manage_buyers(user))
-    return Offer.objects.get(pk=pk)
+    return get_object_or_404(Offer, pk=pk)
 
 
 def _find_buyer(user, pk):
     permit(can_manage_buyers(user))
-    return Buyer.objects.get(pk=pk)
+    return get_object_or_404(Buyer, pk=pk)
 
 
 def _find_need(user, pk):
     permit(can_manage_buyers(user))
-    return Need.objects.get(pk=pk)
+    return get_object_or_404(Need, pk=pk)
 
 
 def register_audit() -> None:

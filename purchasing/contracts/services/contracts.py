@@ -80,12 +80,16 @@ def _lock(contract: Contract) -> Contract:
     return Contract.objects.select_for_update(of=("self",)).select_related("buyer", "organisation").get(pk=contract.pk)
 
 
-def _lock_budget_line(*, buyer_id: int, year: int) -> BudgetLine:
+def _no_budget_line(year) -> ValidationError:
+    return ValidationError(
+        _("The buyer has no budget line for %(year)s; ask the programme office to add one.") % {"year": year}
+    )
+
+
+def _lock_budget_line(*, buyer_id: int, year: int, required: bool = True) -> BudgetLine | None:
     line = BudgetLine.objects.select_for_update().filter(buyer_id=buyer_id, year=year).first()
-    if line is None:
-        raise ValidationError(
-            _("The buyer has no budget line for %(year)s; ask the programme office to add one.") % {"year": year}
-        )
+    if line is None and required:
+        raise _no_budget_line(year)
     return line
 
 
@@ -309,10 +313,7 @@ def contract_offer(*, contract: Contract, by) -> Contract:
     check_terms(Terms.of(contract))
     line = BudgetLine.objects.filter(buyer_id=contract.buyer_id, year=contract.year).first()
     if line is None:
-        raise ValidationError(
-            _("The buyer has no budget line for %(year)s; ask the programme office to add one.")
-            % {"year": contract.year}
-        )
+        raise _no_budget_line(contract.year)
     _check_budget(line, contract_id=contract.pk, total=contract.total)
     contract = _move(
         contract,
@@ -353,8 +354,9 @@ def contract_withdraw(*, contract: Contract, by) -> Contract:
 @transaction.atomic
 def contract_accept(*, contract: Contract, by) -> Contract:
     """One party accepts; the second acceptance signs, under the budget line's lock."""
-    year, buyer_id = Contract.objects.values_list("year", "buyer_id").get(pk=contract.pk)
-    line = _lock_budget_line(buyer_id=buyer_id, year=year)
+    current = Contract.objects.get(pk=contract.pk)
+    permit(permissions.can_accept_contract(by, current))
+    line = _lock_budget_line(buyer_id=current.buyer_id, year=current.year, required=False)
     contract = _lock(contract)
     permit(permissions.can_accept_contract(by, contract))
     now = timezone.now()
@@ -364,6 +366,8 @@ def contract_accept(*, contract: Contract, by) -> Contract:
     else:
         contract.ngo_accepted_at, contract.ngo_accepted_by = now, by
     if contract.buyer_accepted_at and contract.ngo_accepted_at:
+        if line is None:
+            raise _no_budget_line(contract.year)
         _check_budget(line, contract_id=contract.pk, total=contract.total)
         contract = _move(contract, target=Status.SIGNED, by=by, verb="purchasing.contract_signed", signed_at=now)
         _notify(

@@ -117,7 +117,9 @@ def need_cancel(*, need: Need, by, reason: str) -> Need:
         message=reason,
         decision_reason=reason,
     )
-    for quote in need.quotes.select_for_update().filter(status=Quote.Status.SUBMITTED).select_related("organisation"):
+    for quote in (
+        need.quotes.select_for_update(of=("self",)).filter(status=Quote.Status.SUBMITTED).select_related("organisation")
+    ):
         _set_quote_status(quote, target=Quote.Status.DECLINED, by=by, verb="purchasing.quote_declined", message=reason)
         _tell_quoter(quote, template="purchasing_quote_declined", reason=reason)
     return need
@@ -205,7 +207,7 @@ def quote_choose(*, quote: Quote, by, reason: str):
     permit(permissions.can_choose_quote(by, need))
     if not reason.strip():
         raise ValidationError({"reason": _("Say why you choose this quote; it is kept with the decision.")})
-    quotes = list(need.quotes.select_for_update().select_related("organisation", "offer").order_by("pk"))
+    quotes = list(need.quotes.select_for_update(of=("self",)).select_related("organisation", "offer").order_by("pk"))
     chosen = next((q for q in quotes if q.pk == quote.pk), None)
     if chosen is None or chosen.status != Quote.Status.SUBMITTED:
         raise ValidationError(_("Only a submitted quote can be chosen."))

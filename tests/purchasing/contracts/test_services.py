@@ -117,8 +117,9 @@ def test_signing_without_a_budget_line_for_the_year_is_refused(parties):
     contract = _offered(
         parties, year=YEAR + 1, period_start=datetime.date(YEAR + 1, 1, 1), period_end=datetime.date(YEAR + 1, 6, 30)
     )
+    contract_services.contract_accept(contract=contract, by=parties["buyer_user"])
     with pytest.raises(ValidationError, match="no budget line for 2027"):
-        contract_services.contract_accept(contract=contract, by=parties["buyer_user"])
+        contract_services.contract_accept(contract=contract, by=parties["ngo_user"])
 
 
 def test_offering_checks_the_terms_and_the_budget(parties):
