@@ -11,12 +11,16 @@ class DeliveryConfig(AppConfig):
     verbose_name = _("Service delivery")
 
     def ready(self):
+        from accounts import dashboard
         from grants.payments.sources import register_source
         from purchasing.delivery import services
         from purchasing.delivery.audit_labels import register_audit
+        from purchasing.delivery.dashboard import delivery_links, delivery_tasks
 
         # Contract instalments are paid through the one ledger (grants.payments.sources).
         register_source(
             prefix=services.INSTALMENT, label=_("Contract instalment"), check_payable=services.instalment_check_payable
         )
         register_audit()
+        dashboard.register(delivery_links)
+        dashboard.register_tasks(delivery_tasks)

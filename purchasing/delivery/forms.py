@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from core.uploads import clean_image
 from incubator.forms import AreaChoiceField
 from incubator.models import Area
-from purchasing.delivery.models import AdviserLog, AdviserPolicy, Delivery
+from purchasing.delivery.models import AdviserLog, Delivery
 
 MAX_PHOTO_BYTES = 8 * 1024 * 1024
 MAX_PHOTO_PIXELS = 30_000_000
@@ -88,12 +88,6 @@ class AdviserLogForm(forms.ModelForm):
 
 class AdviserContractForm(forms.Form):
     village = AreaChoiceField(label=_("Village or community"), levels=[Area.Level.VILLAGE])
-
-
-class AdviserPolicyForm(forms.ModelForm):
-    class Meta:
-        model = AdviserPolicy
-        fields = ["year", "minimum_per_village", "note"]
 
 
 class CoverageFilterForm(forms.Form):

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, DecimalField, Q, Sum, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
@@ -98,7 +99,7 @@ def period_history(period: DeliveryPeriod):
 def period_totals(period: DeliveryPeriod) -> dict:
     return period.deliveries.aggregate(
         count=Count("id"),
-        hours=Coalesce(Sum("hours"), 0, output_field=Delivery._meta.get_field("hours")),
+        hours=Coalesce(Sum("hours"), Value(Decimal(0)), output_field=DecimalField(max_digits=10, decimal_places=1)),
         people=Coalesce(Sum("people_served"), 0),
         cases=Coalesce(Sum("cases_handled"), 0),
         mediated=Coalesce(Sum("cases_mediated"), 0),

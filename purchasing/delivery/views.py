@@ -136,7 +136,7 @@ def delivery_remove(request, pk):
     delivery = selectors.delivery_for_user(user=request.user, pk=pk)
     try:
         services.delivery_remove(delivery=delivery, by=request.user)
-    except ValidationError as error:
+    except (ValidationError, PermissionDenied) as error:
         _flash(request, error)
     else:
         messages.success(request, _("Delivery removed."))

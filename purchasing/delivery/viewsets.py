@@ -3,7 +3,6 @@
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.viewsets.model import ModelViewSet
 
-from purchasing.delivery.forms import AdviserPolicyForm
 from purchasing.delivery.models import AdviserPolicy
 
 
@@ -15,6 +14,3 @@ class AdviserPolicyViewSet(ModelViewSet):
     form_fields = ["year", "minimum_per_village", "note"]
     copy_view_enabled = False
     inspect_view_enabled = False
-
-    def get_form_class(self, for_update=False):
-        return AdviserPolicyForm
