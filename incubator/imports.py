@@ -7,8 +7,8 @@ in the back office), created by ``organisation_register_by_officer``. It is skip
 - its unified social credit code is not valid (core.identifiers), or does not fit the
   legal form (51/52/53; a community group has none);
 - another row of the file has the same code or the same name (the first one is imported);
-- an organisation on the platform already has that code or that name (names compare
-  without spaces, full-width and half-width alike): an organisation is identified by either;
+- an organisation on the platform already has that code or that name (brackets full-width
+  or half-width alike): an organisation is identified by either;
 - its area is unknown, retired, ambiguous (城关镇 in several counties: add the district or the
   12-digit code) or inconsistent (a street that is not in the district given).
 
@@ -87,7 +87,7 @@ def _key(text) -> str:
 def name_variants(name: str) -> set[str]:
     """The spellings under which the same name may be stored (brackets full-width or not)."""
     nfkc = unicodedata.normalize("NFKC", name)
-    return {name, nfkc, nfkc.replace("(", "（").replace(")", "）")}
+    return {name, nfkc, nfkc.replace("(", "（").replace(")", "）"), name.replace(" ", "")}
 
 
 class AreaResolver:
@@ -237,7 +237,7 @@ COLUMNS = (
         required=True,
         example="吴中区木渎镇邻里调解服务中心",
     ),
-    Column("name_en", "英文名称", ("English name", "name (English)"), example="Mudu Neighbourhood Mediation Centre"),
+    Column("name_en", "英文名称", ("English name", "name in English"), example="Mudu Neighbourhood Mediation Centre"),
     Column(
         "uscc",
         "统一社会信用代码",
@@ -349,13 +349,11 @@ class OrganisationImporter(Importer):
                 )
         if not values["name_zh"]:
             errors.append(_("The organisation's name (机构名称) is empty."))
-        if len(values["mission"]) > 2000:
-            errors.append(
-                _("“%(column)s” is longer than %(limit)s characters.") % {"column": "业务范围", "limit": 2000}
-            )
-        values["uscc"] = self._uscc(cells.get("uscc"), errors)
+        uscc_errors = []
+        values["uscc"] = self._uscc(cells.get("uscc"), uscc_errors)
+        errors.extend(uscc_errors)
         values["legal_form"] = self._legal_form(values["legal_form"], values["uscc"], errors)
-        if values["uscc"] and values["legal_form"] and not errors:
+        if values["legal_form"] and not uscc_errors:
             try:
                 validate_uscc_for_legal_form(values["uscc"], values["legal_form"])
             except ValidationError as error:

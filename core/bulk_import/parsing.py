@@ -150,7 +150,10 @@ def _is_blank(row) -> bool:
 
 def find_header(table: list[list], columns: tuple[Column, ...]):
     """(index of the header row, {column position: column key}, unused headers)."""
-    accepted = {header_key(name): column for column in columns for name in column.accepted}
+    accepted = {}
+    for column in columns:  # the first column that accepts a header takes it
+        for name in column.accepted:
+            accepted.setdefault(header_key(name), column)
     required = {column.key for column in columns if column.required}
     for index, row in enumerate(table[:HEADER_SEARCH_ROWS]):
         positions, unused = {}, []

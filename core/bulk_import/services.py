@@ -27,7 +27,7 @@ from core.bulk_import import parsing
 from core.bulk_import.models import ImportBatch, ImportRow
 from core.bulk_import.registry import Importer, get_importer
 from core.transitions import check_transition
-from core.uploads import check_content_matches_type, original_name, suffix_of
+from core.uploads import check_content_matches_type, original_name, read_upload, refuse_other_types
 
 Status = ImportBatch.Status
 TRANSITIONS = {
@@ -40,6 +40,13 @@ BATCH_HOURS = 24  # how long a preview may wait for its confirmation
 CHUNK_ROWS = 200  # rows created by one run of the task (well inside its time limit)
 
 
+def _is_utf16(upload) -> bool:
+    upload.seek(0)
+    head = upload.read(2)
+    upload.seek(0)
+    return head in (b"\xff\xfe", b"\xfe\xff")
+
+
 def read_file(*, importer: Importer, data: bytes, suffix: str):
     table = parsing.read_table(data, suffix)
     return parsing.parse_rows(table, importer.columns, max_rows=importer.max_rows)
@@ -50,8 +57,12 @@ def batch_create(*, importer: Importer, by, upload, options: dict | None = None)
     """Read and validate an uploaded file; keep it, privately, for its uploader to confirm."""
     if not importer.can_import(by):
         raise PermissionDenied(_("You may not import these records."))
-    data = check_content_matches_type(upload, accepted=ACCEPTED, max_bytes=MAX_BYTES)
-    suffix = suffix_of(upload)
+    suffix = refuse_other_types(upload, ACCEPTED)
+    if suffix == ".csv" and _is_utf16(upload):
+        # Excel's "Unicode text" is UTF-16: its NUL bytes are text, not a binary file's.
+        data = read_upload(upload, max_bytes=MAX_BYTES)
+    else:
+        data = check_content_matches_type(upload, accepted=ACCEPTED, max_bytes=MAX_BYTES)
     rows, notes = read_file(importer=importer, data=data, suffix=suffix)
     options = options or {}
     results = importer.validate(rows, options=options)
