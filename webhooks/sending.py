@@ -76,8 +76,9 @@ def post(url: str, body: bytes, headers: dict[str, str]) -> Response:
         return Response(error=str(reason)[:500] or type(error).__name__)
 
 
-def attempt_delivery(*, delivery_id, now=None) -> Outcome | None:
-    """Make one attempt if the delivery is waiting for one; None when there was nothing to do."""
+def attempt_delivery(*, delivery_id, quick_retries: bool = True, now=None) -> Outcome | None:
+    """Make one attempt if the delivery is waiting for one; None when there was nothing to do.
+    ``quick_retries``: the caller (a Celery worker) retries the first failures itself."""
     now = now or timezone.now()
     if not Delivery.objects.filter(pk=delivery_id, status=S.PENDING).update(status=S.SENDING, claimed_at=now):
         return None
@@ -97,11 +98,13 @@ def attempt_delivery(*, delivery_id, now=None) -> Outcome | None:
                 endpoint.url, body, signing.headers(secret=endpoint.secret, body=body, event=event, delivery=delivery)
             )
     duration = int((time.monotonic() - clock) * 1000)
-    return _record(delivery_id=delivery.pk, response=response, started=started, duration=duration)
+    return _record(
+        delivery_id=delivery.pk, response=response, started=started, duration=duration, quick_retries=quick_retries
+    )
 
 
 @transaction.atomic
-def _record(*, delivery_id, response: Response, started, duration: int) -> Outcome:
+def _record(*, delivery_id, response: Response, started, duration: int, quick_retries: bool) -> Outcome:
     delivery = Delivery.objects.select_for_update().get(pk=delivery_id)
     replay = delivery.replay_pending
     number = delivery.attempt_count + 1
@@ -130,7 +133,7 @@ def _record(*, delivery_id, response: Response, started, duration: int) -> Outco
         # A replay is one attempt; it does not restart the schedule.
         delivery.status, delivery.next_attempt_at = S.FAILED, None
     else:
-        retry_now = number < retries.QUICK_ATTEMPTS
+        retry_now = quick_retries and number < retries.QUICK_ATTEMPTS
         delivery.status = S.PENDING
         # While Celery retries at once, the sweep waits long enough not to race it.
         delivery.next_attempt_at = now + (retries.UNCLAIMED_AFTER if retry_now else retries.delay_after(number))

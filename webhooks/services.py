@@ -39,8 +39,9 @@ def _require_admin(by) -> None:
 
 
 def _clean_events(events) -> list[str]:
-    known = [code for code in EventType.values if code in set(events or [])]
-    if not known or len(known) != len(set(events)):
+    chosen = set(events or [])
+    known = [code for code in EventType.values if code in chosen]
+    if not known or len(known) != len(chosen):
         raise ValidationError({"events": _("Choose at least one event from the list.")})
     return known
 
