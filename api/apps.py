@@ -7,3 +7,10 @@ class ApiConfig(AppConfig):
 
     name = "api"
     verbose_name = _("API")
+
+    def ready(self):
+        # The bearer scheme in the OpenAPI schema (drf-spectacular finds extensions on import).
+        from api import authentication  # noqa: F401
+        from api.audit_labels import register_audit
+
+        register_audit()
