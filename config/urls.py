@@ -56,6 +56,8 @@ urlpatterns += i18n_patterns(
     path("accounts/2fa/recovery-codes/", accounts_views.view_recovery_codes, name="mfa_view_recovery_codes"),
     path("accounts/", include("allauth.urls")),
     path("dashboard/", include("accounts.urls")),
+    # Personal access tokens for the REST API (issue 18).
+    path("dashboard/api-tokens/", include("api.token_urls")),
     path("ngo/", include("incubator.urls")),
     path("grants/awards/", include("grants.awards.urls")),
     path("grants/", include("grants.calls.urls")),

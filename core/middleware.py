@@ -6,7 +6,7 @@ from django.middleware.locale import LocaleMiddleware
 
 # Paths that live outside the language prefix. Django's LocaleMiddleware would turn a
 # 404 there into a redirect to /en/<path> (Wagtail's catch-all makes that look valid).
-UNPREFIXED = ("/admin/", "/webhooks/", "/documents/", "/static/", "/media/", "/i18n/")
+UNPREFIXED = ("/admin/", "/webhooks/", "/api/", "/documents/", "/static/", "/media/", "/i18n/")
 
 
 class SiteLocaleMiddleware(LocaleMiddleware):

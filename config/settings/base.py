@@ -60,6 +60,10 @@ INSTALLED_APPS = [
     "modelcluster",
     "taggit",
     "django_filters",
+    # The REST API (api/, issue 18) and its OpenAPI schema; Swagger UI served from here.
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     # Accounts
     "allauth",
     "allauth.account",
@@ -506,3 +510,42 @@ WAGTAILADMIN_LOGIN_URL = "account_login"
 # Pages restricted to signed-in readers send them to the site's own login, not Wagtail's.
 WAGTAIL_FRONTEND_LOGIN_URL = "account_login"
 WAGTAIL_PASSWORD_RESET_ENABLED = False
+
+# --- REST API (api/, issue 18) ----------------------------------------------------------
+# The API's views set their own authentication (bearer tokens), permissions (scopes),
+# renderer, throttles and error handler (api.views.ApiMixin): DRF's global defaults stay
+# as they are for the Wagtail admin's own endpoints.
+REST_FRAMEWORK = {
+    "DEFAULT_SCHEMA_CLASS": "api.schema.ApiAutoSchema",
+    "DEFAULT_THROTTLE_RATES": {
+        "token": env("API_RATE_PER_TOKEN", default="1200/hour"),
+        "anonymous": env("API_RATE_ANONYMOUS", default="300/hour"),
+    },
+    # Behind the reverse proxy the client's address is the last one it added.
+    "NUM_PROXIES": env.int("API_NUM_PROXIES", default=None),
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Legal-aid NGO platform API",
+    "DESCRIPTION": (
+        "Read-only REST API. Public endpoints answer anyone; the others need a personal access token "
+        "(`Authorization: Bearer <token>`) with the right scope, made on the account's API tokens page. "
+        "Lists take `page`, `page_size` (at most 100), filters and `ordering`; errors are "
+        '`{"code", "message", "errors"}` in the language of `Accept-Language` (zh-hans or en).'
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_AUTHENTICATION": [],
+    "PREPROCESSING_HOOKS": ["api.schema.only_api_v1"],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "SWAGGER_UI_SETTINGS": {"persistAuthorization": False},
+    "ENUM_NAME_OVERRIDES": {
+        "CallStatusEnum": "grants.calls.models.Call.Status",
+        "ApplicationStatusEnum": "grants.calls.models.Application.Status",
+        "AwardStatusEnum": "grants.awards.models.Award.Status",
+        "ReportStatusEnum": "grants.awards.models.MilestoneReport.Status",
+        "PaymentStatusEnum": "grants.payments.models.Payment.Status",
+        "OrganisationStatusEnum": "incubator.models.Organisation.Status",
+    },
+}
