@@ -11,13 +11,33 @@ from wagtail.admin.ui.tables import TitleColumn
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.permission_policies import ModelPermissionPolicy
+from wagtail.permissions import register_permission_policy
 
-from core.admin_permissions import register_no_add_policy
 from core.audit import record_event
 from purchasing.contracts.forms import BuyerForm
 from purchasing.contracts.models import Buyer, Contract, Need, Offer
 
-register_no_add_policy(Offer, Need, Contract)
+
+class DenyActionsPolicy(ModelPermissionPolicy):
+    """The model's permissions, less `denied` actions: offers, needs and contracts change
+    only through their services (no generic add, edit or delete); a buyer is made inactive,
+    never deleted (its needs and contracts keep pointing at it)."""
+
+    def __init__(self, model, denied):
+        super().__init__(model)
+        self.denied = frozenset(denied)
+
+    def user_has_permission(self, user, action):
+        return action not in self.denied and super().user_has_permission(user, action)
+
+    def user_has_any_permission(self, user, actions):
+        return any(self.user_has_permission(user, action) for action in actions)
+
+
+for _model in (Offer, Need, Contract):
+    register_permission_policy(_model, DenyActionsPolicy(_model, ("add", "change", "delete")), exact_class=True)
+register_permission_policy(Buyer, DenyActionsPolicy(Buyer, ("delete",)), exact_class=True)
 
 
 def action_column(name: str, label, url_name: str) -> TitleColumn:
@@ -132,6 +152,7 @@ class ContractViewSet(ModelViewSet):
     list_filter = ["status", "year"]
     search_fields = ["reference", "title_zh", "title_en", "buyer__name_zh", "organisation__name_zh"]
     form_fields = ["beneficiary_feedback_url"]
+    inspect_view_enabled = True
     copy_view_enabled = False
 
 
