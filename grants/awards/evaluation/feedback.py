@@ -78,7 +78,7 @@ def mark_device(response, case) -> None:
 
 def _address_key(request, case) -> str:
     digest = hmac.new(settings.SECRET_KEY.encode(), client_address(request).encode(), hashlib.sha256).hexdigest()
-    return f"feedback-address:{case.pk}:{digest[:32]}"
+    return f"feedback-address:{case.feedback_token}:{digest[:32]}"
 
 
 def address_exhausted(request, case) -> bool:
