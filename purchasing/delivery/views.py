@@ -227,7 +227,7 @@ def period_dispute(request, pk):
             _flash(request, error)
         else:
             messages.success(request, _("Delivery disputed; the organisation has been told what to correct."))
-            return redirect("purchasing_delivery:period", pk=period.pk)
+        return redirect("purchasing_delivery:period", pk=period.pk)
     context = _period_context(request, period, dispute_form=form)
     return render(request, "purchasing/delivery/period_detail.html", context, status=400)
 
