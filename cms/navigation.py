@@ -17,6 +17,7 @@ from cms.models import MainMenu
 DEFAULT_MENU = [
     ("cms:calls", _("Grant calls")),
     ("cms:directory", _("NGO directory")),
+    ("purchasing:offer_directory", _("Service directory")),
     ("announcements:list", _("Results announcements")),
     ("cms:open_data", _("Open data")),
 ]

@@ -1,6 +1,6 @@
 """Site search: Wagtail search over live public pages in the reader's language,
-verified organisations by name or mission, and public grant calls (which are not pages)
-by title, summary, description or funder.
+verified organisations by name or mission, public grant calls (which are not pages)
+by title, summary, description or funder, and published service offers (purchasing).
 
 Full-text backends split Chinese text poorly (SQLite FTS and PostgreSQL without a
 Chinese parser treat a run of Han characters as one word), so a query containing Han
@@ -17,6 +17,7 @@ from wagtail.models import Page
 from grants.calls.models import Call
 from grants.calls.selectors import public_calls
 from incubator.selectors import public_organisations
+from purchasing.contracts.selectors import public_offers
 
 HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 MAX_RESULTS = 200
@@ -69,3 +70,21 @@ def search_calls(*, query: str, limit: int = 20) -> list[Call]:
         )
     calls = list(calls.order_by("-closes_at", "-pk")[:limit])
     return sorted(calls, key=lambda call: call.status != Call.Status.OPEN)
+
+
+def search_offers(*, query: str, limit: int = 20):
+    """Published service offers matching every word of `query` (title, description, service,
+    organisation)."""
+    offers = public_offers()
+    for term in query.split()[:10]:
+        offers = offers.filter(
+            Q(title_zh__icontains=term)
+            | Q(title_en__icontains=term)
+            | Q(description_zh__icontains=term)
+            | Q(description_en__icontains=term)
+            | Q(item__name_zh__icontains=term)
+            | Q(item__name_en__icontains=term)
+            | Q(organisation__name_zh__icontains=term)
+            | Q(organisation__name_en__icontains=term)
+        )
+    return list(offers.distinct()[:limit])

@@ -100,7 +100,7 @@ def organisation_profile(request, pk):
 def search(request):
     form = SearchForm(request.GET or None)
     query = form.cleaned_data["q"].strip() if form.is_valid() else ""
-    pages = organisations = calls = None
+    pages = organisations = calls = offers = None
     if query:
         locale = Locale.get_active()
         pages = Paginator(site_search.search_pages(query=query, locale=locale), SEARCH_PAGE_SIZE).get_page(
@@ -108,10 +108,18 @@ def search(request):
         )
         organisations = site_search.search_organisations(query=query)
         calls = site_search.search_calls(query=query)
+        offers = site_search.search_offers(query=query)
     return render(
         request,
         "cms/search.html",
-        {"form": form, "query": query, "pages": pages, "organisations": organisations, "calls": calls},
+        {
+            "form": form,
+            "query": query,
+            "pages": pages,
+            "organisations": organisations,
+            "calls": calls,
+            "offers": offers,
+        },
     )
 
 
