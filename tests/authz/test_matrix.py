@@ -13,7 +13,7 @@ from tests.authz.world import build_world
 from tests.factories.accounts import UserFactory
 from tests.utils.auth import login
 
-PROJECT_PACKAGES = {"accounts", "core", "home", "cms", "incubator", "grants", "config", "webhooks", "api"}
+PROJECT_PACKAGES = {"accounts", "core", "home", "cms", "incubator", "grants", "purchasing", "config", "webhooks", "api"}
 
 
 def all_case_modules():

@@ -49,6 +49,7 @@ from tests.factories.incubator import (
     image_bytes,
     policy,
 )
+from tests.purchasing.contracts.factories import BuyerFactory, ContractFactory, NeedFactory, OfferFactory
 
 ROLES = ("programme_officer", "finance_officer", "editor", "administrator")
 
@@ -80,6 +81,7 @@ def build_staff_world() -> StaffWorld:
     world = StaffWorld(users=users, authz=authz, authz_cases=authz_cases)
     _grants(world, officer, finance)
     _incubator(world)
+    _purchasing(world)
     _wagtail(world)
     return world
 
@@ -115,6 +117,17 @@ def _incubator(world):
         target=Target.objects.create(metric=Target.Metric.HATCHED, value=Decimal("5"), label="Hatched"),
         area=AreaFactory(),
         adviser_policy=AdviserPolicy.objects.create(year=2026),
+    )
+
+
+def _purchasing(world):
+    # Service purchasing (issue 16): one object per back-office viewset.
+    buyer = BuyerFactory()
+    world.objects.update(
+        buyer=buyer,
+        offer=OfferFactory(organisation=world.authz.ngo_org, published=True),
+        need=NeedFactory(buyer=buyer),
+        service_contract=ContractFactory(buyer=buyer, organisation=world.authz.ngo_org, signed=True),
     )
 
 
