@@ -4,7 +4,7 @@ twice changes nothing (use stable natural keys and get_or_create)."""
 
 from dataclasses import dataclass, field
 
-from demo import accounts, awards, cms, grants, home, incubator, payments, review
+from demo import accounts, awards, cms, grants, home, incubator, payments, purchasing, review
 
 
 @dataclass
@@ -16,8 +16,8 @@ class DemoContext:
 
 
 # Each loader builds on the ones before it: people, the home page, organisations, calls
-# and applications, their reviews, the public site, grants, then payments.
-LOADERS = (accounts, home, incubator, grants, review, cms, awards, payments)
+# and applications, their reviews, the public site, grants, then payments and service purchasing.
+LOADERS = (accounts, home, incubator, grants, review, cms, awards, payments, purchasing)
 # What the public site's pages show needs only the loaders up to and including cms.
 PUBLIC_SITE = LOADERS[: LOADERS.index(cms) + 1]
 
