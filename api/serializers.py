@@ -71,6 +71,8 @@ class PublicOrganisationSerializer(serializers.ModelSerializer):
     legal_form_label = serializers.CharField(source="get_legal_form_display", read_only=True)
     services = serializers.SerializerMethodField()
     contact = serializers.SerializerMethodField()
+    # Plain text: a blank website is "", which is no URI.
+    website = serializers.CharField(read_only=True)
 
     class Meta:
         model = Organisation
@@ -123,6 +125,8 @@ class PublicOrganisationSerializer(serializers.ModelSerializer):
 class MyOrganisationSerializer(serializers.ModelSerializer):
     name = serializers.CharField(read_only=True)
     my_role = serializers.CharField(read_only=True, allow_null=True)
+    # Plain text: a blank address is "", which is no email address.
+    contact_email = serializers.CharField(read_only=True)
     district = NameField(source="district.name")
 
     class Meta:
@@ -255,8 +259,8 @@ class PaymentSerializer(serializers.ModelSerializer):
 class LedgerSerializer(PaymentSerializer):
     """The finance export's row: the payment with who asked and who approved it."""
 
-    requested_by = serializers.EmailField(source="requested_by.email", read_only=True, allow_null=True, default=None)
-    approved_by = serializers.EmailField(source="approved_by.email", read_only=True, allow_null=True, default=None)
+    requested_by = serializers.CharField(source="requested_by.email", read_only=True, allow_null=True, default=None)
+    approved_by = serializers.CharField(source="approved_by.email", read_only=True, allow_null=True, default=None)
 
     class Meta(PaymentSerializer.Meta):
         fields = [*PaymentSerializer.Meta.fields, "external_id", "requested_by", "approved_by"]
@@ -368,7 +372,7 @@ class OfferSerializer(serializers.ModelSerializer):
 class TokenInfoSerializer(serializers.ModelSerializer):
     """The token making the request, as its owner sees it (never its secret)."""
 
-    user = serializers.EmailField(source="user.email", read_only=True)
+    user = serializers.CharField(source="user.email", read_only=True)
 
     class Meta:
         model = AccessToken

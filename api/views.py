@@ -170,8 +170,10 @@ class GrantsView(ApiMixin, APIView):
         tags=["public"],
         responses=serializers.GrantPageSerializer,
         parameters=[
-            OpenApiParameter("page", int, description="Page number (from 1)."),
-            OpenApiParameter("page_size", int, description="Grants a page (at most 100)."),
+            OpenApiParameter("page", {"type": "integer", "minimum": 1}, description="Page number (from 1)."),
+            OpenApiParameter(
+                "page_size", {"type": "integer", "minimum": 1, "maximum": 100}, description="Grants a page (1 to 100)."
+            ),
         ],
     )
     def get(self, request):
