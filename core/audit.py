@@ -18,7 +18,6 @@ from django.utils.translation import gettext as _
 from core.labels import field_list_label, humanise
 from core.models import AuditEvent
 
-
 # Who hears of every recorded event (e.g. outbound webhooks): ``listener(event=, target=)``,
 # called inside the recording transaction, so what it writes commits or rolls back with the
 # change. Higher apps register in their AppConfig.ready(); core never imports them.
