@@ -122,9 +122,7 @@ def organisation_register_by_officer(*, by, data: dict, note: str = "") -> Organ
     """A programme officer records an organisation the bureau already knows (bulk import):
     a draft with no members, as one added in the back office, checked like any other (USCC
     valid, consistent with the legal form and not taken; areas nested)."""
-    require(
-        permissions.can_manage_incubation(by), _("Only programme officers can register organisations for others.")
-    )
+    require(permissions.can_manage_incubation(by), _("Only programme officers can register organisations for others."))
     organisation = Organisation(status=Status.DRAFT)
     _apply_fields(organisation, data, None)
     check_identity(organisation=organisation)
