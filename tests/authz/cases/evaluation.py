@@ -31,7 +31,7 @@ def cases(world):
     award = AwardFactory(application__call=call, application__organisation=world.ngo_org, active=True)
     ReportFactory(milestone=milestone(award, AwardMilestone.Kind.FINAL), accepted=True)
     org = evaluation.organisation_create(by=officer, name_zh="评估中心", name_en="Evaluation Centre")
-    evaluator = UserFactory(email="authz-evaluator@evaluators.cn", roles=[roles.EVALUATOR], mfa=True)
+    evaluator = UserFactory(roles=[roles.EVALUATOR], mfa=True)
     Evaluator.objects.create(organisation=org, user=evaluator)
     evaluation.engagement_contract(call=call, organisation=org, by=officer)
     case = services.evaluation_case(award=award)
