@@ -6,6 +6,7 @@ import time
 
 import pytest
 import requests
+from celery.exceptions import Retry
 from django.core.exceptions import ImproperlyConfigured
 
 from core.models import SentEmail
@@ -137,17 +138,24 @@ def _sms_user(**kwargs):
 
 
 @pytest.mark.django_db
-def test_the_task_retries_a_temporary_failure_and_sends_once(fake_sms):
+def test_a_temporary_failure_releases_the_key_and_the_retry_sends_once(fake_sms):
     user = _sms_user(preferred_language="zh-hans")
+    kwargs = {"template": "payments_paid", "user_id": user.pk, "context": CONTEXT, "key": "payments_paid:1"}
     fake_sms.fail_next("500")
+    with pytest.raises(Retry):  # autoretry_for=SmsTemporaryError: a worker runs it again after the backoff
+        send_sms.delay(**kwargs)
+    assert not SentEmail.objects.filter(key="sms:payments_paid:1").exists()
     fake_sms.fail_next("InternalError")
-    send_sms.delay(template="payments_paid", user_id=user.pk, context=CONTEXT, key="payments_paid:1")
+    with pytest.raises(Retry):
+        send_sms.delay(**kwargs)
+    assert send_sms.delay(**kwargs).get() is True  # the retry
     assert len(fake_sms.sent) == 1
     assert len(fake_sms.requests) == 3
     # The same key again sends nothing.
-    send_sms.delay(template="payments_paid", user_id=user.pk, context=CONTEXT, key="payments_paid:1")
+    assert send_sms.delay(**kwargs).get() is False
     assert len(fake_sms.sent) == 1
     assert SentEmail.objects.get(key="sms:payments_paid:1").status == SentEmail.Status.SENT
+    assert send_sms.retry_backoff and send_sms.max_retries == 5
 
 
 @pytest.mark.django_db
