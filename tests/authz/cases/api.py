@@ -11,6 +11,7 @@ from django.utils import timezone
 from api.services import token_create
 from tests.authz.matrix import ALLOW, LOGIN, NOT_ALLOWED, NOT_FOUND, Case, public, signed_in
 from tests.factories.grants import CallFactory
+from tests.purchasing.contracts.factories import OfferFactory
 
 UNAUTHENTICATED = "status 401"
 
@@ -21,6 +22,8 @@ def _token_only() -> dict:
 
 def cases(world):
     call = CallFactory()
+    offer = OfferFactory(organisation=world.ngo_org, published=True)
+    draft = OfferFactory(organisation=world.ngo_org)
     token, _ = token_create(
         user=world.users["ngo_member"],
         name="authz",
@@ -44,7 +47,8 @@ def cases(world):
         Case("api:organisations-list", public()),
         Case("api:organisations-detail", public(), kwargs=org),
         Case("api:offers-list", public()),
-        Case("api:offers-detail", public(**dict.fromkeys(public(), NOT_FOUND)), kwargs=one, note="no such offer"),
+        Case("api:offers-detail", public(), kwargs={"pk": offer.pk}),
+        Case("api:offers-detail", dict.fromkeys(public(), NOT_FOUND), kwargs={"pk": draft.pk}, note="a draft offer"),
         Case("api_tokens:list", signed_in(), note="staff without a passed second factor see why they cannot create"),
         Case(
             "api_tokens:revoke",
