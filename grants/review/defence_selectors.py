@@ -64,6 +64,11 @@ def slots_of(round_):
     return DefenceSlot.objects.filter(round=round_).select_related("application__organisation").order_by("position")
 
 
+def slot_order(round_) -> list:
+    """The round's slots, ids and positions only: the phone's previous and next links."""
+    return list(DefenceSlot.objects.filter(round=round_).order_by("position").only("pk", "position"))
+
+
 def slot_of_round(round_, pk) -> DefenceSlot:
     return get_object_or_404(DefenceSlot.objects.select_related("application", "round"), round=round_, pk=pk)
 

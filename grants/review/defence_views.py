@@ -97,7 +97,7 @@ def score(request, round_pk, slot_pk):
         }
         for c in defence_criteria(round_)
     ]
-    slots = list(defence_selectors.slots_of(round_).only("pk", "position"))
+    slots = defence_selectors.slot_order(round_)
     index = next((i for i, s in enumerate(slots) if s.pk == slot.pk), 0)
     return render(
         request,

@@ -244,10 +244,10 @@ def test_the_applicant_confirms_or_declines_and_is_emailed(
 ):
     expert_round, defence = with_defence
     ready_defence(officer, expert_round, defence)
+    member = applicant_of(apps[1])
     with django_capture_on_commit_callbacks(execute=True):
         assert defence_services.slots_notify(round_=defence, by=officer) == 2
     slot = DefenceSlot.objects.get(round=defence, application=apps[1])
-    member = applicant_of(apps[1])
     assert any(member.email in m.to for m in mailoutbox)
     with pytest.raises(PermissionDenied):
         defence_services.slot_respond(slot=slot, by=applicant_of(apps[0]), confirm=True)
