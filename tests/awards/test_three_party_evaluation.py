@@ -22,6 +22,7 @@ from grants.awards.tranches import Trigger
 from incubator.models import Membership
 from tests.factories.accounts import UserFactory
 from tests.factories.awards import AwardFactory, ReportFactory, milestone
+from tests.factories.files import pdf_bytes
 from tests.factories.incubator import MembershipFactory
 
 pytestmark = pytest.mark.django_db
@@ -322,9 +323,7 @@ def test_the_ngo_confirms_one_proposed_slot_and_only_once():
 def test_visit_evidence_is_stored_privately():
     _award, _officer, evaluator, member, case = three_party_case()
     visit = visited(case, evaluator, member)
-    pdf = SimpleUploadedFile(
-        "notes.pdf", b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF", content_type="application/pdf"
-    )
+    pdf = SimpleUploadedFile("notes.pdf", pdf_bytes(), content_type="application/pdf")
     evidence = evaluation.visit_evidence_add(visit=visit, by=evaluator, upload=pdf, caption="Attendance sheet")
     assert evidence.file.name.startswith("visits/") and "notes" not in evidence.file.name
     with pytest.raises(ValueError, match="private file"):
