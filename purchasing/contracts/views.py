@@ -65,8 +65,12 @@ def _flash(request, action) -> bool:
 
 
 def _paged(request, queryset, name="page_obj"):
+    """The page of rows and its links. Not under the name `page`: base.html reads `page` as
+    the Wagtail page being shown; templates include the bar `with page=page_obj`."""
     page = paginate(request, queryset, PAGE_SIZE)
-    return {name: page, **page_links(request, page)}
+    links = page_links(request, page)
+    del links["page"]
+    return {name: page, **links}
 
 
 def _require(verdict):

@@ -75,6 +75,7 @@ class OfferFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = Offer
+        skip_postgeneration_save = True
 
     class Params:
         published = factory.Trait(status=Offer.Status.PUBLISHED, published_at=factory.LazyFunction(timezone.now))
@@ -135,6 +136,7 @@ class ContractFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = Contract
+        skip_postgeneration_save = True
 
     class Params:
         offered = factory.Trait(status=Contract.Status.OFFERED)
