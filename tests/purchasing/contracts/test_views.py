@@ -241,7 +241,7 @@ def test_the_ngo_s_lists_are_flat(ngo_client):
 
 
 def test_officers_export_contracts_as_csv_and_excel(client):
-    ContractFactory(signed=True, title_zh="=HYPERLINK(1)")
+    ContractFactory(signed=True, title_en="=HYPERLINK(1)")
     login(client, UserFactory(officer=True))
     response = client.get(reverse("purchasing_admin_export_csv"))
     body = b"".join(response.streaming_content).decode()
