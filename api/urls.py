@@ -38,5 +38,6 @@ v1 = [
 
 urlpatterns = [
     path("v1/", include(v1)),
-    re_path(r"^.*$", views.NotFoundView.as_view(), name="not_found"),
+    # [\s\S], not ".": a path with a newline in it gets the JSON 404 too.
+    re_path(r"^[\s\S]*$", views.NotFoundView.as_view(), name="not_found"),
 ]
