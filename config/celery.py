@@ -13,6 +13,7 @@ from grants.awards import schedules as awards_schedules
 from grants.calls import schedules as calls_schedules
 from grants.payments import schedules as payments_schedules
 from grants.review import schedules as review_schedules
+from webhooks import schedules as webhooks_schedules
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
 
@@ -21,7 +22,7 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
 # The apps that have periodic work (plain dicts, no Django imports).
-SCHEDULES = [bulk_import_schedules, awards_schedules, calls_schedules, payments_schedules, review_schedules]
+SCHEDULES = [bulk_import_schedules, awards_schedules, calls_schedules, payments_schedules, review_schedules, webhooks_schedules]
 
 
 def collect_beat_schedule() -> dict:

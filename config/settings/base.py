@@ -549,3 +549,7 @@ SPECTACULAR_SETTINGS = {
         "OrganisationStatusEnum": "incubator.models.Organisation.Status",
     },
 }
+
+# Outbound webhooks (webhooks/): plain http and private/loopback addresses are refused
+# unless this is on (development and tests only; docs/webhooks.md).
+WEBHOOKS_ALLOW_PRIVATE_ADDRESSES = env.bool("WEBHOOKS_ALLOW_PRIVATE_ADDRESSES", default=DEBUG)
