@@ -22,7 +22,14 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
 # The apps that have periodic work (plain dicts, no Django imports).
-SCHEDULES = [bulk_import_schedules, awards_schedules, calls_schedules, payments_schedules, review_schedules, webhooks_schedules]
+SCHEDULES = [
+    bulk_import_schedules,
+    awards_schedules,
+    calls_schedules,
+    payments_schedules,
+    review_schedules,
+    webhooks_schedules,
+]
 
 
 def collect_beat_schedule() -> dict:
