@@ -335,3 +335,23 @@ def _guess_frequency(periods: list) -> str:
 
 def default_deadline() -> datetime.datetime:
     return timezone.localtime() + datetime.timedelta(days=14)
+
+
+STAR_CHOICES = [(value, str(value)) for value in range(5, 0, -1)]
+
+
+def _stars(label, help_text):
+    return forms.TypedChoiceField(
+        label=label, choices=STAR_CHOICES, coerce=int, widget=forms.RadioSelect, help_text=help_text
+    )
+
+
+class BuyerRatingForm(forms.Form):
+    """The NGO rates the buyer of an evaluated contract (1-5 on each), once."""
+
+    guidance = _stars(_("Guidance"), _("Were the need, the contract and the delivery rules explained clearly?"))
+    service = _stars(_("Service"), _("Were questions answered and deliveries accepted promptly and helpfully?"))
+    intervention = _stars(
+        _("Appropriate intervention"), _("Did the buyer support the service without interfering in how you ran it?")
+    )
+    payment_timeliness = _stars(_("Payment timeliness"), _("Were the instalments paid on time?"))

@@ -34,5 +34,7 @@ urlpatterns = [
     path("contracts/<int:pk>/terms/", views.contract_terms, name="contract_terms"),
     path("contracts/<int:pk>/amend/", views.contract_amend, name="contract_amend"),
     path("contracts/<int:pk>/do/<str:action>/", views.contract_action, name="contract_action"),
+    path("contracts/<int:pk>/evaluation/", views.contract_evaluation, name="contract_evaluation"),
+    path("contracts/<int:pk>/rate-buyer/", views.contract_rate_buyer, name="contract_rate_buyer"),
     path("amendments/<int:pk>/<str:action>/", views.amendment_action, name="amendment_action"),
 ]

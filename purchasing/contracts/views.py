@@ -16,9 +16,14 @@ from django.views.decorators.http import require_POST
 
 from core import invitations
 from core.pagination import page_links, paginate
+from grants.awards.evaluation import permissions as evaluation_permissions
+from grants.awards.evaluation import services as evaluation_services
+from grants.awards.evaluation.forms import MarksForm
+from grants.awards.evaluation.models import Part
 from incubator.models import Organisation
 from purchasing.contracts import permissions, selectors
 from purchasing.contracts.forms import (
+    BuyerRatingForm,
     ChooseQuoteForm,
     DirectContractForm,
     DirectoryFilterForm,
@@ -473,8 +478,111 @@ def contract_detail(request, pk):
             },
             "amendments": amendments,
             "reason_form": ReasonForm(),
+            "evaluation": _evaluation_links(user, contract),
         },
     )
+
+
+def _evaluation_links(user, contract) -> dict | None:
+    """What the contract page shows of its three-party evaluation, for this user."""
+    case = contract.evaluation_case
+    if case is None:
+        return None
+    is_manager = evaluation_permissions.is_manager(user, case)
+    return {
+        "case": case,
+        "view_case": evaluation_permissions.can_view_case(user, case),
+        "view_result": evaluation_permissions.can_view_result(user, case),
+        "poster": evaluation_permissions.is_organisation_member(user, case),
+        "manage": is_manager,
+        "rate": case.is_published and evaluation_permissions.can_rate_purchaser(user, case),
+        "responses": case.responses.count() if is_manager else None,
+    }
+
+
+def _evaluation_case(request, pk):
+    """The contract's case for its manager (the buyer's staff or a programme officer)."""
+    contract = selectors.contract_for_user(user=request.user, pk=pk)
+    case = contract.evaluation_case
+    if case is None:
+        raise PermissionDenied(_("This contract has no evaluation yet: it opens when the contract is signed."))
+    if not evaluation_permissions.is_manager(request.user, case):
+        raise PermissionDenied(_("Only the buyer's staff and the programme office manage a contract's evaluation."))
+    return contract, case
+
+
+@login_required
+def contract_evaluation(request, pk):
+    """The buyer gives the purchaser's marks; the buyer or the programme office publishes the
+    result (purchaser's part required, residents' when at least five answered)."""
+    contract, case = _evaluation_case(request, pk)
+    user = request.user
+    criteria = case.scheme.criteria.filter(part=Part.PURCHASER)
+    marks_form = MarksForm(criteria=criteria)
+    action = request.POST.get("action") if request.method == "POST" else None
+    if action == "marks":
+        if not evaluation_permissions.can_assess(user, case, Part.PURCHASER):
+            raise PermissionDenied(_("Only the buyer's staff give the purchaser's marks, once."))
+        marks_form = MarksForm(request.POST, criteria=criteria)
+        if marks_form.is_valid() and _apply(
+            marks_form,
+            lambda: evaluation_services.assessment_submit(
+                case=case,
+                part=Part.PURCHASER,
+                by=user,
+                marks=marks_form.marks(),
+                comment=marks_form.cleaned_data["comment"],
+            ),
+        ):
+            messages.success(request, _("Your marks are saved. Publish the result when the evaluation is complete."))
+            return redirect("purchasing:contract_evaluation", pk=contract.pk)
+    elif action == "publish":
+        if not evaluation_permissions.can_publish(user, case):
+            raise PermissionDenied(_("This evaluation cannot be published by you now."))
+        if _flash(request, lambda: evaluation_services.case_publish(case=case, by=user)):
+            messages.success(request, _("The evaluation is published. The organisation has been told its result."))
+            return redirect("purchasing:contract_detail", pk=contract.pk)
+        return redirect("purchasing:contract_evaluation", pk=contract.pk)
+    elif action is not None:
+        raise PermissionDenied(_("Unknown action."))
+    case.refresh_from_db()
+    return render(
+        request,
+        "purchasing/contracts/contract_evaluation.html",
+        {
+            "contract": contract,
+            "case": case,
+            "marks_form": marks_form,
+            "can_mark": evaluation_permissions.can_assess(user, case, Part.PURCHASER),
+            "can_publish": evaluation_permissions.can_publish(user, case),
+            "assessments": list(case.assessments.all()),
+            "response_count": case.responses.count(),
+        },
+        status=400 if action == "marks" else 200,
+    )
+
+
+@login_required
+def contract_rate_buyer(request, pk):
+    """Once the contract's evaluation is published, the NGO's owner or admin rates the buyer."""
+    contract = selectors.contract_for_user(user=request.user, pk=pk)
+    case = contract.evaluation_case
+    if case is None or not case.is_published or not evaluation_permissions.can_rate_purchaser(request.user, case):
+        raise PermissionDenied(
+            _("An owner or admin of the organisation rates the buyer once, after the evaluation is published.")
+        )
+    form = BuyerRatingForm(request.POST or None)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _apply(
+            form,
+            lambda: evaluation_services.purchaser_rating_record(case=case, by=request.user, **form.cleaned_data),
+        )
+    ):
+        messages.success(request, _("Thank you. Your rating is shown to staff only as an anonymous average."))
+        return redirect("purchasing:contract_detail", pk=contract.pk)
+    return render(request, "purchasing/contracts/contract_rate_buyer.html", {"contract": contract, "form": form})
 
 
 @login_required

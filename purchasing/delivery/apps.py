@@ -13,6 +13,7 @@ class DeliveryConfig(AppConfig):
     def ready(self):
         from accounts import dashboard
         from grants.payments.sources import register_source
+        from purchasing.contracts import signing
         from purchasing.delivery import services
         from purchasing.delivery.audit_labels import register_audit
         from purchasing.delivery.dashboard import delivery_links, delivery_tasks
@@ -22,5 +23,7 @@ class DeliveryConfig(AppConfig):
             prefix=services.INSTALMENT, label=_("Contract instalment"), check_payable=services.instalment_check_payable
         )
         register_audit()
+        # Delivery periods open when the contract is signed (purchasing.contracts.signing).
+        signing.on_signed(services.periods_open_at_signing)
         dashboard.register(delivery_links)
         dashboard.register_tasks(delivery_tasks)

@@ -103,6 +103,11 @@ def periods_open(*, contract: Contract) -> list[DeliveryPeriod]:
     return list(DeliveryPeriod.objects.filter(contract=contract).select_related("instalment"))
 
 
+def periods_open_at_signing(contract: Contract) -> None:
+    """``purchasing.contracts.signing`` handler: the periods exist from the signature on."""
+    periods_open(contract=contract)
+
+
 def _check_delivery_fields(period: DeliveryPeriod, *, delivered_on: datetime.date) -> None:
     instalment = period.instalment
     if delivered_on > timezone.localdate():

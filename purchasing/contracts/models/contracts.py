@@ -80,6 +80,16 @@ class Contract(models.Model):
     # Hook for the three-party evaluation (issue 17): where beneficiaries leave feedback
     # (the survey's public link); empty until that work sets it.
     beneficiary_feedback_url = models.URLField(_("beneficiary feedback link"), blank=True)
+    # The three-party evaluation of the contract (issue 17), opened when it is signed
+    # (purchasing.contracts.evaluation); its published grade gates renewal and the final instalment.
+    evaluation_case = models.OneToOneField(
+        "awards.EvaluationCase",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="contract",
+        verbose_name=_("evaluation"),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

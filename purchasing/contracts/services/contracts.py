@@ -17,7 +17,10 @@ Rules held here:
 - an amendment changes a signed or active contract only once both parties accept it;
   the contract's terms before and after are kept on the amendment, and its version rises;
 - a renewal copies the terms into a new draft for the next year, only with a passing
-  evaluation (``permissions.can_renew_contract``).
+  evaluation (``permissions.can_renew_contract``);
+- signing opens the contract's three-party evaluation case (``purchasing.contracts.evaluation``)
+  and runs the handlers apps above registered (``purchasing.contracts.signing``: delivery
+  opens its periods).
 
 Lock order, everywhere: budget line, then contract, then amendment.
 """
@@ -37,7 +40,7 @@ from core.links import site_path
 from core.money import format_money
 from core.notify import notify
 from core.transitions import check_transition
-from purchasing.contracts import permissions
+from purchasing.contracts import evaluation, permissions, signing
 from purchasing.contracts.models import (
     BudgetLine,
     Contract,
@@ -370,6 +373,9 @@ def contract_accept(*, contract: Contract, by) -> Contract:
             raise _no_budget_line(contract.year)
         _check_budget(line, contract_id=contract.pk, total=contract.total)
         contract = _move(contract, target=Status.SIGNED, by=by, verb="purchasing.contract_signed", signed_at=now)
+        # The three-party evaluation opens with the signature, and apps above (delivery) act on it.
+        evaluation.open_case(contract)
+        signing.signed(contract)
         _notify(
             contract,
             template="purchasing_contract_signed",
