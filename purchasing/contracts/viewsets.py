@@ -6,15 +6,19 @@ and change only through their services (suspend and reinstate an offer on its "M
 page; a contract's page shows its terms and history)."""
 
 from django.forms import modelform_factory
+from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.ui.tables import TitleColumn
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.admin.widgets.button import HeaderButton
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
 from core.audit import record_event
+from core.bulk_import.registry import get_importer
 from purchasing.contracts.forms import BuyerForm
 from purchasing.contracts.models import Buyer, Contract, Need, Offer
 
@@ -47,6 +51,21 @@ def action_column(name: str, label, url_name: str) -> TitleColumn:
 class BuyerIndexView(generic.IndexView):
     def get_base_queryset(self):
         return super().get_base_queryset().select_related("area")
+
+    @cached_property
+    def header_buttons(self):
+        """ "Import buyers" (core.bulk_import) beside "Add", for who may import them."""
+        buttons = list(super().header_buttons)
+        importer = get_importer("buyers")
+        if importer is not None and importer.can_import(self.request.user):
+            buttons.append(
+                HeaderButton(
+                    _("Import buyers"),
+                    url=reverse("bulk_import_upload", kwargs={"importer": importer.key}),
+                    icon_name="upload",
+                )
+            )
+        return buttons
 
 
 class BuyerCreateView(generic.CreateView):
