@@ -20,6 +20,7 @@ from grants.payments.models import Payment
 from grants.review.models import Announcement
 from home.models import SiteSettings
 from incubator.models import Area, Incubatee, Organisation, ServiceCategory, ServiceItem
+from purchasing.contracts.models import Contract
 from purchasing.delivery.models import Delivery, DeliveryPeriod
 
 # Models whose changes can alter public pages or impact figures.
@@ -35,6 +36,7 @@ DATA_MODELS = (
     MilestoneReport,
     KPIActual,
     Payment,
+    Contract,
     DeliveryPeriod,
     Delivery,
     Announcement,

@@ -8,6 +8,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
+from cms import caching
 from core.audit import events_for
 from grants.awards.evaluation import permissions as case_permissions
 from grants.awards.evaluation import services as evaluation
@@ -179,3 +180,11 @@ def test_the_pages_mark_publish_and_let_the_ngo_rate_the_buyer(signed, client):
     assert response.status_code == 302
     assert PurchaserRating.objects.get(case=case).payment_timeliness == 3
     assert client.get(rate).status_code == 403  # once
+
+
+def test_a_contract_changing_state_refreshes_cached_public_pages_and_impact_figures(django_capture_on_commit_callbacks):
+    contract = ContractFactory(signed=True)
+    before = caching.generation()
+    with django_capture_on_commit_callbacks(execute=True):
+        contract_services.contract_start(contract=contract, by=buyer_user(contract.buyer))
+    assert caching.generation() > before
