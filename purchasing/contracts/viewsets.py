@@ -3,7 +3,8 @@
 Buyers are registered here (their budget lines and staff invitations on each buyer's
 "Manage" page, ``admin_views.buyer_manage``); offers, needs and contracts are read here
 and change only through their services (suspend and reinstate an offer on its "Moderate"
-page; a contract's page shows its terms and history)."""
+page; a contract's page shows its terms and history). A user the permission policy refuses
+gets a 403 (core.staff_pages), not Wagtail's redirect to the admin home."""
 
 from django.forms import modelform_factory
 from django.urls import reverse
@@ -19,6 +20,7 @@ from wagtail.permissions import register_permission_policy
 
 from core.audit import record_event
 from core.bulk_import.registry import get_importer
+from core.staff_pages import RefuseWith403Mixin
 from purchasing.contracts.forms import BuyerForm
 from purchasing.contracts.models import Buyer, Contract, Need, Offer
 
@@ -48,7 +50,7 @@ def action_column(name: str, label, url_name: str) -> TitleColumn:
     return TitleColumn(name, label=label, accessor=lambda obj: label, url_name=url_name)
 
 
-class BuyerIndexView(generic.IndexView):
+class BuyerIndexView(RefuseWith403Mixin, generic.IndexView):
     def get_base_queryset(self):
         return super().get_base_queryset().select_related("area")
 
@@ -68,7 +70,7 @@ class BuyerIndexView(generic.IndexView):
         return buttons
 
 
-class BuyerCreateView(generic.CreateView):
+class BuyerCreateView(RefuseWith403Mixin, generic.CreateView):
     def save_instance(self):
         instance = super().save_instance()
         record_event(target=instance, verb="purchasing.buyer_registered", actor=self.request.user)
@@ -100,7 +102,7 @@ class BuyerViewSet(ModelViewSet):
         return modelform_factory(self.model, form=BuyerForm, fields=self.form_fields)
 
 
-class OfferIndexView(generic.IndexView):
+class OfferIndexView(RefuseWith403Mixin, generic.IndexView):
     def get_base_queryset(self):
         return super().get_base_queryset().select_related("organisation", "item")
 
@@ -127,7 +129,7 @@ class OfferViewSet(ModelViewSet):
     copy_view_enabled = False
 
 
-class NeedIndexView(generic.IndexView):
+class NeedIndexView(RefuseWith403Mixin, generic.IndexView):
     def get_base_queryset(self):
         return super().get_base_queryset().select_related("buyer", "item", "area")
 
@@ -147,7 +149,7 @@ class NeedViewSet(ModelViewSet):
     copy_view_enabled = False
 
 
-class ContractIndexView(generic.IndexView):
+class ContractIndexView(RefuseWith403Mixin, generic.IndexView):
     def get_base_queryset(self):
         return super().get_base_queryset().select_related("buyer", "organisation")
 

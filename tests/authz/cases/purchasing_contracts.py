@@ -8,6 +8,9 @@ import datetime
 
 from django.core.files.base import ContentFile
 
+from grants.awards.evaluation import services as evaluation_services
+from grants.awards.evaluation.models import Part
+from purchasing.contracts import evaluation
 from purchasing.contracts.models import OfferPhoto
 from purchasing.contracts.services import contracts as contract_services
 from purchasing.contracts.terms import Terms
@@ -66,6 +69,15 @@ def cases(world):
     terms.instalments[-1].period_start = terms.instalments[-1].period_end = terms.period_end
     amendment = contract_services.amendment_propose(contract=amended, terms=terms, reason="Shorter", by=clerk)
     parties = own_ngo(programme_officer=ALLOW)
+    # Contracts under evaluation: one open (the buyer's marks, publishing), one published
+    # with a passing grade (the NGO rates the buyer).
+    evaluated = ContractFactory(buyer=buyer, organisation=org, signed=True)
+    evaluation.open_case(evaluated)
+    graded = ContractFactory(buyer=buyer, organisation=org, active=True)
+    case = evaluation.open_case(graded)
+    marks = {c.pk: 80 for c in case.scheme.criteria.filter(part=Part.PURCHASER)}
+    evaluation_services.assessment_submit(case=case, part=Part.PURCHASER, by=clerk, marks=marks)
+    evaluation_services.case_publish(case=case, by=clerk)
     return [
         # Public
         Case("purchasing:offer_directory", EVERYONE),
@@ -126,7 +138,42 @@ def cases(world):
             kwargs={"pk": amendment.pk, "action": "accept"},
             method="post",
         ),
+        # The contract's evaluation: managed by the buyer's staff and the programme office
+        # (the NGO, a party, is refused); the NGO's owner rates the buyer once it is published.
+        Case(
+            "purchasing:contract_evaluation",
+            own_ngo(ngo_member=FORBIDDEN, programme_officer=ALLOW),
+            kwargs={"pk": evaluated.pk},
+        ),
+        Case(
+            "purchasing:contract_evaluation",
+            own_ngo(ngo_member=FORBIDDEN, programme_officer=FORBIDDEN),
+            kwargs={"pk": evaluated.pk},
+            method="post",
+            data={"action": "unknown"},
+        ),
+        Case(
+            "purchasing:contract_rate_buyer",
+            own_ngo(programme_officer=FORBIDDEN),
+            kwargs={"pk": graded.pk},
+            note="the officer can read the contract but is no owner of the NGO",
+        ),
+        Case(
+            "purchasing:contract_rate_buyer",
+            own_ngo(ngo_member=FORBIDDEN, programme_officer=FORBIDDEN),
+            kwargs={"pk": evaluated.pk},
+            note="not before the evaluation is published",
+        ),
         # Back office
+        Case("purchasing_buyers:index", staff_only()),
+        Case("purchasing_buyers:index_results", staff_only()),
+        Case("purchasing_buyers:add", staff_only()),
+        Case("purchasing_offers:index", staff_only()),
+        Case("purchasing_offers:index_results", staff_only()),
+        Case("purchasing_needs:index", staff_only()),
+        Case("purchasing_needs:index_results", staff_only()),
+        Case("purchasing_contracts:index", staff_only()),
+        Case("purchasing_contracts:index_results", staff_only()),
         Case("purchasing_admin_buyer", staff_only(), kwargs={"pk": buyer.pk}),
         Case("purchasing_admin_offer", staff_only(), kwargs={"pk": offer.pk}),
         Case("purchasing_admin_contract", staff_only(), kwargs={"pk": signed.pk}),
