@@ -3,7 +3,7 @@ through the form, the NGO finds it and quotes on a phone, the quotes close, the 
 compares them side by side and chooses with a reason, offers the drafted contract and
 accepts it, the NGO accepts on its phone, and the public contract page shows it.
 
-It uses tests/browser's Chromium fixtures (run with CI=true, as every browser test)."""
+Run with CI=true, as every browser test."""
 
 import datetime
 from decimal import Decimal
