@@ -232,7 +232,7 @@ class TermsForm(forms.Form):
         initial="quarterly",
     )
     final_percent = forms.DecimalField(
-        label=_("Final instalment, after evaluation (% of the total)"),
+        label=_("Final instalment, after evaluation (percent of the total)"),
         min_value=Decimal("1"),
         max_value=Decimal("50"),
         decimal_places=2,
