@@ -35,6 +35,7 @@ MAKE_VARS = ("SITE_URL", "HOST", "PORT")
 # Enough for every template to render; what the links show is checked, not the wording.
 SAMPLE_CONTEXT = {"path": "/somewhere/", "count": 2, "days": 7, "call_id": 7, "application_id": 3}
 SAMPLE_CONTEXT |= {"award_id": 4, "milestone_id": 5, "report_id": 6, "amount": "1000.00", "currency": "CNY"}
+SAMPLE_CONTEXT |= {"case_id": 10, "period_id": 11}
 
 
 @pytest.fixture(autouse=True)
