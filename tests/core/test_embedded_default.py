@@ -216,6 +216,7 @@ def test_after_the_first_tick_each_task_runs_at_its_own_interval():
     assert sorted(o.task for o in runner.tick()) == sorted(
         [
             "grants.payments.tasks.retry_due",  # every 30 s
+            "webhooks.tasks.retry_due",  # every 30 s
             "grants.calls.tasks.advance_call_windows",
         ]
     )
@@ -224,6 +225,7 @@ def test_after_the_first_tick_each_task_runs_at_its_own_interval():
     assert sorted(o.task for o in runner.tick()) == sorted(
         [
             "grants.payments.tasks.retry_due",
+            "webhooks.tasks.retry_due",
             "grants.review.tasks.finalise_due_calls",
             "grants.calls.tasks.advance_call_windows",
         ]
