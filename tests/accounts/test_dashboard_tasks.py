@@ -321,7 +321,8 @@ def test_staff_task_queries_do_not_grow_with_the_work(django_assert_max_num_quer
         with django_assert_max_num_queries(few[user]):
             tasks = staff_tasks(fresh)
         assert len(tasks) >= 2
-    assert few[officer] <= 16 and few[finance] <= 8
+    # Officers: one more query since service purchasing (suspended offers waiting on them).
+    assert few[officer] <= 17 and few[finance] <= 8
 
 
 def test_reviewer_and_member_task_queries_do_not_grow(django_assert_max_num_queries):
