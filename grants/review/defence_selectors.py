@@ -148,7 +148,7 @@ def seats_of(user):
     return (
         DefenceMember.objects.filter(reviewer=user, round__status=ReviewRound.Status.SCORING)
         .select_related("round__call")
-        .order_by("round__call__title")
+        .order_by("round__call__title_zh", "round__call__title_en", "round_id")
     )
 
 
