@@ -29,7 +29,7 @@ pytestmark = pytest.mark.django_db
 
 SITE = "https://hub.example.org"
 ROOT = Path(__file__).resolve().parents[2]
-PRODUCT_PACKAGES = ("accounts", "core", "incubator", "grants", "cms", "home")
+PRODUCT_PACKAGES = ("accounts", "core", "incubator", "grants", "purchasing", "webhooks", "api", "cms", "home")
 CJK = re.compile(r"[\u4e00-\u9fff]")
 # What a URL may hold (RFC 3986): in Chinese text a link is often followed by "。".
 LINK = re.compile(r"https?://[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]+")
