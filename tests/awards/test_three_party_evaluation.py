@@ -330,15 +330,17 @@ def test_visit_evidence_is_stored_privately():
         evidence.file.url  # noqa: B018
 
 
-def test_a_visit_within_a_day_is_reminded_once():
+def test_a_visit_within_a_day_is_reminded_once(django_capture_on_commit_callbacks):
     _award, _officer, evaluator, member, case = three_party_case()
     evaluation.conflict_declare(case=case, by=evaluator, has_conflict=False)
     soon = timezone.now() + datetime.timedelta(hours=5)
     visit = evaluation.visit_propose(case=case, by=evaluator, slots=[soon])
     evaluation.visit_confirm(visit=visit, slot=visit.slots.get(), by=member)
     mail.outbox.clear()
-    assert evaluation.send_visit_reminders() == 1
-    assert evaluation.send_visit_reminders() == 0
+    # notify() sends after the transaction commits; the test's transaction never does.
+    with django_capture_on_commit_callbacks(execute=True):
+        assert evaluation.send_visit_reminders() == 1
+        assert evaluation.send_visit_reminders() == 0
     assert any("Reminder" in m.subject or "提醒" in m.subject for m in mail.outbox)
 
 
