@@ -234,7 +234,10 @@ def test_the_officer_evaluates_a_grant_after_its_final_report(client, officer):
     response = client.post(url, {"quantity": "95", "quality": "90", "use_of_funds": "85", "comment": ""})
     assert response.status_code == 302
     award.refresh_from_db()
-    assert award.evaluation.grade == "excellent"
+    # The funder-only evaluation became the three-party case; with no third party contracted and
+    # no residents' answers, the purchaser's marks alone publish it.
+    assert award.evaluation_case.is_published
+    assert award.evaluation_case.grade == "excellent"
 
 
 def test_funder_ratings_page_hides_funders_with_fewer_than_three_ratings(client, officer):
