@@ -764,7 +764,7 @@ def evaluation_case(*, award: Award):
     return evaluation_services.case_for_award(award=award)
 
 
-def evaluation_publish_problems(case) -> list[str]:
+def evaluation_publish_problems(*, case) -> list[str]:
     """An award's case is published once the grant runs and its final report is accepted."""
     award = case.award
     if award is None or award.status != S.ACTIVE:
@@ -776,7 +776,7 @@ def evaluation_publish_problems(case) -> list[str]:
     return []
 
 
-def award_evaluated(case) -> None:
+def award_evaluated(*, case) -> None:
     """on_evaluation_graded for grants: the published evaluation completes the award. A passing
     grade releases the final tranche (Tranche.payable_condition reads the case)."""
     award = Award.objects.select_for_update().get(pk=case.award_id)
@@ -815,7 +815,7 @@ def evaluation_record(
     if case.is_published:
         raise ValidationError(_("This grant has already been evaluated."))
     check_transition(allowed=AWARD_TRANSITIONS, current=award.status, target=S.COMPLETED)
-    problems = evaluation_publish_problems(case)
+    problems = evaluation_publish_problems(case=case)
     if problems:
         raise ValidationError(problems)
     marks = dict(marks or {})
@@ -823,7 +823,7 @@ def evaluation_record(
         if criterion.code in by_code:
             marks[criterion.pk] = by_code[criterion.code]
     evaluation.assessment_submit(case=case, part="purchaser", by=by, marks=marks, comment=comment)
-    if publish and not evaluation.publish_problems(case):
+    if publish and not evaluation.publish_problems(case=case):
         case = evaluation.case_publish(case=case, by=by)
     return case
 

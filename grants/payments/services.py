@@ -176,7 +176,7 @@ def _check_source_payable(payment: Payment, *, statuses) -> None:
             )
         _check_award_cap(payment, statuses=statuses)
     elif payment.source_key:
-        sources.source_of(payment).check_payable(payment)
+        sources.source_of(payment).check_payable(payment=payment)
     else:
         _check_subsidy(payment, statuses=statuses)
 
@@ -307,7 +307,7 @@ def payment_schedule_source(
     if existing:
         return existing
     payment = Payment(source_key=key, payee=payee, amount=amount, payer_name=payer_name[:200])
-    sources.source_of(payment).check_payable(payment)
+    sources.source_of(payment).check_payable(payment=payment)
     return _create(
         by=by,
         rail=rail,
@@ -451,7 +451,7 @@ def payment_mark_paid(
     elif payment.source_key:
         source = sources.source_of(payment)
         if source.on_paid is not None:
-            source.on_paid(payment, by)
+            source.on_paid(payment=payment, by=by)
     _notify_payee(payment, "payments_paid")
     return payment
 

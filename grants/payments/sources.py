@@ -25,8 +25,8 @@ from django.utils.translation import gettext as _
 class Source:
     prefix: str
     label: object  # a lazy string: "Contract instalment"
-    check_payable: Callable  # (payment) -> None, raises ValidationError
-    on_paid: Callable | None = None  # (payment, by) -> None
+    check_payable: Callable  # (*, payment) -> None, raises ValidationError
+    on_paid: Callable | None = None  # (*, payment, by) -> None
 
 
 _SOURCES: dict[str, Source] = {}

@@ -78,7 +78,7 @@ def score(request, round_pk, slot_pk):
             messages.success(request, _("Your score is in."))
             return redirect("review:defence_score", round_pk=round_.pk, slot_pk=slot.pk)
     own = defence_selectors.own_score(request.user, slot)
-    conflicted = defence_services.has_conflict(request.user.pk, slot.application_id)
+    conflicted = defence_services.has_conflict(reviewer_id=request.user.pk, application_id=slot.application_id)
     can_score = (
         member.present
         and not conflicted
@@ -168,5 +168,5 @@ def applicant_slot(request, pk):
     return render(
         request,
         "review/defence_slot.html",
-        {"slot": slot, "can_respond": defence_services.can_respond(request.user, slot)},
+        {"slot": slot, "can_respond": defence_services.can_respond(user=request.user, slot=slot)},
     )

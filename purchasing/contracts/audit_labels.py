@@ -7,9 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from core.audit import register_verbs
 from core.history import register_history
 from purchasing.contracts.models import Buyer, Contract, ContractAmendment, Need, Offer, Quote
-from purchasing.contracts.permissions import can_manage_buyers
+from purchasing.contracts.permissions import can_manage_buyers, permit
 from purchasing.contracts.selectors import contract_for_user
-from purchasing.contracts.services.common import permit
 
 BUYER_VERBS = {
     "purchasing.buyer_registered": _("Buyer registered"),

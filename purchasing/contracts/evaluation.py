@@ -72,7 +72,7 @@ def is_manager(user, case) -> bool:
     return contract is not None and (is_buyer_staff(user, contract.buyer_id) or is_programme_officer(user))
 
 
-def publish_problems(case) -> list[str]:
+def publish_problems(*, case) -> list[str]:
     contract = contract_of(case)
     if contract is None:
         return [_("This evaluation belongs to no contract.")]
@@ -86,7 +86,7 @@ def subject_url(case) -> str:
     return site_path("purchasing:contract_detail", pk=contract.pk) if contract else ""
 
 
-def graded(case) -> None:
+def graded(*, case) -> None:
     """Inside the publishing transaction: the contract's history records the result; the final
     instalment and renewal read it from then on (``result``)."""
     contract = contract_of(case)

@@ -8,6 +8,7 @@ and admins act for it (offers, quotes, accepting contracts), its members read; p
 officers register buyers, set budget lines and suspend offers, and read everything.
 """
 
+from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -38,6 +39,13 @@ class Verdict(tuple):
 
 
 YES = Verdict(True)
+
+
+def permit(verdict) -> None:
+    """PermissionDenied with the verdict's reason unless it allows (what services call)."""
+    allowed, reason = verdict
+    if not allowed:
+        raise PermissionDenied(reason)
 
 
 def no(reason) -> Verdict:

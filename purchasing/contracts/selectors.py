@@ -8,7 +8,7 @@ from django.http import Http404
 from accounts.roles import is_programme_officer
 from incubator.models import Area
 from purchasing.contracts.models import BudgetLine, Buyer, Contract, Need, Offer, OfferPhoto, Quote
-from purchasing.contracts.permissions import MANAGERS, buyer_ids_of, organisation_roles_of
+from purchasing.contracts.permissions import MANAGERS, buyer_ids_of, is_member, organisation_roles_of
 
 # --- Areas ---------------------------------------------------------------------------------
 
@@ -78,6 +78,23 @@ def offer_for_member(*, user, pk) -> Offer:
     if offer is None:
         raise Http404
     return offer
+
+
+def buyer_staff(*, buyer) -> list:
+    """The buyer's active staff: who hears about its quotes and contracts."""
+    return list(buyer.staff.filter(is_active=True).order_by("pk"))
+
+
+def offer_photo_for(*, user, pk) -> OfferPhoto:
+    """A published offer's photos are public; a draft's, suspended or withdrawn offer's only to
+    the organisation's members and programme officers."""
+    photo = OfferPhoto.objects.select_related("offer").filter(pk=pk).first()
+    if photo is None:
+        raise Http404
+    offer = photo.offer
+    if offer.is_public or is_member(user, offer.organisation_id) or is_programme_officer(user):
+        return photo
+    raise Http404
 
 
 def matching_offers(*, need: Need):

@@ -4,7 +4,7 @@ purchasing.delivery sits above this app and opens the contract's delivery period
 signature; it registers that here in its ``AppConfig.ready()``::
 
     from purchasing.contracts import signing
-    signing.on_signed(open_periods)  # (contract) -> None, runs inside the signing transaction
+    signing.on_signed(open_periods)  # (*, contract) -> None, runs inside the signing transaction
 
 A handler that raises refuses the signature (the transaction rolls back).
 """
@@ -23,4 +23,4 @@ def on_signed(handler: Callable) -> Callable:
 def signed(contract) -> None:
     """Run every handler for a contract that has just been signed."""
     for handler in list(_handlers):
-        handler(contract)
+        handler(contract=contract)

@@ -8,6 +8,7 @@ urlpatterns = [
     # Public
     path("", views.offer_directory, name="offer_directory"),
     path("offers/<int:pk>/", views.offer_public, name="offer_public"),
+    path("offer-photos/<int:pk>/", views.offer_photo, name="offer_photo"),
     path("signed-contracts/", views.public_contracts, name="public_contracts"),
     path("signed-contracts/<int:pk>/", views.public_contract, name="public_contract"),
     path("invitations/<str:token>/", views.invitation_accept, name="invitation_accept"),

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from core import invitations
 from core.pagination import page_links, paginate
+from core.private_files import download_name, serve_private_file
 from grants.awards.evaluation import permissions as evaluation_permissions
 from grants.awards.evaluation import services as evaluation_services
 from grants.awards.evaluation.forms import MarksForm
@@ -356,6 +357,17 @@ def offer_status(request, pk, action):
             _("Offer published: it is in the public directory.") if action == "publish" else _("Offer withdrawn."),
         )
     return redirect("purchasing:offer_edit", pk=offer.pk)
+
+
+def offer_photo(request, pk):
+    """A photo through the selector's check: public (and cacheable) while the offer is published."""
+    photo = selectors.offer_photo_for(user=request.user, pk=pk)
+    return serve_private_file(
+        photo.image,
+        filename=download_name(photo.caption or "photo", photo.image.name),
+        as_attachment=False,
+        cache_control="public, max-age=3600" if photo.offer.is_public else "private, no-store",
+    )
 
 
 @login_required

@@ -103,7 +103,7 @@ def periods_open(*, contract: Contract) -> list[DeliveryPeriod]:
     return list(DeliveryPeriod.objects.filter(contract=contract).select_related("instalment"))
 
 
-def periods_open_at_signing(contract: Contract) -> None:
+def periods_open_at_signing(*, contract: Contract) -> None:
     """``purchasing.contracts.signing`` handler: the periods exist from the signature on."""
     periods_open(contract=contract)
 
@@ -270,7 +270,7 @@ def period_dispute(*, period: DeliveryPeriod, by, reason: str) -> DeliveryPeriod
 # --- Instalments in the ledger -------------------------------------------------------------------
 
 
-def final_instalment_waiting(instalment: Instalment) -> str:
+def final_instalment_waiting(*, instalment: Instalment) -> str:
     """Why the final instalment cannot be paid yet ('' when it can)."""
     contract = instalment.contract
     if contract.status not in (*permissions.DELIVERING, Contract.Status.COMPLETED):
@@ -292,17 +292,17 @@ def final_instalment_waiting(instalment: Instalment) -> str:
     return ""
 
 
-def instalment_not_payable(instalment: Instalment) -> str:
+def instalment_not_payable(*, instalment: Instalment) -> str:
     """Why the ledger must not pay this instalment ('' when it may)."""
     if instalment.kind == Instalment.Kind.FINAL:
-        return final_instalment_waiting(instalment)
+        return final_instalment_waiting(instalment=instalment)
     period = DeliveryPeriod.objects.filter(instalment=instalment).first()
     if period is None or period.status != Status.ACCEPTED:
         return _("The period's delivery has not been accepted by the buyer.")
     return ""
 
 
-def instalment_check_payable(payment) -> None:
+def instalment_check_payable(*, payment) -> None:
     """The ledger's question (under its locks) before a request, an approval or a retry."""
     pk = payment.source_key.split(":", 1)[1]
     instalment = Instalment.objects.select_related("contract").filter(pk=pk).first()
@@ -315,7 +315,7 @@ def instalment_check_payable(payment) -> None:
         )
     if payment.payee_id != instalment.contract.organisation_id:
         raise ValidationError(_("The payment's payee is not the contract's organisation."))
-    problem = instalment_not_payable(instalment)
+    problem = instalment_not_payable(instalment=instalment)
     if problem:
         raise ValidationError(_("This instalment is not payable yet: %(reason)s") % {"reason": problem})
 
@@ -345,7 +345,7 @@ def final_instalment_release(*, instalment: Instalment, by):
         raise ValidationError(_("Only the final instalment is released this way; a period's is paid on acceptance."))
     allowed, reason = permissions.can_release_final(by, instalment)
     require(allowed, reason)
-    waiting = final_instalment_waiting(instalment)
+    waiting = final_instalment_waiting(instalment=instalment)
     if waiting:
         raise ValidationError(waiting)
     payment = _schedule_instalment(instalment=instalment, by=by)
@@ -356,7 +356,7 @@ def final_instalment_release(*, instalment: Instalment, by):
 # --- Village legal advisers ----------------------------------------------------------------------
 
 
-def adviser_minimum(year: int) -> Decimal:
+def adviser_minimum(*, year: int) -> Decimal:
     """That year's policy minimum per village, else the latest earlier year's, else ¥10,000."""
     policy = AdviserPolicy.objects.filter(year__lte=year).order_by("-year").first()
     return policy.minimum_per_village if policy else DEFAULT_ADVISER_MINIMUM
@@ -372,7 +372,7 @@ def adviser_contract_register(*, contract: Contract, village: Area, by) -> Advis
         raise ValidationError({"village": _("Choose a village or community, not a larger area.")})
     if contract.status in (Contract.Status.DECLINED, Contract.Status.CANCELLED, Contract.Status.TERMINATED):
         raise ValidationError(_("The contract is %(status)s.") % {"status": contract.get_status_display()})
-    minimum = adviser_minimum(contract.year)
+    minimum = adviser_minimum(year=contract.year)
     if contract.total < minimum:
         raise ValidationError(
             _(

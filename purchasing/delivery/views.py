@@ -59,7 +59,7 @@ def contract_detail(request, pk):
     schedule = selectors.schedule_of(contract)
     for row in schedule:
         if row["is_final"]:
-            row["waiting"] = "" if row["payment"] else services.final_instalment_waiting(row["instalment"])
+            row["waiting"] = "" if row["payment"] else services.final_instalment_waiting(instalment=row["instalment"])
             row["can_release"], row["why_not"] = permissions.can_release_final(user, row["instalment"])
     adviser = getattr(contract, "village_adviser", None)
     can_register, _why = permissions.can_register_adviser_contract(user, contract)
@@ -274,7 +274,7 @@ def adviser_register(request, pk):
     return render(
         request,
         "purchasing/delivery/adviser_register.html",
-        {"contract": contract, "form": form, "minimum": services.adviser_minimum(contract.year)},
+        {"contract": contract, "form": form, "minimum": services.adviser_minimum(year=contract.year)},
     )
 
 

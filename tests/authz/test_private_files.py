@@ -17,6 +17,7 @@ import pytest
 from django.apps import apps
 from django.conf import settings
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import models
 from django.test import Client, override_settings
 from django.urls import Resolver404, resolve, reverse
@@ -24,15 +25,24 @@ from django.utils import translation
 from wagtail.documents import get_document_model
 from wagtail.models import Collection, CollectionViewRestriction
 
+from core.bulk_import import services as bulk_import_services
+from core.bulk_import.registry import get_importer
 from core.private_files import PrivateInMemoryStorage, private_storage
+from grants.awards.evaluation.models import VisitEvidence
 from grants.awards.models import ReportEvidence
 from grants.calls.models import ApplicationAttachment
 from incubator.models import Membership
+from purchasing.contracts.models import OfferPhoto
+from purchasing.delivery import services as delivery_services
+from purchasing.delivery.models import DeliveryPhoto
+from tests.authz.cases import evaluation as evaluation_cases
 from tests.authz.world import build_world
+from tests.data.bulk_import import samples
 from tests.factories.awards import AwardFactory, FinalCallFactory, FunderFactory, ReportFactory, milestone
 from tests.factories.files import pdf_bytes
 from tests.factories.incubator import DocumentFactory, MembershipFactory, OrganisationFactory, image_bytes
 from tests.factories.review import AssignmentFactory, InReviewApplicationFactory, ReviewCallFactory
+from tests.purchasing.contracts.factories import BuyerFactory, ContractFactory, OfferFactory
 from tests.utils.auth import login
 
 # Public by design: what editors publish, and the back office's avatars (Wagtail names
@@ -124,8 +134,56 @@ def organisation_logo(world):
     return draft.logo, content, [(_url("incubator:organisation_logo", pk=draft.pk), "ngo_member")]
 
 
+def visit_evidence(world):
+    """A site visit's evidence: the case's cleared evaluators and the funder's officers."""
+    evaluation_cases.cases(world)  # builds the case, its visit and one piece of evidence
+    evidence = VisitEvidence.objects.latest("pk")
+    content = evidence.file.open("rb").read()
+    return evidence.file, content, [(_url("awards:visit_evidence", pk=evidence.pk), "programme_officer")]
+
+
+def offer_photo(world):
+    """A draft offer's photo: its organisation's members (and programme officers) only."""
+    offer = OfferFactory(organisation=world.ngo_org)
+    content = image_bytes()
+    photo = OfferPhoto.objects.create(offer=offer, image=ContentFile(content, "Our team.jpg"), width=40, height=30)
+    return photo.image, content, [(_url("purchasing:offer_photo", pk=photo.pk), "ngo_member")]
+
+
+def delivery_photo(world):
+    """A delivery's photo: the contract's two parties and the officers."""
+    contract = ContractFactory(signed=True, buyer=BuyerFactory(), organisation=world.ngo_org)
+    period = delivery_services.periods_open(contract=contract)[0]
+    delivery = delivery_services.delivery_log(
+        period=period,
+        by=world.users["ngo_member"],
+        delivered_on=period.instalment.period_start,
+        place="村委会",
+        hours=2,
+    )
+    content = image_bytes()
+    photo = DeliveryPhoto.objects.create(delivery=delivery, original_name="p.jpg", content_type="image/jpeg", size=10)
+    photo.file.save("At the village.jpg", ContentFile(content), save=True)
+    return photo.file, content, [(_url("purchasing_delivery:photo", pk=photo.pk), "ngo_member")]
+
+
+def import_batch(world):
+    """An uploaded import file is kept privately while its batch waits; no URL serves it."""
+    batch = bulk_import_services.batch_create(
+        importer=get_importer("organisations"),
+        by=world.users["programme_officer"],
+        upload=SimpleUploadedFile("名录.csv", samples.csv_bytes()),
+        options={"field_type": "grassroots"},
+    )
+    return batch.file, samples.csv_bytes(), []
+
+
 PRIVATE_FILES = {
     "grants.ApplicationAttachment.file": application_attachment,
+    "awards.VisitEvidence.file": visit_evidence,
+    "purchasing.OfferPhoto.image": offer_photo,
+    "purchasing_delivery.DeliveryPhoto.file": delivery_photo,
+    "bulk_import.ImportBatch.file": import_batch,
     "awards.ReportEvidence.file": lambda world: _evidence(world, "file"),
     "awards.ReportEvidence.thumbnail": lambda world: _evidence(world, "thumbnail"),
     "incubator.OrganisationDocument.file": organisation_document,
@@ -173,6 +231,18 @@ def test_outsiders_get_nothing_and_the_owner_gets_the_file(label):
         assert response["X-Content-Type-Options"] == "nosniff"
         assert "sandbox" in response["Content-Security-Policy"]
         assert response["Cache-Control"].startswith("private")
+
+
+@pytest.mark.django_db
+def test_a_published_offers_photo_is_public_and_cacheable():
+    offer = OfferFactory(published=True)
+    photo = OfferPhoto.objects.create(offer=offer, image=ContentFile(image_bytes(), "p.jpg"), width=40, height=30)
+    response = Client().get(_url("purchasing:offer_photo", pk=photo.pk))
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "public, max-age=3600"
+    offer.status = offer.Status.SUSPENDED
+    offer.save(update_fields=["status"])
+    assert Client().get(_url("purchasing:offer_photo", pk=photo.pk)).status_code == 404
 
 
 @pytest.mark.django_db

@@ -176,7 +176,7 @@ def test_with_a_third_party_contracted_the_funders_marks_alone_do_not_publish():
     award, officer, _evaluator, _member, case = three_party_case()
     case = services.evaluation_record(award=award, by=officer, quantity=90, quality=90, use_of_funds=90)
     assert case.status == EvaluationCase.Status.OPEN
-    assert "third party's marks are missing" in " ".join(evaluation.publish_problems(case))
+    assert "third party's marks are missing" in " ".join(evaluation.publish_problems(case=case))
     with pytest.raises(ValidationError, match="third party's marks are missing"):
         evaluation.case_publish(case=case, by=officer)
     assert not final_tranche(award).is_payable()

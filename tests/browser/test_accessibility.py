@@ -34,9 +34,10 @@ GROUPS = {
     "finance": "finance_officer",
 }
 ORDER = tuple(GROUPS.values())
-# Wagtail's listings answer their filters with an HTML fragment from a "results" URL:
-# part of a page, not one (no <html lang>, no <title>).
-FRAGMENTS = ("index_results", "history_results")
+# Wagtail's listings answer their filters with an HTML fragment from a "results" URL, and the
+# defence projection polls a "live" one (htmx): part of a page, not one (no <html lang>, no
+# <title>); axe checks them inside the page that shows them.
+FRAGMENTS = ("index_results", "history_results", "_live")
 # Known violations inside Wagtail's own rich-text editor (Draftail), which the project's
 # templates cannot change: the editor's content box has no accessible name of its own
 # (its label is the field's <label>, not tied to it) and scrolls without a tab stop.

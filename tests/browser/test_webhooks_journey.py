@@ -10,6 +10,16 @@ from tests.factories.accounts import UserFactory
 from tests.factories.payments import PaymentFactory
 from tests.webhooks.receiver import Receiver
 from tests.webhooks.test_signing import reference_verify
+from webhooks.models import Attempt
+
+
+def wait_for(receiver, *, count, seconds=10):
+    """The receiver runs in its own thread: give a loaded machine a moment, then say what was sent."""
+    deadline = time.monotonic() + seconds
+    while len(receiver.requests) < count and time.monotonic() < deadline:
+        time.sleep(0.05)
+    attempts = list(Attempt.objects.values_list("number", "status_code", "error"))
+    assert len(receiver.requests) >= count, f"received {len(receiver.requests)}; attempts: {attempts}"
 
 
 def test_an_administrator_registers_an_endpoint_and_replays_a_delivery(page, live_server, settings):
@@ -31,16 +41,18 @@ def test_an_administrator_registers_an_endpoint_and_replays_a_delivery(page, liv
         screenshot(page, "webhooks-secret")
 
         payment_mark_paid(payment=payment, by=finance)  # commits: the delivery task runs (eager)
+        wait_for(receiver, count=1)
         (request,) = receiver.requests
         assert request.json["type"] == "payment.paid"
         assert reference_verify(secret, request.headers["X-LegalAid-Signature"], request.body, time.time())
 
         page.click("text=Back to the endpoint")
         page.click("table.listing >> text=Payment paid")
-        assert page.locator("text=Succeeded").first.is_visible()
+        page.locator("text=Succeeded").first.wait_for()
         with page.expect_navigation():
             page.click("main form button[type=submit]:has-text('Replay')")
         assert page.locator("text=The delivery is being sent again.").is_visible()
         screenshot(page, "webhooks-delivery-replayed")
+        wait_for(receiver, count=2)
         assert len(receiver.requests) == 2
         assert receiver.requests[1].json["id"] == request.json["id"]

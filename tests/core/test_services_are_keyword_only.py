@@ -14,7 +14,7 @@ from grants.review import selectors as review_selectors
 from grants.review.services import assignments, common, ranking
 
 ROOT = Path(__file__).resolve().parents[2]
-PRODUCT_PACKAGES = ("accounts", "core", "incubator", "grants", "cms", "home", "config")
+PRODUCT_PACKAGES = ("accounts", "core", "incubator", "grants", "purchasing", "cms", "home", "api", "webhooks", "config")
 
 # Registries a higher app fills in its AppConfig.ready(), called like decorators.
 REGISTRIES = {

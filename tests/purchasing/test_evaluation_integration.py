@@ -101,7 +101,7 @@ def test_a_passing_grade_makes_the_final_instalment_payable_and_allows_renewal(s
     contract = signed["contract"]
     case = contract.evaluation_case
     _deliver_every_period(signed)
-    assert "no result yet" in delivery.final_instalment_waiting(_final(contract))
+    assert "no result yet" in delivery.final_instalment_waiting(instalment=_final(contract))
     evaluation.assessment_submit(case=case, part=Part.PURCHASER, by=signed["buyer"], marks=_marks(case, 85))
     _answer(case, 5)
     evaluation.case_publish(case=case, by=signed["buyer"])
@@ -111,7 +111,7 @@ def test_a_passing_grade_makes_the_final_instalment_payable_and_allows_renewal(s
     contract.refresh_from_db()
     result = evaluation_results.result_for(contract)
     assert result.passed and result.grade == case.get_grade_display()
-    assert delivery.final_instalment_waiting(_final(contract)) == ""
+    assert delivery.final_instalment_waiting(instalment=_final(contract)) == ""
     payment = delivery.final_instalment_release(instalment=_final(contract), by=signed["buyer"])
     assert payment.status == Payment.Status.SCHEDULED and payment.amount == _final(contract).amount
     assert any(e.verb == "purchasing.contract_evaluated" for e in events_for(contract))
@@ -134,7 +134,7 @@ def test_a_failing_grade_holds_the_final_instalment_back_and_refuses_renewal_wit
     assert not case.passed and set(case.weights) == {Part.PURCHASER}
 
     contract.refresh_from_db()
-    waiting = delivery.final_instalment_waiting(_final(contract))
+    waiting = delivery.final_instalment_waiting(instalment=_final(contract))
     assert "did not pass" in waiting and case.get_grade_display() in waiting
     with pytest.raises(ValidationError, match="did not pass"):
         delivery.final_instalment_release(instalment=_final(contract), by=signed["buyer"])

@@ -56,7 +56,7 @@ def _case_context(request, case, **extra):
         "assessments": list(case.assessments.all()),
         "summary": selectors.feedback_summary(case),
         "response_count": case.responses.count(),
-        "problems": services.publish_problems(case) if case.status == EvaluationCase.Status.OPEN else [],
+        "problems": services.publish_problems(case=case) if case.status == EvaluationCase.Status.OPEN else [],
         "can_publish": permissions.can_publish(user, case),
         "can_engage": permissions.can_engage_third_party(user, case),
         "contract_form": extra.get("contract_form")

@@ -14,7 +14,7 @@ def _nobody(user, case) -> bool:
     return False
 
 
-def _no_problems(case) -> list[str]:
+def _no_problems(*, case) -> list[str]:
     return []
 
 
@@ -54,7 +54,7 @@ def kind_of(case) -> SubjectKind:
 
 
 def on_evaluation_graded(handler: Callable, *, kind: str) -> Callable:
-    """`handler(case)` runs inside the publishing transaction once the case of `kind` is graded."""
+    """`handler(case=...)` runs inside the publishing transaction once the case of `kind` is graded."""
     entry = _KINDS.get(kind)
     if entry is None:
         entry = _KINDS[kind] = SubjectKind(kind=kind)

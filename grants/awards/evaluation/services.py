@@ -51,7 +51,7 @@ from grants.awards.evaluation.models import (
     VisitSlot,
 )
 from grants.awards.evaluation.registry import graded_handlers, kind_of
-from grants.awards.models import EvaluationScheme
+from grants.awards.models import Award, EvaluationScheme
 from grants.awards.uploads import clean_document, clean_photo, is_photo_name
 from grants.review.conflicts import detect_conflicts
 from incubator.selectors import members_of
@@ -186,6 +186,9 @@ def engagement_contract(*, call, organisation: EvaluationOrganisation, by) -> Ev
         engagement.engaged_by = by
     engagement.full_clean()
     engagement.save()
+    # Running grants made before the engagement (or before cases existed) get their case now.
+    for award in Award.objects.filter(application__call=call, status=Award.Status.ACTIVE, evaluation_case__isnull=True):
+        case_for_award(award=award)
     EvaluationCase.objects.filter(award__application__call=call, status=C.OPEN).exclude(
         assessments__part=Part.THIRD_PARTY
     ).update(third_party=organisation)
@@ -529,7 +532,7 @@ def feedback_submit(*, case: EvaluationCase, answers: dict, comment: str = "", l
     return response
 
 
-def beneficiaries_score(case) -> Decimal | None:
+def beneficiaries_score(*, case) -> Decimal | None:
     questions = {str(c.pk): c.weight for c in case.scheme.criteria.filter(part=Part.BENEFICIARIES)}
     if not questions:
         return None
@@ -539,7 +542,7 @@ def beneficiaries_score(case) -> Decimal | None:
 # --- Publishing -------------------------------------------------------------------------------
 
 
-def publish_problems(case) -> list[str]:
+def publish_problems(*, case) -> list[str]:
     """What stands between the case and its publication, in words for the officer."""
     problems = []
     parts = set(case.assessments.values_list("part", flat=True))
@@ -548,13 +551,13 @@ def publish_problems(case) -> list[str]:
         problems.append(_("The purchaser's marks are missing."))
     if weights.get(Part.THIRD_PARTY) and case.third_party_id and Part.THIRD_PARTY not in parts:
         problems.append(_("The third party's marks are missing."))
-    problems.extend(str(problem) for problem in kind_of(case).publish_problems(case))
+    problems.extend(str(problem) for problem in kind_of(case).publish_problems(case=case))
     return problems
 
 
-def part_scores(case) -> dict:
+def part_scores(*, case) -> dict:
     scores = {a.part: a.score for a in case.assessments.all()}
-    scores[Part.BENEFICIARIES] = beneficiaries_score(case)
+    scores[Part.BENEFICIARIES] = beneficiaries_score(case=case)
     return scores
 
 
@@ -564,10 +567,10 @@ def case_publish(*, case: EvaluationCase, by) -> EvaluationCase:
     case = _lock_case(case)
     require(permissions.is_manager(by, case), _("Only the manager of this evaluation can publish it."))
     check_transition(allowed=CASE_TRANSITIONS, current=case.status, target=C.PUBLISHED)
-    problems = publish_problems(case)
+    problems = publish_problems(case=case)
     if problems:
         raise ValidationError(problems)
-    scores = part_scores(case)
+    scores = part_scores(case=case)
     weights = case.scheme.part_weights()
     if not case.third_party_id:
         weights.pop(Part.THIRD_PARTY, None)
@@ -592,7 +595,7 @@ def case_publish(*, case: EvaluationCase, by) -> EvaluationCase:
         data={"score": str(score), "grade": case.grade, "weights": case.weights},
     )
     for handler in graded_handlers(case):
-        handler(case)
+        handler(case=case)
     notify(
         template="awards_evaluation_published",
         recipients=_members(case),

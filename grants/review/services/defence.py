@@ -195,7 +195,7 @@ def slots_notify(*, round_: ReviewRound, by) -> int:
     return len(slots)
 
 
-def can_respond(user, slot) -> bool:
+def can_respond(*, user, slot) -> bool:
     return is_member_of(user, slot.application.organisation_id) and slot.state == St.WAITING
 
 
@@ -279,11 +279,11 @@ def session_previous(*, round_: ReviewRound, by) -> DefenceSlot | None:
     return slot_move(slot=before, by=by, target=St.PRESENTING)
 
 
-def has_conflict(reviewer_id: int, application_id: int) -> bool:
+def has_conflict(*, reviewer_id: int, application_id: int) -> bool:
     return ConflictOfInterest.objects.filter(reviewer_id=reviewer_id, application_id=application_id).exists()
 
 
-def clean_scores(round_: ReviewRound, scores: dict) -> tuple[dict, float]:
+def clean_scores(*, round_: ReviewRound, scores: dict) -> tuple[dict, float]:
     """Every criterion scored with a whole number in its range; the weighted total on 0–100."""
     cleaned, errors = {}, {}
     for criterion in defence_criteria(round_):
@@ -320,13 +320,13 @@ def score_submit(*, slot: DefenceSlot, by, scores: dict, client_token: str) -> D
     require(member is not None, _("Only the defence panel's members can score."))
     if not member.present:
         raise ValidationError(_("You are marked absent; ask the programme officer."))
-    if has_conflict(by.pk, slot.application_id):
+    if has_conflict(reviewer_id=by.pk, application_id=slot.application_id):
         raise ValidationError(_("You have a conflict of interest with this applicant and do not score it."))
     if round_.status != ReviewRound.Status.SCORING:
         raise ValidationError(_("The defence round is not taking scores."))
     if slot.state not in (St.PRESENTING, St.CLOSED):
         raise ValidationError(_("This applicant is not presenting."))
-    cleaned, total = clean_scores(round_, scores)
+    cleaned, total = clean_scores(round_=round_, scores=scores)
     score = DefenceScore.objects.select_for_update().filter(slot=slot, reviewer=by).first()
     now = timezone.now()
     late = slot.state == St.CLOSED

@@ -173,7 +173,7 @@ def round_start_scoring(*, round_: ReviewRound, by) -> ReviewRound:
     return _move(call, round_, S.SCORING, by)
 
 
-def round_scores(round_: ReviewRound) -> dict:
+def round_scores(*, round_: ReviewRound) -> dict:
     """{application id: (raw, normalised)} of the round, from what has been submitted."""
     return round_results(call=round_.call, round_=round_)
 
@@ -189,7 +189,7 @@ def round_close(*, round_: ReviewRound, by) -> ReviewRound:
         DefenceSlot.objects.filter(round=round_, state=DefenceSlot.State.PRESENTING).update(
             state=DefenceSlot.State.CLOSED
         )
-    scores = round_scores(round_)
+    scores = round_scores(round_=round_)
     if not scores:
         raise ValidationError(_("Nothing has been scored in this round yet."))
     basis = getattr(getattr(call, "panel", None), "ranking_basis", "normalised")

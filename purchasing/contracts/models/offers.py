@@ -8,7 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from core.bilingual import bilingual
-from core.private_files import unguessable_name
+from core.private_files import private_storage, unguessable_name
 
 
 class Unit(models.TextChoices):
@@ -83,10 +83,12 @@ class Offer(models.Model):
 
 
 class OfferPhoto(models.Model):
-    """A picture of the service (public: no faces of beneficiaries, the form says so)."""
+    """A picture of the service (no faces of beneficiaries, the form says so). Stored privately
+    like every upload and served by a view: to anyone while the offer is published, otherwise
+    to the organisation's members and programme officers."""
 
     offer = models.ForeignKey(Offer, on_delete=models.CASCADE, related_name="photos", verbose_name=_("offer"))
-    image = models.ImageField(_("photo"), upload_to=offer_photo_upload_to, max_length=200)
+    image = models.ImageField(_("photo"), upload_to=offer_photo_upload_to, storage=private_storage, max_length=200)
     caption = models.CharField(_("caption"), max_length=200, blank=True)
     width = models.PositiveIntegerField(default=0)
     height = models.PositiveIntegerField(default=0)

@@ -1,24 +1,13 @@
-"""What the purchasing services share: recipients and the permission check."""
+"""What the purchasing services share: who hears about what."""
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied
 
 from accounts import roles
 from incubator.selectors import managers_of
+from purchasing.contracts.permissions import permit
+from purchasing.contracts.selectors import buyer_staff
 
 __all__ = ["buyer_staff", "managers_of", "permit", "programme_officers"]
-
-
-def permit(verdict) -> None:
-    """PermissionDenied with the verdict's reason unless it allows."""
-    allowed, reason = verdict
-    if not allowed:
-        raise PermissionDenied(reason)
-
-
-def buyer_staff(buyer) -> list:
-    """The buyer's active staff: who hears about its quotes and contracts."""
-    return list(buyer.staff.filter(is_active=True).order_by("pk"))
 
 
 def programme_officers() -> list:

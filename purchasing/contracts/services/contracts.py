@@ -213,7 +213,7 @@ def _starting_terms(*, item, unit, quantity, unit_price, start: datetime.date, e
 
 
 def _parties(contract: Contract) -> list:
-    return buyer_staff(contract.buyer) + managers_of(contract.organisation)
+    return buyer_staff(buyer=contract.buyer) + managers_of(contract.organisation)
 
 
 def _notify(contract: Contract, *, template: str, recipients, key: str, **context) -> None:
@@ -509,7 +509,7 @@ def amendment_propose(*, contract: Contract, terms: Terms, reason: str, by) -> C
         message=reason,
         data={"amendment": amendment.number, "total": str(terms.total)},
     )
-    other = managers_of(contract.organisation) if side == "buyer" else buyer_staff(contract.buyer)
+    other = managers_of(contract.organisation) if side == "buyer" else buyer_staff(buyer=contract.buyer)
     _notify(
         contract,
         template="purchasing_amendment_proposed",

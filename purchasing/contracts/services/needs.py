@@ -178,7 +178,7 @@ def quote_submit(*, need: Need, offer: Offer, by, unit_price, quantity: int, not
     )
     notify(
         template="purchasing_quote_received",
-        recipients=buyer_staff(need.buyer),
+        recipients=buyer_staff(buyer=need.buyer),
         context={
             "need": str(need),
             "organisation": offer.organisation.name,

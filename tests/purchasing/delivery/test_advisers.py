@@ -30,9 +30,9 @@ def adviser_contract(deal, village, total=Decimal("10000.00")):
 
 
 def test_the_minimum_is_ten_thousand_until_officers_set_a_policy(deal):
-    assert services.adviser_minimum(2026) == Decimal("10000")
+    assert services.adviser_minimum(year=2026) == Decimal("10000")
     AdviserPolicy.objects.create(year=2025, minimum_per_village=Decimal("12000"))
-    assert services.adviser_minimum(2026) == Decimal("12000")  # the latest earlier year's
+    assert services.adviser_minimum(year=2026) == Decimal("12000")  # the latest earlier year's
 
 
 def test_a_contract_below_the_policy_minimum_is_refused(deal):

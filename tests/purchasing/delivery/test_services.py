@@ -197,10 +197,10 @@ def test_a_cancelled_instalment_payment_can_be_scheduled_again_once(deal):
 
 def test_the_final_instalment_waits_for_every_period_then_for_the_evaluation(deal, evaluation):
     final = deal["final"]
-    assert "every period" in services.final_instalment_waiting(final)
+    assert "every period" in services.final_instalment_waiting(instalment=final)
     for period in deal["periods"]:
         accept(deal, period)
-    assert "no result yet" in services.final_instalment_waiting(final)
+    assert "no result yet" in services.final_instalment_waiting(instalment=final)
     with pytest.raises(ValidationError, match="no result yet"):
         services.final_instalment_release(instalment=final, by=deal["buyer"])
 
