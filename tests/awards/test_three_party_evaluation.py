@@ -116,6 +116,19 @@ def final_tranche(award):
     return award.tranches.get(trigger=Trigger.ON_FINAL_ACCEPTED_AND_EVALUATED)
 
 
+def test_contracting_a_third_party_opens_the_cases_of_the_calls_running_grants():
+    """Grants made before the engagement (or before cases existed) get their case then; an
+    offered (not yet running) grant gets none until it runs."""
+    award = finished_award()
+    offered = AwardFactory(application__call=award.application.call)
+    officer = officer_of(award)
+    org, _evaluator = evaluation_org_with_evaluator(officer)
+    assert not EvaluationCase.objects.filter(award=award).exists()
+    evaluation.engagement_contract(call=award.application.call, organisation=org, by=officer)
+    assert EvaluationCase.objects.get(award=award).third_party == org
+    assert not EvaluationCase.objects.filter(award=offered).exists()
+
+
 # --- The default scheme ----------------------------------------------------------------------
 
 
