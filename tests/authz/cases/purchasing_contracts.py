@@ -56,6 +56,8 @@ def cases(world):
     offer = OfferFactory(organisation=org, published=True, areas=[buyer.area])
     draft_offer = OfferFactory(organisation=org)
     photo = OfferPhoto.objects.create(offer=draft_offer, image=ContentFile(image_bytes(), "p.jpg"), width=40, height=30)
+    draft_photo = OfferPhoto.objects.create(offer=draft_offer, image=ContentFile(image_bytes(), "d.jpg"))
+    public_photo = OfferPhoto.objects.create(offer=offer, image=ContentFile(image_bytes(), "o.jpg"))
     need = NeedFactory(buyer=buyer, item=offer.item, area=buyer.area)
     quoted_need = NeedFactory(buyer=buyer, item=offer.item, area=buyer.area)
     quote = QuoteFactory(need=quoted_need, offer=offer)
@@ -101,6 +103,14 @@ def cases(world):
             data={"cancel-reason": "x"},
         ),
         Case("purchasing:offer_contract", buyers_only(), kwargs={"pk": offer.pk}),
+        # Offer photos: a published offer's to everyone; a draft's to its NGO and the officers.
+        Case("purchasing:offer_photo", EVERYONE, kwargs={"pk": public_photo.pk}),
+        Case(
+            "purchasing:offer_photo",
+            {**dict.fromkeys(ROLES, NOT_FOUND), "ngo_member": ALLOW, "programme_officer": ALLOW},
+            kwargs={"pk": draft_photo.pk},
+            note="a draft offer's photo",
+        ),
         # NGO portal
         Case("purchasing:ngo_home", ngo_portal()),
         Case("purchasing:offer_create", ngo_portal()),
