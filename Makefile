@@ -7,7 +7,9 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 # Links in emails point at the served address unless SITE_URL is set.
 SITE_URL ?= http://$(if $(filter 0.0.0.0 ::,$(HOST)),127.0.0.1,$(HOST)):$(PORT)
-PYTEST_ARGS ?=
+# One pytest worker per core (pytest-xdist); a test file stays on one worker (its fixtures).
+PYTEST_WORKERS ?= auto
+PYTEST_ARGS ?= -n $(PYTEST_WORKERS) --dist loadfile
 
 .DEFAULT_GOAL := help
 .PHONY: help install run demo test test-postgres lint format messages bench ci clean
