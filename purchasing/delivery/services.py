@@ -35,6 +35,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.audit import record_event
+from core.bilingual import email_values
 from core.money import format_money
 from core.notify import notify
 from core.transitions import check_transition, require
@@ -448,8 +449,8 @@ def _context(period: DeliveryPeriod) -> dict:
     contract = period.contract
     return {
         "contract": contract.reference,
-        "organisation": contract.organisation.name_zh,
-        "buyer": contract.buyer.name_zh,
+        **email_values("organisation", contract.organisation, "name"),
+        **email_values("buyer", contract.buyer, "name"),
         "period": f"{period.instalment.period_start:%Y-%m-%d} – {period.instalment.period_end:%Y-%m-%d}",
         "reason": period.dispute_reason,
         "period_id": period.pk,

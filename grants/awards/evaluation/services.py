@@ -30,6 +30,7 @@ from django.utils.translation import gettext_lazy
 from accounts import roles
 from core import invitations
 from core.audit import record_event
+from core.bilingual import email_values
 from core.links import site_path
 from core.notify import notify
 from core.transitions import check_transition, require
@@ -97,7 +98,7 @@ def _evaluators(case) -> list:
 
 
 def _context(case, **extra) -> dict:
-    return {"case_id": case.pk, "title": case.title, "organisation": str(case.organisation), **extra}
+    return {"case_id": case.pk, "title": case.title, **email_values("organisation", case.organisation, "name"), **extra}
 
 
 def _lock_case(case) -> EvaluationCase:
@@ -246,7 +247,7 @@ def evaluator_invite(*, organisation: EvaluationOrganisation, email: str, by) ->
         template="awards_evaluator_invitation",
         recipients=[email],
         context={
-            "organisation": organisation.name,
+            **email_values("organisation", organisation, "name"),
             "inviter": by.display_name,
             "path": site_path("awards:evaluator_invitation", token=invitation_token(invitation=invitation)),
             "days": INVITATION_DAYS,
@@ -599,7 +600,7 @@ def case_publish(*, case: EvaluationCase, by) -> EvaluationCase:
     notify(
         template="awards_evaluation_published",
         recipients=_members(case),
-        context=_context(case, score=str(score), grade=str(case.get_grade_display())),
+        context=_context(case, score=str(score), grade=case.grade),
         key=f"evaluation-published:{case.pk}",
     )
     return case

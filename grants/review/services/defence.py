@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 
 from accounts.roles import is_reviewer
 from core.audit import record_event
+from core.bilingual import email_values
 from core.links import site_path
 from core.notify import notify
 from core.transitions import check_transition, require
@@ -181,8 +182,8 @@ def slots_notify(*, round_: ReviewRound, by) -> int:
             template="review_defence_slot",
             recipients=members_of(slot.application.organisation_id),
             context={
-                "call_title": str(round_.call),
-                "application_title": slot.application.display_title,
+                **email_values("call_title", round_.call, "title"),
+                "application_title": slot.application.title,
                 "starts_at": timezone.localtime(slot.starts_at).strftime("%Y-%m-%d %H:%M"),
                 "minutes": round_.slot_minutes,
                 "path": site_path("review:defence_slot", pk=slot.pk),

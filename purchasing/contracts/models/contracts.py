@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.bilingual import bilingual
 from purchasing.contracts.models.offers import Unit
@@ -196,7 +197,7 @@ class ContractAmendment(models.Model):
     class Status(models.TextChoices):
         PROPOSED = "proposed", _("Proposed")
         ACCEPTED = "accepted", _("Accepted")
-        DECLINED = "declined", _("Declined")
+        DECLINED = "declined", pgettext_lazy("amendment status", "Declined")
         WITHDRAWN = "withdrawn", _("Withdrawn")
 
     contract = models.ForeignKey(

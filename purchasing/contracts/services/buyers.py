@@ -25,7 +25,7 @@ from core.money import format_money
 from core.notify import notify
 from purchasing.contracts import permissions
 from purchasing.contracts.models import BudgetLine, Buyer, BuyerInvitation, Contract
-from purchasing.contracts.services.common import permit
+from purchasing.contracts.services.common import email_names, permit
 
 INVITATION_DAYS = 14
 TOKEN_SALT = "purchasing.buyer_invitation"
@@ -110,7 +110,7 @@ def buyer_invite(*, buyer: Buyer, email: str, by) -> BuyerInvitation:
         template="purchasing_buyer_invitation",
         recipients=[email],
         context={
-            "buyer": buyer.name,
+            **email_names(key="buyer", thing=buyer),
             "inviter": by.display_name,
             "path": site_path("purchasing:invitation_accept", token=invitation_token(invitation=invitation)),
             "days": INVITATION_DAYS,

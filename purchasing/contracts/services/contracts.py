@@ -36,6 +36,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.audit import record_event
+from core.bilingual import email_values
 from core.links import site_path
 from core.money import format_money
 from core.notify import notify
@@ -51,7 +52,7 @@ from purchasing.contracts.models import (
     Offer,
     Quote,
 )
-from purchasing.contracts.services.common import buyer_staff, managers_of, permit
+from purchasing.contracts.services.common import buyer_staff, email_names, managers_of, permit
 from purchasing.contracts.terms import InstalmentTerm, ItemTerm, Terms, check_terms, schedule
 
 Status = Contract.Status
@@ -222,9 +223,9 @@ def _notify(contract: Contract, *, template: str, recipients, key: str, **contex
         recipients=recipients,
         context={
             "reference": contract.reference,
-            "title": contract.title,
-            "buyer": contract.buyer.name,
-            "organisation": contract.organisation.name,
+            **email_values("title", contract, "title"),
+            **email_names(key="buyer", thing=contract.buyer),
+            **email_names(key="organisation", thing=contract.organisation),
             "total": format_money(contract.total),
             "path": site_path("purchasing:contract_detail", pk=contract.pk),
             **context,
@@ -440,7 +441,7 @@ def contract_complete(*, contract: Contract, by) -> Contract:
         template="purchasing_contract_status",
         recipients=_parties(contract),
         key=f"purchasing-contract-completed:{contract.pk}",
-        status=contract.get_status_display(),
+        status=contract.status,
     )
     return contract
 
@@ -464,7 +465,7 @@ def contract_terminate(*, contract: Contract, by, reason: str) -> Contract:
         template="purchasing_contract_status",
         recipients=_parties(contract),
         key=f"purchasing-contract-terminated:{contract.pk}",
-        status=contract.get_status_display(),
+        status=contract.status,
         reason=reason,
     )
     return contract
@@ -564,7 +565,7 @@ def amendment_accept(*, amendment: ContractAmendment, by) -> ContractAmendment:
             template="purchasing_amendment_decided",
             recipients=_parties(contract),
             key=f"purchasing-amendment-decided:{amendment.pk}",
-            decision=_("accepted by both parties"),
+            decision=amendment.status,
         )
     amendment.save()
     return amendment
@@ -599,7 +600,7 @@ def amendment_decline(*, amendment: ContractAmendment, by, reason: str) -> Contr
         template="purchasing_amendment_decided",
         recipients=_parties(contract),
         key=f"purchasing-amendment-decided:{amendment.pk}",
-        decision=amendment.get_status_display(),
+        decision=amendment.status,
         reason=reason,
     )
     return amendment

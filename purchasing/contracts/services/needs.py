@@ -28,7 +28,7 @@ from core.transitions import check_transition
 from purchasing.contracts import permissions
 from purchasing.contracts.models import Need, Offer, Quote
 from purchasing.contracts.services import contracts as contract_services
-from purchasing.contracts.services.common import buyer_staff, managers_of, permit
+from purchasing.contracts.services.common import buyer_staff, email_names, managers_of, permit
 
 NEED_TRANSITIONS = {
     Need.Status.OPEN: {Need.Status.CHOSEN, Need.Status.CANCELLED},
@@ -130,8 +130,8 @@ def _tell_quoter(quote: Quote, *, template: str, reason: str) -> None:
         template=template,
         recipients=managers_of(quote.organisation),
         context={
-            "need": str(quote.need),
-            "buyer": quote.need.buyer.name,
+            **email_names(key="need", thing=quote.need),
+            **email_names(key="buyer", thing=quote.need.buyer),
             "reason": reason,
             "path": site_path("purchasing:quote_list"),
         },
@@ -180,8 +180,8 @@ def quote_submit(*, need: Need, offer: Offer, by, unit_price, quantity: int, not
         template="purchasing_quote_received",
         recipients=buyer_staff(buyer=need.buyer),
         context={
-            "need": str(need),
-            "organisation": offer.organisation.name,
+            **email_names(key="need", thing=need),
+            **email_names(key="organisation", thing=offer.organisation),
             "total": format_money(quote.total),
             "path": site_path("purchasing:need_detail", pk=need.pk),
         },

@@ -25,7 +25,7 @@ from core.transitions import check_transition
 from core.uploads import clean_image
 from purchasing.contracts import permissions
 from purchasing.contracts.models import Offer, OfferPhoto
-from purchasing.contracts.services.common import managers_of, permit
+from purchasing.contracts.services.common import email_names, managers_of, permit
 
 Status = Offer.Status
 
@@ -126,8 +126,8 @@ def _tell_ngo(offer: Offer, *, template: str, reason: str, key: str) -> None:
         template=template,
         recipients=managers_of(offer.organisation),
         context={
-            "offer": str(offer),
-            "organisation": offer.organisation.name,
+            **email_names(key="offer", thing=offer),
+            **email_names(key="organisation", thing=offer.organisation),
             "reason": reason,
             "path": site_path("purchasing:offer_edit", pk=offer.pk),
         },
