@@ -4,7 +4,19 @@ twice changes nothing (use stable natural keys and get_or_create)."""
 
 from dataclasses import dataclass, field
 
-from demo import accounts, awards, cms, grants, home, incubator, payments, purchasing, review
+from demo import (
+    accounts,
+    awards,
+    cms,
+    evaluation,
+    grants,
+    home,
+    incubator,
+    payments,
+    purchasing,
+    review,
+    rounds,
+)
 
 
 @dataclass
@@ -16,8 +28,9 @@ class DemoContext:
 
 
 # Each loader builds on the ones before it: people, the home page, organisations, calls
-# and applications, their reviews, the public site, grants, then payments and service purchasing.
-LOADERS = (accounts, home, incubator, grants, review, cms, awards, payments, purchasing)
+# and applications, their reviews and review rounds, the public site, grants, payments,
+# the grants' three-party evaluation, then service purchasing.
+LOADERS = (accounts, home, incubator, grants, review, rounds, cms, awards, payments, evaluation, purchasing)
 # What the public site's pages show needs only the loaders up to and including cms.
 PUBLIC_SITE = LOADERS[: LOADERS.index(cms) + 1]
 
