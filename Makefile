@@ -38,12 +38,18 @@ run: install ## Migrate, load demo data, run periodic tasks and serve on http://
 demo: install ## Load the demo data only (idempotent)
 	$(BIN)/python manage.py load_demo
 
+# Two runs: a process that has driven Chromium (Playwright's event loop in its main thread)
+# hands later non-browser tests a connection whose serialized rollback restores nothing, so
+# browser tests never share a worker with the others. Browser tests are spread test by test.
 test: install ## Install and run the whole test suite (browser tests need Debian's chromium)
 	@scripts/install-system-deps.sh --if-possible
-	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -q $(PYTEST_ARGS) -m "not browser"
+	$(BIN)/python -m pytest -q -n $(PYTEST_WORKERS) --dist load -m browser
 
+# The browser tests check markup, scripts and journeys, which do not depend on the database;
+# on PostgreSQL only those marked `postgres` run (CI's SQLite pass runs them all).
 test-postgres: install ## Run the suite against the local PostgreSQL
-	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/legalaid} $(BIN)/python -m pytest -q $(PYTEST_ARGS)
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/legalaid} $(BIN)/python -m pytest -q $(PYTEST_ARGS) -m "not browser or postgres"
 
 lint: install ## ruff lint + format check, the stack of apps (import-linter), migrations check
 	$(BIN)/ruff check .
