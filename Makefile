@@ -7,9 +7,11 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 # Links in emails point at the served address unless SITE_URL is set.
 SITE_URL ?= http://$(if $(filter 0.0.0.0 ::,$(HOST)),127.0.0.1,$(HOST)):$(PORT)
-# One pytest worker per core (pytest-xdist); a test file stays on one worker (its fixtures).
+# One pytest worker per core (pytest-xdist), fed test by test in collection order: pytest-django
+# puts transactional tests last, and each worker must keep that order (a worker given whole
+# files would run a flushing test before others that need the migrations' data).
 PYTEST_WORKERS ?= auto
-PYTEST_ARGS ?= -n $(PYTEST_WORKERS) --dist loadfile
+PYTEST_ARGS ?= -n $(PYTEST_WORKERS) --dist load
 
 .DEFAULT_GOAL := help
 .PHONY: help install run demo test test-postgres lint format messages bench ci clean
@@ -38,13 +40,11 @@ run: install ## Migrate, load demo data, run periodic tasks and serve on http://
 demo: install ## Load the demo data only (idempotent)
 	$(BIN)/python manage.py load_demo
 
-# Two runs: a process that has driven Chromium (Playwright's event loop in its main thread)
-# hands later non-browser tests a connection whose serialized rollback restores nothing, so
-# browser tests never share a worker with the others. Browser tests are spread test by test.
+# Two runs, so the browser tests (a few minutes each) are spread over the workers on their own.
 test: install ## Install and run the whole test suite (browser tests need Debian's chromium)
 	@scripts/install-system-deps.sh --if-possible
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS) -m "not browser"
-	$(BIN)/python -m pytest -q -n $(PYTEST_WORKERS) --dist load -m browser
+	$(BIN)/python -m pytest -q $(PYTEST_ARGS) -m browser
 
 # The browser tests check markup, scripts and journeys, which do not depend on the database;
 # on PostgreSQL only those marked `postgres` run (CI's SQLite pass runs them all).
