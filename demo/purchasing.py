@@ -17,6 +17,7 @@ from core.money import to_money
 from demo import purchasing_delivery
 from demo.accounts import ensure_user
 from demo.cms_images import shipped_path
+from demo.grants import WUZHONG_DISTRICT
 from incubator.models import Area, Membership, Organisation, ServiceItem
 from purchasing.contracts.models import BudgetLine, Buyer, Need, Offer
 from purchasing.contracts.services import buyers as buyer_services
@@ -176,7 +177,11 @@ def _need_contract(buyer, item, area, clerk, offers, year):
 
 def load(ctx):
     officer = ctx.users.get("officer")
-    area = Area.objects.filter(level=Area.Level.DISTRICT).order_by("code").first()
+    # Mudu is a town of Wuzhong, the demo's district (not the first district of the country).
+    area = (
+        Area.objects.current().filter(code=WUZHONG_DISTRICT).first()
+        or Area.objects.filter(level=Area.Level.DISTRICT).order_by("code").first()
+    )
     item = ServiceItem.objects.order_by("pk").first()
     organisations = [
         o for o in Organisation.objects.filter(status=Organisation.Status.VERIFIED).order_by("id")[:2] if _manager(o)

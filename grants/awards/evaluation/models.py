@@ -15,6 +15,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.bilingual import bilingual
 from core.invitations import InvitationBase
@@ -159,8 +160,8 @@ class EvaluationCase(models.Model):
     subject's handlers run (the award's final tranche, a contract's final instalment)."""
 
     class Status(models.TextChoices):
-        OPEN = "open", _("Open")
-        PUBLISHED = "published", _("Published")
+        OPEN = "open", pgettext_lazy("evaluation case status", "Open")
+        PUBLISHED = "published", pgettext_lazy("evaluation case status", "Published")
 
     kind = models.CharField(_("kind"), max_length=20, default="award", db_index=True)
     award = models.OneToOneField(
