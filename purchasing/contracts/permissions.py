@@ -333,7 +333,7 @@ def can_renew_contract(user, contract: Contract) -> Verdict:
     if not is_buyer_staff(user, contract.buyer_id):
         return no(_("Only the buyer's staff renew a contract."))
     if contract.status not in (Contract.Status.ACTIVE, Contract.Status.COMPLETED):
-        return no(_("Only an active or completed contract can be renewed."))
+        return no(_("Only an active or completed contract can be renewed: start the service first."))
     if contract.renewals.exclude(status__in=(Contract.Status.DECLINED, Contract.Status.CANCELLED)).exists():
         return no(_("This contract has already been renewed."))
     result = evaluation_results.result_for(contract)
