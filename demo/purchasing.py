@@ -18,7 +18,8 @@ from demo import purchasing_delivery
 from demo.accounts import ensure_user
 from demo.cms_images import shipped_path
 from demo.grants import WUZHONG_DISTRICT
-from incubator.models import Area, Membership, Organisation, ServiceItem
+from demo.purchasing_delivery import manager_of
+from incubator.models import Area, Organisation, ServiceItem
 from purchasing.contracts.models import BudgetLine, Buyer, Need, Offer
 from purchasing.contracts.services import buyers as buyer_services
 from purchasing.contracts.services import contracts as contract_services
@@ -37,18 +38,6 @@ OFFERS = [
 ]
 # A shipped demo picture (demo/images) shown on the first offer.
 OFFER_PHOTO = ("demo-photo-lecture", "社区普法讲座现场 / A law talk in a community hall")
-
-
-def _manager(organisation):
-    membership = (
-        Membership.objects.filter(
-            organisation=organisation, left_at__isnull=True, role__in=[Membership.Role.OWNER, Membership.Role.ADMIN]
-        )
-        .select_related("user")
-        .order_by("id")
-        .first()
-    )
-    return membership.user if membership else None
 
 
 def _buyer(area, officer):
@@ -82,7 +71,7 @@ def _offer(organisation, item, area, price, title_zh, title_en):
     offer = Offer.objects.filter(organisation=organisation, title_zh=title_zh).first()
     if offer is not None:
         return offer
-    manager = _manager(organisation)
+    manager = manager_of(organisation)
     offer = offer_services.offer_create(
         organisation=organisation,
         by=manager,
@@ -106,7 +95,7 @@ def _offer_photo(offer):
         return
     key, caption = OFFER_PHOTO
     upload = SimpleUploadedFile(f"{key}.jpg", shipped_path(key).read_bytes(), content_type="image/jpeg")
-    offer_services.offer_photo_add(offer=offer, by=_manager(offer.organisation), upload=upload, caption=caption)
+    offer_services.offer_photo_add(offer=offer, by=manager_of(offer.organisation), upload=upload, caption=caption)
 
 
 def _two_started_periods(terms: Terms, today: datetime.date) -> None:
@@ -155,7 +144,7 @@ def _need_contract(buyer, item, area, clerk, offers, year):
     )
     quotes = [
         need_services.quote_submit(
-            need=need, offer=offer, by=_manager(offer.organisation), unit_price=offer.unit_price, quantity=24
+            need=need, offer=offer, by=manager_of(offer.organisation), unit_price=offer.unit_price, quantity=24
         )
         for offer in offers
     ]
@@ -172,7 +161,7 @@ def _need_contract(buyer, item, area, clerk, offers, year):
     contract = contract_services.contract_update_terms(contract=contract, terms=terms, by=clerk)
     contract_services.contract_offer(contract=contract, by=clerk)
     contract_services.contract_accept(contract=contract, by=clerk)
-    return contract_services.contract_accept(contract=contract, by=_manager(contract.organisation))
+    return contract_services.contract_accept(contract=contract, by=manager_of(contract.organisation))
 
 
 def load(ctx):
@@ -184,7 +173,7 @@ def load(ctx):
     )
     item = ServiceItem.objects.order_by("pk").first()
     organisations = [
-        o for o in Organisation.objects.filter(status=Organisation.Status.VERIFIED).order_by("id")[:2] if _manager(o)
+        o for o in Organisation.objects.filter(status=Organisation.Status.VERIFIED).order_by("id")[:2] if manager_of(o)
     ]
     if officer is None or area is None or item is None or len(organisations) < 2:
         return

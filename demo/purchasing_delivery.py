@@ -88,7 +88,8 @@ ADVISER_ITEM = "community-legal-adviser"
 ADVISER_OFFER_ZH = "村（社区）法律顾问服务"
 
 
-def _manager(organisation):
+def manager_of(organisation):
+    """The organisation's first owner or admin (the demo acts as them; also demo/purchasing.py)."""
     membership = (
         Membership.objects.filter(
             organisation=organisation, left_at__isnull=True, role__in=[Membership.Role.OWNER, Membership.Role.ADMIN]
@@ -236,7 +237,7 @@ def _second_period(period, *, ngo, clerk):
 
 
 def _this_year(contract, *, clerk, finance, finance2):
-    ngo = _manager(contract.organisation)
+    ngo = manager_of(contract.organisation)
     periods = _started_periods(contract)
     if not periods:
         return []
@@ -277,7 +278,7 @@ def _last_year_contract(buyer, offer, clerk, year):
     contract = contract_services.contract_update_terms(contract=contract, terms=terms, by=clerk)
     contract_services.contract_offer(contract=contract, by=clerk)
     contract_services.contract_accept(contract=contract, by=clerk)
-    return contract_services.contract_accept(contract=contract, by=_manager(contract.organisation))
+    return contract_services.contract_accept(contract=contract, by=manager_of(contract.organisation))
 
 
 def _deliver_every_period(contract, *, ngo, clerk):
@@ -320,7 +321,7 @@ def _evaluate(contract, *, clerk, ngo):
 
 def _last_year(buyer, offer, *, clerk, finance, finance2, year):
     contract = _last_year_contract(buyer, offer, clerk, year)
-    ngo = _manager(contract.organisation)
+    ngo = manager_of(contract.organisation)
     if contract.status == Contract.Status.SIGNED:
         contract = contract_services.contract_start(contract=contract, by=clerk)
     if contract.status == Contract.Status.ACTIVE:
@@ -346,7 +347,7 @@ def _adviser_offer(organisation, area, year):
     if offer is not None:
         return offer
     item = ServiceItem.objects.filter(code=ADVISER_ITEM).first() or ServiceItem.objects.order_by("pk").first()
-    manager = _manager(organisation)
+    manager = manager_of(organisation)
     offer = offer_services.offer_create(
         organisation=organisation,
         by=manager,
@@ -392,7 +393,7 @@ def _adviser_contract(buyer, offer, village, *, clerk, year):
     contract = contract_services.contract_update_terms(contract=contract, terms=terms, by=clerk)
     contract_services.contract_offer(contract=contract, by=clerk)
     contract_services.contract_accept(contract=contract, by=clerk)
-    contract = contract_services.contract_accept(contract=contract, by=_manager(contract.organisation))
+    contract = contract_services.contract_accept(contract=contract, by=manager_of(contract.organisation))
     contract = contract_services.contract_start(contract=contract, by=clerk)
     return delivery.adviser_contract_register(contract=contract, village=village, by=clerk)
 
@@ -419,7 +420,7 @@ def _adviser_months(adviser, ngo):
 
 def _advisers(buyer, organisation, area, *, clerk, year):
     offer = _adviser_offer(organisation, area, year)
-    ngo = _manager(organisation)
+    ngo = manager_of(organisation)
     advisers = []
     for village in _villages():
         adviser = _adviser_contract(buyer, offer, village, clerk=clerk, year=year)
