@@ -230,7 +230,12 @@ def serve_cached(request, render):
     """Answer from the cache when possible, else call `render()` and store the result.
 
     Behind `PublicPageCacheMiddleware` the lookup has already happened (a hit never
-    reaches the view): render, and mark the response for the middleware to store."""
+    reaches the view): render, and mark the response for the middleware to store.
+
+    Whoever reads, the view shows the same page: base.html shares its head and body
+    (`{% public_fragment … only_if=request.shows_public_page %}`), so a reader the page
+    cache cannot answer (signed in, or carrying a session) renders only the header."""
+    request.shows_public_page = True
     if not is_cacheable_request(request):
         return render()
     scope = _scope.get()

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 from wagtail import views as wagtail_views
 from wagtail.contrib.sitemaps.views import sitemap as sitemap_view
-from wagtail.models import Locale, Page, Site
+from wagtail.models import Locale, Page, PageViewRestriction, Site
 
 from cms import calendars, donations, feeds, selectors
 from cms import search as site_search
@@ -49,22 +49,58 @@ def _route_from_memo(request, path):
     of rendering a page. Which live page a path leads to changes only when pages are
     published, unpublished, moved or deleted, all of which purge the memo; so the
     routed page is memoized and handed to Wagtail the way it caches its own route on
-    the request. View restrictions are still checked on every request (Wagtail's
-    before_serve_page hook). Routes with arguments (routable pages) are not memoized."""
+    the request, together with the pages whose view restrictions apply to it (itself
+    and its ancestors, aliases resolved; they change only with moves). The restrictions
+    themselves are still read on every request (Wagtail's before_serve_page hook), one
+    query, so a new one holds at once. Routes with arguments (routable pages) are not
+    memoized."""
     site = Site.find_for_request(request)
     if site is None or request.method not in ("GET", "HEAD"):
         return
 
     def compute():
-        # Wagtail keeps this result on the request, so serve() does not route again.
         route = Page.route_for_request(request, path)
         if route is None or route[1] or route[2]:
             return None  # a 404 or a route with arguments: nothing is memoized
-        return route[0]
+        page = route[0]
+        return page, _restricting_page_ids(page)
 
-    page = memoize("page-route", site.pk, translation.get_language(), path, compute=compute)
-    if page:
+    routed = memoize("routed-page", site.pk, translation.get_language(), path, compute=compute)
+    if routed:
+        page, restricting_ids = routed
+        page.get_view_restrictions = _ViewRestrictionsOf(restricting_ids)
+        # Wagtail keeps this result on the request, so serve() does not route again.
         request._wagtail_route_for_request = (page, [], {})
+
+
+def _restricting_page_ids(page) -> tuple[int, ...]:
+    """The pages whose view restrictions apply to `page`, as Wagtail's
+    `Page.get_view_restrictions` finds them: the page and its ancestors, an alias
+    standing for its source."""
+    ids = set()
+
+    def add(candidate):
+        if candidate.alias_of_id:
+            add(candidate.alias_of)
+        else:
+            ids.add(candidate.pk)
+
+    add(page)
+    for ancestor in page.get_ancestors().only("alias_of"):
+        add(ancestor)
+    return tuple(sorted(ids))
+
+
+class _ViewRestrictionsOf:
+    """Stands for `get_view_restrictions` on a page from the route memo: the same query
+    as Wagtail's, without first walking the ancestors. A module-level class, so the page
+    still pickles (memos of the page's context hold it, and are purged with it)."""
+
+    def __init__(self, page_ids):
+        self.page_ids = page_ids
+
+    def __call__(self):
+        return PageViewRestriction.objects.filter(page_id__in=self.page_ids)
 
 
 @require_GET

@@ -198,15 +198,18 @@ def breadcrumb_links(context, page):
 
 
 class PublicFragmentNode(template.Node):
-    def __init__(self, nodelist, name, vary_on):
+    def __init__(self, nodelist, name, vary_on, only_if=None):
         self.nodelist = nodelist
         self.name = name
         self.vary_on = vary_on
+        self.only_if = only_if
 
     def render(self, context):
         request = context.get("request")
         if request is None or getattr(request, "is_preview", False) or caching.timeout() <= 0:
             return self.nodelist.render(context)  # a draft preview must show the draft
+        if self.only_if is not None and not self.only_if.resolve(context):
+            return self.nodelist.render(context)
         parts = [self.name, translation.get_language(), request.get_host()]
         parts += [str(variable.resolve(context)) for variable in self.vary_on]
         return caching.shared_piece(
@@ -216,13 +219,19 @@ class PublicFragmentNode(template.Node):
 
 @register.tag
 def public_fragment(parser, token):
-    """{% public_fragment "name" var… %}…{% endpublic_fragment %}: the block's HTML,
-    shared by every reader (signed in or not) until the next purge, per language, host
-    and the given variables. Only for markup that is the same for everyone: nothing
-    from `user`, no CSRF token."""
+    """{% public_fragment "name" var… [only_if=condition] %}…{% endpublic_fragment %}: the
+    block's HTML, shared by every reader (signed in or not) until the next purge, per
+    language, host and the given variables. Only for markup that is the same for
+    everyone: nothing from `user`, no CSRF token. With `only_if`, shared only when the
+    condition holds (base.html shares a page's head and body only for views that show
+    every reader the same page, see `cms.caching.serve_cached`)."""
     bits = token.split_contents()
     if len(bits) < 2:
         raise template.TemplateSyntaxError("public_fragment needs a name")
+    only_if = None
+    if bits[-1].startswith("only_if="):
+        only_if = parser.compile_filter(bits.pop()[len("only_if=") :])
     nodelist = parser.parse(("endpublic_fragment",))
     parser.delete_first_token()
-    return PublicFragmentNode(nodelist, bits[1].strip("\"'"), [parser.compile_filter(bit) for bit in bits[2:]])
+    vary_on = [parser.compile_filter(bit) for bit in bits[2:]]
+    return PublicFragmentNode(nodelist, bits[1].strip("\"'"), vary_on, only_if)

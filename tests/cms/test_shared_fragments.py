@@ -167,3 +167,64 @@ def test_saving_a_site_purges_the_public_cache(site_tree, django_capture_on_comm
         site.site_name = "Legal Aid Hub"
         site.save()
     assert caching.generation() > before
+
+
+# --- A public page's head and body, shared by every reader ----------------------------
+
+
+def test_a_public_page_shares_its_body_with_signed_in_readers_until_the_purge(
+    client, django_capture_on_commit_callbacks
+):
+    organisation = OrganisationFactory(verified=True, name_en="First Name Centre")
+    url = f"/en/directory/{organisation.pk}/"
+    login(client, UserFactory(ngo_member=True))
+    assert "First Name Centre" in client.get(url).content.decode()
+    # Changed without the signals that purge: the body is the one rendered before.
+    type(organisation).objects.filter(pk=organisation.pk).update(name_en="Second Name Centre")
+    page = client.get(url).content.decode()
+    assert "First Name Centre" in page and "Second Name Centre" not in page
+    assert "Sign out" in page, "the header is the reader's own"
+    caching.purge()
+    assert "Second Name Centre" in client.get(url).content.decode()
+
+
+def test_a_shared_body_never_carries_one_readers_menu_to_another(client):
+    organisation = OrganisationFactory(verified=True)
+    url = f"/en/directory/{organisation.pk}/"
+    login(client, UserFactory(ngo_member=True))
+    assert "Sign out" in client.get(url).content.decode()
+    client.logout()
+    client.cookies["sessionid"] = "unknown"
+    page = client.get(url).content.decode()
+    assert "Sign out" not in page and "Sign in" in page
+
+
+def test_only_public_views_share_their_head_and_body(client):
+    """The dashboard extends the same base template, but only a view that shows every
+    reader the same page (cms.caching.serve_cached) marks its request for sharing."""
+    login(client, UserFactory(ngo_member=True))
+    assert not getattr(client.get("/en/dashboard/").wsgi_request, "shows_public_page", False)
+    assert client.get("/en/directory/").wsgi_request.shows_public_page is True
+
+
+def test_only_if_shares_the_fragment_only_when_the_condition_holds(reader_request):
+    conditional = Template(
+        '{% load cms_tags %}{% public_fragment "probe-if" only_if=shared %}{{ counter.next }}{% endpublic_fragment %}'
+    )
+    counter = Counter()
+    context = {"request": reader_request, "counter": counter}
+    assert conditional.render(Context({**context, "shared": False})) == "1"
+    assert conditional.render(Context({**context, "shared": False})) == "2"
+    assert conditional.render(Context({**context, "shared": True})) == "3"
+    assert conditional.render(Context({**context, "shared": True})) == "3"
+
+
+def test_a_memoized_route_reads_the_restrictions_without_walking_the_ancestors(client, site_tree):
+    article = site_tree.en["article"]
+    client.cookies["sessionid"] = "unknown"
+    assert client.get(article.url).status_code == 200
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(article.url).status_code == 200
+    tree_walks = [query["sql"] for query in captured.captured_queries if '"wagtailcore_page"' in query["sql"]]
+    restrictions = [q["sql"] for q in captured.captured_queries if "wagtailcore_pageviewrestriction" in q["sql"]]
+    assert tree_walks == [] and len(restrictions) == 1
