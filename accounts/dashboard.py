@@ -1,10 +1,18 @@
 """Cards on the signed-in dashboard. Each app registers a function that returns the
-links its features offer a user; the dashboard shows them all."""
+links its features offer a user; the dashboard shows them all.
+
+Both are asked by every app (a dozen queries or more for a busy officer), on every visit
+to the dashboard or the admin home, so each user's answer is kept in the cache
+(`accounts.data_version`): until any record is saved or deleted, and for a minute at
+most, since tasks fall due with time. They are an overview: every page they link to
+checks the user's rights again."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+
+from accounts import data_version
 
 LinkProvider = Callable[[object], list[dict]]
 _providers: list[LinkProvider] = []
@@ -16,10 +24,13 @@ def register(provider: LinkProvider) -> LinkProvider:
 
 
 def links_for(user) -> list[dict]:
-    links = []
-    for provider in _providers:
-        links.extend(provider(user))
-    return links
+    def compute():
+        links = []
+        for provider in _providers:
+            links.extend(provider(user))
+        return links
+
+    return data_version.per_user("dashboard-links", user, compute=compute)
 
 
 # --- Tasks: what waits for the user, each linking to the place to act -------------------------
@@ -62,10 +73,14 @@ def tasks_for(user, *, back_office: bool) -> list[Task]:
     nothing to do (a count of 0) are left out."""
     if not user.is_authenticated:
         return []
-    tasks = [
-        task
-        for provider in _task_providers
-        for task in provider(user)
-        if task.back_office == back_office and task.count != 0
-    ]
-    return sorted(tasks, key=lambda task: (not task.overdue, task.due is None, task.due or date.min))
+
+    def compute():
+        tasks = [
+            task
+            for provider in _task_providers
+            for task in provider(user)
+            if task.back_office == back_office and task.count != 0
+        ]
+        return sorted(tasks, key=lambda task: (not task.overdue, task.due is None, task.due or date.min))
+
+    return data_version.per_user("tasks", user, back_office, compute=compute)

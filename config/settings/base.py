@@ -149,6 +149,14 @@ elif _cache_url:
     CACHES = {"default": env.cache_url_config(_cache_url)}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Sessions: in the database, read through the cache when the cache is shared (Redis), so a
+# signed-in request costs no session query. Not on a per-process cache: a sign-out in one
+# worker would leave the session alive in the others' copies.
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db"
+    if CACHES["default"]["BACKEND"].startswith("django_redis")
+    else "django.contrib.sessions.backends.db"
+)
 # Life of cached public pages and shared fragments (0 turns them off); see docs/operations.md.
 PUBLIC_PAGE_CACHE_SECONDS = env.int("PUBLIC_PAGE_CACHE_SECONDS", default=600)
 

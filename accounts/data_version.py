@@ -1,0 +1,63 @@
+"""A version number of the data, bumped whenever any record is saved or deleted, and
+answers per user kept under it (the dashboard's links and tasks).
+
+One counter in the shared cache for the whole installation: coarse, so it is always
+right (no list of which models a panel reads to keep in step) and cheap (one INCR per
+write, one GET per read, a page reads it once). It is bumped at the write and again
+when the transaction commits, so a reader who computed between the two does not keep
+the old answer. Writes that bypass the signals (`QuerySet.update`, raw SQL) are caught
+by the entries' short life (`PER_USER_SECONDS`).
+"""
+
+from __future__ import annotations
+
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.utils import translation
+
+VERSION_KEY = "accounts:data-version"
+PER_USER_SECONDS = 60
+# Saved on every request or sign-in, and read by no panel.
+IGNORED_MODELS = frozenset({"sessions.session", "mfa.authenticator", "account.emailconfirmation"})
+
+
+def current() -> int:
+    value = cache.get(VERSION_KEY)
+    if value is None:
+        cache.add(VERSION_KEY, 1, None)
+        value = cache.get(VERSION_KEY) or 1
+    return int(value)
+
+
+def bump() -> None:
+    try:
+        cache.incr(VERSION_KEY)
+    except ValueError:
+        cache.add(VERSION_KEY, 2, None)
+
+
+def per_user(name: str, user, *parts, compute):
+    """`compute()` for this user, language and `parts`, kept until the data changes or
+    PER_USER_SECONDS pass."""
+    key = f"accounts:per-user:{current()}:{name}:{user.pk}:{translation.get_language()}:" + ":".join(
+        str(part) for part in parts
+    )
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, PER_USER_SECONDS)
+    return value
+
+
+def _data_changed(sender, raw=False, action="post_", **kwargs):
+    if raw or not action.startswith("post_") or sender._meta.label_lower in IGNORED_MODELS:
+        return
+    bump()
+    transaction.on_commit(bump)
+
+
+def connect() -> None:
+    post_save.connect(_data_changed, dispatch_uid="accounts-data-version-save")
+    post_delete.connect(_data_changed, dispatch_uid="accounts-data-version-delete")
+    m2m_changed.connect(_data_changed, dispatch_uid="accounts-data-version-m2m")

@@ -1,0 +1,71 @@
+"""The admin sidebar is kept per user until the data changes (accounts.admin_sidebar):
+built once for a run of admin pages, built afresh when the user's rights change, and
+what Wagtail builds does not depend on the page it is built on."""
+
+import json
+import re
+
+import pytest
+from django.contrib.auth.models import Group
+
+from accounts import admin_sidebar, roles
+from tests.factories.accounts import UserFactory
+from tests.utils.auth import login
+
+pytestmark = pytest.mark.django_db
+
+SIDEBAR = re.compile(r'<script id="wagtail-sidebar-props" type="application/json">(.*?)</script>', re.S)
+
+
+def sidebar_of(client, path="/admin/") -> dict:
+    response = client.get(path)
+    assert response.status_code == 200
+    return json.loads(SIDEBAR.search(response.content.decode()).group(1))
+
+
+@pytest.fixture
+def wagtail_builds(monkeypatch):
+    calls = []
+    original = admin_sidebar._wagtail_sidebar_props
+
+    def counting(context):
+        calls.append(context["request"].path)
+        return original(context)
+
+    monkeypatch.setattr(admin_sidebar, "_wagtail_sidebar_props", counting)
+    return calls
+
+
+def test_the_sidebar_is_built_once_for_a_run_of_admin_pages(client, wagtail_builds):
+    login(client, UserFactory(officer=True))
+    first = sidebar_of(client, "/admin/")
+    assert sidebar_of(client, "/admin/payments/queue/") == first
+    assert wagtail_builds == ["/admin/"]
+
+
+def test_what_wagtail_builds_is_the_same_on_every_page(client, settings):
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+    login(client, UserFactory(officer=True))
+    assert (
+        sidebar_of(client, "/admin/")
+        == sidebar_of(client, "/admin/payments/queue/")
+        == sidebar_of(client, "/admin/grants/applications/")
+    )
+
+
+def test_a_new_role_shows_its_menu_at_once(client):
+    officer = UserFactory(officer=True)
+    login(client, officer)
+    before = json.dumps(sidebar_of(client))
+    officer.groups.add(Group.objects.get(name=roles.FINANCE_OFFICER))
+    after = json.dumps(sidebar_of(client))
+    assert after != before
+
+
+def test_users_never_see_each_others_sidebar(client):
+    officer, finance = UserFactory(officer=True, first_name="Olive"), UserFactory(finance=True, first_name="Fiona")
+    login(client, officer)
+    assert "Olive" in json.dumps(sidebar_of(client))
+    login(client, finance)
+    sidebar = json.dumps(sidebar_of(client))
+    assert "Fiona" in sidebar and "Olive" not in sidebar
