@@ -32,6 +32,8 @@ _RELATED = (
     "batch",
 )
 
+_QUEUE_RELATED = ("payee", "funder", "tranche__award", "requested_by", "approved_by")
+
 
 def _ledger():
     return Payment.objects.select_related(*_RELATED)
@@ -79,7 +81,9 @@ def payments_queue(*, user, status: str = "", rail: str = "", kind: str = "", fu
             | Q(payee__name_en__icontains=search)
             | Q(payer_name__icontains=search)
         )
-    return queryset.order_by("status", "requested_at", "id")
+    # Only the relations the queue shows: each further outer join costs PostgreSQL
+    # milliseconds of planning on every page (8.6 ms with the ledger's nine, 13 tables).
+    return queryset.select_related(None).select_related(*_QUEUE_RELATED).order_by("status", "requested_at", "id")
 
 
 def bank_payments_ready(*, user):
