@@ -43,7 +43,7 @@ from django.conf import settings
 
 from cms.opendata.rows import GrantRow, LocationRef, OrganisationRef
 from core.identifiers import is_valid_uscc, normalise_uscc
-from core.spreadsheet import SafeCsvWriter, safe_row
+from core.spreadsheet import SafeCsvWriter
 
 SCHEMA_VERSION = "1.4"
 CLASSIFICATION_VOCABULARY = "LegalAidHub:ServiceCategory"
@@ -323,11 +323,11 @@ def iter_csv(rows: Iterable[GrantRow], *, locations: int = 1, batch: int = 100) 
     return iter_csv_grants(map(grant_to_360, rows), locations=locations, batch=batch)
 
 
-class _SafeCells:
+class _SharedCells:
     """The CSV cells of a part many grants share (an organisation, a programme, a set of
-    places), made safe (core.spreadsheet.safe_row) once for every grant that shares the
-    same object. The memo holds the object it was made from, so an id is never reused
-    while its entry lives; it is emptied at `limit` entries."""
+    places), made once for every grant that shares the same object. The memo holds the
+    object it was made from, so an id is never reused while its entry lives; it is
+    emptied at `limit` entries."""
 
     def __init__(self, cells, *, limit: int = 8192):
         self._cells = cells
@@ -340,7 +340,7 @@ class _SafeCells:
             return found[1]
         if len(self._memo) >= self._limit:
             self._memo.clear()
-        cells = safe_row(self._cells(part))
+        cells = self._cells(part)
         self._memo[id(part)] = (part, cells)
         return cells
 
@@ -373,24 +373,25 @@ def _classification_cells(classifications) -> list:
 
 def iter_csv_grants(grants: Iterable[dict], *, locations: int = 1, batch: int = 500) -> Iterator[str]:
     """These grant dicts as CSV text (UTF-8 with BOM for Excel), `batch` rows a piece, in
-    the columns of `csv_columns` (a test holds the cells equal to theirs). Every cell goes
-    through core.spreadsheet.safe_row, so none starts a formula; the parts grants share
-    (organisations, programme, classifications, places) are made safe once per part."""
+    the columns of `csv_columns` (a test holds the cells equal to theirs). Every row is
+    written by core.spreadsheet.SafeCsvWriter, so no cell starts a formula (checked once,
+    there); the parts grants share (organisations, programme, classifications, places)
+    are made into cells once per part."""
     slots = max(locations, 1)
     columns = csv_columns(locations=slots)
     out = io.StringIO()
     writer = SafeCsvWriter(out)
     out.write("\ufeff")
-    writer.writerow(safe_row(title for title, _ in columns))
+    writer.writerow([title for title, _ in columns])
     # The header at once: a client has its first bytes before the database has sorted the grants.
     yield out.getvalue()
     out.seek(0)
     out.truncate()
-    organisation = _SafeCells(_organisation_cells)
-    programme = _SafeCells(_programme_cells)
-    classification = _SafeCells(_classification_cells)
+    organisation = _SharedCells(_organisation_cells)
+    programme = _SharedCells(_programme_cells)
+    classification = _SharedCells(_classification_cells)
     place_cells = len(LOCATION_FIELDS) * slots
-    beneficiaries = _SafeCells(lambda places: (_location_cells(places) + [""] * place_cells)[:place_cells])
+    beneficiaries = _SharedCells(lambda places: (_location_cells(places) + [""] * place_cells)[:place_cells])
     no_places = [""] * place_cells
     no_classifications = [""] * (len(CLASSIFICATION_FIELDS) * CLASSIFICATION_SLOTS)
     writerow = writer.writerow
@@ -401,20 +402,18 @@ def iter_csv_grants(grants: Iterable[dict], *, locations: int = 1, batch: int = 
         planned = grant.get("plannedDates")
         planned = planned[0] if planned else {}
         classifications = grant.get("classifications")
-        row = safe_row(
-            (
-                grant["id"],
-                grant["title"],
-                grant["description"],
-                grant["currency"],
-                grant.get("amountAppliedFor"),
-                grant["amountAwarded"],
-                grant["amountDisbursed"],
-                grant["awardDate"],
-                planned.get("startDate"),
-                planned.get("endDate"),
-            )
-        )
+        row = [
+            grant["id"],
+            grant["title"],
+            grant["description"],
+            grant["currency"],
+            grant.get("amountAppliedFor"),
+            grant["amountAwarded"],
+            grant["amountDisbursed"],
+            grant["awardDate"],
+            planned.get("startDate"),
+            planned.get("endDate"),
+        ]
         recipient = organisation(grant["recipientOrganization"])
         row += recipient[:7]
         row += organisation(grant["fundingOrganization"])[:7]
@@ -422,9 +421,7 @@ def iter_csv_grants(grants: Iterable[dict], *, locations: int = 1, batch: int = 
         row += programme(grant.get("grantProgramme") or [])
         row += classification(classifications) if classifications else no_classifications
         row += beneficiaries(places) if places else no_places
-        row += safe_row(
-            (grant.get("fromOpenCall"), grant.get("url"), grant.get("dataSource"), grant.get("dateModified"))
-        )
+        row += (grant.get("fromOpenCall"), grant.get("url"), grant.get("dataSource"), grant.get("dateModified"))
         writerow(row)
         if count % batch == 0:
             yield out.getvalue()
