@@ -29,6 +29,24 @@ def test_numbers_and_plain_text_are_left_alone(value):
     assert safe_cell(value) == value
 
 
+PLAIN_ROWS = [
+    ["Mediation", 12, 3.5, "", "中文"],
+    ["ok", "=1+1"],
+    ["a\x1f=1+1", "b"],  # a separator inside a cell: a false alarm, still right
+    ["x", -5, "-12.50", "+3"],
+    ["tab", "\tcmd", "cr", "\rcmd", "@SUM(A1)"],
+    ["ok", "x=1", "a-b", "a+b", "a@b"],
+]
+
+
+@pytest.mark.parametrize("row", PLAIN_ROWS)
+def test_a_row_of_plain_text_and_numbers_is_written_as_cell_by_cell(row):
+    fast, cell_by_cell = io.StringIO(), io.StringIO()
+    SafeCsvWriter(fast).writerow(row)
+    csv.writer(cell_by_cell).writerow([safe_cell(value) for value in row])
+    assert fast.getvalue() == cell_by_cell.getvalue()
+
+
 def test_the_writer_makes_every_cell_safe():
     out = io.StringIO()
     SafeCsvWriter(out).writerow(["=1+1", "ok", None, Decimal("-1")])
