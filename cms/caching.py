@@ -47,6 +47,7 @@ from django.core.cache import cache
 from django.http import HttpResponse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
+from django.utils.functional import SimpleLazyObject
 
 GENERATION_KEY = "cms:public-cache:generation"
 KEY_PREFIX = "cms:public-page:v2"
@@ -276,6 +277,19 @@ def memoize(name: str, *parts, compute, request=None):
         return compute()  # an editor previewing a draft must see the draft
     key = f"cms:memo:{generation()}:{name}:{_digest(parts)}"
     return shared_piece(key, compute, timeout() or DEFAULT_TIMEOUT)
+
+
+def lazy_memoize(name: str, *parts, keys, compute, request=None) -> dict:
+    """`memoize`'s dict (`compute()` returns one with `keys`), as a dict of lazy values:
+    the memo is read only when a template first uses one. A page's context is made
+    before its template runs; when the body comes from its shared fragment (base.html),
+    the lists behind it are never read, unpickled or computed."""
+    whole = SimpleLazyObject(lambda: memoize(name, *parts, compute=compute, request=request))
+    return {key: SimpleLazyObject(functools.partial(_item, whole, key)) for key in keys}
+
+
+def _item(mapping, key):
+    return mapping[key]
 
 
 # --- Shared pieces: a local copy in front of the shared cache ----------------------------

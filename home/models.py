@@ -1,13 +1,14 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import translation
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
-from cms.caching import memoize
+from cms.caching import lazy_memoize
 from cms.impact import impact_figures
 from cms.selectors import featured_articles, featured_showcases, upcoming_events
 
@@ -72,13 +73,15 @@ class HomePage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["impact"] = impact_figures() if self.show_impact else None
+        # Read only if the template asks: not when the body comes from its shared fragment.
+        context["impact"] = SimpleLazyObject(impact_figures) if self.show_impact else None
         # The lists change only when pages are published, which purges the memo.
         context.update(
-            memoize(
+            lazy_memoize(
                 "home-sections",
                 self.locale_id,
                 request=request,
+                keys=("featured_showcases", "featured_articles", "upcoming_events"),
                 compute=lambda: {
                     "featured_showcases": featured_showcases(locale=self.locale),
                     "featured_articles": featured_articles(locale=self.locale),

@@ -228,3 +228,23 @@ def test_a_memoized_route_reads_the_restrictions_without_walking_the_ancestors(c
     tree_walks = [query["sql"] for query in captured.captured_queries if '"wagtailcore_page"' in query["sql"]]
     restrictions = [q["sql"] for q in captured.captured_queries if "wagtailcore_pageviewrestriction" in q["sql"]]
     assert tree_walks == [] and len(restrictions) == 1
+
+
+def test_a_shared_body_spares_the_home_page_reading_its_lists(client, site_tree, monkeypatch):
+    home = site_tree.en["home"]
+    login(client, UserFactory(ngo_member=True))
+    assert client.get(home.url).status_code == 200
+    reads = []
+    original = caching.memoize
+
+    def counted(name, *parts, **options):
+        reads.append(name)
+        return original(name, *parts, **options)
+
+    monkeypatch.setattr(caching, "memoize", counted)
+    monkeypatch.setattr("home.models.impact_figures", lambda: reads.append("impact"))
+    assert client.get(home.url).status_code == 200
+    assert "home-sections" not in reads and "impact" not in reads
+    caching.purge()
+    client.get(home.url)
+    assert "home-sections" in reads, "rendered afresh, the body reads them"
