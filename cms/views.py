@@ -51,11 +51,16 @@ def _route_from_memo(request, path):
     routed page is memoized and handed to Wagtail the way it caches its own route on
     the request, together with the pages whose view restrictions apply to it (itself
     and its ancestors, aliases resolved; they change only with moves). The restrictions
-    themselves are still read on every request (Wagtail's before_serve_page hook), one
-    query, so a new one holds at once. Routes with arguments (routable pages) are not
-    memoized."""
+    themselves are read on every request, one query, so a new one holds at once; Wagtail's
+    before_serve_page hook checks them against the reader.
+
+    A page under any view restriction does not share its head and body with other
+    readers (`request.shows_public_page`): who may read it differs. Nor does a page
+    whose route is not memoized (404s, routes with arguments), whose restrictions are
+    not known here."""
     site = Site.find_for_request(request)
     if site is None or request.method not in ("GET", "HEAD"):
+        request.shows_public_page = False
         return
 
     def compute():
@@ -66,11 +71,16 @@ def _route_from_memo(request, path):
         return page, _restricting_page_ids(page)
 
     routed = memoize("routed-page", site.pk, translation.get_language(), path, compute=compute)
-    if routed:
-        page, restricting_ids = routed
-        page.get_view_restrictions = _ViewRestrictionsOf(restricting_ids)
-        # Wagtail keeps this result on the request, so serve() does not route again.
-        request._wagtail_route_for_request = (page, [], {})
+    if not routed:
+        request.shows_public_page = False
+        return
+    page, restricting_ids = routed
+    restrictions = list(PageViewRestriction.objects.filter(page_id__in=restricting_ids))
+    if restrictions:
+        request.shows_public_page = False
+    page.get_view_restrictions = _KnownViewRestrictions(restrictions)
+    # Wagtail keeps this result on the request, so serve() does not route again.
+    request._wagtail_route_for_request = (page, [], {})
 
 
 def _restricting_page_ids(page) -> tuple[int, ...]:
@@ -91,16 +101,16 @@ def _restricting_page_ids(page) -> tuple[int, ...]:
     return tuple(sorted(ids))
 
 
-class _ViewRestrictionsOf:
-    """Stands for `get_view_restrictions` on a page from the route memo: the same query
-    as Wagtail's, without first walking the ancestors. A module-level class, so the page
-    still pickles (memos of the page's context hold it, and are purged with it)."""
+class _KnownViewRestrictions:
+    """Stands for `get_view_restrictions` on a page from the route memo: the
+    restrictions read for this request. A module-level class, so the page still pickles
+    (a memo of the page's context may hold it; it is purged with the restrictions)."""
 
-    def __init__(self, page_ids):
-        self.page_ids = page_ids
+    def __init__(self, restrictions):
+        self.restrictions = restrictions
 
     def __call__(self):
-        return PageViewRestriction.objects.filter(page_id__in=self.page_ids)
+        return self.restrictions
 
 
 @require_GET

@@ -6,6 +6,7 @@ import pytest
 from django.db import connection
 from django.template import Context, Template
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import translation
 from wagtail.models import Page, PageViewRestriction, Site
 
@@ -248,3 +249,31 @@ def test_a_shared_body_spares_the_home_page_reading_its_lists(client, site_tree,
     caching.purge()
     client.get(home.url)
     assert "home-sections" in reads, "rendered afresh, the body reads them"
+
+
+def test_a_page_under_a_view_restriction_never_shares_its_head_and_body(
+    client, site_tree, django_capture_on_commit_callbacks
+):
+    article = site_tree.en["article"]
+    client.cookies["sessionid"] = "unknown"
+    assert client.get(article.url).wsgi_request.shows_public_page is True
+    with django_capture_on_commit_callbacks(execute=True):
+        restriction = PageViewRestriction.objects.create(
+            page=article, restriction_type=PageViewRestriction.PASSWORD, password="open sesame"
+        )
+    login(client, UserFactory(ngo_member=True))
+    client.post(
+        reverse("wagtailcore_authenticate_with_password", args=[restriction.pk, article.pk]),
+        {"password": "open sesame", "return_url": article.url},
+    )
+    response = client.get(article.url)
+    assert response.status_code == 200
+    assert article.title in response.content.decode()
+    assert response.wsgi_request.shows_public_page is False, "who may read it differs: never shared"
+
+
+def test_a_page_that_is_not_found_is_not_shared(client, site_tree):
+    client.cookies["sessionid"] = "unknown"
+    response = client.get("/en/no-such-page/")
+    assert response.status_code == 404
+    assert response.wsgi_request.shows_public_page is False
