@@ -43,7 +43,7 @@ def test_the_sidebar_is_built_once_for_a_run_of_admin_pages(client, wagtail_buil
     assert wagtail_builds == ["/admin/"]
 
 
-def test_what_wagtail_builds_is_the_same_on_every_page(client, settings):
+def test_what_wagtail_builds_is_the_same_on_every_page(client, settings, wagtail_builds):
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
     login(client, UserFactory(officer=True))
     assert (
@@ -51,6 +51,7 @@ def test_what_wagtail_builds_is_the_same_on_every_page(client, settings):
         == sidebar_of(client, "/admin/payments/queue/")
         == sidebar_of(client, "/admin/grants/applications/")
     )
+    assert len(wagtail_builds) == 3, "without a cache, Wagtail built each of them"
 
 
 def test_a_new_role_shows_its_menu_at_once(client):
