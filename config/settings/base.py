@@ -123,6 +123,10 @@ TEMPLATES = [
     },
 ]
 
+# Django's own widget templates through Jinja2, the rest as Django's default renderer
+# (core/form_renderer.py: issue 15).
+FORM_RENDERER = "core.form_renderer.FastWidgetRenderer"
+
 # --- Data ---------------------------------------------------------------------------
 
 DATABASES = {
