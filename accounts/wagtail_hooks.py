@@ -3,12 +3,18 @@ place to act (issue 14). The tasks come from the apps through accounts.dashboard
 
 from wagtail import hooks
 from wagtail.admin.ui.components import Component
-from wagtail.admin.views.home import LockedPagesPanel, RecentEditsPanel, UserObjectsInWorkflowModerationPanel
-from wagtail.models import Page
+from wagtail.admin.views.home import (
+    LockedPagesPanel,
+    RecentEditsPanel,
+    UserObjectsInWorkflowModerationPanel,
+    WorkflowObjectsToModeratePanel,
+)
+from wagtail.models import Page, TaskState
 from wagtail.permissions import policy_registry
 
 from accounts import roles
 from accounts.dashboard import tasks_for
+from accounts.data_version import per_user
 
 
 class TasksPanel(Component):
@@ -48,3 +54,19 @@ def drop_own_pages_panels(request, panels):
     if policy_registry.get_by_type(Page).user_has_any_permission(user, PAGE_ACTIONS):
         return
     panels[:] = [panel for panel in panels if not isinstance(panel, OWN_PAGES_PANELS)]
+
+
+@hooks.register("construct_homepage_panels")
+def drop_empty_moderation_panel(request, panels):
+    """Wagtail's "Awaiting your review" panel asks every active workflow task which of its
+    states the user may moderate, then renders an empty panel when none: a quarter of a
+    finance officer's admin home (issue 15). Whether anything awaits the user is asked
+    the same way (`TaskState.objects.reviewable_by`, Wagtail's own rule) and kept under
+    the data version, so a page sent to moderation shows at once; the panel is left
+    out only while nothing awaits."""
+    if not any(isinstance(panel, WorkflowObjectsToModeratePanel) for panel in panels):
+        return
+    user = request.user
+    if per_user("awaiting-moderation", user, compute=lambda: TaskState.objects.reviewable_by(user).exists()):
+        return
+    panels[:] = [panel for panel in panels if not isinstance(panel, WorkflowObjectsToModeratePanel)]
