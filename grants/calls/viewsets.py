@@ -224,9 +224,11 @@ class CallViewSet(ModelViewSet):
 
 
 def _officer_calls(request):
+    """The calls offered by the filter: only the columns of their names (a call's questions
+    and rubric are StreamFields, parsed for every row a whole Call is loaded for)."""
     if request is None:
         return Call.objects.none()
-    return selectors.calls_for_officer(request.user)
+    return selectors.calls_for_officer(request.user).select_related(None).only("pk", "title_zh", "title_en")
 
 
 class ApplicationFilterSet(WagtailFilterSet):
@@ -242,7 +244,13 @@ class ApplicationFilterSet(WagtailFilterSet):
 
 class ApplicationIndexView(RefuseWith403Mixin, generic.IndexView):
     def get_base_queryset(self):
-        return selectors.applications_for_officer(self.request.user)
+        # Joins only what the columns show: each joined table adds PostgreSQL planning time
+        # and ORM work to every listing (issue 15).
+        return (
+            selectors.applications_for_officer(self.request.user)
+            .select_related(None)
+            .select_related("call", "organisation")
+        )
 
 
 class ScopedApplicationQueryset:

@@ -17,7 +17,7 @@ class EveryWidget(forms.Form):
     text = forms.CharField(initial='a <b> & "c"', widget=forms.TextInput(attrs={"class": "x", "data-y": "1"}))
     number = forms.IntegerField(initial=3)
     email = forms.EmailField(required=False)
-    url = forms.URLField(required=False)
+    url = forms.URLField(required=False, assume_scheme="https")
     password = forms.CharField(widget=forms.PasswordInput)
     hidden = forms.CharField(widget=forms.HiddenInput, initial="h")
     multiple_hidden = forms.MultipleChoiceField(
