@@ -108,7 +108,13 @@ def bank_payments_ready(*, user):
 
 def payments_for_award(award):
     """An award's payments, for the award pages (officers and the NGO portal)."""
-    return _ledger().filter(tranche__award=award).exclude(status=Status.CANCELLED).order_by("tranche__position", "id")
+    # The award pages show the payments' own columns only: no relation is joined (the
+    # ledger's nine made PostgreSQL plan this query for 4 ms on every award page, issue 15).
+    return (
+        Payment.objects.filter(tranche__award=award)
+        .exclude(status=Status.CANCELLED)
+        .order_by("tranche__position", "id")
+    )
 
 
 def payments_for_organisation(org):
