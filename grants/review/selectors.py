@@ -57,11 +57,16 @@ def assignment_for_reviewer(user, application_pk) -> Assignment:
 
 def application_for_reviewer(assignment: Assignment) -> Application:
     """The full application behind an assignment the reviewer has declared on."""
-    return (
-        Application.objects.select_related("call", "organisation", "category", "service_item", "area")
+    application = (
+        Application.objects.select_related("organisation", "category", "service_item", "area")
         .prefetch_related("budget_lines", "milestones", "kpis", "attachments", TARGET_AREAS)
         .get(pk=assignment.application_id)
     )
+    # The assignment's call is the application's (an assignment is made within its call),
+    # already loaded: not joined and parsed again (issue 15).
+    if application.call_id == assignment.call_id:
+        application.call = assignment.call
+    return application
 
 
 def attachment_for_reviewer(assignment: Assignment, number: int) -> tuple[int, ApplicationAttachment]:
