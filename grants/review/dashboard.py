@@ -47,7 +47,7 @@ def review_links(user) -> list[dict]:
 def _calls_by_id(rows) -> dict:
     """The calls the rows name, in one query (their titles are the calls' to give)."""
     ids = {row["call_id"] for row in rows}
-    return Call.objects.in_bulk(ids) if ids else {}
+    return Call.objects.only("pk", "title_zh", "title_en").in_bulk(ids) if ids else {}
 
 
 def reviewer_progress(user) -> list[Task]:

@@ -7,7 +7,9 @@ from decimal import Decimal
 import pytest
 from django.core import mail
 from django.core.files.base import ContentFile
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -632,3 +634,20 @@ def test_the_beat_tasks_run_the_services(officer):
     assert tasks.finalise_due_calls.delay().get() == []
     assert tasks.remind_before_deadlines.delay().get() == 0
     assert tasks.aggregate_call_scores.delay(call.pk).get() == 0
+
+
+def test_the_progress_summary_counts_a_submitted_review_at_once_and_is_not_recounted(call, reviewer, reviewer_client):
+    assignments = [
+        AssignmentFactory(application=InReviewApplicationFactory(call=call), reviewer=reviewer, declared=True)
+        for _ in range(3)
+    ]
+    url = reverse("review:assignment_list")
+    assert "0 of 3 done" in reviewer_client.get(url).content.decode()
+
+    with CaptureQueriesContext(connection) as ctx:
+        reviewer_client.get(url)
+    counting = [query for query in ctx.captured_queries if 'COUNT("review_assignment"."id")' in query["sql"]]
+    assert counting == []  # kept under the data version
+
+    ReviewFactory(assignment=assignments[0], submitted=True)
+    assert "1 of 3 done" in reviewer_client.get(url).content.decode()
