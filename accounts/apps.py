@@ -6,7 +6,8 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts"
 
     def ready(self):
-        from accounts import admin_sidebar, data_version
+        from accounts import admin_shortcuts, admin_sidebar, data_version
 
         data_version.connect()
         admin_sidebar.install()
+        admin_shortcuts.install()
