@@ -92,8 +92,9 @@ def payments_queue(*, user, status: str = "", rail: str = "", kind: str = "", fu
 
 
 def _queue_columns() -> list[str]:
-    """Every column of the payment, and of its relations only those the queue shows: with
-    all of them (129 columns) PostgreSQL planned the query for 3 ms, with these under 1."""
+    """Every column of the payment, and of its relations only those the queue shows (55
+    columns instead of 129): fewer values to convert and to build instances from (7 % of the
+    page's Python calls). PostgreSQL's planning of the six joins stays about 3 ms."""
     names = [field.name for field in Payment._meta.concrete_fields]
     shown = ["payee__name_zh", "payee__name_en", "funder__name_zh", "funder__name_en", "tranche__award__reference"]
     for user in ("requested_by", "approved_by"):  # shown by str(user): full name or email
