@@ -9,8 +9,9 @@ from django import forms
 from django.forms.renderers import DjangoTemplates, get_default_renderer
 from django.template.backends.django import Template as DjangoTemplate
 from django.test.html import parse_html
+from wagtail.contrib.simple_translation.forms import CheckboxSelectMultipleWithDisabledOptions
 
-from core.form_renderer import FastWidgetRenderer
+from core.form_renderer import FastWidgetRenderer, _only_djangos_templates
 
 
 class EveryWidget(forms.Form):
@@ -58,7 +59,35 @@ def test_a_bound_form_with_errors_keeps_the_submitted_values():
     assert '<option value="c" selected>C</option>' in html
 
 
-def test_other_templates_stay_on_the_django_template_language():
+def test_a_widget_with_a_template_of_its_own_goes_through_the_django_template_language():
+    """wagtail.contrib.simple_translation's checkboxes keep Django's container template but
+    render each option with a template of their own (found only by Django's engine)."""
+
+    class Languages(forms.Form):
+        locales = forms.MultipleChoiceField(
+            choices=[("1", "English"), ("2", "Chinese")],
+            widget=CheckboxSelectMultipleWithDisabledOptions,
+            initial=["2"],
+        )
+
+    html = Languages()["locales"].as_widget()
+    assert 'data-action="w-bulk#toggle"' in html and "Chinese" in html
+    assert parse_html(str(html)) == parse_html(str(Languages(renderer=DjangoTemplates())["locales"].as_widget()))
+
+
+def test_a_multiwidget_with_a_subwidget_of_its_own_goes_through_the_django_template_language():
+    class Own(forms.TextInput):
+        template_name = "tests/own_input.html"
+
+    widget = forms.MultiWidget(widgets=[forms.TextInput(), Own()])
+    context = widget.get_context("pair", ["a", "b"], {})
+    assert not _only_djangos_templates(context["widget"])
+    assert _only_djangos_templates(
+        forms.MultiWidget(widgets=[forms.TextInput(), forms.TextInput()]).get_context("p", ["a", "b"], {})["widget"]
+    )
+
+
+def test_field_and_form_layouts_stay_on_the_django_template_language():
     renderer = FastWidgetRenderer()
     assert isinstance(renderer.get_template("django/forms/div.html"), DjangoTemplate)
-    assert not isinstance(renderer.get_template("django/forms/widgets/select.html"), DjangoTemplate)
+    assert isinstance(renderer.get_template("django/forms/widgets/select.html"), DjangoTemplate)  # asked directly
