@@ -6,10 +6,16 @@ import re
 from pathlib import Path
 
 import pytest
+from csp.constants import NONCE
+from csp.decorators import csp_update
+from csp.exceptions import CSPNonceError
+from csp.middleware import CSPMiddleware
 from django.conf import settings
+from django.http import HttpResponse
 from django.test import Client
 from django.urls import reverse
 
+from core.middleware import ContentSecurityPolicyMiddleware
 from tests.cms.site import build_site
 from tests.factories.accounts import UserFactory
 from tests.factories.grants import ApplicationFactory, CallFactory, FunderFactory
@@ -177,3 +183,64 @@ def test_the_checker_finds_what_a_strict_policy_blocks():
     assert inline_scripts('<a href="javascript:void(0)">')
     assert not inline_scripts('<script src="/static/a.js" defer></script>')
     assert not inline_scripts('<script id="data" type="application/json">{"a": 1}</script>')
+
+
+# --- The policies kept per process (core.middleware.ContentSecurityPolicyMiddleware) ------
+
+
+def _answer(middleware, request, response=None):
+    middleware.process_request(request)
+    return middleware.process_response(request, response or HttpResponse("ok"))
+
+
+def _django_csp_header(request, response=None):
+    """What django-csp's own middleware, given our policy parts, would send."""
+
+    class DjangoCsp(ContentSecurityPolicyMiddleware):
+        process_response = CSPMiddleware.process_response
+
+    return _answer(DjangoCsp(lambda r: None), request, response or HttpResponse("ok"))["Content-Security-Policy"]
+
+
+@pytest.mark.parametrize("path", ["/en/", "/zh-hans/directory/", "/admin/", "/admin/grants/calls/", "/portal/"])
+def test_the_kept_policy_is_the_one_django_csp_builds(rf, path):
+    middleware = ContentSecurityPolicyMiddleware(lambda r: None)
+    first, again = _answer(middleware, rf.get(path)), _answer(middleware, rf.get(path))
+    assert first["Content-Security-Policy"] == again["Content-Security-Policy"] == _django_csp_header(rf.get(path))
+
+
+def test_a_nonce_a_decorator_or_a_preview_still_changes_the_header(rf, settings):
+    # A policy that offers nonces (the site's does not: its pages are cached whole).
+    directives = settings.CONTENT_SECURITY_POLICY["DIRECTIVES"]
+    settings.CONTENT_SECURITY_POLICY = {"DIRECTIVES": {**directives, "script-src": [*directives["script-src"], NONCE]}}
+    middleware = ContentSecurityPolicyMiddleware(lambda r: None)
+    plain = _answer(middleware, rf.get("/en/"))["Content-Security-Policy"]
+
+    request = rf.get("/en/")
+    middleware.process_request(request)
+    nonce = str(request.csp_nonce)
+    with_nonce = middleware.process_response(request, HttpResponse("ok"))["Content-Security-Policy"]
+    assert f"'nonce-{nonce}'" in with_nonce and "nonce-" not in plain
+
+    updated = csp_update({"img-src": ["https://tiles.example.org"]})(lambda request: HttpResponse("ok"))
+    request = rf.get("/en/")
+    header = _answer(middleware, request, updated(request))["Content-Security-Policy"]
+    assert "https://tiles.example.org" in header
+
+    preview = rf.get("/en/")
+    preview.is_preview = True
+    assert "frame-ancestors 'self'" in _answer(middleware, preview)["Content-Security-Policy"]
+    # ... and none of these changed the policy kept for everyone else.
+    assert _answer(middleware, rf.get("/en/"))["Content-Security-Policy"] == plain
+
+
+def test_a_changed_setting_is_seen_and_a_late_nonce_is_refused(rf, settings):
+    middleware = ContentSecurityPolicyMiddleware(lambda r: None)
+    assert "report.example.org" not in _answer(middleware, rf.get("/en/"))["Content-Security-Policy"]
+    settings.CONTENT_SECURITY_POLICY = {
+        "DIRECTIVES": {**settings.CONTENT_SECURITY_POLICY["DIRECTIVES"], "report-uri": "https://report.example.org/"}
+    }
+    request = rf.get("/en/")
+    assert "report-uri https://report.example.org/" in _answer(middleware, request)["Content-Security-Policy"]
+    with pytest.raises(CSPNonceError):
+        str(request.csp_nonce)
