@@ -61,7 +61,7 @@ def call_detail(request, key):
 @login_required
 @require_GET
 def my_applications(request):
-    applications = selectors.applications_for_member(request.user).order_by("-updated_at", "-id")
+    applications = selectors.application_list_for_member(request.user)
     return render(
         request,
         "grants/application_list.html",

@@ -10,7 +10,7 @@ from django.db import connection
 from django.http import StreamingHttpResponse
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from grants.calls.dashboard import grant_links
 from grants.calls.models import Application, ApplicationComment, Call
@@ -112,6 +112,31 @@ def test_my_applications_lists_only_my_organisations_with_a_flat_query_count(cli
 
     assert_flat_query_count(client, url("my_applications"), add)
     assert "Someone else&#x27;s" not in client.get(url("my_applications")).content.decode()
+
+
+def test_my_applications_shows_each_column_in_both_languages_reading_only_those(client, member, organisation, funder):
+    """The list reads the columns it shows, not a call's StreamFields nor the funder."""
+    call = CallFactory(funder=funder)
+    Call.objects.filter(pk=call.pk).update(title_zh="二〇二六年社区调解", title_en="Community mediation 2026")
+    ApplicationFactory(
+        organisation=organisation, call=call, title="Mediation corners", requested_amount=Decimal("12000")
+    )
+    login(client, member)
+    pages = {}
+    for language in ("en", "zh-hans"):
+        with translation.override(language), CaptureQueriesContext(connection) as queries:
+            pages[language] = client.get(url("my_applications")).content.decode()
+        listing = next(
+            query["sql"] for query in queries.captured_queries if 'FROM "grants_application"' in query["sql"]
+        )
+        assert '"grants_call"."rubric"' not in listing and '"grants_call"."description_zh"' not in listing
+        assert "grants_funder" not in listing
+    assert "Community mediation 2026" in pages["en"] and 'data-label="Requested"' in pages["en"]
+    assert organisation.name_en in pages["en"]
+    assert "二〇二六年社区调解" in pages["zh-hans"] and 'data-label="Requested"' not in pages["zh-hans"]
+    assert organisation.name_zh in pages["zh-hans"]
+    for page in pages.values():
+        assert "Mediation corners" in page and "12,000.00" in page
 
 
 def test_the_start_page_names_the_rule_an_ineligible_organisation_fails(client, call, organisation, member):
