@@ -51,6 +51,34 @@ def assignments_for_reviewer(user):
     )
 
 
+# What the reviewer's list shows of each assignment (and decides with: blind or not,
+# declared or not), its call, panel, application, organisation and review.
+ASSIGNMENT_LIST_COLUMNS = (
+    "declared_no_conflict_at",
+    "application_id",
+    "call__title_zh",
+    "call__title_en",
+    "call__blind_review",
+    "call__panel__review_deadline",
+    "application__title",
+    "application__organisation__name_zh",
+    "application__organisation__name_en",
+    "review__status",
+)
+
+
+def assignment_list_for_reviewer(user):
+    """`assignments_for_reviewer` as the reviewer's list shows them: only the columns it
+    shows, not the calls' rubrics and questions, the applications' texts or the reviews'
+    scores (most of each row's bytes and of the time to read it)."""
+    return (
+        assignments_for_reviewer(user)
+        .select_related(None)
+        .select_related("call", "call__panel", "application", "application__organisation", "review")
+        .only(*ASSIGNMENT_LIST_COLUMNS)
+    )
+
+
 def assignment_for_reviewer(user, application_pk) -> Assignment:
     return get_object_or_404(assignments_for_reviewer(user), application_id=application_pk)
 

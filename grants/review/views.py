@@ -48,7 +48,7 @@ def _reviewer_only(view):
 @require_GET
 def assignment_list(request):
     # The progress summary above the table counts every assignment with its own queries.
-    page = paginate(request, selectors.assignments_for_reviewer(request.user), ASSIGNMENTS_PAGE_SIZE)
+    page = paginate(request, selectors.assignment_list_for_reviewer(request.user), ASSIGNMENTS_PAGE_SIZE)
     rows = []
     for assignment in page:
         review = getattr(assignment, "review", None)

@@ -94,6 +94,36 @@ def test_reviewer_list_has_a_flat_query_count(call, reviewer, reviewer_client):
     assert_flat_query_count(reviewer_client, reverse("review:assignment_list"), add)
 
 
+def test_reviewer_list_shows_every_state_reading_only_the_columns_it_shows(call, reviewer, reviewer_client):
+    """Declared or not, draft or submitted, with the panel's deadline: read from the listed
+    columns only (not the calls' rubrics, the applications' texts, the reviews' scores)."""
+    panel = PanelFactory(call=call)
+    panel.review_deadline = timezone.now() + timedelta(days=3)
+    panel.save()
+    undeclared = AssignmentFactory(application=InReviewApplicationFactory(call=call), reviewer=reviewer)
+    draft = ReviewFactory(
+        assignment=AssignmentFactory(
+            application=InReviewApplicationFactory(call=call), reviewer=reviewer, declared=True
+        )
+    )
+    ReviewFactory(
+        assignment=AssignmentFactory(
+            application=InReviewApplicationFactory(call=call), reviewer=reviewer, declared=True
+        ),
+        status=Review.Status.SUBMITTED,
+    )
+    with CaptureQueriesContext(connection) as queries:
+        page = reviewer_client.get(reverse("review:assignment_list")).content.decode()
+    listing = next(query["sql"] for query in queries.captured_queries if 'FROM "review_assignment"' in query["sql"])
+    for column in ('"grants_call"."rubric"', '"grants_application"."summary"', '"review_review"."scores"'):
+        assert column not in listing
+    assert page.count("Conflict declaration needed") == 1 and "Open to declare" in page
+    assert "Draft" in page and "Submitted" in page
+    assert page.count(draft.assignment.application.display_title) == 2  # the undeclared one's is not shown
+    assert undeclared.application.organisation.name in page
+    assert timezone.localtime(panel.review_deadline).strftime("%Y-%m-%d %H:%M") in page
+
+
 def test_the_declaration_page_shows_only_title_and_organisation(call, reviewer, reviewer_client):
     assignment = AssignmentFactory(application=InReviewApplicationFactory(call=call), reviewer=reviewer)
     page = reviewer_client.get(
