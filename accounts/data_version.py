@@ -3,7 +3,9 @@ answers per user kept under it (the dashboard's links and tasks).
 
 One counter in the shared cache for the whole installation: coarse, so it is always
 right (no list of which models a panel reads to keep in step) and cheap (one INCR per
-write, one GET per read, a page reads it once). It is bumped at the write and again
+write, one GET per request: a request remembers the version it read, from Django's
+`request_started` to `request_finished`, and forgets it at its own writes; tasks and
+commands, outside any request, read it each time). It is bumped at the write and again
 when the transaction commits, so a reader who computed between the two does not keep
 the old answer. Writes that bypass the signals (`QuerySet.update`, raw SQL) are caught
 by the entries' short life (`PER_USER_SECONDS`).
@@ -11,7 +13,10 @@ by the entries' short life (`PER_USER_SECONDS`).
 
 from __future__ import annotations
 
+import threading
+
 from django.core.cache import cache
+from django.core.signals import request_finished, request_started
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import translation
@@ -22,19 +27,37 @@ PER_USER_SECONDS = 60
 IGNORED_MODELS = frozenset({"sessions.session", "mfa.authenticator", "account.emailconfirmation"})
 
 
+# The version read in this thread's request (gunicorn's threads each serve one request
+# at a time): `in_request` is set between request_started and request_finished only.
+_request = threading.local()
+
+
 def current() -> int:
+    if getattr(_request, "in_request", False) and getattr(_request, "version", None) is not None:
+        return _request.version
     value = cache.get(VERSION_KEY)
     if value is None:
         cache.add(VERSION_KEY, 1, None)
         value = cache.get(VERSION_KEY) or 1
+    if getattr(_request, "in_request", False):
+        _request.version = int(value)
     return int(value)
 
 
 def bump() -> None:
+    _request.version = None  # this request's own writes are seen by its later reads
     try:
         cache.incr(VERSION_KEY)
     except ValueError:
         cache.add(VERSION_KEY, 2, None)
+
+
+def _request_started(**kwargs) -> None:
+    _request.in_request, _request.version = True, None
+
+
+def _request_finished(**kwargs) -> None:
+    _request.in_request, _request.version = False, None
 
 
 def per_user(name: str, user, *parts, compute):
@@ -61,3 +84,5 @@ def connect() -> None:
     post_save.connect(_data_changed, dispatch_uid="accounts-data-version-save")
     post_delete.connect(_data_changed, dispatch_uid="accounts-data-version-delete")
     m2m_changed.connect(_data_changed, dispatch_uid="accounts-data-version-m2m")
+    request_started.connect(_request_started, dispatch_uid="accounts-data-version-request-started")
+    request_finished.connect(_request_finished, dispatch_uid="accounts-data-version-request-finished")

@@ -1,8 +1,11 @@
 """The dashboard's links and tasks are kept per user until any record changes
 (accounts.data_version): asked again, they cost no query; after a write, they are fresh."""
 
+from unittest import mock
+
 import pytest
 from django.contrib.sessions.backends.db import SessionStore
+from django.core.signals import request_finished, request_started
 from django.utils import translation
 
 from accounts import data_version
@@ -10,6 +13,7 @@ from accounts.dashboard import links_for, tasks_for
 from grants.calls.models import Application
 from tests.factories.accounts import UserFactory
 from tests.factories.grants import ApplicationFactory, CallFactory, FunderFactory
+from tests.utils.auth import login
 
 pytestmark = pytest.mark.django_db
 
@@ -72,3 +76,41 @@ def test_sessions_and_raw_loads_do_not_bump_the_version():
     assert data_version.current() == before
     UserFactory()
     assert data_version.current() > before
+
+
+# --- One read of the version per request -----------------------------------------------------
+
+
+def test_a_request_reads_the_version_once_and_sees_its_own_writes():
+    data_version.current()  # the counter exists, as on any running site
+    request_started.send(sender=None)
+    try:
+        with mock.patch.object(data_version.cache, "get", wraps=data_version.cache.get) as reads:
+            first = data_version.current()
+            assert data_version.current() == first
+            assert reads.call_count == 1
+            # Another process's write is seen by the next request, not halfway through this one.
+            data_version.cache.incr(data_version.VERSION_KEY)
+            assert data_version.current() == first
+            # This request's own write is seen at once.
+            data_version.bump()
+            assert data_version.current() == first + 2
+    finally:
+        request_finished.send(sender=None)
+
+
+def test_outside_a_request_every_read_asks_the_cache():
+    """A task or command, which no request wraps, sees every bump from any process."""
+    first = data_version.current()
+    data_version.cache.incr(data_version.VERSION_KEY)
+    assert data_version.current() == first + 1
+
+
+def test_the_admin_home_reads_the_version_once(client):
+    officer = UserFactory(officer=True, mfa=True)
+    FunderFactory().officers.add(officer)
+    login(client, officer)
+    client.get("/admin/")
+    with mock.patch.object(data_version.cache, "get", wraps=data_version.cache.get) as reads:
+        assert client.get("/admin/").status_code == 200
+    assert [call.args[0] for call in reads.call_args_list].count(data_version.VERSION_KEY) == 1
