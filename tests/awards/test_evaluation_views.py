@@ -8,14 +8,16 @@ from pathlib import Path
 import pytest
 import segno
 from django.core.cache import cache
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts import roles
 from grants.awards import services
 from grants.awards.evaluation import feedback
 from grants.awards.evaluation import services as evaluation
-from grants.awards.evaluation.models import Evaluator, FeedbackResponse, Part
+from grants.awards.evaluation.models import EvaluationCase, Evaluator, FeedbackResponse, Part
 from grants.awards.models import AwardMilestone
 from incubator.models import Membership
 from tests.factories.accounts import UserFactory
@@ -235,3 +237,23 @@ def test_the_evaluator_invitation_makes_an_evaluator(case):
     assert Evaluator.objects.filter(organisation=org, user=invitee).exists()
     # Used once.
     assert "already been used" in client.get(url).content.decode()
+
+
+def test_the_award_page_links_its_case_read_with_the_award(case):
+    """The case is joined to the award's own query: no query of its own (issue 15), the
+    first visit of a running grant still opens one."""
+    manager = UserFactory(roles=[roles.NGO_MEMBER])
+    MembershipFactory(organisation=case.award.application.organisation, user=manager, role=Membership.Role.OWNER)
+    client = login(Client(), manager)
+    url = reverse("awards:award_detail", kwargs={"pk": case.award.pk})
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(url).content.decode()
+    assert reverse("awards:case_detail", kwargs={"pk": case.pk}) in page
+    assert not [
+        query for query in queries.captured_queries if query["sql"].startswith('SELECT "awards_evaluationcase"')
+    ]
+
+    fresh = AwardFactory(active=True)
+    MembershipFactory(organisation=fresh.application.organisation, user=manager, role=Membership.Role.OWNER)
+    client.get(reverse("awards:award_detail", kwargs={"pk": fresh.pk}))
+    assert EvaluationCase.objects.filter(award=fresh).count() == 1

@@ -130,9 +130,11 @@ def case_open(
 def case_for_award(*, award) -> EvaluationCase:
     """The award's case, opened on first use with the award's scheme and the third party
     contracted for its call."""
-    existing = EvaluationCase.objects.filter(award=award).first()
-    if existing is not None:
-        return existing
+    try:
+        # Read with the award when its query joined it (the award pages do), else one query.
+        return award.evaluation_case
+    except EvaluationCase.DoesNotExist:
+        pass
     call = award.application.call
     engagement = EvaluationEngagement.objects.filter(call_id=call.pk).first()
     try:
