@@ -51,7 +51,7 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
 
     @staticmethod
     def _fixed_policy_kind(request, response) -> str | None:
-        """"admin" or "site" when the response gets that policy unchanged, else None."""
+        """ "admin" or "site" when the response gets that policy unchanged, else None."""
         if (
             getattr(request, "_csp_nonce", None) is not None
             or getattr(request, "is_dummy", False)
