@@ -189,7 +189,8 @@ def application_list_for_member(user):
     columns it shows (a call's StreamFields and an organisation's profile are most of a
     row's bytes and of the time to read it), without the funder it does not show."""
     return (
-        Application.objects.filter(organisation_id__in=member_organisation_ids(user))
+        applications_for_member(user)
+        .select_related(None)
         .select_related("call", "organisation")
         .only(*MEMBER_LIST_COLUMNS)
         .order_by("-updated_at", "-id")
