@@ -6,7 +6,7 @@ Everything targets 127.0.0.1 only and every loop is bounded in time. Typical use
 
     env = bench_env(workdir())          # prints the stack as its first line of output
     prepare(env)                        # migrate, load_demo, collectstatic
-    with gunicorn(env) as (url, port):  # the README's production command, --preload
+    with gunicorn(env) as (url, port):  # the README's production command
         static = wrk_load(port, "/static/css/site.css", seconds=5)
         page = wrk_load(port, "/en/", seconds=5, headers={"Cookie": "sessionid=x"})
     print_table([static, page], static)
@@ -31,10 +31,11 @@ API
     media are kept as a template database (``legalaid_bench_tpl_<key>``, the key hashing
     the migrations, ``demo/``, the models and ``requirements.txt``) that later runs
     clone in seconds instead of minutes; a fresh run (the default) prepares afresh.
-``gunicorn(env, *, workers=2, threads=4, preload=True, timeout=60) -> Server``
-    Context manager. Starts ``gunicorn config.wsgi:application --worker-class gthread``
-    with ``--preload`` as the README's production command does, bound to 127.0.0.1 on a
-    free port, and waits until the app answers. The ``Server`` unpacks as
+``gunicorn(env, *, workers=2, threads=None, timeout=60) -> Server``
+    Context manager. Starts gunicorn as the README's production command does
+    (``gunicorn -c config/gunicorn.conf.py``: gthread workers of two threads, preloaded,
+    the collector frozen before the fork), with ``workers`` workers (and ``threads``
+    when given) bound to 127.0.0.1 on a free port, and waits until the app answers. The ``Server`` unpacks as
     ``(url, port)``; it also has ``.url``, ``.port``, ``.process``, ``.started`` (monotonic time of the
     spawn), ``.worker_pids()`` and ``.worker_rss_kib()`` (resident memory per worker).
 ``wrk_load(port, path, *, connections=10, threads=2, seconds=5, headers=None, warmup=20) -> LoadResult``
@@ -72,7 +73,7 @@ API
 ``flush_cache(env)``
     Empties the run's Redis database (nothing to do on local memory, where restarting
     gunicorn empties the caches).
-``gunicorn_command(port, *, workers=2, threads=4, preload=True, timeout=60) -> list``
+``gunicorn_command(port, *, workers=2, threads=None, timeout=60) -> list``
     The command line ``gunicorn()`` runs.
 ``workdir() -> Path``
     A fresh temporary directory.
@@ -411,21 +412,20 @@ class Server:
         return sizes
 
 
-def gunicorn_command(port: int, *, workers: int = 2, threads: int = 4, preload: bool = True, timeout: int = 60) -> list:
-    """The README's production command (gthread workers, --preload), bound to loopback."""
+def gunicorn_command(port: int, *, workers: int = 2, threads: int | None = None, timeout: int = 60) -> list:
+    """The README's production command (config/gunicorn.conf.py: gthread workers, preloaded,
+    the collector frozen before the fork), bound to loopback; `threads` defaults to the
+    config file's."""
     command = [
         sys.executable,
         "-m",
         "gunicorn",
-        "config.wsgi:application",
+        "--config",
+        str(ROOT / "config" / "gunicorn.conf.py"),
         "--bind",
         f"{HOST}:{port}",
         "--workers",
         str(workers),
-        "--worker-class",
-        "gthread",
-        "--threads",
-        str(threads),
         "--timeout",
         str(timeout),
         "--log-level",
@@ -433,15 +433,15 @@ def gunicorn_command(port: int, *, workers: int = 2, threads: int = 4, preload: 
         "--access-logfile",
         "-" if os.environ.get("BENCH_ACCESS_LOG") else "/dev/null",
     ]
-    return [*command, "--preload"] if preload else command
+    return [*command, "--threads", str(threads)] if threads else command
 
 
 @contextlib.contextmanager
-def gunicorn(env: dict, *, workers: int = 2, threads: int = 4, preload: bool = True, timeout: int = 60):
+def gunicorn(env: dict, *, workers: int = 2, threads: int | None = None, timeout: int = 60):
     port = free_port()
     started = time.monotonic()
     process = subprocess.Popen(
-        gunicorn_command(port, workers=workers, threads=threads, preload=preload, timeout=timeout), cwd=ROOT, env=env
+        gunicorn_command(port, workers=workers, threads=threads, timeout=timeout), cwd=ROOT, env=env
     )
     server = Server(process, port, started)
     try:
