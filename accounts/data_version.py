@@ -24,7 +24,11 @@ from django.utils import translation
 VERSION_KEY = "accounts:data-version"
 PER_USER_SECONDS = 60
 # Saved on every request or sign-in, and read by no panel.
-IGNORED_MODELS = frozenset({"sessions.session", "mfa.authenticator", "account.emailconfirmation"})
+IGNORED_MODELS = frozenset({"sessions.session", "account.emailconfirmation"})
+# Saved at every sign-in (the time of last use), but made or removed only when a user
+# sets up or removes a second factor, which `accounts.mfa.user_has_mfa` keeps under the
+# version: only their creation and deletion bump it.
+CREATED_OR_DELETED_ONLY = frozenset({"mfa.authenticator"})
 
 
 # The version read in this thread's request (gunicorn's threads each serve one request
@@ -73,8 +77,11 @@ def per_user(name: str, user, *parts, compute):
     return value
 
 
-def _data_changed(sender, raw=False, action="post_", **kwargs):
-    if raw or not action.startswith("post_") or sender._meta.label_lower in IGNORED_MODELS:
+def _data_changed(sender, raw=False, action="post_", created=True, **kwargs):
+    label = sender._meta.label_lower
+    if raw or not action.startswith("post_") or label in IGNORED_MODELS:
+        return
+    if label in CREATED_OR_DELETED_ONLY and not created:  # post_delete sends no `created`
         return
     bump()
     transaction.on_commit(bump)

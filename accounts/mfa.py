@@ -4,11 +4,19 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
 
+from accounts import data_version
+
 
 def user_has_mfa(user) -> bool:
+    """Whether the user has set up TOTP: kept on the user for the request, and under the
+    data version across requests (making or removing an authenticator bumps it)."""
     cached = getattr(user, "_has_mfa", None)
     if cached is None:
-        cached = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+        cached = data_version.per_user(
+            "has-totp",
+            user,
+            compute=lambda: Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists(),
+        )
         user._has_mfa = cached
     return cached
 

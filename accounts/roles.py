@@ -2,6 +2,8 @@
 
 from django.utils.translation import gettext_lazy as _
 
+from accounts import data_version
+
 NGO_MEMBER = "NGO member"
 REVIEWER = "Reviewer"
 PROGRAMME_OFFICER = "Programme officer"
@@ -29,11 +31,13 @@ MFA_ROLES = (REVIEWER, EVALUATOR, *STAFF_ROLES)
 
 
 def role_names(user) -> set[str]:
+    """The user's roles: kept on the user for the request, and under the data version
+    across requests (a change of the user's groups sends m2m_changed, which bumps it)."""
     if not user.is_authenticated:
         return set()
     cached = getattr(user, "_role_names", None)
     if cached is None:
-        cached = set(user.groups.values_list("name", flat=True))
+        cached = data_version.per_user("roles", user, compute=lambda: set(user.groups.values_list("name", flat=True)))
         user._role_names = cached
     return cached
 

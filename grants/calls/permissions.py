@@ -7,17 +7,22 @@ of the organisations they currently belong to.
 
 from django.utils import timezone
 
+from accounts import data_version
 from accounts.roles import is_finance_officer, is_programme_officer
 from incubator.selectors import organisations_of
 
 
 def officer_funder_ids(user) -> frozenset:
-    """The funders `user` works for (cached on the user object for the request)."""
+    """The funders `user` works for (kept on the user object for the request)."""
     if not user.is_authenticated:
         return frozenset()
     cached = getattr(user, "_grant_funder_ids", None)
     if cached is None:
-        cached = frozenset(user.funders.values_list("id", flat=True))
+        # Kept across requests under the data version: joining or leaving a funder's
+        # officers sends m2m_changed, which bumps it.
+        cached = data_version.per_user(
+            "officer-funders", user, compute=lambda: frozenset(user.funders.values_list("id", flat=True))
+        )
         user._grant_funder_ids = cached
     return cached
 
@@ -27,7 +32,13 @@ def member_organisation_ids(user) -> frozenset:
         return frozenset()
     cached = getattr(user, "_grant_org_ids", None)
     if cached is None:
-        cached = frozenset(organisations_of(user).values_list("id", flat=True))
+        # Kept across requests under the data version: joining or leaving (a membership's
+        # save) bumps it.
+        cached = data_version.per_user(
+            "member-organisations",
+            user,
+            compute=lambda: frozenset(organisations_of(user).values_list("id", flat=True)),
+        )
         user._grant_org_ids = cached
     return cached
 

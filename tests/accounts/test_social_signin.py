@@ -134,7 +134,7 @@ def test_an_address_already_in_use_is_never_linked_by_email(client, fake_oauth):
 
 def _signed_in(user) -> Client:
     client = Client()
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(user, backend="accounts.permissions_backend.CachedPermissionsBackend")
     return client
 
 

@@ -8,7 +8,7 @@ from allauth.account.internal.flows.login import AUTHENTICATION_METHODS_SESSION_
 def login(client, user, *, mfa: bool = True):
     """Log `client` in as `user`. With `mfa`, the session also records a passed second
     factor, as allauth does after a TOTP challenge, so staff and review pages open."""
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(user, backend="accounts.permissions_backend.CachedPermissionsBackend")
     if mfa:
         session = client.session
         session[AUTHENTICATION_METHODS_SESSION_KEY] = [
