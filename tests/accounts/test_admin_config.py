@@ -1,0 +1,83 @@
+"""Wagtail's admin config with its fixed part kept in the cache (accounts.admin_config):
+what a page embeds equals what Wagtail's own tag computes, request by request."""
+
+import json
+import re
+
+import pytest
+from django.template import Context
+from django.test import RequestFactory
+from django.utils import translation
+from wagtail.models import Locale
+from wagtail.users.models import UserProfile
+
+from accounts import admin_config
+from tests.factories.accounts import UserFactory
+from tests.utils.auth import login
+
+pytestmark = pytest.mark.django_db
+
+CONFIG = re.compile(r'<script id="wagtail-config" type="application/json">(.*?)</script>', re.S)
+
+
+def embedded(client, path="/admin/") -> dict:
+    response = client.get(path)
+    assert response.status_code == 200
+    return json.loads(CONFIG.search(response.content.decode()).group(1))
+
+
+@pytest.fixture
+def wagtail_computes(monkeypatch):
+    calls = []
+    original = admin_config._wagtail_config
+
+    def counting(context):
+        calls.append(context["request"].path)
+        return original(context)
+
+    monkeypatch.setattr(admin_config, "_wagtail_config", counting)
+    return calls
+
+
+def context_for(user, **extra):
+    request = RequestFactory().get("/admin/")
+    request.user = user
+    return Context({"request": request, **extra})
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_the_config_equals_wagtails_for_each_request(language):
+    officer = UserFactory(officer=True)
+    quiet = UserFactory(officer=True)
+    UserProfile.get_for_user(quiet).__class__.objects.filter(user=quiet).update(keyboard_shortcuts=False)
+    with translation.override(language):
+        admin_config.wagtail_config(context_for(officer))  # fills the cache
+        for user, extra in [
+            (officer, {}),
+            (quiet, {}),
+            (officer, {"locale": Locale.get_default()}),
+        ]:
+            ours = admin_config.wagtail_config(context_for(user, **extra))
+            theirs = admin_config._wagtail_config(context_for(user, **extra))
+            assert ours.keys() == theirs.keys()
+            assert {k: v for k, v in ours.items() if k != "CSRF_TOKEN"} == {
+                k: v for k, v in theirs.items() if k != "CSRF_TOKEN"
+            }
+            assert ours["CSRF_TOKEN"]  # each request's own token
+
+
+def test_wagtail_computes_once_per_language_and_data_version(client, wagtail_computes):
+    login(client, UserFactory(officer=True))
+    first = embedded(client)
+    second = embedded(client, "/admin/payments/queue/")
+    assert wagtail_computes == ["/admin/"]
+    assert {k: v for k, v in first.items() if k != "CSRF_TOKEN"} == {
+        k: v for k, v in second.items() if k != "CSRF_TOKEN"
+    }
+    assert {locale["code"] for locale in first["LOCALES"]} == set(
+        Locale.objects.values_list("language_code", flat=True)
+    )
+    # Any saved record (a locale added or renamed among them) moves the data version.
+    Locale.objects.get(language_code=Locale.get_default().language_code).save()
+    embedded(client)
+    assert len(wagtail_computes) == 2
