@@ -65,6 +65,12 @@ def organisation_active_grant_count(organisation) -> int:
 MIN_RATINGS_SHOWN = 3
 
 
+def _tranches_of_one_award():
+    # Tranche's own ordering starts with its award, which joins the award to order by the
+    # award's ordering; the tranches of one award need only their position.
+    return Tranche.objects.order_by("position", "id")
+
+
 def _award_base():
     return Award.objects.select_related(
         "application", "application__organisation", "application__call", "application__call__funder"
@@ -84,7 +90,7 @@ def award_for_member(user, pk) -> Award:
         awards_for_member(user)
         .select_related("accepted_by", "evaluation_case", "funder_rating", "evaluation_scheme")
         .prefetch_related(
-            "tranches",
+            Prefetch("tranches", queryset=_tranches_of_one_award()),
             "kpis",
             "budget_lines",
             Prefetch(
@@ -215,7 +221,7 @@ def award_for_officer(user, pk) -> Award:
         awards_for_officer(user)
         .select_related("accepted_by", "evaluation_case", "evaluation_case__published_by", "evaluation_scheme")
         .prefetch_related(
-            "tranches",
+            Prefetch("tranches", queryset=_tranches_of_one_award()),
             "kpis",
             "budget_lines",
             Prefetch(
