@@ -71,6 +71,21 @@ def _tranches_of_one_award():
     return Tranche.objects.order_by("position", "id")
 
 
+def _with_relations(award: Award, *names: str) -> Award:
+    """`award` with these relations (select_related paths) loaded by a second query of their
+    own. Joined into the award page's query (application, organisation, call, funder) they
+    made PostgreSQL plan nine tables: 3 ms of planning for a query that runs in 0.5 ms;
+    the two queries plan in 1 ms together (issue 15)."""
+    loaded = Award.objects.select_related(*names).filter(pk=award.pk).first()
+    if loaded is None:  # deleted in between: the relations load on use, or are gone
+        return award
+    for name in {path.split("__")[0] for path in names}:
+        field = Award._meta.get_field(name)
+        if field.is_cached(loaded):
+            field.set_cached_value(award, field.get_cached_value(loaded))
+    return award
+
+
 def _award_base():
     return Award.objects.select_related(
         "application", "application__organisation", "application__call", "application__call__funder"
@@ -88,7 +103,6 @@ def award_for_member(user, pk) -> Award:
     """The award with its schedule, milestones and evaluation, if `user` is a member; 404 otherwise."""
     award = (
         awards_for_member(user)
-        .select_related("accepted_by", "evaluation_case", "funder_rating", "evaluation_scheme")
         .prefetch_related(
             Prefetch("tranches", queryset=_tranches_of_one_award()),
             "kpis",
@@ -103,7 +117,7 @@ def award_for_member(user, pk) -> Award:
     )
     if award is None:
         raise Http404
-    return award
+    return _with_relations(award, "accepted_by", "evaluation_case", "funder_rating", "evaluation_scheme")
 
 
 def milestone_for_member(user, *, award_pk, pk) -> AwardMilestone:
@@ -219,7 +233,6 @@ def awards_for_officer(user):
 def award_for_officer(user, pk) -> Award:
     award = (
         awards_for_officer(user)
-        .select_related("accepted_by", "evaluation_case", "evaluation_case__published_by", "evaluation_scheme")
         .prefetch_related(
             Prefetch("tranches", queryset=_tranches_of_one_award()),
             "kpis",
@@ -234,7 +247,7 @@ def award_for_officer(user, pk) -> Award:
     )
     if award is None:
         raise Http404
-    return award
+    return _with_relations(award, "accepted_by", "evaluation_case__published_by", "evaluation_scheme")
 
 
 def officer_award_list(user, *, status: str = ""):

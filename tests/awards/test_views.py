@@ -5,6 +5,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
+from grants.awards import selectors
 from grants.awards.models import AwardMilestone, FunderRating, MilestoneReport
 from incubator.models import Membership
 from tests.awards.test_uploads import jpeg_with_gps
@@ -269,3 +270,29 @@ def test_the_portal_speaks_chinese(client, member):
     body = client.get(f"/zh-hans/grants/awards/{award.pk}/").content.decode()
     assert "里程碑与报告" in body
     assert "中期报告通过后" in body
+
+
+@pytest.mark.parametrize("rated", [False, True])
+def test_the_award_page_reads_its_own_relations_in_one_narrow_query(client, member, rated, django_assert_num_queries):
+    """The acceptance, the evaluation case and scheme and the funder's rating come with the
+    award (selectors._with_relations): using them costs no query, present or absent."""
+    award = AwardFactory(application__organisation=member.organisation, active=True, accepted_by=member.user)
+    if rated:
+        FunderRating.objects.create(
+            award=award,
+            funder=award.application.call.funder,
+            guidance=4,
+            service=4,
+            intervention=4,
+            payment_timeliness=4,
+            rated_by=member.user,
+        )
+    loaded = selectors.award_for_member(member.user, award.pk)
+    with django_assert_num_queries(0):
+        assert loaded.accepted_by == member.user
+        assert loaded.evaluation_scheme == award.evaluation_scheme
+        assert hasattr(loaded, "funder_rating") is rated
+        assert not hasattr(loaded, "evaluation_case")
+        assert loaded.application.call.funder.name
+    page = client.get(reverse("awards:award_detail", kwargs={"pk": award.pk})).content.decode()
+    assert f"by {award.accepted_by_name}" in page
