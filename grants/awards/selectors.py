@@ -99,14 +99,15 @@ def awards_for_member(user):
     return _award_base().filter(application__organisation_id__in=member_organisation_ids(user))
 
 
-def award_for_member(user, pk) -> Award:
-    """The award with its schedule, milestones and evaluation, if `user` is a member; 404 otherwise."""
+def award_for_member(user, pk, *, plan: bool = True) -> Award:
+    """The award with its schedule, milestones and evaluation, if `user` is a member; 404
+    otherwise. With `plan`, its KPIs and budget lines too (the agreement and report pages;
+    the award's own page reads neither)."""
     award = (
         awards_for_member(user)
         .prefetch_related(
             Prefetch("tranches", queryset=_tranches_of_one_award()),
-            "kpis",
-            "budget_lines",
+            *(["kpis", "budget_lines"] if plan else []),
             Prefetch(
                 "milestones", queryset=AwardMilestone.objects.select_related("report").order_by("due_date", "position")
             ),

@@ -34,7 +34,7 @@ def award_list(request):
 @login_required
 @require_GET
 def award_detail(request, pk):
-    award = selectors.award_for_member(request.user, pk)
+    award = selectors.award_for_member(request.user, pk, plan=False)
     today = timezone.localdate()
     milestones = []
     for milestone in award.milestones.all():
