@@ -7,7 +7,8 @@ three entries depend on the request: the CSRF token, the page's content locale a
 reader's keyboard-shortcuts setting. Wagtail's own tag computes the whole config the
 first time in a language and data version (`accounts.data_version`: adding or changing
 a locale bumps it) and the fixed part is kept in the shared cache; later requests take it
-and fill in the three entries as Wagtail does. `tests/accounts/test_admin_config.py` checks the result equals Wagtail's.
+and fill in the three entries as Wagtail does (tests/accounts/test_admin_config.py checks
+that the result equals Wagtail's).
 
 `install()` replaces the `{% wagtail_config %}` tag of Wagtail's library
 (AccountsConfig.ready)."""

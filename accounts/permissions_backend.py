@@ -23,8 +23,8 @@ class CachedPermissionsBackend(ModelBackend):
             def compute():
                 return ModelBackend.get_all_permissions(self, user_obj)
 
-            # A superuser's answer is every permission: keyed apart, so a change of the flag
-            # (a save, which bumps the version anyway) can never mix the two.
+            # A superuser's answer is every permission: keyed apart, so a change of the flag,
+            # even by an update() that sends no signal, never reads the other's answer.
             user_obj._perm_cache = data_version.per_user(
                 "permissions", user_obj, user_obj.is_superuser, compute=compute
             )

@@ -1,9 +1,6 @@
 """Wagtail's admin config with its fixed part kept in the cache (accounts.admin_config):
 what a page embeds equals what Wagtail's own tag computes, request by request."""
 
-import json
-import re
-
 import pytest
 from django.template import Context
 from django.test import RequestFactory
@@ -14,29 +11,18 @@ from wagtail.users.models import UserProfile
 from accounts import admin_config
 from tests.factories.accounts import UserFactory
 from tests.utils.auth import login
+from tests.utils.wagtail_tags import embedded_json, record_wagtail_calls
 
 pytestmark = pytest.mark.django_db
 
-CONFIG = re.compile(r'<script id="wagtail-config" type="application/json">(.*?)</script>', re.S)
-
 
 def embedded(client, path="/admin/") -> dict:
-    response = client.get(path)
-    assert response.status_code == 200
-    return json.loads(CONFIG.search(response.content.decode()).group(1))
+    return embedded_json(client, "wagtail-config", path)
 
 
 @pytest.fixture
 def wagtail_computes(monkeypatch):
-    calls = []
-    original = admin_config._wagtail_config
-
-    def counting(context):
-        calls.append(context["request"].path)
-        return original(context)
-
-    monkeypatch.setattr(admin_config, "_wagtail_config", counting)
-    return calls
+    return record_wagtail_calls(monkeypatch, admin_config, "_wagtail_config")
 
 
 def context_for(user, **extra):

@@ -3,7 +3,6 @@ built once for a run of admin pages, built afresh when the user's rights change,
 what Wagtail builds does not depend on the page it is built on."""
 
 import json
-import re
 
 import pytest
 from django.contrib.auth.models import Group
@@ -11,29 +10,18 @@ from django.contrib.auth.models import Group
 from accounts import admin_sidebar, roles
 from tests.factories.accounts import UserFactory
 from tests.utils.auth import login
+from tests.utils.wagtail_tags import embedded_json, record_wagtail_calls
 
 pytestmark = pytest.mark.django_db
 
-SIDEBAR = re.compile(r'<script id="wagtail-sidebar-props" type="application/json">(.*?)</script>', re.S)
-
 
 def sidebar_of(client, path="/admin/") -> dict:
-    response = client.get(path)
-    assert response.status_code == 200
-    return json.loads(SIDEBAR.search(response.content.decode()).group(1))
+    return embedded_json(client, "wagtail-sidebar-props", path)
 
 
 @pytest.fixture
 def wagtail_builds(monkeypatch):
-    calls = []
-    original = admin_sidebar._wagtail_sidebar_props
-
-    def counting(context):
-        calls.append(context["request"].path)
-        return original(context)
-
-    monkeypatch.setattr(admin_sidebar, "_wagtail_sidebar_props", counting)
-    return calls
+    return record_wagtail_calls(monkeypatch, admin_sidebar, "_wagtail_sidebar_props")
 
 
 def test_the_sidebar_is_built_once_for_a_run_of_admin_pages(client, wagtail_builds):
