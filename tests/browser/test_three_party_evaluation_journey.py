@@ -94,6 +94,9 @@ def test_three_party_evaluation_from_contract_to_payable_final_tranche(
     assert "The visit is confirmed" in phone_page.content()
     visit = SiteVisit.objects.get(case=case)
     assert visit.status == SiteVisit.Status.CONFIRMED
+    # The visit's time comes (20 minutes ahead is tomorrow after 23:40 local time, when a visit
+    # cannot be recorded yet).
+    SiteVisit.objects.filter(pk=visit.pk).update(starts_at=timezone.now())
 
     # 4. The evaluator records the visit, attaches evidence and gives the third party's marks.
     evaluator_page.reload()
