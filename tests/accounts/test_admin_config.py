@@ -35,7 +35,8 @@ def context_for(user, **extra):
 def test_the_config_equals_wagtails_for_each_request(language):
     officer = UserFactory(officer=True)
     quiet = UserFactory(officer=True)
-    UserProfile.get_for_user(quiet).__class__.objects.filter(user=quiet).update(keyboard_shortcuts=False)
+    UserProfile.get_for_user(quiet)  # made on first use, as Wagtail does
+    UserProfile.objects.filter(user=quiet).update(keyboard_shortcuts=False)
     with translation.override(language):
         admin_config.wagtail_config(context_for(officer))  # fills the cache
         for user, extra in [
