@@ -31,11 +31,11 @@ API
     media are kept as a template database (``legalaid_bench_tpl_<key>``, the key hashing
     the migrations, ``demo/``, the models and ``requirements.txt``) that later runs
     clone in seconds instead of minutes; a fresh run (the default) prepares afresh.
-``gunicorn(env, *, workers=2, threads=None, timeout=60) -> Server``
+``gunicorn(env, *, workers=None, threads=None, timeout=60) -> Server``
     Context manager. Starts gunicorn as the README's production command does
-    (``gunicorn -c config/gunicorn.conf.py``: gthread workers of two threads, preloaded,
-    the collector frozen before the fork), with ``workers`` workers (and ``threads``
-    when given) bound to 127.0.0.1 on a free port, and waits until the app answers. The ``Server`` unpacks as
+    (``gunicorn -c config/gunicorn.conf.py``: sync workers, two per core, preloaded,
+    the collector frozen before the fork), with ``workers`` workers and ``threads``
+    threads when given, bound to 127.0.0.1 on a free port, and waits until the app answers. The ``Server`` unpacks as
     ``(url, port)``; it also has ``.url``, ``.port``, ``.process``, ``.started`` (monotonic time of the
     spawn), ``.worker_pids()`` and ``.worker_rss_kib()`` (resident memory per worker).
 ``wrk_load(port, path, *, connections=10, threads=2, seconds=5, headers=None, warmup=20) -> LoadResult``
@@ -73,7 +73,7 @@ API
 ``flush_cache(env)``
     Empties the run's Redis database (nothing to do on local memory, where restarting
     gunicorn empties the caches).
-``gunicorn_command(port, *, workers=2, threads=None, timeout=60) -> list``
+``gunicorn_command(port, *, workers=None, threads=None, timeout=60) -> list``
     The command line ``gunicorn()`` runs.
 ``workdir() -> Path``
     A fresh temporary directory.
@@ -412,10 +412,10 @@ class Server:
         return sizes
 
 
-def gunicorn_command(port: int, *, workers: int = 2, threads: int | None = None, timeout: int = 60) -> list:
-    """The README's production command (config/gunicorn.conf.py: gthread workers, preloaded,
-    the collector frozen before the fork), bound to loopback; `threads` defaults to the
-    config file's."""
+def gunicorn_command(port: int, *, workers: int | None = None, threads: int | None = None, timeout: int = 60) -> list:
+    """The README's production command (config/gunicorn.conf.py: sync workers, preloaded,
+    the collector frozen before the fork), bound to loopback; `workers` and `threads`
+    default to the config file's (threads > 1 makes gunicorn use gthread workers)."""
     command = [
         sys.executable,
         "-m",
@@ -424,8 +424,6 @@ def gunicorn_command(port: int, *, workers: int = 2, threads: int | None = None,
         str(ROOT / "config" / "gunicorn.conf.py"),
         "--bind",
         f"{HOST}:{port}",
-        "--workers",
-        str(workers),
         "--timeout",
         str(timeout),
         "--log-level",
@@ -433,11 +431,13 @@ def gunicorn_command(port: int, *, workers: int = 2, threads: int | None = None,
         "--access-logfile",
         "-" if os.environ.get("BENCH_ACCESS_LOG") else "/dev/null",
     ]
+    if workers:
+        command += ["--workers", str(workers)]
     return [*command, "--threads", str(threads)] if threads else command
 
 
 @contextlib.contextmanager
-def gunicorn(env: dict, *, workers: int = 2, threads: int | None = None, timeout: int = 60):
+def gunicorn(env: dict, *, workers: int | None = None, threads: int | None = None, timeout: int = 60):
     port = free_port()
     started = time.monotonic()
     process = subprocess.Popen(

@@ -107,7 +107,7 @@ def main() -> None:
     with gunicorn(env) as server:
         port = server.port
         print(
-            f"\ngunicorn at {server.url} (2 workers × 2 threads, config/gunicorn.conf.py); wrk, {CONNECTIONS} connections, "
+            f"\ngunicorn at {server.url} (config/gunicorn.conf.py: sync workers, two per core); wrk, {CONNECTIONS} connections, "
             f"{SECONDS:.0f} s per path\n",
             flush=True,
         )

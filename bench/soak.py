@@ -1,7 +1,7 @@
 """A bounded soak on the production stack: mixed public, NGO, reviewer and officer pages
 for SOAK_SECONDS (default 1800) at a modest concurrency, with MFA sessions.
 
-gunicorn runs as the README's production command does (gthread, --preload; bench/harness.py).
+gunicorn runs as the README's production command does (config/gunicorn.conf.py; bench/harness.py).
 The NGO member, the reviewer and the programme officer sign in over HTTP through the real
 login and TOTP forms (bench/sessions.py). SOAK_CLIENTS threads (default 4) each keep one
 keep-alive connection and go round the mix of pages in their own shuffled order, without
@@ -44,7 +44,7 @@ SOAK_SECONDS = float(os.environ.get("SOAK_SECONDS", "1800"))
 CLIENTS = int(os.environ.get("SOAK_CLIENTS", "4"))
 SAMPLE_SECONDS = float(os.environ.get("SOAK_SAMPLE_SECONDS", "30"))
 WARMUP_SECONDS = float(os.environ.get("SOAK_WARMUP_SECONDS", str(min(300.0, SOAK_SECONDS / 6))))
-WORKERS = int(os.environ.get("SOAK_WORKERS", "2"))
+WORKERS = int(os.environ.get("SOAK_WORKERS") or 0) or None  # None: the config file's
 GROWTH_LIMIT = 0.10  # flat: each worker's RSS at the end < 10% above its RSS after warm-up
 
 PUBLIC_PAGES = [
@@ -122,7 +122,7 @@ def main() -> int:
     env, users = environment()
     pages = page_paths(env)
     print(
-        f"soak: {SOAK_SECONDS:.0f} s, {CLIENTS} clients, {WORKERS} gunicorn workers (gthread, --preload), "
+        f"soak: {SOAK_SECONDS:.0f} s, {CLIENTS} clients, {WORKERS or 'the configured'} gunicorn workers (config/gunicorn.conf.py), "
         f"RSS sampled every {SAMPLE_SECONDS:.0f} s, warm-up {WARMUP_SECONDS:.0f} s",
         flush=True,
     )

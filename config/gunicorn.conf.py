@@ -2,12 +2,16 @@
 
 Options given on the command line win over these (e.g. `--bind`, `--workers`).
 
-- gthread workers, one per core by default (`WEB_CONCURRENCY` overrides), each with
-  `GUNICORN_THREADS` threads (default 2). A worker runs Python one thread at a time (the
-  GIL); a second thread uses the time the first waits on PostgreSQL or Redis, more threads
-  only contend: on two cores, two workers of four threads spent 30 ms of CPU per heavy
-  page where two workers of two threads spent 21 ms, and served 5-15 % more requests at
-  10 clients (bench/README.md, 1 December 2026).
+- sync workers, two per core by default (`WEB_CONCURRENCY` overrides), behind the reverse
+  proxy the README prescribes, which buffers slow clients (gunicorn's own advice for sync
+  workers). A sync worker takes one connection at a time, and a new connection goes to
+  whichever worker is free, so the load spreads evenly. gthread workers instead keep
+  every keep-alive connection they accepted, and one worker often held 8 or 9 of 10 busy
+  connections while the other idled, on one core because of Python's lock (the GIL):
+  the heaviest page's p95 at 10 clients was 183-210 ms with two gthread workers of two
+  threads and 132-137 ms with four sync workers, at the same throughput (bench/README.md,
+  1 December 2026). A second process per core uses the time the first waits on
+  PostgreSQL or Redis, as a second thread did.
 - `preload_app`: the master imports the application once (config/wsgi.py loads the
   URLconf and the catalogues too) and forks the workers with it.
 - `pre_fork` freezes the garbage collector's view of what the master loaded (about half a
@@ -21,9 +25,8 @@ import os
 
 wsgi_app = "config.wsgi:application"
 bind = "127.0.0.1:8000"  # the README binds where only the proxy reaches
-worker_class = "gthread"
-workers = int(os.environ.get("WEB_CONCURRENCY") or os.cpu_count() or 2)
-threads = int(os.environ.get("GUNICORN_THREADS") or 2)
+worker_class = "sync"
+workers = int(os.environ.get("WEB_CONCURRENCY") or 2 * (os.cpu_count() or 1))
 preload_app = True
 
 

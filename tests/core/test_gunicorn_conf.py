@@ -19,11 +19,10 @@ def load(monkeypatch, *extra):
 
 def test_production_settings(monkeypatch):
     monkeypatch.delenv("WEB_CONCURRENCY", raising=False)
-    monkeypatch.delenv("GUNICORN_THREADS", raising=False)
     cfg = load(monkeypatch, "--bind", "0.0.0.0:8000")
-    assert cfg.worker_class_str == "gthread"
-    assert cfg.threads == 2
-    assert cfg.workers == (os.cpu_count() or 2)
+    assert cfg.worker_class_str == "sync"
+    assert cfg.threads == 1  # more would make gunicorn switch to gthread
+    assert cfg.workers == 2 * (os.cpu_count() or 1)
     assert cfg.preload_app is True
     assert cfg.wsgi_app == "config.wsgi:application"
     assert cfg.address == [("0.0.0.0", 8000)]  # the command line wins over the file
@@ -31,11 +30,11 @@ def test_production_settings(monkeypatch):
 
 def test_environment_and_command_line_override(monkeypatch):
     monkeypatch.setenv("WEB_CONCURRENCY", "5")
-    monkeypatch.setenv("GUNICORN_THREADS", "3")
     cfg = load(monkeypatch)
-    assert (cfg.workers, cfg.threads) == (5, 3)
+    assert cfg.workers == 5
     assert cfg.address == [("127.0.0.1", 8000)]  # loopback unless told otherwise
-    assert load(monkeypatch, "--workers", "1", "--threads", "8").workers == 1
+    threaded = load(monkeypatch, "--workers", "1", "--worker-class", "gthread", "--threads", "8")
+    assert (threaded.workers, threaded.worker_class_str, threaded.threads) == (1, "gthread", 8)
 
 
 @pytest.fixture
