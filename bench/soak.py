@@ -3,8 +3,8 @@ for SOAK_SECONDS (default 1800) at a modest concurrency, with MFA sessions.
 
 gunicorn runs as the README's production command does (config/gunicorn.conf.py; bench/harness.py).
 The NGO member, the reviewer and the programme officer sign in over HTTP through the real
-login and TOTP forms (bench/sessions.py). SOAK_CLIENTS threads (default 4) each keep one
-keep-alive connection and go round the mix of pages in their own shuffled order, without
+login and TOTP forms (bench/sessions.py). SOAK_CLIENTS threads (default 4) each use one
+HTTP connection (reopened after each answer: sync workers close it) and go round the mix of pages in their own shuffled order, without
 pause, until the time is up; public pages are asked both as an anonymous reader (the
 public page cache answers) and with an unknown session cookie (rendered every time).
 
