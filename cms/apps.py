@@ -16,6 +16,7 @@ class CmsConfig(AppConfig):
 
         signals.connect()
         post_migrate.connect(signals.follow_site_url_after_migrate, sender=self)
+        post_migrate.connect(signals.purge_public_pages_after_migrate, sender=self)
         # Every funded project gets a draft showcase (published only with the NGO's consent).
         on_award_made(queue_showcase_for_award)
         # Stripe Checkout sessions that complete are donations to showcased projects.

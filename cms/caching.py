@@ -13,17 +13,18 @@ the CSRF cookie or a session would leak one reader's state to the next). Pages c
 no CSP nonce (config/settings/base.py), so a cached page is the same for everyone.
 
 How a request meets the cache (`cms.middleware.PublicPageCacheMiddleware`, placed
-right after the middleware that decides the language and checks the host):
+right after SecurityMiddleware and WhiteNoise):
 
 - A hit costs one cache round trip: the key comes from the request alone (language,
   host, full path), and one `get_many` (a single MGET on Redis) reads the current
   generation together with the page. The page's value carries the generation it was
   rendered under; an older one is a miss. Nothing routes, finds the Wagtail site,
-  loads a session or queries the database.
+  loads a session, queries the database or runs the middleware further in: the page
+  was stored with the headers they gave it.
 - A miss goes on down the stack. Views wrapped in `serve_cached` (or `cache_public`)
-  mark their response; the middleware stores it on the way out, with the headers the
-  inner middleware added (X-Frame-Options), under the generation read before the
-  render, so a purge during the render leaves a stale entry rather than a wrong one.
+  mark their response; the middleware stores it on the way out, with every header the
+  middleware further in added, under the generation read before the render, so a purge
+  during the render leaves a stale entry rather than a wrong one.
 - Within a request the generation is read at most once (`generation()` keeps it for
   the rest of the request; the MGET already brought it), however many memos and
   fragments the render asks for. `purge()` updates it for the rest of the request.
@@ -44,16 +45,18 @@ from collections import OrderedDict
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import DisallowedHost
 from django.http import HttpResponse
-from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.functional import SimpleLazyObject
 
+from core.middleware import request_language
+
 GENERATION_KEY = "cms:public-cache:generation"
-KEY_PREFIX = "cms:public-page:v2"
+KEY_PREFIX = "cms:public-page:v3"  # v3: entries keep the inner middleware's headers
 DEFAULT_TIMEOUT = 10 * 60
-# Headers not kept with a cached page: the stack sets them afresh for every answer.
-_UNSTORED_HEADERS = frozenset({"vary", "set-cookie", "content-length", "x-public-cache"})
+# Headers not kept with a cached page (a cacheable page sets no cookie anyway).
+_UNSTORED_HEADERS = frozenset({"set-cookie", "x-public-cache"})
 # Marks a response that `serve_cached` rendered for the cache (the middleware stores it).
 _CACHEABLE_MARK = "_cms_public_cache_store"
 
@@ -154,9 +157,11 @@ def is_cacheable_request(request) -> bool:
 
 def page_key(request) -> str:
     """The key of the request's page: language, host and full path, nothing else.
-    The generation lives in the value, so the key is known before the first read."""
+    The generation lives in the value, so the key is known before the first read.
+    The language is the one the locale middleware will pick (the middleware asks before
+    it runs); `get_host()` refuses a host outside ALLOWED_HOSTS (DisallowedHost)."""
     path = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
-    return f"{KEY_PREFIX}:{translation.get_language()}:{request.get_host()}:{path}"
+    return f"{KEY_PREFIX}:{request_language(request)}:{request.get_host()}:{path}"
 
 
 def _is_cacheable_response(request, response) -> bool:
@@ -178,8 +183,6 @@ def _hit(entry) -> HttpResponse:
     response = HttpResponse(content)
     for name, value in headers:
         response[name] = value
-    # What a signed-in reader gets differs: say so to shared caches, as a miss does.
-    patch_vary_headers(response, ("Cookie",))
     response["X-Public-Cache"] = "hit"
     return response
 
@@ -188,14 +191,25 @@ def lookup(request) -> HttpResponse | None:
     """The cached page for `request`, or None. One cache round trip: the generation and
     the page in one `get_many`. On a miss, the request's scope remembers the key and the
     generation for `store_marked` (and for every memo and fragment of the render)."""
-    if timeout() <= 0 or not is_cacheable_request(request):
+    if timeout() <= 0 or not is_cacheable_request(request) or _refused_user_agent(request):
         return None
-    hit, key, current = _lookup(request)
+    try:
+        hit, key, current = _lookup(request)
+    except DisallowedHost:
+        return None  # CommonMiddleware, further in, answers 400
     scope = _scope.get()
     if scope is not None:
         scope.generation = scope.lookup_generation = current
         scope.key = key
     return hit
+
+
+def _refused_user_agent(request) -> bool:
+    """CommonMiddleware refuses settings.DISALLOWED_USER_AGENTS; a hit is answered
+    before it runs, so it must not answer them either."""
+    agents = settings.DISALLOWED_USER_AGENTS
+    user_agent = request.META.get("HTTP_USER_AGENT")
+    return bool(agents) and user_agent is not None and any(pattern.search(user_agent) for pattern in agents)
 
 
 def _lookup(request) -> tuple[HttpResponse | None, str, int]:
@@ -212,6 +226,8 @@ def _lookup(request) -> tuple[HttpResponse | None, str, int]:
 def store(request, response, *, key: str, rendered_under: int) -> HttpResponse:
     """Keep `response` for the next anonymous reader if it may be shared."""
     if timeout() > 0 and is_cacheable_request(request) and _is_cacheable_response(request, response):
+        # What a signed-in reader gets differs: say so to shared caches, on hits too.
+        patch_vary_headers(response, ("Cookie",))
         headers = [(name, value) for name, value in response.items() if name.lower() not in _UNSTORED_HEADERS]
         cache.set(key, (rendered_under, response.content, headers), timeout())
         response["X-Public-Cache"] = "miss"

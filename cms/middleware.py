@@ -11,12 +11,13 @@ from cms.caching import memoize
 class PublicPageCacheMiddleware:
     """Answers anonymous readers from the public page cache before anything else runs
     (`cms.caching`): one cache round trip for a hit, no routing, no site lookup, no
-    session, no query. It must come after the middleware the cache key depends on —
-    `SiteLocaleMiddleware` (the language, from the URL prefix) and `CommonMiddleware`
-    (which checks the host) — and before `CachedSiteMiddleware` and authentication.
-    The outer middleware still add their headers to a hit (security headers, the
-    Content-Security-Policy, Content-Language); the inner ones' headers (X-Frame-Options)
-    are stored with the page.
+    session, no query. It sits right after WhiteNoise (static files never touch the
+    cache) and SecurityMiddleware, whose headers every answer gets afresh. A page is
+    stored on its way out with the headers every middleware further in gave it (the
+    Content-Security-Policy, Content-Language, Vary, Content-Length, X-Frame-Options),
+    so a hit answers what the miss answered without running them. The key needs the
+    language and the host before the locale and common middleware run: the cache asks
+    the same functions they do (`core.middleware.request_language`, `get_host()`).
 
     Every request gets a scope in which the purge generation is read at most once."""
 

@@ -4,6 +4,8 @@ the default Wagtail site at SITE_URL after every migrate.
 Only cache invalidation and the call of a service happen here: no business rules.
 """
 
+import logging
+
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
@@ -22,6 +24,8 @@ from home.models import SiteSettings
 from incubator.models import Area, Incubatee, Organisation, ServiceCategory, ServiceItem
 from purchasing.contracts.models import Contract
 from purchasing.delivery.models import Delivery, DeliveryPeriod
+
+logger = logging.getLogger(__name__)
 
 # Models whose changes can alter public pages or impact figures.
 DATA_MODELS = (
@@ -82,3 +86,17 @@ def follow_site_url_after_migrate(sender, using=DEFAULT_DB_ALIAS, **kwargs):
     step anyone can forget (`manage.py sync_site` does the same on demand)."""
     if using == DEFAULT_DB_ALIAS:
         default_site_follow_site_url(site_url=settings.SITE_URL)
+
+
+def purge_public_pages_after_migrate(sender, using=DEFAULT_DB_ALIAS, **kwargs):
+    """post_migrate: each deploy migrates, and cached pages keep the headers and static
+    file names of the release that rendered them: the new release starts afresh. A
+    cache that does not answer must not stop the deploy; pages then expire by themselves."""
+    if using != DEFAULT_DB_ALIAS:
+        return
+    try:
+        caching.purge()
+    except Exception:  # noqa: BLE001 - any cache backend's connection error
+        logger.warning(
+            "The public page cache could not be purged after migrate; purge it by hand (docs/operations.md)."
+        )

@@ -4,16 +4,38 @@ from csp.constants import HEADER, SELF
 from csp.middleware import CheckableLazyObject, CSPMiddleware, PolicyParts
 from csp.utils import build_policy, default_config
 from django.conf import settings
+from django.conf.urls.i18n import is_language_prefix_patterns_used
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.middleware.locale import LocaleMiddleware
+from django.utils import translation
 
 # Paths that live outside the language prefix. Django's LocaleMiddleware would turn a
 # 404 there into a redirect to /en/<path> (Wagtail's catch-all makes that look valid).
 UNPREFIXED = ("/admin/", "/webhooks/", "/api/", "/documents/", "/static/", "/media/", "/i18n/")
 
 
+def request_language(request) -> str:
+    """The language a request is answered in: Django's `LocaleMiddleware` rule (the URL
+    prefix, else the language cookie, else Accept-Language), as a function, so that the
+    public page cache can key a page by it before the middleware has run."""
+    urlconf = getattr(request, "urlconf", settings.ROOT_URLCONF)
+    i18n_patterns_used, prefixed_default_language = is_language_prefix_patterns_used(urlconf)
+    language = translation.get_language_from_request(request, check_path=i18n_patterns_used)
+    if (
+        i18n_patterns_used
+        and not prefixed_default_language
+        and not translation.get_language_from_path(request.path_info)
+    ):
+        return settings.LANGUAGE_CODE
+    return language
+
+
 class SiteLocaleMiddleware(LocaleMiddleware):
+    def process_request(self, request):
+        translation.activate(request_language(request))
+        request.LANGUAGE_CODE = translation.get_language()
+
     def process_response(self, request, response):
         if request.path_info.startswith(UNPREFIXED):
             return response

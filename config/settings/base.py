@@ -84,12 +84,13 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Answers cached public pages, with the headers the middleware below gave the page
+    # when it was rendered; only the two above run on a hit (cms/middleware.py).
+    "cms.middleware.PublicPageCacheMiddleware",
     "core.middleware.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "core.middleware.SiteLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
-    # Answers cached public pages: after the language and host are known, before all else.
-    "cms.middleware.PublicPageCacheMiddleware",
     "cms.middleware.CachedSiteMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

@@ -2,6 +2,7 @@
 query, answered before routing; a render reads the purge generation once. Counted on
 the test's local-memory cache (always) and on Redis, as in production (when it answers)."""
 
+import re
 import threading
 
 import pytest
@@ -9,6 +10,7 @@ import redis
 from django.conf import settings
 from django.core.cache import caches
 from django.core.handlers.base import BaseHandler
+from django.core.management import call_command
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.test import override_settings
@@ -16,7 +18,7 @@ from django.urls import reverse
 from django.utils import translation
 from wagtail.models import Page, Site
 
-from cms import caching
+from cms import caching, signals
 from cms.middleware import PublicPageCacheMiddleware
 from tests.factories.accounts import UserFactory
 from tests.factories.incubator import OrganisationFactory
@@ -95,12 +97,20 @@ def directory_url(language="en"):
 # --- Where the middleware sits ----------------------------------------------------------
 
 
-def test_the_cache_middleware_comes_after_language_and_host_and_before_the_rest():
+def test_the_cache_middleware_comes_right_after_static_files_and_before_the_rest():
+    """On a hit only SecurityMiddleware and WhiteNoise run; the rest gave the page its
+    headers when it was rendered, and the cache keeps them."""
     stack = settings.MIDDLEWARE
     position = stack.index("cms.middleware.PublicPageCacheMiddleware")
-    for before in ("core.middleware.SiteLocaleMiddleware", "django.middleware.common.CommonMiddleware"):
-        assert stack.index(before) < position
+    assert stack[:position] == [
+        "django.middleware.security.SecurityMiddleware",
+        "whitenoise.middleware.WhiteNoiseMiddleware",
+    ]
     for after in (
+        "core.middleware.ContentSecurityPolicyMiddleware",
+        "django.contrib.sessions.middleware.SessionMiddleware",
+        "core.middleware.SiteLocaleMiddleware",
+        "django.middleware.common.CommonMiddleware",
         "cms.middleware.CachedSiteMiddleware",
         "django.middleware.csrf.CsrfViewMiddleware",
         "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -132,24 +142,64 @@ def test_a_hit_is_one_cache_round_trip_no_query_and_no_routing(
         assert caching.GENERATION_KEY in keys
 
 
-def test_a_hit_keeps_the_headers_of_the_page(client, site_tree):
+def test_a_hit_answers_the_headers_of_the_miss(client, site_tree):
     url = site_tree.en["article"].url
     miss = client.get(url)
     hit = client.get(url)
+    assert (miss["X-Public-Cache"], hit["X-Public-Cache"]) == ("miss", "hit")
     assert hit.content == miss.content
+    assert {name: value for name, value in hit.items() if name != "X-Public-Cache"} == {
+        name: value for name, value in miss.items() if name != "X-Public-Cache"
+    }
     for header in (
         "Content-Type",
         "Content-Language",
+        "Content-Length",
         "Content-Security-Policy",
         "X-Frame-Options",
         "X-Content-Type-Options",
         "Referrer-Policy",
     ):
-        assert hit[header] == miss[header], header
+        assert hit[header], header
     assert hit["Content-Language"] == "en"
+    assert hit["Content-Length"] == str(len(hit.content))
     assert "Cookie" in hit["Vary"]
     assert "nonce" not in hit["Content-Security-Policy"]
     assert not hit.cookies
+
+
+def test_a_hit_is_answered_in_the_language_the_locale_middleware_picks(client, settings):
+    """The sitemap has no language prefix: its language comes from the cookie or
+    Accept-Language, and the cache keys it the same way the middleware picks it."""
+    english = client.get("/sitemap.xml", HTTP_ACCEPT_LANGUAGE="en")
+    chinese = client.get("/sitemap.xml", HTTP_ACCEPT_LANGUAGE="zh-Hans")
+    assert (english["X-Public-Cache"], chinese["X-Public-Cache"]) == ("miss", "miss")
+    assert client.get("/sitemap.xml", HTTP_ACCEPT_LANGUAGE="en")["Content-Language"] == "en"
+    hit = client.get("/sitemap.xml", HTTP_ACCEPT_LANGUAGE="zh-Hans")
+    assert (hit["X-Public-Cache"], hit["Content-Language"]) == ("hit", "zh-hans")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
+    by_cookie = client.get("/sitemap.xml", HTTP_ACCEPT_LANGUAGE="en")
+    assert (by_cookie["X-Public-Cache"], by_cookie["Content-Language"]) == ("hit", "zh-hans")
+
+
+def test_a_host_outside_allowed_hosts_is_refused_not_answered_from_the_cache(client):
+    url = directory_url()
+    client.get(url)
+    assert client.get(url)["X-Public-Cache"] == "hit"
+    refused = client.get(url, HTTP_HOST="attacker.example")
+    assert refused.status_code == 400
+    assert "X-Public-Cache" not in refused
+    # Refused further in, by CommonMiddleware, so the answer still gets every header.
+    assert "Content-Security-Policy" in refused
+
+
+def test_a_refused_user_agent_is_not_answered_from_the_cache(client, settings):
+    url = directory_url()
+    client.get(url)
+    settings.DISALLOWED_USER_AGENTS = [re.compile(r"BadBot")]
+    refused = client.get(url, HTTP_USER_AGENT="BadBot/1.0")
+    assert refused.status_code == 403
+    assert client.get(url, HTTP_USER_AGENT="Mozilla/5.0")["X-Public-Cache"] == "hit"
 
 
 def test_a_render_reads_the_generation_once(client, site_tree, cache_calls):
@@ -411,3 +461,22 @@ def test_on_redis_a_purge_is_one_command_and_the_next_request_a_miss(client, red
     assert len(redis_commands) == 1
     assert client.get(url)["X-Public-Cache"] == "miss"
     assert client.get(url)["X-Public-Cache"] == "hit"
+
+
+def test_migrate_purges_the_public_cache(client):
+    """A deploy migrates; pages the previous release rendered (its headers, its static
+    file names) are not answered by the new one."""
+    url = directory_url()
+    client.get(url)
+    assert client.get(url)["X-Public-Cache"] == "hit"
+    call_command("migrate", verbosity=0)
+    assert client.get(url)["X-Public-Cache"] == "miss"
+
+
+def test_a_cache_that_does_not_answer_does_not_stop_migrate(monkeypatch, caplog):
+    def unreachable():
+        raise ConnectionError("cache down")
+
+    monkeypatch.setattr(caching, "purge", unreachable)
+    signals.purge_public_pages_after_migrate(sender=None)
+    assert "could not be purged" in caplog.text
