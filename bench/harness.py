@@ -23,8 +23,13 @@ API
     flushed before the run; ``BENCH_REDIS_DB`` forces one). Otherwise SQLite in
     ``workdir`` and local memory (one cache per gunicorn worker). Celery runs eagerly
     (no broker): the pages measured queue no tasks. The returned dict carries
-    ``BENCH_STACK`` (one line; printed first when ``announce``), ``BENCH_PRODUCTION_STACK``
-    ("1" on PostgreSQL + Redis) and ``BENCH_PG_DB`` / ``BENCH_REDIS_DB``.
+    ``BENCH_STACK`` (one line; printed first when ``announce``; it ends with
+    ``cpu_reference_ms()``), ``BENCH_PRODUCTION_STACK`` ("1" on PostgreSQL + Redis) and
+    ``BENCH_PG_DB`` / ``BENCH_REDIS_DB``.
+``cpu_reference_ms() -> float``
+    How fast this machine runs Python: the best of three runs of a fixed loop (two
+    million additions), in ms. The same VM has run the benches up to three times slower
+    from one day to the next; figures from different runs compare after scaling by it.
 ``prepare(env, *, demo=True, reuse=None)``
     ``migrate``, ``load_demo`` (the whole demo) and ``collectstatic`` in subprocesses.
     With ``reuse`` (default: ``BENCH_REUSE=1``) on PostgreSQL the prepared database and
@@ -264,13 +269,27 @@ def bench_env(workdir: Path, *, announce: bool = True) -> dict:
         parts.append(f"local-memory cache, one per worker (fallback: {redis_note})")
     production = pg_name is not None and redis_db is not None
     env["BENCH_PRODUCTION_STACK"] = "1" if production else "0"
-    env["BENCH_STACK"] = f"stack: {' + '.join(parts)}; Celery eager; " + (
-        "the production stack" if production else "NOT the production stack, figures are not comparable"
+    env["BENCH_STACK"] = (
+        f"stack: {' + '.join(parts)}; Celery eager; "
+        + ("the production stack" if production else "NOT the production stack, figures are not comparable")
+        + f"; CPU reference {cpu_reference_ms():.0f} ms (2 million Python additions)"
     )
     atexit.register(cleanup, env)
     if announce:
         print(env["BENCH_STACK"], flush=True)
     return env
+
+
+def cpu_reference_ms() -> float:
+    """The best of three runs of a fixed pure-Python loop, in ms (see the module docstring)."""
+    best = float("inf")
+    for _ in range(3):
+        started = time.perf_counter()
+        total = 0
+        for number in range(2_000_000):
+            total += number
+        best = min(best, (time.perf_counter() - started) * 1000)
+    return best
 
 
 def cleanup(env: dict) -> None:
