@@ -6,16 +6,14 @@ the content locales (a query) and some hundred translated strings for the script
 three entries depend on the request: the CSRF token, the page's content locale and the
 reader's keyboard-shortcuts setting. Wagtail's own tag computes the whole config the
 first time in a language and data version (`accounts.data_version`: adding or changing
-a locale bumps it) and the fixed part is kept in the shared cache; later requests take it
+a locale bumps it) and the fixed part is kept (`data_version.kept`); later requests take it
 and fill in the three entries as Wagtail does (tests/accounts/test_admin_config.py checks
 that the result equals Wagtail's).
 
 `install()` replaces the `{% wagtail_config %}` tag of Wagtail's library
 (AccountsConfig.ready)."""
 
-from django.core.cache import cache
 from django.middleware.csrf import get_token
-from django.utils.translation import get_language
 from wagtail.admin.templatetags import wagtailadmin_tags
 
 from accounts import data_version
@@ -27,12 +25,15 @@ KEPT_SECONDS = 600
 
 def wagtail_config(context):
     request = context["request"]
-    key = f"accounts:wagtail-config:{data_version.current()}:{get_language()}"
-    fixed = cache.get(key)
-    if fixed is None:
-        config = _wagtail_config(context)
-        cache.set(key, {name: value for name, value in config.items() if name not in PER_REQUEST}, KEPT_SECONDS)
-        return config
+    made = {}
+
+    def compute():
+        made["config"] = _wagtail_config(context)
+        return {name: value for name, value in made["config"].items() if name not in PER_REQUEST}
+
+    fixed = data_version.kept("wagtail-config", compute=compute, seconds=KEPT_SECONDS)
+    if "config" in made:
+        return made["config"]
     config = {"CSRF_TOKEN": get_token(request), **fixed}
     if locale := context.get("locale"):
         config["ACTIVE_CONTENT_LOCALE"] = locale.language_code

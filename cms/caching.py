@@ -38,10 +38,7 @@ from __future__ import annotations
 import contextvars
 import functools
 import hashlib
-import pickle
-import threading
 import time
-from collections import OrderedDict
 
 from django.conf import settings
 from django.core.cache import cache
@@ -50,6 +47,7 @@ from django.http import HttpResponse
 from django.utils.cache import patch_vary_headers
 from django.utils.functional import SimpleLazyObject
 
+from core.local_copies import LocalCopies
 from core.middleware import request_language
 
 GENERATION_KEY = "cms:public-cache:generation"
@@ -311,48 +309,7 @@ def _item(mapping, key):
 # --- Shared pieces: a local copy in front of the shared cache ----------------------------
 
 
-class _LocalCopies:
-    """This process's copies of memos and fragments, in front of the shared cache.
-
-    A signed-in reader's render asks for a dozen pieces (menus, featured lists,
-    breadcrumbs, fragments); on Redis each was one round trip. The keys carry the purge
-    generation, so a copy can never outlive a purge: the next request reads the new
-    generation and asks for new keys. A copy also expires with the shared entry's
-    timeout (pieces that change with time, such as upcoming events, are recomputed as
-    often as before). Bounded (least recently used out); values kept pickled, so each
-    reader gets its own copy to change."""
-
-    def __init__(self, size: int = 2048):
-        self.size = size
-        self._items: OrderedDict[str, tuple[float, bytes]] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key: str):
-        with self._lock:
-            item = self._items.get(key)
-            if item is None:
-                return None
-            expires, data = item
-            if expires <= time.monotonic():
-                del self._items[key]
-                return None
-            self._items.move_to_end(key)
-        return pickle.loads(data)
-
-    def set(self, key: str, value, seconds: int) -> None:
-        data = pickle.dumps(value, pickle.HIGHEST_PROTOCOL)
-        with self._lock:
-            self._items[key] = (time.monotonic() + seconds, data)
-            self._items.move_to_end(key)
-            while len(self._items) > self.size:
-                self._items.popitem(last=False)
-
-    def clear(self) -> None:
-        with self._lock:
-            self._items.clear()
-
-
-local_copies = _LocalCopies()
+local_copies = LocalCopies()
 
 
 def shared_piece(key: str, compute, seconds: int):

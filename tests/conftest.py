@@ -3,6 +3,7 @@ from django.core.cache import cache
 from django.db import connections
 from django.utils import translation
 
+from accounts import data_version
 from cms import caching
 from tests.utils.migrations import migrate_to_latest
 
@@ -46,9 +47,11 @@ def _fresh_cache():
 
     cache.clear()
     caching.local_copies.clear()
+    data_version.local_answers.clear()
     yield
     cache.clear()
     caching.local_copies.clear()
+    data_version.local_answers.clear()
 
 
 @pytest.fixture(scope="session")

@@ -114,3 +114,64 @@ def test_the_admin_home_reads_the_version_once(client):
     with mock.patch.object(data_version.cache, "get", wraps=data_version.cache.get) as reads:
         assert client.get("/admin/").status_code == 200
     assert [call.args[0] for call in reads.call_args_list].count(data_version.VERSION_KEY) == 1
+
+
+# --- Copies in the process ------------------------------------------------------------------
+
+
+def _keys_read(reads) -> list[str]:
+    return [call.args[0] for call in reads.call_args_list]
+
+
+def test_an_answer_asked_again_is_read_from_the_process_not_the_shared_cache(officer_with_call):
+    officer, _call = officer_with_call
+    links = links_for(officer)
+    with mock.patch.object(data_version.cache, "get", wraps=data_version.cache.get) as reads:
+        assert links_for(officer) == links
+    assert _keys_read(reads) == [data_version.VERSION_KEY]  # the version only
+
+
+def test_another_process_takes_the_answer_from_the_shared_cache(officer_with_call):
+    officer, _call = officer_with_call
+    computed = []
+
+    def compute():
+        computed.append(1)
+        return ["answer"]
+
+    assert data_version.per_user("probe", officer, compute=compute) == ["answer"]
+    data_version.local_answers.clear()  # as a second gunicorn worker would start
+    assert data_version.per_user("probe", officer, compute=compute) == ["answer"]
+    assert computed == [1]
+
+
+def test_each_reader_gets_its_own_copy(officer_with_call):
+    officer, _call = officer_with_call
+    data_version.per_user("probe", officer, compute=lambda: ["answer"]).append("changed by a reader")
+    assert data_version.per_user("probe", officer, compute=lambda: ["other"]) == ["answer"]
+
+
+def test_a_copy_lives_no_longer_than_the_shared_entry(officer_with_call):
+    """A write that sends no signal (QuerySet.update) shows after PER_USER_SECONDS, on
+    every process alike: the copy expires when the shared entry does, counted from the
+    computation, even when a process took it from the shared cache later."""
+    officer, _call = officer_with_call
+    clock = {"now": 1_000_000.0}
+    # One clock for the shared cache's expiry (time.time) and the copies' (time.monotonic).
+    with (
+        mock.patch("time.time", lambda: clock["now"]),
+        mock.patch("time.monotonic", lambda: clock["now"]),
+    ):
+        assert data_version.per_user("probe", officer, compute=lambda: "old") == "old"
+        data_version.local_answers.clear()  # a second worker, which asks later
+        clock["now"] += data_version.PER_USER_SECONDS - 10
+        assert data_version.per_user("probe", officer, compute=lambda: "new") == "old"
+        clock["now"] += 11
+        assert data_version.per_user("probe", officer, compute=lambda: "new") == "new"
+
+
+def test_after_the_cache_is_flushed_no_copy_comes_back(officer_with_call):
+    officer, _call = officer_with_call
+    assert data_version.per_user("probe", officer, compute=lambda: "before the flush") == "before the flush"
+    data_version.cache.clear()  # Redis flushed or restarted: a new version, never an old one
+    assert data_version.per_user("probe", officer, compute=lambda: "after") == "after"

@@ -7,6 +7,7 @@ from unittest import mock
 from django.core.cache import cache
 
 from cms import caching
+from core.local_copies import LocalCopies
 
 
 def _counting_compute(value):
@@ -60,7 +61,7 @@ def test_a_flushed_shared_cache_does_not_bring_old_copies_back():
 
 
 def test_a_local_copy_expires_with_the_shared_entrys_timeout():
-    copies = caching._LocalCopies()
+    copies = LocalCopies()
     with mock.patch.object(caching.time, "monotonic", return_value=1000.0):
         copies.set("key", "value", 60)
         assert copies.get("key") == "value"
@@ -75,7 +76,7 @@ def test_each_reader_gets_its_own_copy_to_change():
 
 
 def test_the_local_copies_are_bounded():
-    copies = caching._LocalCopies(size=3)
+    copies = LocalCopies(size=3)
     for number in range(5):
         copies.set(f"key{number}", number, 60)
     assert copies.get("key0") is None and copies.get("key1") is None
