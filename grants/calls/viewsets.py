@@ -25,6 +25,7 @@ from wagtail.admin.views.generic.usage import UsageView
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.admin.widgets.button import HeaderButton
 
+from accounts import data_version
 from core.admin_permissions import register_no_add_policy
 from core.money import format_money
 from core.staff_pages import RefuseWith403Mixin
@@ -223,23 +224,42 @@ class CallViewSet(ModelViewSet):
     )
 
 
-def _officer_calls(request):
-    """The calls offered by the filter: only the columns of their names (a call's questions
-    and rubric are StreamFields, parsed for every row a whole Call is loaded for)."""
-    if request is None:
-        return Call.objects.none()
-    return selectors.calls_for_officer(request.user).select_related(None).only("pk", "title_zh", "title_en")
+def _options(objects) -> list[tuple[int, str]]:
+    return [(obj.pk, str(obj)) for obj in objects]
+
+
+def _officer_call_options(user) -> list[tuple[int, str]]:
+    # Only the columns of the calls' names: a call's questions and rubric are StreamFields,
+    # parsed for every row a whole Call is loaded for.
+    calls = selectors.calls_for_officer(user).select_related(None).only("pk", "title_zh", "title_en")
+    return data_version.per_user("officer-call-options", user, compute=lambda: _options(calls))
 
 
 class ApplicationFilterSet(WagtailFilterSet):
-    call = django_filters.ModelChoiceFilter(label=_("Call"), queryset=_officer_calls)
+    """The options of the call, category and area filters are kept under the data version
+    (accounts.data_version), per officer for the calls: the listing read them with three
+    queries on every page, and a fourth checked the chosen call (issue 15). A chosen value
+    is checked against the same options, as a model choice is against its queryset."""
+
+    call = django_filters.ChoiceFilter(label=_("Call"))
     status = django_filters.ChoiceFilter(label=_("Status"), choices=Application.Status.choices)
-    category = django_filters.ModelChoiceFilter(label=_("Category"), queryset=ServiceCategory.objects.all())
-    area = django_filters.ModelChoiceFilter(label=_("Area"), queryset=lambda request: programme_districts())
+    category = django_filters.ChoiceFilter(label=_("Category"))
+    area = django_filters.ChoiceFilter(label=_("Area"))
 
     class Meta:
         model = Application
         fields = ["call", "status", "category", "area"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        user = getattr(self.request, "user", None)
+        self.filters["call"].extra["choices"] = _officer_call_options(user) if user is not None else []
+        self.filters["category"].extra["choices"] = data_version.kept(
+            "category-options", compute=lambda: _options(ServiceCategory.objects.all())
+        )
+        self.filters["area"].extra["choices"] = data_version.kept(
+            "programme-district-options", compute=lambda: _options(programme_districts())
+        )
 
 
 class ApplicationIndexView(RefuseWith403Mixin, generic.IndexView):
