@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts import data_version
 from core.audit import events_for
 from core.pagination import paginate
 from core.spreadsheet import SafeCsvWriter, xlsx_response
@@ -28,6 +29,14 @@ from grants.payments.forms import ConfirmationUploadForm, MarkPaidForm, QueueFil
 from grants.payments.models import Payment
 
 PAGE_SIZE = 50  # rows per page of every list here (issue 15)
+
+
+def _funder_options(user) -> list[tuple[int, str]]:
+    """(pk, name) of the officer's funders for the queue's filter, kept under the data
+    version: a query on every page of the queue before (issue 15)."""
+    return data_version.per_user(
+        "funder-options", user, compute=lambda: [(funder.pk, funder.name) for funder in funders_for_officer(user)]
+    )
 
 
 def _flash(request, error: ValidationError) -> None:
@@ -46,8 +55,7 @@ def queue(request):
     if request.method == "POST":
         return _bulk_approve(request)
 
-    funders = list(funders_for_officer(user))
-    form = QueueFilterForm(request.GET or None, funders=funders)
+    form = QueueFilterForm(request.GET or None, funders=_funder_options(user))
     filters = form.cleaned_data if form.is_valid() else {}
     payments = paginate(
         request,

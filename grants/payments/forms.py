@@ -23,9 +23,10 @@ class QueueFilterForm(forms.Form):
     q = forms.CharField(label=_("Reference, payee or payer"), required=False, max_length=100)
 
     def __init__(self, *args, funders=(), **kwargs):
+        """`funders`: (pk, name) of the funders the reader may filter by."""
         super().__init__(*args, **kwargs)
         self.fields["funder"].choices = [("", _("All")), ("platform", _("Platform (subsidies)"))] + [
-            (str(funder.pk), funder.name) for funder in funders
+            (str(pk), name) for pk, name in funders
         ]
 
 

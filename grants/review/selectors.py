@@ -225,9 +225,13 @@ def review_calls_for_officer(user):
 
 
 def review_call_for_officer(user, pk) -> Call:
-    call = get_object_or_404(calls_for_officer(user).filter(status__in=(Call.Status.CLOSED, *REVIEW_STATES)), pk=pk)
-    Panel.objects.get_or_create(call=call)
-    return Call.objects.select_related("funder", "panel").get(pk=call.pk)
+    """The call with its funder and panel in one query; the panel is made on first use."""
+    reviewable = calls_for_officer(user).filter(status__in=(Call.Status.CLOSED, *REVIEW_STATES))
+    call = get_object_or_404(reviewable.select_related("panel"), pk=pk)
+    if not hasattr(call, "panel"):
+        Panel.objects.get_or_create(call=call)
+        call = Call.objects.select_related("funder", "panel").get(pk=call.pk)
+    return call
 
 
 def panel_members(call: Call):

@@ -269,3 +269,14 @@ def test_dashboard_links_the_ngo_to_its_payments_and_finance_to_the_queue(financ
     assert reverse("payments:organisation_payments", kwargs={"pk": organisation.pk}) in ngo_page
     finance_page = login(Client(), finance).get(reverse("accounts:dashboard")).content.decode()
     assert reverse("payments_admin_queue") in finance_page
+
+
+def test_the_queue_reads_its_funder_options_once_then_keeps_them(finance_client, finance, django_assert_num_queries):
+    funder = tranche_payment(requested=True).funder
+    funder.officers.add(finance)
+    finance_client.get(reverse("payments_admin_queue"))
+    # The session (in the database in tests), the user, their Wagtail profile, the count
+    # and the page of payments: the funders of the filter are kept (data_version).
+    with django_assert_num_queries(5):
+        page = finance_client.get(reverse("payments_admin_queue")).content.decode()
+    assert f'<option value="{funder.pk}">{funder.name}</option>' in page

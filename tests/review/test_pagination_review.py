@@ -3,7 +3,9 @@ review index, panel progress, assignments, reviews, ranking and objections. The 
 proposal is not: it is decided as a whole."""
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -226,3 +228,12 @@ def test_the_award_proposal_shows_every_line_with_flat_queries(call, officer_cli
 
     assert_same_queries(officer_client, url, add, few=3, many=20)
     assert len(officer_client.get(url).context["lines"]) == 20
+
+
+def test_the_ranking_reads_the_call_with_its_funder_and_panel_in_one_query(call, officer_client):
+    url = reverse("review_admin_ranking", kwargs={"pk": call.pk})
+    officer_client.get(url)  # the panel is made on first use
+    with CaptureQueriesContext(connection) as queries:
+        assert officer_client.get(url).status_code == 200
+    assert sum('FROM "grants_call"' in query["sql"] for query in queries) == 1
+    assert sum('FROM "review_panel"' in query["sql"] for query in queries) == 0
