@@ -23,7 +23,8 @@ API
     flushed before the run; ``BENCH_REDIS_DB`` forces one). Otherwise SQLite in
     ``workdir`` and local memory (one cache per gunicorn worker). Celery runs eagerly
     (no broker): the pages measured queue no tasks. The returned dict carries
-    ``BENCH_STACK`` (one line; printed first when ``announce``; it ends with
+    ``BENCH_STACK`` (one line; printed first when ``announce``; it ends with the
+    interpreter, whose build alone changes the figures by 10-30 %, and
     ``cpu_reference_ms()``), ``BENCH_PRODUCTION_STACK`` ("1" on PostgreSQL + Redis) and
     ``BENCH_PG_DB`` / ``BENCH_REDIS_DB``.
 ``cpu_reference_ms() -> float``
@@ -92,6 +93,7 @@ import http.client
 import importlib
 import json
 import os
+import platform
 import pstats
 import shutil
 import socket
@@ -272,6 +274,7 @@ def bench_env(workdir: Path, *, announce: bool = True) -> dict:
     env["BENCH_STACK"] = (
         f"stack: {' + '.join(parts)}; Celery eager; "
         + ("the production stack" if production else "NOT the production stack, figures are not comparable")
+        + f"; Python {platform.python_version()} ({Path(sys.executable).resolve()})"
         + f"; CPU reference {cpu_reference_ms():.0f} ms (2 million Python additions)"
     )
     atexit.register(cleanup, env)
